@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# build.sh -- the two commands of the README:
+#
+#   ./build.sh demo    install what is missing, build, run the countdown demo
+#   ./build.sh test    install what is missing, build, run every test, then
+#                      build again with ASan+UBSan (build-asan/) and run them
+#                      all there too
+#
+# Both install the Debian 12 packages that are missing (and only those:
+# a second run installs nothing), configure build/ with meson if needed and
+# build it with ninja.  CI runs `./build.sh test` through .ci/run.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# What gilscope needs to build and test.  libc6-dev is what gcc merely
+# recommends; without it nothing compiles.
+PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3)
+
+BUILD_DIR=build
+ASAN_DIR=build-asan
+ASAN_FLAGS=(-Db_sanitize=address,undefined -Db_lundef=false)
+
+usage() {
+    cat <<'EOF'
+usage: ./build.sh COMMAND [ARGS...]
+
+  demo [COUNT]  install missing packages, build, and run
+                `build/gilscope run scenarios/countdown.py [COUNT]`
+  test          install missing packages, build, run `meson test` in build/,
+                then build build-asan/ (ASan + UBSan) and run the tests there
+  --help        this message
+
+The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
+libuv1-dev libcjson-dev python3.  Installing them needs root or sudo.
+EOF
+}
+
+say() { printf '\n==> %s\n' "$*"; }
+
+# Install the packages dpkg does not know as installed.
+install_packages() {
+    local missing=() pkg
+    for pkg in "${PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    say "installing ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            echo "build.sh: not root and no sudo: please install ${missing[*]}" >&2
+            exit 1
+        fi
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# configure DIR [MESON OPTIONS...]: set DIR up unless it is set up already
+# (ninja re-runs meson by itself when a meson.build changes).
+configure() {
+    local dir=$1
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        return 0
+    elif [ -d "$dir/meson-private" ] || [ -d "$dir/meson-logs" ]; then
+        # Left over by a setup that failed: start that directory again.
+        rm -rf "$dir"
+    fi
+    meson setup "$dir" "$@"
+}
+
+build() {
+    local dir=$1
+    shift
+    say "building $dir"
+    configure "$dir" "$@" && ninja -C "$dir"
+}
+
+cmd_demo() {
+    install_packages
+    build "$BUILD_DIR"
+    say "build/gilscope run scenarios/countdown.py $*"
+    "$BUILD_DIR/gilscope" run scenarios/countdown.py "$@"
+}
+
+cmd_test() {
+    install_packages
+    build "$BUILD_DIR"
+    local failed=()
+
+    say "meson test -C $BUILD_DIR"
+    meson test -C "$BUILD_DIR" --print-errorlogs || failed+=("$BUILD_DIR")
+
+    # The same tests with AddressSanitizer (leaks included) and
+    # UndefinedBehaviorSanitizer, which stops at its first report.
+    if build "$ASAN_DIR" "${ASAN_FLAGS[@]}"; then
+        say "meson test -C $ASAN_DIR (ASan + UBSan)"
+        ASAN_OPTIONS=detect_leaks=1 \
+        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            meson test -C "$ASAN_DIR" --print-errorlogs --timeout-multiplier 2 \
+            || failed+=("$ASAN_DIR")
+    else
+        failed+=("$ASAN_DIR (build)")
+    fi
+
+    if [ ${#failed[@]} -ne 0 ]; then
+        say "FAILED: tests in ${failed[*]} (logs: <dir>/meson-logs/testlog.txt)"
+        exit 1
+    fi
+    say "all tests passed, in $BUILD_DIR and $ASAN_DIR"
+}
+
+case "${1:-}" in
+    demo) shift; cmd_demo "$@" ;;
+    test)
+        shift
+        if [ $# -ne 0 ]; then
+            echo "build.sh: test takes no arguments" >&2
+            exit 2
+        fi
+        cmd_test ;;
+    -h|--help|help) usage ;;
+    "") usage; exit 2 ;;
+    *) echo "build.sh: unknown command: $1" >&2; usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,356 @@
+/*
+ * main.c -- the `gilscope` command: parse the command line, read the
+ * program, run it (or disassemble it), and turn what happened into an
+ * exit status:
+ *
+ *   0  the program finished          1  an uncaught exception or a syntax error
+ *   2  a bad command line            3  stopped by --timeout, --max-ticks or a signal
+ *   n  the program called sys.exit(n)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "gs_config.h"
+#include "interp.h"
+
+#define EXIT_USAGE 2
+#define EXIT_STOPPED 3
+#define MAX_SOURCE_BYTES (16u << 20)
+
+static const char *const main_help =
+    "usage: gilscope COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Run small Python programs on an instrumented interpreter that imitates\n"
+    "CPython: its bytecode, reference counting and cycle collector.\n"
+    "\n"
+    "commands:\n"
+    "  run FILE.py [ARGS...]   run a program (see `gilscope run --help`)\n"
+    "  dis FILE.py             print the CPython 3.9 `dis` listing of every code\n"
+    "                          object in FILE.py\n"
+    "\n"
+    "options:\n"
+    "  -h, --help              show this help and exit\n"
+    "  --version               show the version and exit\n";
+
+static const char *const run_help =
+    "usage: gilscope run [OPTIONS] FILE.py [ARGS...]\n"
+    "\n"
+    "Run FILE.py as __main__; ARGS become sys.argv[1:].\n"
+    "\n"
+    "options:\n"
+    "  --cpython VERSION   which CPython to imitate where behaviour differs by version:\n"
+    "                      2.7, 3.9, 3.10, 3.11 or 3.12 (default 3.12); decides after\n"
+    "                      which instructions a running thread may be interrupted\n"
+    "  --max-ticks N       stop after N executed bytecode instructions (exit status 3)\n"
+    "  --timeout SECONDS   stop after SECONDS of wall time (exit status 3)\n"
+    "  -h, --help          show this help and exit\n"
+    "\n"
+    "Exit status: 0 done, 1 uncaught exception or syntax error, 2 bad command line,\n"
+    "3 stopped by --max-ticks, --timeout or a signal, N after sys.exit(N).\n";
+
+static const char *const dis_help =
+    "usage: gilscope dis FILE.py\n"
+    "\n"
+    "Compile FILE.py and print every code object's bytecode in CPython 3.9's\n"
+    "`dis` layout (like `python3.9 -m dis FILE.py`).\n";
+
+/* ---- reading the program ---------------------------------------------------- */
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "gilscope: can't open file '%s': %s\n", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "gilscope: '%s' is a directory, not a program\n", path);
+        fclose(f);
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap + 1);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += n;
+        if (len > MAX_SOURCE_BYTES) {
+            fprintf(stderr, "gilscope: '%s' is larger than %u MiB; not a scenario\n", path,
+                    MAX_SOURCE_BYTES >> 20);
+            free(buf);
+            fclose(f);
+            return NULL;
+        }
+        if (len == cap) {
+            char *nb = realloc(buf, (cap *= 2) + 1);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        fprintf(stderr, "gilscope: out of memory reading '%s'\n", path);
+        return NULL;
+    }
+    buf[len] = 0;
+    if (memchr(buf, 0, len)) {
+        fprintf(stderr, "gilscope: '%s' contains a NUL byte; not a Python source file\n", path);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* ---- the guards: --timeout and signals ------------------------------------------ */
+
+static GsInterp *signal_interp;
+
+static void on_signal(int sig)
+{
+    if (!signal_interp)
+        return;
+    /* Ctrl-C becomes a KeyboardInterrupt the guest may catch, as in
+     * CPython; SIGTERM stops the run outright. */
+    int reason = sig == SIGINT ? GS_STOP_INTERRUPT : GS_STOP_SIGNAL;
+    if (sig == SIGINT && atomic_load(&signal_interp->stop_reason) == GS_STOP_INTERRUPT)
+        _exit(130);   /* a second Ctrl-C while the first is pending: give up */
+    atomic_store(&signal_interp->stop_reason, reason);
+    atomic_store(&signal_interp->eval_breaker, 1);
+}
+
+typedef struct {
+    GsInterp *interp;
+    double seconds;
+    uv_mutex_t mutex;
+    uv_cond_t cond;
+    bool done;
+    bool fired;
+} Watchdog;
+
+/* Sleeps until the program ends or the timeout passes; then asks every
+ * thread to stop at its next safe point. */
+static void watchdog_main(void *arg)
+{
+    Watchdog *w = arg;
+    uint64_t deadline = uv_hrtime() + (uint64_t)(w->seconds * 1e9);
+    uv_mutex_lock(&w->mutex);
+    while (!w->done) {
+        uint64_t now = uv_hrtime();
+        if (now >= deadline) {
+            w->fired = true;
+            atomic_store(&w->interp->stop_reason, GS_STOP_TIMEOUT);
+            atomic_store(&w->interp->eval_breaker, 1);
+            break;
+        }
+        uv_cond_timedwait(&w->cond, &w->mutex, deadline - now);
+    }
+    uv_mutex_unlock(&w->mutex);
+}
+
+/* ---- commands ---------------------------------------------------------------------- */
+
+static int parse_number(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v > 0) || v > 1e9) {
+        fprintf(stderr, "gilscope run: %s expects a positive number, got '%s'\n", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void explain_stop(GsInterp *interp, const char *path)
+{
+    int reason = atomic_load(&interp->stop_reason);
+    fflush(stdout);
+    if (reason == GS_STOP_TIMEOUT)
+        fprintf(stderr, "gilscope: %s: stopped by --timeout %g s; the program was still running\n",
+                path, interp->opt.timeout);
+    else if (reason == GS_STOP_MAX_TICKS)
+        fprintf(stderr, "gilscope: %s: stopped by --max-ticks %lld: the program had executed "
+                        "that many bytecode instructions\n",
+                path, (long long)interp->opt.max_ticks);
+    else
+        fprintf(stderr, "gilscope: %s: stopped by a signal\n", path);
+}
+
+static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
+{
+    char *source = read_file(path);
+    if (!source)
+        return 1;
+    GsInterp *interp = gs_interp_new(opt);
+    if (!interp) {
+        free(source);
+        return 1;
+    }
+    GsThread ts;
+    gs_thread_init(&ts, interp, 0);
+    for (int i = 0; i < argc; i++) {
+        GsObject *s = gs_str_from(&ts, i == 0 ? path : argv[i]);
+        if (!s || gs_list_append(&ts, interp->argv, s) < 0) {
+            fprintf(stderr, "gilscope: out of memory\n");
+            return 1;
+        }
+        gs_decref(&ts, s);
+    }
+    signal_interp = interp;
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    Watchdog w = { .interp = interp, .seconds = opt->timeout };
+    uv_thread_t wt;
+    bool watching = opt->timeout > 0;
+    if (watching) {
+        uv_mutex_init(&w.mutex);
+        uv_cond_init(&w.cond);
+        uv_thread_create(&wt, watchdog_main, &w);
+    }
+    int status = gs_run_file(&ts, path, source);
+    if (watching) {
+        uv_mutex_lock(&w.mutex);
+        w.done = true;
+        uv_cond_signal(&w.cond);
+        uv_mutex_unlock(&w.mutex);
+        uv_thread_join(&wt);
+        uv_cond_destroy(&w.cond);
+        uv_mutex_destroy(&w.mutex);
+    }
+    if (status == EXIT_STOPPED && atomic_load(&interp->stop_reason) != GS_STOP_NONE)
+        explain_stop(interp, path);
+    fflush(stdout);
+    signal_interp = NULL;
+    gs_interp_free(interp);
+    free(source);
+    return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    GsOptions opt;
+    gs_options_default(&opt);
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(run_help, stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--")) {
+            i++;
+            break;
+        }
+        bool takes_value = !strcmp(a, "--cpython") || !strcmp(a, "--max-ticks") ||
+                           !strcmp(a, "--timeout");
+        if (!takes_value) {
+            fprintf(stderr, "gilscope run: unknown option '%s' (see gilscope run --help)\n", a);
+            return EXIT_USAGE;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "gilscope run: %s needs a value\n", a);
+            return EXIT_USAGE;
+        }
+        const char *v = argv[++i];
+        double d;
+        if (!strcmp(a, "--cpython")) {
+            if (gs_options_set_cpython(&opt, v) < 0) {
+                fprintf(stderr, "gilscope run: --cpython must be one of 2.7, 3.9, 3.10, "
+                                "3.11, 3.12; got '%s'\n", v);
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--max-ticks")) {
+            if (parse_number(a, v, &d) < 0 || d != (double)(int64_t)d) {
+                fprintf(stderr, "gilscope run: --max-ticks expects a whole number\n");
+                return EXIT_USAGE;
+            }
+            opt.max_ticks = (int64_t)d;
+        } else {
+            if (parse_number(a, v, &d) < 0)
+                return EXIT_USAGE;
+            opt.timeout = d;
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "gilscope run: no program given (usage: gilscope run [OPTIONS] FILE.py)\n");
+        return EXIT_USAGE;
+    }
+    return run_program(&opt, argv[i], argc - i, argv + i);
+}
+
+static int cmd_dis(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(dis_help, stdout);
+        return 0;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "gilscope dis: expects exactly one file (usage: gilscope dis FILE.py)\n");
+        return EXIT_USAGE;
+    }
+    char *source = read_file(argv[1]);
+    if (!source)
+        return 1;
+    GsOptions opt;
+    gs_options_default(&opt);
+    GsInterp *interp = gs_interp_new(&opt);
+    if (!interp) {
+        free(source);
+        return 1;
+    }
+    GsThread ts;
+    gs_thread_init(&ts, interp, 0);
+    int status = 0;
+    GsObject *code = gs_compile(&ts, source, argv[1]);
+    if (code) {
+        GsBuf b;
+        gs_buf_init(&b);
+        if (gs_dis_code(&ts, &b, (GsCode *)code, true) == 0)
+            fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        gs_buf_free(&b);
+        gs_decref(&ts, code);
+    }
+    if (gs_err_occurred(&ts)) {
+        GsObject *exc = gs_err_fetch(&ts);
+        gs_print_exception(&ts, exc);
+        gs_decref(&ts, exc);
+        status = 1;
+    }
+    fflush(stdout);
+    gs_interp_free(interp);
+    free(source);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(main_help, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("gilscope %s\n", GS_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "dis"))
+        return cmd_dis(argc - 1, argv + 1);
+    fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,15 @@
+# print() with several arguments, sep and end.
+print()
+print("a", "b", "c")
+print("a", "b", "c", sep="")
+print("a", "b", "c", sep=", ")
+print("no newline", end="")
+print(" -- continued")
+print("x", "y", sep="-", end="!\n")
+print(1, 2.0, None, True, [1], sep=" | ")
+for i in range(3):
+    print(i, end=" ")
+print()
+print("multi\nline", "arg")
+print("")
+print("end with empty sep", "x", sep="")

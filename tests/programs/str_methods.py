@@ -1,0 +1,18 @@
+# Common str methods.
+s = "  Hello, World!  "
+print(s.strip() + "|", s.lstrip() + "|", s.rstrip() + "|")
+t = s.strip()
+print(t.upper(), t.lower())
+print(t.replace("l", "L"), t.replace("World", "gilscope"))
+print(t.find("o"), t.find("z"), t.index("W"), t.count("l"))
+print(t.startswith("Hell"), t.endswith("!"), t.startswith("World"))
+print("a,b,,c".split(","), "one two  three".split(), "k=v".split("="))
+print("-".join(["x", "y", "z"]), "".join(["a", "b"]), ", ".join([]))
+print("42".isdigit(), "4x".isdigit(), "abc".isalpha(), "   ".isspace())
+print("hello world".capitalize(), "hello world".title())
+print("ab" * 3, "ab" + "cd", len("hello"), "ell" in "hello")
+print("xxabcxx".strip("x"), "line\n".rstrip("\n"))
+print("Hello"[0], "Hello"[-1], "Hello"[1:3])
+print(str(42), str(-1.5), str(True), str(None), str([1, "a"]))
+print("abc" < "abd", "Z" < "a", "apple" == "apple", "a" != "b")
+print("%".join(["50", "50"]))

@@ -1,0 +1,1011 @@
+/*
+ * builtins.c -- the `builtins` module: print, len, range, isinstance, ...
+ * plus __build_class__ (what a `class` statement calls) and super().
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "interp.h"
+
+GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns);   /* eval.c */
+
+#define BUILTIN(name) \
+    static GsObject *bi_##name(GsThread *ts, GsObject *self, GsObject *const *args, \
+                               size_t nargs, GsObject *kwnames)
+
+/* Positional count and the keyword value named `name` (borrowed) or NULL.
+ * Keyword values are the last len(kwnames) entries of args. */
+static size_t npos(size_t nargs, GsObject *kwnames)
+{
+    return nargs - (kwnames ? ((GsTuple *)kwnames)->len : 0);
+}
+
+static int kwarg(GsThread *ts, const char *fname, GsObject *const *args, size_t nargs,
+                 GsObject *kwnames, const char *const *allowed, GsObject **out)
+{
+    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0, p = nargs - nkw;
+    for (int i = 0; allowed[i]; i++)
+        out[i] = NULL;
+    for (size_t k = 0; k < nkw; k++) {
+        const char *name = gs_str_cstr(((GsTuple *)kwnames)->items[k]);
+        int i;
+        for (i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], name) == 0)
+                break;
+        if (!allowed[i]) {
+            gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
+                       fname, name);
+            return -1;
+        }
+        out[i] = args[p + k];
+    }
+    return 0;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+BUILTIN(print)
+{
+    static const char *const kws[] = { "sep", "end", "file", "flush", NULL };
+    GsObject *kv[4];
+    if (kwarg(ts, "print", args, nargs, kwnames, kws, kv) < 0)
+        return NULL;
+    size_t n = npos(nargs, kwnames);
+    GsObject *sep = kv[0] && kv[0] != GS_NONE ? kv[0] : NULL;
+    GsObject *end = kv[1] && kv[1] != GS_NONE ? kv[1] : NULL;
+    if ((sep && !GS_IS_STR(sep)) || (end && !GS_IS_STR(end)))
+        return gs_err_set(ts, &gs_exc_TypeError, "%s must be None or a string, not %s",
+                          sep && !GS_IS_STR(sep) ? "sep" : "end",
+                          (sep && !GS_IS_STR(sep) ? sep : end)->type->name);
+    GsBuf b;
+    gs_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            gs_buf_puts(&b, sep ? gs_str_cstr(sep) : " ");
+        if (gs_buf_str(ts, &b, args[i]) < 0) {
+            gs_buf_free(&b);
+            return NULL;
+        }
+    }
+    gs_buf_puts(&b, end ? gs_str_cstr(end) : "\n");
+    FILE *out = ts->interp->out;
+    GsObject *file = kv[2];
+    if (file && file != GS_NONE) {
+        GsObject *w = gs_getattr_c(ts, file, "write");
+        GsObject *s = w ? gs_str_new(ts, b.data, b.len) : NULL;
+        GsObject *r = s ? gs_call1(ts, w, s) : NULL;
+        gs_xdecref(ts, w);
+        gs_xdecref(ts, s);
+        gs_buf_free(&b);
+        if (!r)
+            return NULL;
+        gs_decref(ts, r);
+        return gs_newref(ts, GS_NONE);
+    }
+    fwrite(b.data, 1, b.len, out);
+    if (kv[3] && gs_truth(ts, kv[3]) > 0)
+        fflush(out);
+    gs_buf_free(&b);
+    return gs_newref(ts, GS_NONE);
+}
+
+BUILTIN(repr)
+{
+    if (gs_check_nargs(ts, "repr", nargs, 1, 1) < 0)
+        return NULL;
+    return gs_repr(ts, args[0]);
+}
+
+BUILTIN(ascii)
+{
+    if (gs_check_nargs(ts, "ascii", nargs, 1, 1) < 0)
+        return NULL;
+    return gs_str_ascii(ts, args[0]);
+}
+
+BUILTIN(format)
+{
+    if (gs_check_nargs(ts, "format", nargs, 1, 2) < 0)
+        return NULL;
+    GsObject *spec = nargs == 2 ? gs_newref(ts, args[1]) : gs_str_from(ts, "");
+    if (!spec)
+        return NULL;
+    GsObject *r = gs_str_format_spec(ts, args[0], spec);
+    gs_decref(ts, spec);
+    return r;
+}
+
+/* ---- numbers ------------------------------------------------------------------------ */
+
+BUILTIN(abs)
+{
+    if (gs_check_nargs(ts, "abs", nargs, 1, 1) < 0)
+        return NULL;
+    GsObject *x = args[0];
+    if (GS_IS_INT(x)) {
+        int64_t v = gs_int_value(x);
+        if (v == INT64_MIN)
+            return gs_err_set(ts, &gs_exc_OverflowError,
+                              "integer overflow: gilscope's ints are 64-bit (CPython's are unbounded)");
+        return gs_int_new(ts, v < 0 ? -v : v);
+    }
+    if (GS_IS_FLOAT(x))
+        return gs_float_new(ts, fabs(gs_float_value(x)));
+    return gs_err_set(ts, &gs_exc_TypeError, "bad operand type for abs(): '%s'", x->type->name);
+}
+
+BUILTIN(divmod)
+{
+    if (gs_check_nargs(ts, "divmod", nargs, 2, 2) < 0)
+        return NULL;
+    GsObject *q = gs_binary_op(ts, OP_BINARY_FLOOR_DIVIDE, args[0], args[1]);
+    GsObject *r = q ? gs_binary_op(ts, OP_BINARY_MODULO, args[0], args[1]) : NULL;
+    GsObject *t = r ? gs_tuple_pack(ts, 2, q, r) : NULL;
+    gs_xdecref(ts, q);
+    gs_xdecref(ts, r);
+    return t;
+}
+
+BUILTIN(pow)
+{
+    if (gs_check_nargs(ts, "pow", nargs, 2, 2) < 0)
+        return NULL;
+    return gs_binary_op(ts, OP_BINARY_POWER, args[0], args[1]);
+}
+
+/* round(x[, n]) with Python 3's round-half-to-even. */
+BUILTIN(round)
+{
+    if (gs_check_nargs(ts, "round", nargs, 1, 2) < 0)
+        return NULL;
+    GsObject *x = args[0];
+    bool has_n = nargs == 2 && args[1] != GS_NONE;
+    if (GS_IS_INT(x))
+        return gs_int_new(ts, gs_int_value(x));
+    if (!GS_IS_FLOAT(x))
+        return gs_err_set(ts, &gs_exc_TypeError, "type %s doesn't define __round__ method",
+                          x->type->name);
+    double d = gs_float_value(x);
+    if (!has_n) {
+        if (!isfinite(d))
+            return gs_err_set(ts, isnan(d) ? &gs_exc_ValueError : &gs_exc_OverflowError,
+                              isnan(d) ? "cannot convert float NaN to integer"
+                                       : "cannot convert float infinity to integer");
+        double r = nearbyint(d);   /* default rounding mode: half to even */
+        return gs_int_new(ts, (int64_t)r);
+    }
+    if (!GS_IS_INT(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          args[1]->type->name);
+    /* Round via the shortest decimal text, as CPython's correctly rounded
+     * double_round does: format with n digits, read back. */
+    int64_t n = gs_int_value(args[1]);
+    if (n > 300 || !isfinite(d))
+        return gs_newref(ts, x);
+    if (n < -300)
+        return gs_float_new(ts, 0.0 * d);
+    char buf[512];
+    if (n >= 0) {
+        snprintf(buf, sizeof buf, "%.*f", (int)n, d);
+        return gs_float_new(ts, strtod(buf, NULL));
+    }
+    double p = pow(10.0, (double)-n);
+    return gs_float_new(ts, nearbyint(d / p) * p);
+}
+
+static GsObject *int_to_base(GsThread *ts, GsObject *x, int base, const char *prefix)
+{
+    if (!GS_IS_INT(x))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          x->type->name);
+    int64_t v = gs_int_value(x);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char digits[80];
+    int n = 0;
+    do {
+        int d = (int)(u % (uint64_t)base);
+        digits[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+        u /= (uint64_t)base;
+    } while (u);
+    GsBuf b;
+    gs_buf_init(&b);
+    if (v < 0)
+        gs_buf_putc(&b, '-');
+    gs_buf_puts(&b, prefix);
+    while (n > 0)
+        gs_buf_putc(&b, digits[--n]);
+    return gs_buf_finish(ts, &b);
+}
+
+BUILTIN(hex) { return gs_check_nargs(ts, "hex", nargs, 1, 1) < 0 ? NULL : int_to_base(ts, args[0], 16, "0x"); }
+BUILTIN(oct) { return gs_check_nargs(ts, "oct", nargs, 1, 1) < 0 ? NULL : int_to_base(ts, args[0], 8, "0o"); }
+BUILTIN(bin) { return gs_check_nargs(ts, "bin", nargs, 1, 1) < 0 ? NULL : int_to_base(ts, args[0], 2, "0b"); }
+
+BUILTIN(chr)
+{
+    if (gs_check_nargs(ts, "chr", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_INT(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "an integer is required (got type %s)",
+                          args[0]->type->name);
+    int64_t c = gs_int_value(args[0]);
+    if (c < 0 || c > 0x10ffff)
+        return gs_err_set(ts, &gs_exc_ValueError, "chr() arg not in range(0x110000)");
+    char buf[4];
+    int n;
+    if (c < 0x80) { buf[0] = (char)c; n = 1; }
+    else if (c < 0x800) { buf[0] = (char)(0xc0 | (c >> 6)); buf[1] = (char)(0x80 | (c & 0x3f)); n = 2; }
+    else if (c < 0x10000) { buf[0] = (char)(0xe0 | (c >> 12)); buf[1] = (char)(0x80 | ((c >> 6) & 0x3f)); buf[2] = (char)(0x80 | (c & 0x3f)); n = 3; }
+    else { buf[0] = (char)(0xf0 | (c >> 18)); buf[1] = (char)(0x80 | ((c >> 12) & 0x3f)); buf[2] = (char)(0x80 | ((c >> 6) & 0x3f)); buf[3] = (char)(0x80 | (c & 0x3f)); n = 4; }
+    return gs_str_new(ts, buf, (size_t)n);
+}
+
+BUILTIN(ord)
+{
+    if (gs_check_nargs(ts, "ord", nargs, 1, 1) < 0)
+        return NULL;
+    GsObject *s = args[0];
+    if (!GS_IS_STR(s))
+        return gs_err_set(ts, &gs_exc_TypeError, "ord() expected string of length 1, but %s found",
+                          s->type->name);
+    GsStr *str = (GsStr *)s;
+    if (str->nchars != 1)
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "ord() expected a character, but string of length %zu found", str->nchars);
+    const unsigned char *p = (const unsigned char *)str->data;
+    int64_t c = p[0];
+    if (c >= 0xf0) c = ((c & 0x07) << 18) | ((p[1] & 0x3f) << 12) | ((p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+    else if (c >= 0xe0) c = ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+    else if (c >= 0xc0) c = ((c & 0x1f) << 6) | (p[1] & 0x3f);
+    return gs_int_new(ts, c);
+}
+
+/* ---- sequences ------------------------------------------------------------------------ */
+
+BUILTIN(len)
+{
+    if (gs_check_nargs(ts, "len", nargs, 1, 1) < 0)
+        return NULL;
+    int64_t n = gs_len(ts, args[0]);
+    return n < 0 ? NULL : gs_int_new(ts, n);
+}
+
+/* min / max over an iterable or over the arguments, with key= and default=. */
+static GsObject *min_max(GsThread *ts, GsObject *const *args, size_t nargs, GsObject *kwnames,
+                         int op, const char *name)
+{
+    static const char *const kws[] = { "key", "default", NULL };
+    GsObject *kv[2];
+    if (kwarg(ts, name, args, nargs, kwnames, kws, kv) < 0)
+        return NULL;
+    size_t n = npos(nargs, kwnames);
+    if (n == 0)
+        return gs_err_set(ts, &gs_exc_TypeError, "%s expected at least 1 argument, got 0", name);
+    GsObject *key = kv[0] == GS_NONE ? NULL : kv[0];
+    GsObject *it = n == 1 ? gs_getiter(ts, args[0]) : NULL;
+    if (n == 1 && !it)
+        return NULL;
+    GsObject *best = NULL, *bestkey = NULL;
+    for (size_t i = 0;; i++) {
+        GsObject *v = it ? gs_iternext(ts, it) : (i < n ? gs_newref(ts, args[i]) : NULL);
+        if (!v)
+            break;
+        GsObject *k = key ? gs_call1(ts, key, v) : gs_newref(ts, v);
+        if (!k) {
+            gs_decref(ts, v);
+            goto fail;
+        }
+        int better = best ? gs_compare_bool(ts, k, bestkey, op) : 1;
+        if (better < 0) {
+            gs_decref(ts, v);
+            gs_decref(ts, k);
+            goto fail;
+        }
+        if (better) {
+            gs_setref(ts, &best, v);
+            gs_setref(ts, &bestkey, k);
+        } else {
+            gs_decref(ts, v);
+            gs_decref(ts, k);
+        }
+    }
+    if (gs_err_occurred(ts))
+        goto fail;
+    gs_xdecref(ts, it);
+    gs_xdecref(ts, bestkey);
+    if (!best) {
+        if (kv[1])
+            return gs_newref(ts, kv[1]);
+        return gs_err_set(ts, &gs_exc_ValueError, "%s() arg is an empty sequence", name);
+    }
+    return best;
+fail:
+    gs_xdecref(ts, it);
+    gs_xdecref(ts, best);
+    gs_xdecref(ts, bestkey);
+    return NULL;
+}
+
+BUILTIN(min) { return min_max(ts, args, nargs, kwnames, GS_CMP_LT, "min"); }
+BUILTIN(max) { return min_max(ts, args, nargs, kwnames, GS_CMP_GT, "max"); }
+
+BUILTIN(sum)
+{
+    static const char *const kws[] = { "start", NULL };
+    GsObject *kv[1];
+    if (kwarg(ts, "sum", args, nargs, kwnames, kws, kv) < 0)
+        return NULL;
+    size_t n = npos(nargs, kwnames);
+    if (gs_check_nargs(ts, "sum", n, 1, 2) < 0)
+        return NULL;
+    GsObject *acc = gs_newref(ts, n == 2 ? args[1] : kv[0] ? kv[0] : gs_small_int(0));
+    if (GS_IS_STR(acc)) {
+        gs_decref(ts, acc);
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "sum() can't sum strings [use ''.join(seq) instead]");
+    }
+    GsObject *it = gs_getiter(ts, args[0]), *v;
+    if (!it) {
+        gs_decref(ts, acc);
+        return NULL;
+    }
+    while ((v = gs_iternext(ts, it))) {
+        GsObject *r = gs_binary_op(ts, OP_BINARY_ADD, acc, v);
+        gs_decref(ts, v);
+        gs_decref(ts, acc);
+        if (!(acc = r))
+            break;
+    }
+    gs_decref(ts, it);
+    if (acc && gs_err_occurred(ts)) {
+        gs_decref(ts, acc);
+        return NULL;
+    }
+    return acc;
+}
+
+BUILTIN(sorted)
+{
+    static const char *const kws[] = { "key", "reverse", NULL };
+    GsObject *kv[2];
+    if (kwarg(ts, "sorted", args, nargs, kwnames, kws, kv) < 0)
+        return NULL;
+    if (npos(nargs, kwnames) != 1)
+        return gs_err_set(ts, &gs_exc_TypeError, "sorted expected 1 argument, got %zu",
+                          npos(nargs, kwnames));
+    GsObject *l = gs_sequence_to_list(ts, args[0]);
+    if (!l)
+        return NULL;
+    int rev = kv[1] ? gs_truth(ts, kv[1]) : 0;
+    if (rev < 0 || gs_list_sort(ts, l, kv[0] == GS_NONE ? NULL : kv[0], rev) < 0) {
+        gs_decref(ts, l);
+        return NULL;
+    }
+    return l;
+}
+
+static int all_any(GsThread *ts, GsObject *iterable, bool want)
+{
+    GsObject *it = gs_getiter(ts, iterable), *v;
+    if (!it)
+        return -1;
+    int result = !want;
+    while ((v = gs_iternext(ts, it))) {
+        int t = gs_truth(ts, v);
+        gs_decref(ts, v);
+        if (t < 0) {
+            result = -1;
+            break;
+        }
+        if (t == want) {
+            result = want;
+            break;
+        }
+    }
+    gs_decref(ts, it);
+    return gs_err_occurred(ts) ? -1 : result;
+}
+
+BUILTIN(all)
+{
+    if (gs_check_nargs(ts, "all", nargs, 1, 1) < 0)
+        return NULL;
+    int r = all_any(ts, args[0], false);
+    return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
+}
+
+BUILTIN(any)
+{
+    if (gs_check_nargs(ts, "any", nargs, 1, 1) < 0)
+        return NULL;
+    int r = all_any(ts, args[0], true);
+    return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
+}
+
+BUILTIN(iter)
+{
+    if (gs_check_nargs(ts, "iter", nargs, 1, 1) < 0)
+        return NULL;
+    return gs_getiter(ts, args[0]);
+}
+
+BUILTIN(next)
+{
+    if (gs_check_nargs(ts, "next", nargs, 1, 2) < 0)
+        return NULL;
+    GsObject *it = args[0];
+    if (!it->type->iternext && !(it->type->flags & GS_TPFLAG_HEAPTYPE))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not an iterator", it->type->name);
+    GsObject *v = gs_iternext(ts, it);
+    if (v || gs_err_occurred(ts))
+        return v;
+    if (nargs == 2)
+        return gs_newref(ts, args[1]);
+    GsObject *e = gs_exc_new(ts, &gs_exc_StopIteration, NULL, 0);
+    if (e) {
+        gs_err_set_obj(ts, e);
+        gs_decref(ts, e);
+    }
+    return NULL;
+}
+
+/* ---- enumerate, zip, map, filter, reversed: lazy iterators ------------------------------ */
+
+typedef struct {
+    GsObject ob;
+    int kind;
+    GsObject *func;      /* map / filter */
+    GsObject *its;       /* tuple of iterators (zip, map), or one iterator */
+    int64_t count;       /* enumerate; reversed: next index */
+    GsObject *seq;       /* reversed */
+} GsLazy;
+
+enum { LAZY_ENUMERATE, LAZY_ZIP, LAZY_MAP, LAZY_FILTER, LAZY_REVERSED };
+static const char *const lazy_names[] = { "enumerate", "zip", "map", "filter", "reversed" };
+
+static void lazy_clear(GsThread *ts, GsObject *o)
+{
+    GsLazy *z = (GsLazy *)o;
+    GsObject *f = z->func, *i = z->its, *s = z->seq;
+    z->func = z->its = z->seq = NULL;
+    gs_xdecref(ts, f);
+    gs_xdecref(ts, i);
+    gs_xdecref(ts, s);
+}
+
+static int lazy_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsLazy *z = (GsLazy *)o;
+    GsObject *f[3] = { z->func, z->its, z->seq };
+    for (int i = 0; i < 3; i++) {
+        int r = f[i] ? visit(f[i], arg) : 0;
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+static GsObject *lazy_self(GsThread *ts, GsObject *o) { return gs_newref(ts, o); }
+
+static GsObject *lazy_next(GsThread *ts, GsObject *o)
+{
+    GsLazy *z = (GsLazy *)o;
+    if (!z->its && !z->seq)
+        return NULL;
+    switch (z->kind) {
+    case LAZY_ENUMERATE: {
+        GsObject *v = gs_iternext(ts, z->its);
+        if (!v)
+            return NULL;
+        GsObject *i = gs_int_new(ts, z->count++);
+        GsObject *t = i ? gs_tuple_pack(ts, 2, i, v) : NULL;
+        gs_xdecref(ts, i);
+        gs_decref(ts, v);
+        return t;
+    }
+    case LAZY_REVERSED:
+        if (z->count < 0)
+            return NULL;
+        {
+            GsObject *i = gs_int_new(ts, z->count--);
+            GsObject *v = i ? gs_getitem(ts, z->seq, i) : NULL;
+            gs_xdecref(ts, i);
+            return v;
+        }
+    case LAZY_FILTER:
+        for (;;) {
+            GsObject *v = gs_iternext(ts, z->its);
+            if (!v)
+                return NULL;
+            GsObject *t = z->func == GS_NONE ? gs_newref(ts, v) : gs_call1(ts, z->func, v);
+            int keep = t ? gs_truth(ts, t) : -1;
+            gs_xdecref(ts, t);
+            if (keep > 0)
+                return v;
+            gs_decref(ts, v);
+            if (keep < 0)
+                return NULL;
+        }
+    default: {
+        GsTuple *its = (GsTuple *)z->its;
+        GsObject *t = gs_tuple_new(ts, its->len);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < its->len; i++) {
+            GsObject *v = gs_iternext(ts, its->items[i]);
+            if (!v) {
+                for (size_t k = i; k < its->len; k++)
+                    ((GsTuple *)t)->items[k] = gs_newref(ts, GS_NONE);
+                gs_decref(ts, t);
+                return NULL;
+            }
+            ((GsTuple *)t)->items[i] = v;
+        }
+        if (z->kind == LAZY_ZIP)
+            return t;
+        GsObject *r = gs_call(ts, z->func, ((GsTuple *)t)->items, its->len, NULL);
+        gs_decref(ts, t);
+        return r;
+    }
+    }
+}
+
+static GsObject *lazy_repr(GsThread *ts, GsObject *o)
+{
+    return gs_str_printf(ts, "<%s object at %p>", lazy_names[((GsLazy *)o)->kind], (void *)o);
+}
+
+static GsType lazy_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
+    .name = "iterator", .base = &gs_object_type, .size = sizeof(GsLazy), .flags = GS_TPFLAG_GC,
+    .dealloc = lazy_clear, .traverse = lazy_traverse, .clear = lazy_clear, .iter = lazy_self,
+    .iternext = lazy_next, .repr = lazy_repr };
+
+static GsLazy *lazy_new(GsThread *ts, int kind)
+{
+    GsLazy *z = (GsLazy *)gs_alloc(ts, &lazy_type, sizeof(GsLazy));
+    if (z)
+        z->kind = kind;
+    return z;
+}
+
+static GsObject *iter_tuple(GsThread *ts, GsObject *const *args, size_t n)
+{
+    GsObject *t = gs_tuple_new(ts, n);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        GsObject *it = gs_getiter(ts, args[i]);
+        if (!it) {
+            for (size_t k = i; k < n; k++)
+                ((GsTuple *)t)->items[k] = gs_newref(ts, GS_NONE);
+            gs_decref(ts, t);
+            return NULL;
+        }
+        ((GsTuple *)t)->items[i] = it;
+    }
+    return t;
+}
+
+BUILTIN(enumerate)
+{
+    static const char *const kws[] = { "start", NULL };
+    GsObject *kv[1];
+    if (kwarg(ts, "enumerate", args, nargs, kwnames, kws, kv) < 0)
+        return NULL;
+    size_t n = npos(nargs, kwnames);
+    if (gs_check_nargs(ts, "enumerate", n, 1, 2) < 0)
+        return NULL;
+    GsObject *start = n == 2 ? args[1] : kv[0];
+    if (start && !GS_IS_INT(start))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          start->type->name);
+    GsObject *it = gs_getiter(ts, args[0]);
+    if (!it)
+        return NULL;
+    GsLazy *z = lazy_new(ts, LAZY_ENUMERATE);
+    if (!z) {
+        gs_decref(ts, it);
+        return NULL;
+    }
+    z->its = it;
+    z->count = start ? gs_int_value(start) : 0;
+    return (GsObject *)z;
+}
+
+BUILTIN(zip)
+{
+    if (gs_check_no_kw(ts, "zip", kwnames) < 0)
+        return NULL;
+    GsObject *its = iter_tuple(ts, args, nargs);
+    if (!its)
+        return NULL;
+    GsLazy *z = lazy_new(ts, LAZY_ZIP);
+    if (!z) {
+        gs_decref(ts, its);
+        return NULL;
+    }
+    z->its = its;
+    return (GsObject *)z;
+}
+
+BUILTIN(map)
+{
+    if (gs_check_no_kw(ts, "map", kwnames) < 0)
+        return NULL;
+    if (nargs < 2)
+        return gs_err_set(ts, &gs_exc_TypeError, "map() must have at least two arguments.");
+    GsObject *its = iter_tuple(ts, args + 1, nargs - 1);
+    if (!its)
+        return NULL;
+    GsLazy *z = lazy_new(ts, LAZY_MAP);
+    if (!z) {
+        gs_decref(ts, its);
+        return NULL;
+    }
+    z->its = its;
+    z->func = gs_newref(ts, args[0]);
+    return (GsObject *)z;
+}
+
+BUILTIN(filter)
+{
+    if (gs_check_nargs(ts, "filter", nargs, 2, 2) < 0)
+        return NULL;
+    GsObject *it = gs_getiter(ts, args[1]);
+    if (!it)
+        return NULL;
+    GsLazy *z = lazy_new(ts, LAZY_FILTER);
+    if (!z) {
+        gs_decref(ts, it);
+        return NULL;
+    }
+    z->its = it;
+    z->func = gs_newref(ts, args[0]);
+    return (GsObject *)z;
+}
+
+BUILTIN(reversed)
+{
+    if (gs_check_nargs(ts, "reversed", nargs, 1, 1) < 0)
+        return NULL;
+    int64_t n = gs_len(ts, args[0]);
+    if (n < 0) {
+        gs_err_clear(ts);
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not reversible",
+                          args[0]->type->name);
+    }
+    GsLazy *z = lazy_new(ts, LAZY_REVERSED);
+    if (!z)
+        return NULL;
+    z->seq = gs_newref(ts, args[0]);
+    z->count = n - 1;
+    return (GsObject *)z;
+}
+
+/* ---- objects and types ---------------------------------------------------------------- */
+
+static int isinstance_of(GsThread *ts, GsObject *o, GsObject *cls, const char *fname)
+{
+    if (GS_IS_TUPLE(cls)) {
+        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++) {
+            int r = isinstance_of(ts, o, ((GsTuple *)cls)->items[i], fname);
+            if (r)
+                return r;
+        }
+        return 0;
+    }
+    if (!GS_IS_TYPE(cls)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "%s() arg 2 must be a type or tuple of types", fname);
+        return -1;
+    }
+    return gs_type_is_subtype(o->type, (GsType *)cls);
+}
+
+BUILTIN(isinstance)
+{
+    if (gs_check_nargs(ts, "isinstance", nargs, 2, 2) < 0)
+        return NULL;
+    int r = isinstance_of(ts, args[0], args[1], "isinstance");
+    return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
+}
+
+BUILTIN(issubclass)
+{
+    if (gs_check_nargs(ts, "issubclass", nargs, 2, 2) < 0)
+        return NULL;
+    if (!GS_IS_TYPE(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "issubclass() arg 1 must be a class");
+    GsObject *cls = args[1];
+    if (GS_IS_TUPLE(cls)) {
+        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++)
+            if (GS_IS_TYPE(((GsTuple *)cls)->items[i]) &&
+                gs_type_is_subtype((GsType *)args[0], (GsType *)((GsTuple *)cls)->items[i]))
+                return gs_newref(ts, GS_TRUE);
+        return gs_newref(ts, GS_FALSE);
+    }
+    if (!GS_IS_TYPE(cls))
+        return gs_err_set(ts, &gs_exc_TypeError, "issubclass() arg 2 must be a class or tuple of classes");
+    return gs_newref(ts, gs_bool(gs_type_is_subtype((GsType *)args[0], (GsType *)cls)));
+}
+
+/* id(): the allocation serial, not an address -- stable from run to run. */
+BUILTIN(id)
+{
+    if (gs_check_nargs(ts, "id", nargs, 1, 1) < 0)
+        return NULL;
+    GsObject *o = args[0];
+    return gs_int_new(ts, o->serial ? (int64_t)o->serial : (int64_t)(uintptr_t)o);
+}
+
+BUILTIN(hash)
+{
+    if (gs_check_nargs(ts, "hash", nargs, 1, 1) < 0)
+        return NULL;
+    int64_t h = gs_hash(ts, args[0]);
+    return h == -1 ? NULL : gs_int_new(ts, h);
+}
+
+BUILTIN(callable)
+{
+    if (gs_check_nargs(ts, "callable", nargs, 1, 1) < 0)
+        return NULL;
+    GsObject *o = args[0];
+    bool c = o->type->call || (o->type->flags & GS_TPFLAG_HEAPTYPE &&
+                               gs_type_lookup(o->type, GS_NAME(ts, __call__)));
+    return gs_newref(ts, gs_bool(c));
+}
+
+BUILTIN(getattr)
+{
+    if (gs_check_nargs(ts, "getattr", nargs, 2, 3) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "getattr(): attribute name must be string");
+    GsObject *name = gs_str_intern(ts, gs_newref(ts, args[1]));
+    if (!name)
+        return NULL;
+    GsObject *v = gs_getattr(ts, args[0], name);
+    gs_decref(ts, name);
+    if (!v && nargs == 3 && gs_err_matches(ts, &gs_exc_AttributeError)) {
+        gs_err_clear(ts);
+        return gs_newref(ts, args[2]);
+    }
+    return v;
+}
+
+BUILTIN(hasattr)
+{
+    if (gs_check_nargs(ts, "hasattr", nargs, 2, 2) < 0)
+        return NULL;
+    GsObject *v = bi_getattr(ts, self, args, 2, NULL);
+    if (v) {
+        gs_decref(ts, v);
+        return gs_newref(ts, GS_TRUE);
+    }
+    if (!gs_err_matches(ts, &gs_exc_AttributeError))
+        return NULL;
+    gs_err_clear(ts);
+    return gs_newref(ts, GS_FALSE);
+}
+
+BUILTIN(setattr)
+{
+    if (gs_check_nargs(ts, "setattr", nargs, 3, 3) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "setattr(): attribute name must be string");
+    GsObject *name = gs_str_intern(ts, gs_newref(ts, args[1]));
+    int r = name ? gs_setattr(ts, args[0], name, args[2]) : -1;
+    gs_xdecref(ts, name);
+    return r < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
+BUILTIN(delattr)
+{
+    if (gs_check_nargs(ts, "delattr", nargs, 2, 2) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "delattr(): attribute name must be string");
+    GsObject *name = gs_str_intern(ts, gs_newref(ts, args[1]));
+    int r = name ? gs_setattr(ts, args[0], name, NULL) : -1;
+    gs_xdecref(ts, name);
+    return r < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
+/* ---- classes ---------------------------------------------------------------------------- */
+
+/* __build_class__(func, name, *bases): run the class body in a fresh
+ * namespace, make the class, and fill the __class__ cell that zero-argument
+ * super() reads. */
+BUILTIN(__build_class__)
+{
+    size_t n = npos(nargs, kwnames);
+    if (n < 2 || args[0]->type != &gs_function_type || !GS_IS_STR(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "__build_class__: not enough arguments");
+    if (n > 3)
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "gilscope supports single inheritance only (class %s has %zu bases)",
+                          gs_str_cstr(args[1]), n - 2);
+    GsType *base = &gs_object_type;
+    if (n == 3) {
+        if (!GS_IS_TYPE(args[2]))
+            return gs_err_set(ts, &gs_exc_TypeError, "bases must be types");
+        base = (GsType *)args[2];
+    }
+    GsObject *ns = gs_dict_new(ts);
+    if (!ns)
+        return NULL;
+    GsObject *cell = gs_eval_class_body(ts, args[0], ns);
+    if (!cell) {
+        gs_decref(ts, ns);
+        return NULL;
+    }
+    gs_dict_del(ts, ns, GS_NAME(ts, __classcell__));
+    GsObject *cls = gs_class_new(ts, args[1], base, ns);
+    gs_decref(ts, ns);
+    if (cls && cell->type == &gs_cell_type)
+        gs_setref(ts, &((GsCell *)cell)->ref, gs_newref(ts, cls));
+    gs_decref(ts, cell);
+    return cls;
+}
+
+typedef struct {
+    GsObject ob;
+    GsType *type;        /* look after this class in the MRO */
+    GsObject *obj;
+} GsSuper;
+
+static void super_clear(GsThread *ts, GsObject *o)
+{
+    GsSuper *s = (GsSuper *)o;
+    GsObject *t = (GsObject *)s->type, *ob = s->obj;
+    s->type = NULL;
+    s->obj = NULL;
+    gs_xdecref(ts, t);
+    gs_xdecref(ts, ob);
+}
+
+static int super_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsSuper *s = (GsSuper *)o;
+    return s->obj ? visit(s->obj, arg) : 0;
+}
+
+static GsObject *super_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsSuper *s = (GsSuper *)o;
+    GsObject *attr = s->type->base ? gs_type_lookup(s->type->base, name) : NULL;
+    if (!attr)
+        return gs_err_set(ts, &gs_exc_AttributeError, "'super' object has no attribute '%s'",
+                          gs_str_cstr(name));
+    if (attr->type == &gs_function_type)
+        return gs_method_new(ts, attr, s->obj);
+    if (attr->type == &gs_cfunction_type && !((GsCFunction *)attr)->self)
+        return gs_cfunction_new(ts, ((GsCFunction *)attr)->name, ((GsCFunction *)attr)->fn,
+                                s->obj);
+    return gs_newref(ts, attr);
+}
+
+static GsType super_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
+    .name = "super", .base = &gs_object_type, .size = sizeof(GsSuper), .flags = GS_TPFLAG_GC,
+    .dealloc = super_clear, .traverse = super_traverse, .clear = super_clear,
+    .getattr = super_getattr };
+
+/* super() with no arguments reads the caller's first argument and its
+ * __class__ cell, as CPython's super_init does. */
+static int super_implicit(GsThread *ts, GsType **type, GsObject **obj)
+{
+    GsFrame *f = ts->frame;
+    GsCode *co = f ? f->code : NULL;
+    if (!co || co->argcount == 0) {
+        gs_err_set(ts, &gs_exc_RuntimeError, "super(): no arguments");
+        return -1;
+    }
+    GsObject *first = f->localsplus[0];
+    size_t ncell = ((GsTuple *)co->cellvars)->len;
+    if (!first && co->cell2arg && ncell && co->cell2arg[0] == 0)
+        first = ((GsCell *)f->localsplus[co->nlocals])->ref;
+    GsTuple *fv = (GsTuple *)co->freevars;
+    for (size_t i = 0; i < fv->len; i++) {
+        if (strcmp(gs_str_cstr(fv->items[i]), "__class__") == 0) {
+            GsObject *c = ((GsCell *)f->localsplus[co->nlocals + ncell + i])->ref;
+            if (!c || !GS_IS_TYPE(c)) {
+                gs_err_set(ts, &gs_exc_RuntimeError, "super(): empty __class__ cell");
+                return -1;
+            }
+            *type = (GsType *)c;
+            *obj = first;
+            if (!first) {
+                gs_err_set(ts, &gs_exc_RuntimeError, "super(): arg[0] deleted");
+                return -1;
+            }
+            return 0;
+        }
+    }
+    gs_err_set(ts, &gs_exc_RuntimeError, "super(): __class__ cell not found");
+    return -1;
+}
+
+BUILTIN(super)
+{
+    GsType *type;
+    GsObject *obj;
+    if (nargs == 0) {
+        if (super_implicit(ts, &type, &obj) < 0)
+            return NULL;
+    } else if (nargs == 2 && GS_IS_TYPE(args[0])) {
+        type = (GsType *)args[0];
+        obj = args[1];
+    } else {
+        return gs_err_set(ts, &gs_exc_TypeError, "super() takes 0 or 2 arguments in gilscope");
+    }
+    GsType *ot = GS_IS_TYPE(obj) ? (GsType *)obj : obj->type;
+    if (!gs_type_is_subtype(ot, type))
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "super(type, obj): obj must be an instance or subtype of type");
+    GsSuper *s = (GsSuper *)gs_alloc(ts, &super_type, sizeof(GsSuper));
+    if (!s)
+        return NULL;
+    s->type = (GsType *)gs_newref(ts, (GsObject *)type);
+    s->obj = gs_newref(ts, obj);
+    return (GsObject *)s;
+}
+
+/* ---- the module ------------------------------------------------------------------------- */
+
+static const GsMethodDef builtin_functions[] = {
+    { "print", bi_print }, { "repr", bi_repr }, { "ascii", bi_ascii }, { "format", bi_format }, { "abs", bi_abs },
+    { "divmod", bi_divmod }, { "pow", bi_pow }, { "round", bi_round }, { "hex", bi_hex },
+    { "oct", bi_oct }, { "bin", bi_bin }, { "chr", bi_chr }, { "ord", bi_ord },
+    { "len", bi_len }, { "min", bi_min }, { "max", bi_max }, { "sum", bi_sum },
+    { "sorted", bi_sorted }, { "all", bi_all }, { "any", bi_any }, { "iter", bi_iter },
+    { "next", bi_next }, { "enumerate", bi_enumerate }, { "zip", bi_zip }, { "map", bi_map },
+    { "filter", bi_filter }, { "reversed", bi_reversed }, { "isinstance", bi_isinstance },
+    { "issubclass", bi_issubclass }, { "id", bi_id }, { "hash", bi_hash },
+    { "callable", bi_callable }, { "getattr", bi_getattr }, { "hasattr", bi_hasattr },
+    { "setattr", bi_setattr }, { "delattr", bi_delattr },
+    { "__build_class__", bi___build_class__ }, { "super", bi_super },
+    { NULL, NULL },
+};
+
+int gs_builtins_init(GsThread *ts)
+{
+    GsInterp *interp = ts->interp;
+    GsModule *m = (GsModule *)gs_alloc(ts, &gs_module_type, sizeof(GsModule));
+    if (!m)
+        return -1;
+    m->name = gs_str_intern_c(ts, "builtins");
+    m->dict = gs_dict_new(ts);
+    interp->builtins = gs_newref(ts, m->dict);
+    int r = m->name && m->dict ? 0 : -1;
+    for (const GsMethodDef *d = builtin_functions; r == 0 && d->name; d++) {
+        GsObject *f = gs_cfunction_new(ts, d->name, d->fn, (GsObject *)m);
+        r = f ? gs_dict_set_c(ts, m->dict, d->name, f) : -1;
+        gs_xdecref(ts, f);
+    }
+    struct { const char *name; GsObject *v; } values[] = {
+        { "None", GS_NONE }, { "True", GS_TRUE }, { "False", GS_FALSE },
+        { "NotImplemented", GS_NOTIMPL }, { "Ellipsis", &gs_ellipsis_obj },
+        { "object", (GsObject *)&gs_object_type }, { "type", (GsObject *)&gs_type_type },
+        { "int", (GsObject *)&gs_int_type }, { "float", (GsObject *)&gs_float_type },
+        { "bool", (GsObject *)&gs_bool_type }, { "str", (GsObject *)&gs_str_type },
+        { "bytes", (GsObject *)&gs_bytes_type }, { "list", (GsObject *)&gs_list_type },
+        { "tuple", (GsObject *)&gs_tuple_type }, { "dict", (GsObject *)&gs_dict_type },
+        { "range", (GsObject *)&gs_range_type }, { "slice", (GsObject *)&gs_slice_type },
+        { "super", NULL },
+    };
+    for (size_t i = 0; r == 0 && i < sizeof values / sizeof values[0]; i++)
+        if (values[i].v)
+            r = gs_dict_set_c(ts, m->dict, values[i].name, values[i].v);
+#define GS_X_EXC(name, base) \
+    if (r == 0) r = gs_dict_set_c(ts, m->dict, #name, (GsObject *)&gs_exc_##name);
+    GS_EXC_TYPES(GS_X_EXC)
+#undef GS_X_EXC
+    if (r == 0)
+        r = gs_dict_set(ts, interp->modules, m->name, (GsObject *)m);
+    gs_decref(ts, (GsObject *)m);
+    return r;
+}

@@ -1,0 +1,1588 @@
+/*
+ * eval.c -- the eval loop: run a frame's bytecode.
+ *
+ * This is the one big function of gilscope, as in CPython and Lua; the
+ * macros it uses are defined just above it and #undef'ed after.
+ *
+ * The loop is a classic stack machine.  Each instruction is two bytes,
+ * an opcode and its argument; jumps are threaded with computed gotos
+ * (GCC's `&&label`), one table entry per opcode number.
+ *
+ * THE SAFE POINT.  After an instruction, the loop may have to stop and let
+ * something else happen: another thread wants the GIL, a --timeout
+ * expired, Ctrl-C was pressed.  CPython does not look at every
+ * instruction -- which instructions are followed by a check is exactly
+ * what decides whether `self.count += 1` can be interrupted between its
+ * read and its write (see opcodes.h).  gilscope imitates that per CPython
+ * version: ts->check_after[op] says whether `op` is followed by a check,
+ * and conditional jumps decide in their own bodies.  All checks go to
+ * the single label `check:` below, which reads the interpreter's
+ * eval_breaker flag.  This is the only place where a running thread can
+ * be asked to let go.
+ *
+ * Separately, every instruction counts against a budget so that
+ * --max-ticks can stop a runaway program at an exact instruction count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+
+/* ---- frames -------------------------------------------------------------------- */
+
+static GsFrame *frame_new(GsThread *ts, GsCode *code, GsObject *func, GsObject *globals,
+                          GsObject *locals)
+{
+    size_t ncells = ((GsTuple *)code->cellvars)->len, nfree = ((GsTuple *)code->freevars)->len;
+    size_t nslots = (size_t)code->nlocals + ncells + nfree + (size_t)code->stacksize;
+    GsFrame *f = calloc(1, sizeof(GsFrame) + nslots * sizeof(GsObject *));
+    if (!f) {
+        gs_err_set(ts, &gs_exc_MemoryError, "out of memory");
+        return NULL;
+    }
+    f->code = code;
+    f->func = func;
+    f->globals = globals;
+    f->builtins = ts->interp->builtins;
+    f->locals = locals ? gs_newref(ts, locals) : NULL;
+    f->stack = f->localsplus + code->nlocals + ncells + nfree;
+    f->sp = f->stack;
+    return f;
+}
+
+static void frame_free(GsThread *ts, GsFrame *f)
+{
+    size_t n = (size_t)(f->stack - f->localsplus);
+    for (size_t i = 0; i < n; i++)
+        gs_xdecref(ts, f->localsplus[i]);
+    while (f->sp > f->stack)
+        gs_xdecref(ts, *--f->sp);
+    gs_xdecref(ts, f->locals);
+    free(f);
+}
+
+/* Cells for captured variables; free variables from the closure. */
+static int frame_init_cells(GsThread *ts, GsFrame *f, GsObject *closure)
+{
+    GsCode *co = f->code;
+    size_t ncells = ((GsTuple *)co->cellvars)->len, nfree = ((GsTuple *)co->freevars)->len;
+    GsObject **cells = f->localsplus + co->nlocals;
+    for (size_t i = 0; i < ncells; i++) {
+        int arg = co->cell2arg[i];
+        GsObject *v = arg >= 0 ? f->localsplus[arg] : NULL;
+        if (!(cells[i] = gs_cell_new(ts, v)))
+            return -1;
+        if (arg >= 0) {
+            /* The argument now lives only in its cell. */
+            gs_decref(ts, f->localsplus[arg]);
+            f->localsplus[arg] = NULL;
+        }
+    }
+    for (size_t i = 0; i < nfree; i++)
+        cells[ncells + i] = gs_newref(ts, ((GsTuple *)closure)->items[i]);
+    return 0;
+}
+
+/* ---- argument binding (CPython's _PyEval_EvalCode, for our subset) ------------ */
+
+static GsObject *fname(GsFunction *fn) { return fn->qualname; }
+
+static int missing_args(GsThread *ts, GsFunction *fn, GsFrame *f, int from, int to,
+                        const char *kind)
+{
+    GsCode *co = f->code;
+    GsBuf names;
+    gs_buf_init(&names);
+    int n = 0, count = 0;
+    for (int i = from; i < to; i++)
+        if (!f->localsplus[i])
+            count++;
+    for (int i = from; i < to; i++) {
+        if (f->localsplus[i])
+            continue;
+        n++;
+        if (n > 1)
+            gs_buf_puts(&names, n == count ? (count > 2 ? ", and " : " and ") : ", ");
+        gs_buf_printf(&names, "'%s'", gs_str_cstr(((GsTuple *)co->varnames)->items[i]));
+    }
+    gs_err_set(ts, &gs_exc_TypeError, "%s() missing %d required %s argument%s: %s",
+               gs_str_cstr(fname(fn)), count, kind, count == 1 ? "" : "s",
+               names.data ? names.data : "");
+    gs_buf_free(&names);
+    return -1;
+}
+
+static int bind_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name,
+                        GsObject *value, GsObject *kwdict)
+{
+    GsCode *co = f->code;
+    GsTuple *vn = (GsTuple *)co->varnames;
+    int total = co->argcount + co->kwonlyargcount;
+    for (int i = 0; i < total; i++) {
+        if (vn->items[i] == name || gs_str_eq(vn->items[i], name)) {
+            if (f->localsplus[i]) {
+                gs_err_set(ts, &gs_exc_TypeError, "%s() got multiple values for argument '%s'",
+                           gs_str_cstr(fname(fn)), gs_str_cstr(name));
+                return -1;
+            }
+            f->localsplus[i] = gs_newref(ts, value);
+            return 0;
+        }
+    }
+    if (kwdict)
+        return gs_dict_set(ts, kwdict, name, value);
+    gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
+               gs_str_cstr(fname(fn)), gs_str_cstr(name));
+    return -1;
+}
+
+static int bind_args(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *const *args,
+                     size_t nargs, GsObject *kwnames)
+{
+    GsCode *co = f->code;
+    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0, npos = nargs - nkw;
+    int argc = co->argcount, total = argc + co->kwonlyargcount;
+    bool varargs = co->flags & GS_CO_VARARGS, varkw = co->flags & GS_CO_VARKEYWORDS;
+    GsObject *kwdict = NULL;
+    if (varkw) {
+        if (!(kwdict = gs_dict_new(ts)))
+            return -1;
+        f->localsplus[total + varargs] = kwdict;
+    }
+    size_t n = npos < (size_t)argc ? npos : (size_t)argc;
+    for (size_t i = 0; i < n; i++)
+        f->localsplus[i] = gs_newref(ts, args[i]);
+    if (varargs) {
+        GsObject *rest = gs_tuple_new(ts, npos - n);
+        if (!rest)
+            return -1;
+        for (size_t i = n; i < npos; i++)
+            ((GsTuple *)rest)->items[i - n] = gs_newref(ts, args[i]);
+        f->localsplus[total] = rest;
+    } else if (npos > (size_t)argc) {
+        size_t ndef = fn->defaults ? ((GsTuple *)fn->defaults)->len : 0;
+        if (ndef)
+            gs_err_set(ts, &gs_exc_TypeError,
+                       "%s() takes from %zu to %d positional arguments but %zu were given",
+                       gs_str_cstr(fname(fn)), argc - ndef, argc, npos);
+        else
+            gs_err_set(ts, &gs_exc_TypeError,
+                       "%s() takes %d positional argument%s but %zu %s given",
+                       gs_str_cstr(fname(fn)), argc, argc == 1 ? "" : "s", npos,
+                       npos == 1 ? "was" : "were");
+        return -1;
+    }
+    for (size_t k = 0; k < nkw; k++)
+        if (bind_keyword(ts, fn, f, ((GsTuple *)kwnames)->items[k], args[npos + k], kwdict) < 0)
+            return -1;
+    /* Defaults fill the last positional parameters that are still empty. */
+    if (npos < (size_t)argc) {
+        GsTuple *defs = (GsTuple *)fn->defaults;
+        int ndef = defs ? (int)defs->len : 0, first = argc - ndef;
+        for (int i = first; i < argc; i++)
+            if (!f->localsplus[i])
+                f->localsplus[i] = gs_newref(ts, defs->items[i - first]);
+        for (int i = 0; i < argc; i++)
+            if (!f->localsplus[i])
+                return missing_args(ts, fn, f, 0, argc, "positional");
+    }
+    for (int i = argc; i < total; i++) {
+        if (f->localsplus[i])
+            continue;
+        GsObject *d = fn->kwdefaults ? gs_dict_get(ts, fn->kwdefaults,
+                                                   ((GsTuple *)co->varnames)->items[i]) : NULL;
+        if (d)
+            f->localsplus[i] = gs_newref(ts, d);
+    }
+    for (int i = argc; i < total; i++)
+        if (!f->localsplus[i])
+            return missing_args(ts, fn, f, argc, total, "keyword-only");
+    return 0;
+}
+
+static GsObject *eval_frame(GsThread *ts, GsFrame *f);
+
+static GsObject *run_frame(GsThread *ts, GsFrame *f)
+{
+    if (ts->depth >= ts->interp->opt.recursion_limit) {
+        frame_free(ts, f);
+        return gs_err_set(ts, &gs_exc_RecursionError, "maximum recursion depth exceeded");
+    }
+    ts->depth++;
+    f->back = ts->frame;
+    ts->frame = f;
+    GsObject *r = eval_frame(ts, f);
+    ts->frame = f->back;
+    ts->depth--;
+    frame_free(ts, f);
+    return r;
+}
+
+GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, size_t nargs,
+                           GsObject *kwnames)
+{
+    GsFunction *fn = (GsFunction *)func;
+    GsCode *co = (GsCode *)fn->code;
+    GsFrame *f = frame_new(ts, co, func, fn->globals, NULL);
+    if (!f)
+        return NULL;
+    bool simple = !kwnames && (size_t)co->argcount == nargs &&
+                  !(co->flags & (GS_CO_VARARGS | GS_CO_VARKEYWORDS)) && co->kwonlyargcount == 0;
+    if (simple) {
+        for (size_t i = 0; i < nargs; i++)
+            f->localsplus[i] = gs_newref(ts, args[i]);
+    } else if (bind_args(ts, fn, f, args, nargs, kwnames) < 0) {
+        frame_free(ts, f);
+        return NULL;
+    }
+    if ((((GsTuple *)co->cellvars)->len || ((GsTuple *)co->freevars)->len) &&
+        frame_init_cells(ts, f, fn->closure) < 0) {
+        frame_free(ts, f);
+        return NULL;
+    }
+    return run_frame(ts, f);
+}
+
+/* Module and class bodies: names live in a dict (`locals`). */
+GsObject *gs_eval_code(GsThread *ts, GsCode *code, GsObject *globals, GsObject *locals)
+{
+    GsFrame *f = frame_new(ts, code, NULL, globals, locals);
+    if (!f)
+        return NULL;
+    return run_frame(ts, f);
+}
+
+/* A class body run by __build_class__, with the function's closure. */
+GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns)
+{
+    GsFunction *fn = (GsFunction *)func;
+    GsCode *co = (GsCode *)fn->code;
+    GsFrame *f = frame_new(ts, co, func, fn->globals, ns);
+    if (!f)
+        return NULL;
+    if (frame_init_cells(ts, f, fn->closure) < 0) {
+        frame_free(ts, f);
+        return NULL;
+    }
+    return run_frame(ts, f);
+}
+
+/* ---- helpers the loop calls out to ------------------------------------------------ */
+
+static GsObject *name_error(GsThread *ts, GsObject *name)
+{
+    GsObject *n = gs_exc_new(ts, &gs_exc_NameError, NULL, 0);
+    if (!n)
+        return NULL;
+    GsObject *msg = gs_str_printf(ts, "name '%s' is not defined", gs_str_cstr(name));
+    if (msg) {
+        GsObject *args = gs_tuple_pack(ts, 1, msg);
+        if (args)
+            gs_setref(ts, &((GsException *)n)->args, args);
+        gs_decref(ts, msg);
+    }
+    gs_err_set_obj(ts, n);
+    gs_decref(ts, n);
+    return NULL;
+}
+
+static GsObject *load_global(GsThread *ts, GsFrame *f, GsObject *name)
+{
+    GsObject *v = gs_dict_get(ts, f->globals, name);
+    if (!v)
+        v = gs_dict_get(ts, f->builtins, name);
+    if (!v)
+        return name_error(ts, name);
+    return gs_newref(ts, v);
+}
+
+static GsObject *load_name(GsThread *ts, GsFrame *f, GsObject *name)
+{
+    GsObject *v = f->locals ? gs_dict_get(ts, f->locals, name) : NULL;
+    if (v)
+        return gs_newref(ts, v);
+    return load_global(ts, f, name);
+}
+
+static bool exc_matches(GsThread *ts, GsObject *exc_type, GsObject *cls, int *err)
+{
+    *err = 0;
+    if (GS_IS_TUPLE(cls)) {
+        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++)
+            if (exc_matches(ts, exc_type, ((GsTuple *)cls)->items[i], err))
+                return true;
+        return false;
+    }
+    if (!GS_IS_TYPE(cls) || !gs_type_is_subtype((GsType *)cls, &gs_exc_BaseException)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "catching classes that do not inherit from BaseException is not allowed");
+        *err = 1;
+        return false;
+    }
+    return GS_IS_TYPE(exc_type) && gs_type_is_subtype((GsType *)exc_type, (GsType *)cls);
+}
+
+static int unpack(GsThread *ts, GsObject *seq, int n, GsObject **out)
+{
+    GsObject *const *items = NULL;
+    size_t len = 0;
+    if (GS_IS_TUPLE(seq)) {
+        items = ((GsTuple *)seq)->items;
+        len = ((GsTuple *)seq)->len;
+    } else if (GS_IS_LIST(seq)) {
+        items = ((GsList *)seq)->items;
+        len = ((GsList *)seq)->len;
+    }
+    if (items) {
+        if (len != (size_t)n) {
+            if (len < (size_t)n)
+                gs_err_set(ts, &gs_exc_ValueError,
+                           "not enough values to unpack (expected %d, got %zu)", n, len);
+            else
+                gs_err_set(ts, &gs_exc_ValueError, "too many values to unpack (expected %d)", n);
+            return -1;
+        }
+        /* Stored so that the first item ends up on top of the stack. */
+        for (int i = 0; i < n; i++)
+            out[n - 1 - i] = gs_newref(ts, items[i]);
+        return 0;
+    }
+    GsType *t = seq->type;
+    if (!t->iter && !(t->flags & GS_TPFLAG_HEAPTYPE) && !t->getitem) {
+        gs_err_set(ts, &gs_exc_TypeError, "cannot unpack non-iterable %s object", t->name);
+        return -1;
+    }
+    GsObject *it = gs_getiter(ts, seq);
+    if (!it)
+        return -1;
+    int i;
+    for (i = 0; i < n; i++) {
+        GsObject *v = gs_iternext(ts, it);
+        if (!v)
+            break;
+        out[n - 1 - i] = v;
+    }
+    GsObject *extra = i == n ? gs_iternext(ts, it) : NULL;
+    gs_decref(ts, it);
+    if (i < n || extra || gs_err_occurred(ts)) {
+        for (int k = 0; k < i; k++)
+            gs_decref(ts, out[n - 1 - k]);
+        if (extra)
+            gs_decref(ts, extra);
+        if (!gs_err_occurred(ts)) {
+            if (i < n)
+                gs_err_set(ts, &gs_exc_ValueError,
+                           "not enough values to unpack (expected %d, got %d)", n, i);
+            else
+                gs_err_set(ts, &gs_exc_ValueError, "too many values to unpack (expected %d)", n);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* FORMAT_VALUE: conversion (!s, !r), then format(value, spec). */
+static GsObject *format_value(GsThread *ts, GsObject *v, int flags, GsObject *spec)
+{
+    GsObject *conv = NULL;
+    switch (flags & 3) {
+    case 1: conv = gs_str(ts, v); break;
+    case 2: conv = gs_repr(ts, v); break;
+    case 3: conv = gs_str_ascii(ts, v); break;
+    default: conv = gs_newref(ts, v); break;
+    }
+    if (!conv)
+        return NULL;
+    if (!spec && GS_IS_STR(conv))
+        return conv;
+    GsObject *empty = NULL;
+    if (!spec && !(spec = empty = gs_str_from(ts, ""))) {
+        gs_decref(ts, conv);
+        return NULL;
+    }
+    GsObject *r = gs_str_format_spec(ts, conv, spec);
+    gs_decref(ts, conv);
+    gs_xdecref(ts, empty);
+    return r;
+}
+
+static GsObject *build_string(GsThread *ts, GsObject **items, int n)
+{
+    GsBuf b;
+    gs_buf_init(&b);
+    for (int i = 0; i < n; i++)
+        gs_buf_put(&b, gs_str_cstr(items[i]), ((GsStr *)items[i])->nbytes);
+    return gs_buf_finish(ts, &b);
+}
+
+/* Look up a special method on the type, as `with` does (not on the instance). */
+static GsObject *special_method(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsObject *f = gs_type_lookup(o->type, name);
+    if (!f) {
+        gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
+        return NULL;
+    }
+    if (f->type == &gs_function_type)
+        return gs_method_new(ts, f, o);
+    return gs_getattr(ts, o, name);
+}
+
+static GsObject *call_function_ex(GsThread *ts, GsObject *func, GsObject *args, GsObject *kw)
+{
+    GsObject *tuple = NULL;
+    if (GS_IS_TUPLE(args)) {
+        tuple = gs_newref(ts, args);
+    } else {
+        GsObject *l = gs_sequence_to_list(ts, args);
+        if (!l)
+            return NULL;
+        tuple = gs_list_as_tuple(ts, l);
+        gs_decref(ts, l);
+        if (!tuple)
+            return NULL;
+    }
+    GsTuple *t = (GsTuple *)tuple;
+    size_t nkw = kw ? ((GsDict *)kw)->used : 0;
+    if (nkw == 0) {
+        GsObject *r = gs_call(ts, func, t->items, t->len, NULL);
+        gs_decref(ts, tuple);
+        return r;
+    }
+    GsObject **argv = gs_malloc(ts, (t->len + nkw) * sizeof(GsObject *));
+    GsObject *names = gs_tuple_new(ts, nkw);
+    GsObject *r = NULL;
+    if (argv && names) {
+        memcpy(argv, t->items, t->len * sizeof(GsObject *));
+        size_t pos = 0, k = 0;
+        GsObject *key, *value;
+        while (gs_dict_next(kw, &pos, &key, &value)) {
+            ((GsTuple *)names)->items[k] = gs_newref(ts, key);
+            argv[t->len + k++] = value;
+        }
+        r = gs_call(ts, func, argv, t->len + nkw, names);
+    }
+    free(argv);
+    gs_xdecref(ts, names);
+    gs_decref(ts, tuple);
+    return r;
+}
+
+static GsObject *make_function(GsThread *ts, GsFrame *f, int flags, GsObject ***spp)
+{
+    GsObject **sp = *spp;
+    GsObject *qualname = *--sp, *code = *--sp;
+    GsFunction *fn = (GsFunction *)gs_function_new(ts, code, f->globals, qualname);
+    gs_decref(ts, qualname);
+    gs_decref(ts, code);
+    if (fn) {
+        if (flags & 0x08)
+            fn->closure = *--sp;
+        if (flags & 0x04)
+            gs_decref(ts, *--sp);   /* annotations: not kept */
+        if (flags & 0x02)
+            fn->kwdefaults = *--sp;
+        if (flags & 0x01)
+            fn->defaults = *--sp;
+    }
+    *spp = sp;
+    return (GsObject *)fn;
+}
+
+/* The safe point's slow path (see the essay at the top).  Returns -1 when
+ * the run must stop. */
+static int handle_eval_breaker(GsThread *ts)
+{
+    int reason = atomic_load(&ts->interp->stop_reason);
+    if (reason == GS_STOP_INTERRUPT) {
+        /* Ctrl-C is a KeyboardInterrupt the guest may catch, as in CPython. */
+        atomic_store(&ts->interp->stop_reason, GS_STOP_NONE);
+        atomic_store(&ts->interp->eval_breaker, 0);
+        GsObject *e = gs_exc_new(ts, &gs_exc_KeyboardInterrupt, NULL, 0);
+        if (e) {
+            gs_err_set_obj(ts, e);
+            gs_decref(ts, e);
+        }
+        return -1;
+    }
+    if (reason != GS_STOP_NONE) {
+        gs_err_set(ts, &gs_exc_SystemExit, "stopped");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the loop ---------------------------------------------------------------------- */
+
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define SECOND() (sp[-2])
+#define THIRD() (sp[-3])
+#define PEEK(n) (sp[-(n)])
+#define SET_TOP(v) (sp[-1] = (v))
+#define JUMPTO(off) (next = first + (off))
+#define JUMPBY(n) (next += (n))
+#define INSTR_OFFSET() ((int)(next - first) - 2)
+
+/* Dispatch the next instruction, after the check if this opcode has one. */
+#define DISPATCH() do { if (check_after[opcode]) goto check; goto fetch; } while (0)
+#define DISPATCH_CHECK() goto check
+#define DISPATCH_FAST() goto fetch
+#define TARGET(op) L_##op:
+#define ERROR_IF(cond) do { if (cond) goto error; } while (0)
+
+static GsObject *eval_frame(GsThread *ts, GsFrame *f)
+{
+    static void *const targets[256] = {
+#define GS_X_TARGET(name, num, arg, t27, c39, c310, c311) [num] = &&L_##name,
+        GS_OPCODE_TABLE(GS_X_TARGET)
+#undef GS_X_TARGET
+    };
+    GsInterp *interp = ts->interp;
+    GsCode *co = f->code;
+    const unsigned char *first = ((GsBytes *)co->code)->data;
+    const unsigned char *next = first;
+    GsObject **sp = f->sp;
+    GsObject **fast = f->localsplus;
+    GsObject **cells = f->localsplus + co->nlocals;
+    GsObject *consts_tuple = co->consts, *names_tuple = co->names;
+    GsObject *const *consts = ((GsTuple *)consts_tuple)->items;
+    GsObject *const *names = ((GsTuple *)names_tuple)->items;
+    const unsigned char *check_after = ts->check_after;
+    GsSchedRules rules = interp->opt.sched;
+    int opcode = 0, oparg = 0;
+    int64_t budget = interp->opt.max_ticks > 0 ? interp->opt.max_ticks - ts->ticks : INT64_MAX;
+    bool reraise = false;
+    GsObject *retval = NULL;
+
+    if (budget <= 0)
+        budget = 1;
+    /* 3.10+ also check at frame entry (3.11's RESUME). */
+    if (rules >= GS_SCHED_310)
+        goto check;
+
+fetch:
+    if (--budget <= 0)
+        goto out_of_budget;
+    opcode = next[0];
+    oparg = next[1];
+    next += 2;
+dispatch_opcode:
+    goto *targets[opcode];
+
+check:
+    if (atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
+        f->sp = sp;
+        f->lasti = INSTR_OFFSET();
+        if (handle_eval_breaker(ts) < 0)
+            goto error;
+    }
+    goto fetch;
+
+out_of_budget:
+    if (interp->opt.max_ticks > 0) {
+        ts->ticks = interp->opt.max_ticks;
+        atomic_store(&interp->stop_reason, GS_STOP_MAX_TICKS);
+        atomic_store(&interp->eval_breaker, 1);
+        gs_err_set(ts, &gs_exc_SystemExit, "stopped");
+        goto error;
+    }
+    budget = INT64_MAX;
+    goto fetch;
+
+    TARGET(NOP) DISPATCH_FAST();
+
+    TARGET(EXTENDED_ARG) {
+        int ext = oparg;
+        opcode = next[0];
+        oparg = (ext << 8) | next[1];
+        next += 2;
+        goto dispatch_opcode;
+    }
+
+    TARGET(LOAD_FAST) {
+        GsObject *v = fast[oparg];
+        if (!v) {
+            gs_err_set(ts, &gs_exc_UnboundLocalError,
+                       "local variable '%s' referenced before assignment",
+                       gs_str_cstr(((GsTuple *)co->varnames)->items[oparg]));
+            goto error;
+        }
+        gs_incref(ts, v);
+        PUSH(v);
+        DISPATCH_FAST();
+    }
+
+    TARGET(LOAD_CONST) {
+        GsObject *v = consts[oparg];
+        gs_incref(ts, v);
+        PUSH(v);
+        DISPATCH_FAST();
+    }
+
+    TARGET(STORE_FAST) {
+        GsObject *old = fast[oparg];
+        fast[oparg] = POP();
+        gs_xdecref(ts, old);
+        DISPATCH_FAST();
+    }
+
+    TARGET(DELETE_FAST) {
+        GsObject *old = fast[oparg];
+        if (!old) {
+            gs_err_set(ts, &gs_exc_UnboundLocalError,
+                       "local variable '%s' referenced before assignment",
+                       gs_str_cstr(((GsTuple *)co->varnames)->items[oparg]));
+            goto error;
+        }
+        fast[oparg] = NULL;
+        gs_decref(ts, old);
+        DISPATCH();
+    }
+
+    TARGET(POP_TOP) {
+        GsObject *v = POP();
+        gs_decref(ts, v);
+        DISPATCH_FAST();
+    }
+
+    TARGET(ROT_TWO) {
+        GsObject *a = TOP(), *b = SECOND();
+        SET_TOP(b);
+        sp[-2] = a;
+        DISPATCH_FAST();
+    }
+
+    TARGET(ROT_THREE) {
+        GsObject *a = TOP(), *b = SECOND(), *c = THIRD();
+        sp[-1] = b;
+        sp[-2] = c;
+        sp[-3] = a;
+        DISPATCH_FAST();
+    }
+
+    TARGET(ROT_FOUR) {
+        GsObject *a = TOP(), *b = SECOND(), *c = THIRD(), *d = PEEK(4);
+        sp[-1] = b;
+        sp[-2] = c;
+        sp[-3] = d;
+        sp[-4] = a;
+        DISPATCH_FAST();
+    }
+
+    TARGET(DUP_TOP) {
+        GsObject *v = TOP();
+        gs_incref(ts, v);
+        PUSH(v);
+        DISPATCH_FAST();
+    }
+
+    TARGET(DUP_TOP_TWO) {
+        GsObject *a = TOP(), *b = SECOND();
+        gs_incref(ts, a);
+        gs_incref(ts, b);
+        PUSH(b);
+        PUSH(a);
+        DISPATCH_FAST();
+    }
+
+    TARGET(UNARY_NOT) {
+        GsObject *v = TOP();
+        int t = gs_truth(ts, v);
+        ERROR_IF(t < 0);
+        gs_decref(ts, v);
+        SET_TOP(t ? GS_FALSE : GS_TRUE);
+        DISPATCH();
+    }
+
+    TARGET(UNARY_POSITIVE)
+    TARGET(UNARY_NEGATIVE)
+    TARGET(UNARY_INVERT) {
+        GsObject *v = TOP();
+        GsObject *r = gs_unary_op(ts, opcode, v);
+        ERROR_IF(!r);
+        gs_decref(ts, v);
+        SET_TOP(r);
+        DISPATCH();
+    }
+
+    /* Small-int arithmetic is the countdown loop's hot path: do it inline,
+     * with overflow checks, and fall back to gs_binary_op otherwise. */
+    TARGET(INPLACE_SUBTRACT)
+    TARGET(BINARY_SUBTRACT) {
+        GsObject *b = TOP(), *a = SECOND(), *r;
+        int64_t x;
+        if (a->type == &gs_int_type && b->type == &gs_int_type &&
+            !__builtin_sub_overflow(gs_int_value(a), gs_int_value(b), &x))
+            r = gs_int_new(ts, x);
+        else
+            r = gs_binary_op(ts, opcode, a, b);
+        ERROR_IF(!r);
+        gs_decref(ts, b);
+        gs_decref(ts, a);
+        sp--;
+        SET_TOP(r);
+        DISPATCH();
+    }
+
+    TARGET(INPLACE_ADD)
+    TARGET(BINARY_ADD) {
+        GsObject *b = TOP(), *a = SECOND(), *r;
+        int64_t x;
+        if (a->type == &gs_int_type && b->type == &gs_int_type &&
+            !__builtin_add_overflow(gs_int_value(a), gs_int_value(b), &x))
+            r = gs_int_new(ts, x);
+        else
+            r = gs_binary_op(ts, opcode, a, b);
+        ERROR_IF(!r);
+        gs_decref(ts, b);
+        gs_decref(ts, a);
+        sp--;
+        SET_TOP(r);
+        DISPATCH();
+    }
+
+    TARGET(BINARY_POWER)
+    TARGET(BINARY_MULTIPLY)
+    TARGET(BINARY_MODULO)
+    TARGET(BINARY_FLOOR_DIVIDE)
+    TARGET(BINARY_TRUE_DIVIDE)
+    TARGET(BINARY_LSHIFT)
+    TARGET(BINARY_RSHIFT)
+    TARGET(BINARY_AND)
+    TARGET(BINARY_XOR)
+    TARGET(BINARY_OR)
+    TARGET(INPLACE_FLOOR_DIVIDE)
+    TARGET(INPLACE_TRUE_DIVIDE)
+    TARGET(INPLACE_MULTIPLY)
+    TARGET(INPLACE_MODULO)
+    TARGET(INPLACE_POWER)
+    TARGET(INPLACE_LSHIFT)
+    TARGET(INPLACE_RSHIFT)
+    TARGET(INPLACE_AND)
+    TARGET(INPLACE_XOR)
+    TARGET(INPLACE_OR) {
+        GsObject *b = TOP(), *a = SECOND();
+        GsObject *r = gs_binary_op(ts, opcode, a, b);
+        ERROR_IF(!r);
+        gs_decref(ts, b);
+        gs_decref(ts, a);
+        sp--;
+        SET_TOP(r);
+        DISPATCH();
+    }
+
+    TARGET(BINARY_SUBSCR) {
+        GsObject *key = TOP(), *container = SECOND(), *r;
+        if (container->type == &gs_list_type && key->type == &gs_int_type) {
+            GsList *l = (GsList *)container;
+            int64_t i = gs_int_value(key);
+            if (i < 0)
+                i += (int64_t)l->len;
+            if (i >= 0 && (size_t)i < l->len)
+                r = gs_newref(ts, l->items[i]);
+            else
+                r = gs_getitem(ts, container, key);
+        } else {
+            r = gs_getitem(ts, container, key);
+        }
+        ERROR_IF(!r);
+        gs_decref(ts, key);
+        gs_decref(ts, container);
+        sp--;
+        SET_TOP(r);
+        DISPATCH();
+    }
+
+    TARGET(STORE_SUBSCR) {
+        GsObject *key = TOP(), *container = SECOND(), *v = THIRD();
+        ERROR_IF(gs_setitem(ts, container, key, v) < 0);
+        sp -= 3;
+        gs_decref(ts, key);
+        gs_decref(ts, container);
+        gs_decref(ts, v);
+        DISPATCH();
+    }
+
+    TARGET(DELETE_SUBSCR) {
+        GsObject *key = TOP(), *container = SECOND();
+        ERROR_IF(gs_setitem(ts, container, key, NULL) < 0);
+        sp -= 2;
+        gs_decref(ts, key);
+        gs_decref(ts, container);
+        DISPATCH();
+    }
+
+    TARGET(COMPARE_OP) {
+        GsObject *b = TOP(), *a = SECOND(), *r;
+        if (a->type == &gs_int_type && b->type == &gs_int_type) {
+            int64_t x = gs_int_value(a), y = gs_int_value(b);
+            bool t;
+            switch (oparg) {
+            case GS_CMP_LT: t = x < y; break;
+            case GS_CMP_LE: t = x <= y; break;
+            case GS_CMP_EQ: t = x == y; break;
+            case GS_CMP_NE: t = x != y; break;
+            case GS_CMP_GT: t = x > y; break;
+            default: t = x >= y; break;
+            }
+            r = gs_bool(t);
+        } else {
+            r = gs_richcompare(ts, a, b, oparg);
+            ERROR_IF(!r);
+        }
+        gs_decref(ts, b);
+        gs_decref(ts, a);
+        sp--;
+        SET_TOP(r);
+        /* 2.7: a COMPARE_OP followed by a conditional jump does not tick
+         * (PREDICT jumps straight into the jump's body). */
+        if (rules == GS_SCHED_27 &&
+            (next[0] == OP_POP_JUMP_IF_FALSE || next[0] == OP_POP_JUMP_IF_TRUE))
+            DISPATCH_FAST();
+        DISPATCH();
+    }
+
+    TARGET(IS_OP) {
+        GsObject *b = POP(), *a = TOP();
+        bool t = (a == b) ^ (oparg != 0);
+        gs_decref(ts, b);
+        gs_decref(ts, a);
+        SET_TOP(gs_bool(t));
+        DISPATCH();
+    }
+
+    TARGET(CONTAINS_OP) {
+        GsObject *container = TOP(), *v = SECOND();
+        int t = gs_contains(ts, container, v);
+        ERROR_IF(t < 0);
+        gs_decref(ts, container);
+        gs_decref(ts, v);
+        sp--;
+        SET_TOP(gs_bool(t ^ (oparg != 0)));
+        DISPATCH();
+    }
+
+    /* Conditional jumps: CPython 2.7 and 3.9 skip the check when the
+     * operand is exactly True or False; 3.10 checks when the jump is taken;
+     * 3.11 when it is taken backwards. */
+#define COND_JUMP_CHECK(taken, exact_bool) do { \
+        bool chk_; \
+        switch (rules) { \
+        case GS_SCHED_27: case GS_SCHED_39: chk_ = !(exact_bool); break; \
+        case GS_SCHED_310: chk_ = (taken); break; \
+        default: chk_ = (taken) && next <= here_; break; \
+        } \
+        if (chk_) DISPATCH_CHECK(); \
+        DISPATCH_FAST(); \
+    } while (0)
+
+    TARGET(POP_JUMP_IF_FALSE) {
+        const unsigned char *here_ = next - 2;
+        GsObject *v = POP();
+        int t;
+        bool exact = v == GS_TRUE || v == GS_FALSE;
+        if (exact)
+            t = v == GS_TRUE;
+        else if ((t = gs_truth(ts, v)) < 0) {
+            gs_decref(ts, v);
+            goto error;
+        }
+        gs_decref(ts, v);
+        if (!t)
+            JUMPTO(oparg);
+        COND_JUMP_CHECK(!t, exact);
+    }
+
+    TARGET(POP_JUMP_IF_TRUE) {
+        const unsigned char *here_ = next - 2;
+        GsObject *v = POP();
+        int t;
+        bool exact = v == GS_TRUE || v == GS_FALSE;
+        if (exact)
+            t = v == GS_TRUE;
+        else if ((t = gs_truth(ts, v)) < 0) {
+            gs_decref(ts, v);
+            goto error;
+        }
+        gs_decref(ts, v);
+        if (t)
+            JUMPTO(oparg);
+        COND_JUMP_CHECK(t, exact);
+    }
+
+    TARGET(JUMP_IF_FALSE_OR_POP) {
+        const unsigned char *here_ = next - 2;
+        GsObject *v = TOP();
+        bool exact = v == GS_TRUE || v == GS_FALSE;
+        int t = exact ? v == GS_TRUE : gs_truth(ts, v);
+        ERROR_IF(t < 0);
+        if (!t) {
+            JUMPTO(oparg);
+        } else {
+            sp--;
+            gs_decref(ts, v);
+        }
+        COND_JUMP_CHECK(!t, exact);
+    }
+
+    TARGET(JUMP_IF_TRUE_OR_POP) {
+        const unsigned char *here_ = next - 2;
+        GsObject *v = TOP();
+        bool exact = v == GS_TRUE || v == GS_FALSE;
+        int t = exact ? v == GS_TRUE : gs_truth(ts, v);
+        ERROR_IF(t < 0);
+        if (t) {
+            JUMPTO(oparg);
+        } else {
+            sp--;
+            gs_decref(ts, v);
+        }
+        COND_JUMP_CHECK(t, exact);
+    }
+#undef COND_JUMP_CHECK
+
+    TARGET(JUMP_FORWARD) {
+        JUMPBY(oparg);
+        DISPATCH_FAST();
+    }
+
+    TARGET(JUMP_ABSOLUTE) {
+        const unsigned char *here = next - 2;
+        JUMPTO(oparg);
+        /* 3.11+: only backward jumps check. */
+        if (rules == GS_SCHED_311 && next > here)
+            DISPATCH_FAST();
+        DISPATCH_CHECK();
+    }
+
+    TARGET(GET_ITER) {
+        GsObject *v = TOP();
+        GsObject *it = gs_getiter(ts, v);
+        ERROR_IF(!it);
+        gs_decref(ts, v);
+        SET_TOP(it);
+        /* 2.7: PREDICT(FOR_ITER) skips the tick. */
+        if (rules == GS_SCHED_27 && next[0] == OP_FOR_ITER)
+            DISPATCH_FAST();
+        DISPATCH();
+    }
+
+    TARGET(FOR_ITER) {
+        GsObject *it = TOP();
+        GsObject *v = gs_iternext(ts, it);
+        if (v) {
+            PUSH(v);
+            /* 2.7: PREDICT(STORE_FAST) / PREDICT(UNPACK_SEQUENCE). */
+            if (rules == GS_SCHED_27 &&
+                (next[0] == OP_STORE_FAST || next[0] == OP_UNPACK_SEQUENCE))
+                DISPATCH_FAST();
+            DISPATCH();
+        }
+        ERROR_IF(gs_err_occurred(ts));
+        sp--;
+        gs_decref(ts, it);
+        JUMPBY(oparg);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_NAME) {
+        GsObject *v = load_name(ts, f, names[oparg]);
+        ERROR_IF(!v);
+        PUSH(v);
+        DISPATCH();
+    }
+
+    TARGET(STORE_NAME) {
+        GsObject *v = POP();
+        int r = gs_dict_set(ts, f->locals, names[oparg], v);
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(DELETE_NAME) {
+        int r = gs_dict_del(ts, f->locals, names[oparg]);
+        if (r == 0)
+            name_error(ts, names[oparg]);
+        ERROR_IF(r <= 0);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_GLOBAL) {
+        GsObject *v = load_global(ts, f, names[oparg]);
+        ERROR_IF(!v);
+        PUSH(v);
+        DISPATCH();
+    }
+
+    TARGET(STORE_GLOBAL) {
+        GsObject *v = POP();
+        int r = gs_dict_set(ts, f->globals, names[oparg], v);
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(DELETE_GLOBAL) {
+        int r = gs_dict_del(ts, f->globals, names[oparg]);
+        if (r == 0)
+            name_error(ts, names[oparg]);
+        ERROR_IF(r <= 0);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_CLOSURE) {
+        GsObject *c = cells[oparg];
+        gs_incref(ts, c);
+        PUSH(c);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_DEREF)
+    TARGET(LOAD_CLASSDEREF) {
+        GsObject *v = NULL;
+        size_t ncell = ((GsTuple *)co->cellvars)->len;
+        if (opcode == OP_LOAD_CLASSDEREF && f->locals) {
+            GsObject *name = (size_t)oparg < ncell
+                ? ((GsTuple *)co->cellvars)->items[oparg]
+                : ((GsTuple *)co->freevars)->items[(size_t)oparg - ncell];
+            v = gs_dict_get(ts, f->locals, name);
+        }
+        if (!v)
+            v = ((GsCell *)cells[oparg])->ref;
+        if (!v) {
+            if ((size_t)oparg < ncell)
+                gs_err_set(ts, &gs_exc_UnboundLocalError,
+                           "local variable '%s' referenced before assignment",
+                           gs_str_cstr(((GsTuple *)co->cellvars)->items[oparg]));
+            else
+                gs_err_set(ts, &gs_exc_NameError,
+                           "free variable '%s' referenced before assignment in enclosing scope",
+                           gs_str_cstr(((GsTuple *)co->freevars)->items[(size_t)oparg - ncell]));
+            goto error;
+        }
+        gs_incref(ts, v);
+        PUSH(v);
+        DISPATCH();
+    }
+
+    TARGET(STORE_DEREF) {
+        GsObject *v = POP();
+        gs_setref(ts, &((GsCell *)cells[oparg])->ref, v);
+        DISPATCH();
+    }
+
+    TARGET(DELETE_DEREF) {
+        GsCell *c = (GsCell *)cells[oparg];
+        GsObject *old = c->ref;
+        c->ref = NULL;
+        gs_xdecref(ts, old);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_ATTR) {
+        GsObject *o = TOP();
+        GsObject *v = gs_getattr(ts, o, names[oparg]);
+        ERROR_IF(!v);
+        gs_decref(ts, o);
+        SET_TOP(v);
+        DISPATCH();
+    }
+
+    TARGET(STORE_ATTR) {
+        GsObject *o = TOP(), *v = SECOND();
+        ERROR_IF(gs_setattr(ts, o, names[oparg], v) < 0);
+        sp -= 2;
+        gs_decref(ts, o);
+        gs_decref(ts, v);
+        DISPATCH();
+    }
+
+    TARGET(DELETE_ATTR) {
+        GsObject *o = TOP();
+        ERROR_IF(gs_setattr(ts, o, names[oparg], NULL) < 0);
+        sp--;
+        gs_decref(ts, o);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_METHOD) {
+        GsObject *o = TOP(), *meth;
+        int r = gs_getmethod(ts, o, names[oparg], &meth);
+        ERROR_IF(r < 0);
+        if (r == 1) {
+            /* stack: [method, self] */
+            SET_TOP(meth);
+            PUSH(o);
+        } else {
+            /* stack: [NULL, bound attribute] */
+            SET_TOP(NULL);
+            gs_decref(ts, o);
+            PUSH(meth);
+        }
+        DISPATCH();
+    }
+
+    TARGET(CALL_METHOD) {
+        GsObject *meth = PEEK(oparg + 2), *r;
+        GsObject **args;
+        if (meth) {
+            args = sp - oparg - 1;
+            r = gs_call(ts, meth, args, (size_t)oparg + 1, NULL);
+        } else {
+            args = sp - oparg;
+            r = gs_call(ts, PEEK(oparg + 1), args, (size_t)oparg, NULL);
+        }
+        GsObject **base = sp - oparg - 2;
+        while (sp > base) {
+            GsObject *v = POP();
+            gs_xdecref(ts, v);
+        }
+        ERROR_IF(!r);
+        PUSH(r);
+        DISPATCH();
+    }
+
+    TARGET(CALL_FUNCTION) {
+        GsObject **args = sp - oparg;
+        GsObject *func = args[-1];
+        GsObject *r = gs_call(ts, func, args, (size_t)oparg, NULL);
+        GsObject **base = args - 1;
+        while (sp > base) {
+            GsObject *v = POP();
+            gs_decref(ts, v);
+        }
+        ERROR_IF(!r);
+        PUSH(r);
+        DISPATCH();
+    }
+
+    TARGET(CALL_FUNCTION_KW) {
+        GsObject *kwnames = POP();
+        GsObject **args = sp - oparg;
+        GsObject *func = args[-1];
+        GsObject *r = gs_call(ts, func, args, (size_t)oparg, kwnames);
+        gs_decref(ts, kwnames);
+        GsObject **base = args - 1;
+        while (sp > base) {
+            GsObject *v = POP();
+            gs_decref(ts, v);
+        }
+        ERROR_IF(!r);
+        PUSH(r);
+        DISPATCH();
+    }
+
+    TARGET(CALL_FUNCTION_EX) {
+        GsObject *kw = (oparg & 1) ? POP() : NULL;
+        GsObject *args = POP(), *func = TOP();
+        GsObject *r = call_function_ex(ts, func, args, kw);
+        gs_xdecref(ts, kw);
+        gs_decref(ts, args);
+        gs_decref(ts, func);
+        sp--;
+        ERROR_IF(!r);
+        PUSH(r);
+        DISPATCH();
+    }
+
+    TARGET(MAKE_FUNCTION) {
+        GsObject *fn = make_function(ts, f, oparg, &sp);
+        ERROR_IF(!fn);
+        PUSH(fn);
+        DISPATCH();
+    }
+
+    TARGET(RETURN_VALUE) {
+        retval = POP();
+        goto exit_frame;
+    }
+
+    TARGET(BUILD_TUPLE) {
+        GsObject *t = gs_tuple_new(ts, (size_t)oparg);
+        ERROR_IF(!t);
+        for (int i = oparg - 1; i >= 0; i--)
+            ((GsTuple *)t)->items[i] = POP();
+        PUSH(t);
+        DISPATCH();
+    }
+
+    TARGET(BUILD_LIST) {
+        GsObject *l = gs_list_new(ts, (size_t)oparg);
+        ERROR_IF(!l);
+        for (int i = oparg - 1; i >= 0; i--)
+            ((GsList *)l)->items[i] = POP();
+        PUSH(l);
+        DISPATCH();
+    }
+
+    TARGET(LIST_TO_TUPLE) {
+        GsObject *l = TOP();
+        GsObject *t = gs_list_as_tuple(ts, l);
+        ERROR_IF(!t);
+        gs_decref(ts, l);
+        SET_TOP(t);
+        DISPATCH();
+    }
+
+    TARGET(LIST_APPEND) {
+        GsObject *v = POP();
+        int r = gs_list_append(ts, PEEK(oparg), v);
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(LIST_EXTEND) {
+        GsObject *v = POP();
+        int r = gs_list_extend(ts, PEEK(oparg), v);
+        if (r < 0 && gs_err_matches(ts, &gs_exc_TypeError) && !v->type->iter) {
+            gs_err_clear(ts);
+            gs_err_set(ts, &gs_exc_TypeError, "Value after * must be an iterable, not %s",
+                       v->type->name);
+        }
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(BUILD_MAP) {
+        GsObject *d = gs_dict_new(ts);
+        ERROR_IF(!d);
+        for (int i = oparg; i > 0; i--) {
+            if (gs_dict_set(ts, d, PEEK(2 * i), PEEK(2 * i - 1)) < 0) {
+                gs_decref(ts, d);
+                goto error;
+            }
+        }
+        for (int i = 0; i < 2 * oparg; i++) {
+            GsObject *v = POP();
+            gs_decref(ts, v);
+        }
+        PUSH(d);
+        DISPATCH();
+    }
+
+    TARGET(BUILD_CONST_KEY_MAP) {
+        GsObject *keys = TOP();
+        GsObject *d = gs_dict_new(ts);
+        ERROR_IF(!d);
+        for (int i = 0; i < oparg; i++) {
+            if (gs_dict_set(ts, d, ((GsTuple *)keys)->items[i], PEEK(oparg + 1 - i)) < 0) {
+                gs_decref(ts, d);
+                goto error;
+            }
+        }
+        for (int i = 0; i < oparg + 1; i++) {
+            GsObject *v = POP();
+            gs_decref(ts, v);
+        }
+        PUSH(d);
+        DISPATCH();
+    }
+
+    TARGET(MAP_ADD) {
+        GsObject *v = POP(), *k = POP();
+        int r = gs_dict_set(ts, PEEK(oparg), k, v);
+        gs_decref(ts, k);
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(DICT_UPDATE)
+    TARGET(DICT_MERGE) {
+        GsObject *other = POP();
+        GsObject *d = PEEK(oparg);
+        int r = 0;
+        if (!GS_IS_DICT(other)) {
+            gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not a mapping",
+                       other->type->name);
+            r = -1;
+        } else {
+            size_t pos = 0;
+            GsObject *k, *v;
+            while (r == 0 && gs_dict_next(other, &pos, &k, &v)) {
+                if (opcode == OP_DICT_MERGE && gs_dict_get(ts, d, k)) {
+                    gs_err_set(ts, &gs_exc_TypeError,
+                               "got multiple values for keyword argument '%s'",
+                               GS_IS_STR(k) ? gs_str_cstr(k) : "?");
+                    r = -1;
+                    break;
+                }
+                r = gs_dict_set(ts, d, k, v);
+            }
+        }
+        gs_decref(ts, other);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(BUILD_SLICE) {
+        GsObject *step = oparg == 3 ? POP() : NULL;
+        GsObject *stop = POP(), *start = TOP();
+        GsObject *s = gs_slice_new(ts, start, stop, step);
+        gs_xdecref(ts, step);
+        gs_decref(ts, stop);
+        gs_decref(ts, start);
+        SET_TOP(s);
+        ERROR_IF(!s);
+        DISPATCH();
+    }
+
+    TARGET(BUILD_STRING) {
+        GsObject *s = build_string(ts, sp - oparg, oparg);
+        for (int i = 0; i < oparg; i++) {
+            GsObject *v = POP();
+            gs_decref(ts, v);
+        }
+        ERROR_IF(!s);
+        PUSH(s);
+        DISPATCH();
+    }
+
+    TARGET(FORMAT_VALUE) {
+        GsObject *spec = (oparg & 4) ? POP() : NULL;
+        GsObject *v = TOP();
+        GsObject *r = format_value(ts, v, oparg, spec);
+        gs_xdecref(ts, spec);
+        ERROR_IF(!r);
+        gs_decref(ts, v);
+        SET_TOP(r);
+        DISPATCH();
+    }
+
+    TARGET(UNPACK_SEQUENCE) {
+        GsObject *seq = POP();
+        int r = unpack(ts, seq, oparg, sp);
+        gs_decref(ts, seq);
+        ERROR_IF(r < 0);
+        sp += oparg;
+        DISPATCH();
+    }
+
+    TARGET(IMPORT_NAME) {
+        GsObject *fromlist = POP(), *level = TOP();
+        GsObject *m = gs_import(ts, names[oparg]);
+        gs_decref(ts, fromlist);
+        ERROR_IF(!m);
+        gs_decref(ts, level);
+        SET_TOP(m);
+        DISPATCH();
+    }
+
+    TARGET(IMPORT_FROM) {
+        GsObject *m = TOP();
+        GsObject *v = gs_getattr(ts, m, names[oparg]);
+        if (!v) {
+            gs_err_clear(ts);
+            gs_err_set(ts, &gs_exc_ImportError, "cannot import name '%s' from '%s'",
+                       gs_str_cstr(names[oparg]),
+                       m->type == &gs_module_type ? gs_str_cstr(((GsModule *)m)->name) : "?");
+            goto error;
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_BUILD_CLASS) {
+        GsObject *bc = gs_dict_get(ts, f->builtins, gs_str_intern_c(ts, "__build_class__"));
+        if (!bc) {
+            gs_err_set(ts, &gs_exc_NameError, "__build_class__ not found");
+            goto error;
+        }
+        gs_incref(ts, bc);
+        PUSH(bc);
+        DISPATCH();
+    }
+
+    TARGET(LOAD_ASSERTION_ERROR) {
+        gs_incref(ts, (GsObject *)&gs_exc_AssertionError);
+        PUSH((GsObject *)&gs_exc_AssertionError);
+        DISPATCH();
+    }
+
+    TARGET(RAISE_VARARGS) {
+        if (oparg == 0) {
+            if (!ts->handled) {
+                gs_err_set(ts, &gs_exc_RuntimeError, "No active exception to reraise");
+                goto error;
+            }
+            gs_incref(ts, ts->handled);
+            gs_setref(ts, &ts->curexc, ts->handled);
+            reraise = true;
+            goto error;
+        }
+        GsObject *cause = oparg == 2 ? POP() : NULL;
+        GsObject *exc = POP();
+        gs_err_set_obj(ts, exc);
+        gs_decref(ts, exc);
+        if (cause) {
+            if (ts->curexc && gs_is_exception(ts->curexc) && gs_is_exception(cause))
+                gs_setref(ts, &((GsException *)ts->curexc)->cause, gs_newref(ts, cause));
+            gs_decref(ts, cause);
+        }
+        goto error;
+    }
+
+    TARGET(SETUP_FINALLY) {
+        if (f->nblocks >= GS_MAX_BLOCKS) {
+            gs_err_set(ts, &gs_exc_SystemError, "too many nested blocks");
+            goto error;
+        }
+        f->blocks[f->nblocks++] = (GsBlock){ OP_SETUP_FINALLY,
+                                             (int)(next - first) + oparg, (int)(sp - f->stack) };
+        DISPATCH();
+    }
+
+    TARGET(POP_BLOCK) {
+        f->nblocks--;
+        DISPATCH();
+    }
+
+    TARGET(POP_EXCEPT) {
+        /* Leaving an `except` block: restore the exception handled before. */
+        f->nblocks--;
+        GsObject *type = POP(), *value = POP(), *tb = POP();
+        gs_setref(ts, &ts->handled, value == GS_NONE ? NULL : value);
+        if (value == GS_NONE)
+            gs_decref(ts, value);
+        gs_decref(ts, type);
+        gs_decref(ts, tb);
+        DISPATCH();
+    }
+
+    TARGET(RERAISE) {
+        GsObject *type = POP(), *value = POP(), *tb = POP();
+        gs_decref(ts, type);
+        gs_decref(ts, tb);
+        gs_setref(ts, &ts->curexc, value);
+        reraise = true;
+        goto error;
+    }
+
+    TARGET(JUMP_IF_NOT_EXC_MATCH) {
+        GsObject *cls = POP(), *exc_type = POP();
+        int err;
+        bool m = exc_matches(ts, exc_type, cls, &err);
+        gs_decref(ts, cls);
+        gs_decref(ts, exc_type);
+        ERROR_IF(err);
+        if (!m)
+            JUMPTO(oparg);
+        DISPATCH();
+    }
+
+    TARGET(SETUP_WITH) {
+        GsObject *mgr = TOP();
+        GsObject *enter = special_method(ts, mgr, GS_NAME(ts, __enter__));
+        ERROR_IF(!enter);
+        GsObject *exitm = special_method(ts, mgr, GS_NAME(ts, __exit__));
+        if (!exitm) {
+            gs_decref(ts, enter);
+            goto error;
+        }
+        SET_TOP(exitm);
+        gs_decref(ts, mgr);
+        GsObject *res = gs_call0(ts, enter);
+        gs_decref(ts, enter);
+        ERROR_IF(!res);
+        f->blocks[f->nblocks++] = (GsBlock){ OP_SETUP_FINALLY,
+                                             (int)(next - first) + oparg, (int)(sp - f->stack) };
+        PUSH(res);
+        DISPATCH();
+    }
+
+    TARGET(WITH_EXCEPT_START) {
+        GsObject *exc = TOP(), *val = SECOND(), *tb = THIRD();
+        GsObject *exitm = PEEK(7);
+        GsObject *argv[3] = { exc, val, tb };
+        GsObject *res = gs_call(ts, exitm, argv, 3, NULL);
+        ERROR_IF(!res);
+        PUSH(res);
+        DISPATCH();
+    }
+
+error:
+    /* An exception is set.  Record this frame in its traceback (unless it
+     * is being re-raised from here), then look for a handler block. */
+    f->lasti = INSTR_OFFSET();
+    if (!reraise && ts->curexc && gs_is_exception(ts->curexc))
+        gs_traceback_add(ts, ts->curexc, co->filename, gs_code_line(co, f->lasti),
+                         co->name);
+    reraise = false;
+    if (atomic_load(&interp->stop_reason) != GS_STOP_NONE &&
+        atomic_load(&interp->stop_reason) != GS_STOP_INTERRUPT)
+        goto exit_error;   /* a stop from outside: no handler may catch it */
+    while (f->nblocks > 0) {
+        GsBlock *b = &f->blocks[--f->nblocks];
+        if (b->type == -1) {
+            /* An `except` block being left by an exception: drop what it
+             * pushed and restore the exception it had saved. */
+            GsObject **level = f->stack + b->level;
+            while (sp > level + 3) {
+                GsObject *v = POP();
+                gs_xdecref(ts, v);
+            }
+            GsObject *type = POP(), *value = POP(), *tb = POP();
+            gs_setref(ts, &ts->handled, value == GS_NONE ? NULL : value);
+            if (value == GS_NONE)
+                gs_decref(ts, value);
+            gs_decref(ts, type);
+            gs_decref(ts, tb);
+            continue;
+        }
+        GsObject **level = f->stack + b->level;
+        while (sp > level) {
+            GsObject *v = POP();
+            gs_xdecref(ts, v);
+        }
+        /* Enter the handler: an EXCEPT_HANDLER block, then push the
+         * previously handled exception and the new one, three values
+         * each (traceback, value, type), as CPython 3.9 does. */
+        int handler = b->handler;
+        f->blocks[f->nblocks++] = (GsBlock){ -1, -1, (int)(sp - f->stack) };
+        GsObject *old = ts->handled;
+        PUSH(gs_newref(ts, GS_NONE));
+        PUSH(old ? old : gs_newref(ts, GS_NONE));
+        PUSH(gs_newref(ts, old ? (GsObject *)old->type : GS_NONE));
+        GsObject *exc = gs_err_fetch(ts);
+        ts->handled = gs_newref(ts, exc);
+        PUSH(gs_newref(ts, GS_NONE));
+        PUSH(exc);
+        PUSH(gs_newref(ts, (GsObject *)exc->type));
+        JUMPTO(handler);
+        goto fetch;
+    }
+
+exit_error:
+    retval = NULL;
+    while (sp > f->stack) {
+        GsObject *v = POP();
+        gs_xdecref(ts, v);
+    }
+
+exit_frame:
+    f->sp = sp;
+    if (interp->opt.max_ticks > 0)
+        ts->ticks = interp->opt.max_ticks - budget;
+    return retval;
+}
+
+#undef PUSH
+#undef POP
+#undef TOP
+#undef SECOND
+#undef THIRD
+#undef PEEK
+#undef SET_TOP
+#undef JUMPTO
+#undef JUMPBY
+#undef INSTR_OFFSET
+#undef DISPATCH
+#undef DISPATCH_CHECK
+#undef DISPATCH_FAST
+#undef TARGET
+#undef ERROR_IF

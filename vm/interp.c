@@ -1,0 +1,438 @@
+/*
+ * interp.c -- creating and tearing down an interpreter, running a program
+ * file as __main__, printing uncaught exceptions the way CPython does, and
+ * importing the built-in modules.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "interp.h"
+
+/* ---- options ---------------------------------------------------------------- */
+
+void gs_options_default(GsOptions *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->cpython = "3.12";
+    opt->sched = GS_SCHED_311;
+    opt->recursion_limit = 1000;
+}
+
+int gs_options_set_cpython(GsOptions *opt, const char *version)
+{
+    static const struct { const char *v; GsSchedRules r; } known[] = {
+        { "2.7", GS_SCHED_27 }, { "3.9", GS_SCHED_39 }, { "3.10", GS_SCHED_310 },
+        { "3.11", GS_SCHED_311 }, { "3.12", GS_SCHED_311 },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (strcmp(version, known[i].v) == 0) {
+            opt->cpython = known[i].v;
+            opt->sched = known[i].r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ---- threads -------------------------------------------------------------------- */
+
+void gs_thread_init(GsThread *ts, GsInterp *interp, int tid)
+{
+    memset(ts, 0, sizeof *ts);
+    ts->interp = interp;
+    ts->tid = tid;
+    for (int op = 0; op < 256; op++)
+        ts->check_after[op] = gs_opinfo[op].name &&
+                              gs_opinfo[op].sched[interp->opt.sched] == S_ALWAYS;
+}
+
+/* ---- built-in type dictionaries ---------------------------------------------------
+ * The static types are shared by every interpreter in the process, like
+ * CPython's; their method tables become dicts once, and those dicts and
+ * their contents are made immortal and left out of the collector. */
+
+static GsType *const static_types[] = {
+    &gs_type_type, &gs_object_type, &gs_none_type, &gs_bool_type, &gs_int_type,
+    &gs_float_type, &gs_str_type, &gs_bytes_type, &gs_tuple_type, &gs_list_type,
+    &gs_dict_type, &gs_range_type, &gs_slice_type, &gs_function_type, &gs_code_type,
+    &gs_method_type, &gs_cfunction_type, &gs_module_type, &gs_cell_type, &gs_iter_type,
+    &gs_dictview_type, &gs_exc_BaseException,
+};
+
+static void immortalize(GsThread *ts, GsObject *o)
+{
+    if (o->type->flags & GS_TPFLAG_GC)
+        gs_gc_untrack(ts, o);
+    o->refcnt = GS_IMMORTAL_REFCNT;
+}
+
+static int fill_type_dict(GsThread *ts, GsType *t)
+{
+    GsObject *d = gs_dict_new(ts);
+    if (!d)
+        return -1;
+    for (const GsMethodDef *m = t->methods; m && m->name; m++) {
+        GsObject *name = gs_str_intern_c(ts, m->name);
+        GsObject *fn = name ? gs_cfunction_new(ts, m->name, m->fn, NULL) : NULL;
+        if (!fn || gs_dict_set(ts, d, name, fn) < 0)
+            return -1;
+        ((GsCFunction *)fn)->owner = t;
+        immortalize(ts, name);
+        immortalize(ts, fn);
+        gs_decref(ts, fn);
+    }
+    GsObject *mod = gs_str_intern_c(ts, "builtins");
+    if (!mod || gs_dict_set(ts, d, GS_NAME(ts, __module__), mod) < 0)
+        return -1;
+    immortalize(ts, mod);
+    immortalize(ts, d);
+    t->dict = d;
+    return 0;
+}
+
+static int init_static_types(GsThread *ts)
+{
+    static bool done;
+    if (done)
+        return 0;
+    done = true;
+    for (size_t i = 0; i < sizeof static_types / sizeof static_types[0]; i++)
+        if (fill_type_dict(ts, static_types[i]) < 0)
+            return -1;
+#define GS_X_FILL(name, base) \
+    if (!gs_exc_##name.dict && fill_type_dict(ts, &gs_exc_##name) < 0) \
+        return -1;
+    GS_EXC_TYPES(GS_X_FILL)
+#undef GS_X_FILL
+    return 0;
+}
+
+/* ---- the interpreter ---------------------------------------------------------------- */
+
+GsInterp *gs_interp_new(const GsOptions *opt)
+{
+    gs_types_init();
+    GsInterp *interp = calloc(1, sizeof *interp);
+    if (!interp)
+        return NULL;
+    interp->opt = *opt;
+    interp->out = stdout;
+    interp->start_ns = uv_hrtime();
+    gs_gc_init(&interp->gc);
+    GsThread boot;
+    gs_thread_init(&boot, interp, 0);
+    GsThread *ts = &boot;
+    if (!(interp->interned = gs_dict_new(ts)))
+        goto fail;
+    static const char *const name_strings[GS_N_COUNT] = {
+#define GS_X_NAME_STR(n) #n,
+        GS_COMMON_NAMES(GS_X_NAME_STR)
+#undef GS_X_NAME_STR
+    };
+    for (int i = 0; i < GS_N_COUNT; i++)
+        if (!(interp->names[i] = gs_str_intern_c(ts, name_strings[i])))
+            goto fail;
+    if (!(interp->empty_tuple = gs_tuple_new(ts, 0)) || !(interp->modules = gs_dict_new(ts)) ||
+        !(interp->argv = gs_list_new(ts, 0)) || !(interp->source_lines = gs_dict_new(ts)))
+        goto fail;
+    if (init_static_types(ts) < 0 || gs_builtins_init(ts) < 0)
+        goto fail;
+    return interp;
+fail:
+    fprintf(stderr, "gilscope: could not create the interpreter\n");
+    free(interp);
+    return NULL;
+}
+
+/* Break the cycles CPython breaks at exit (module dicts), then let the
+ * collector free what is left. */
+static void clear_dict(GsThread *ts, GsObject *d)
+{
+    if (d && d->type->clear)
+        d->type->clear(ts, d);
+}
+
+void gs_interp_free(GsInterp *interp)
+{
+    if (!interp)
+        return;
+    GsThread boot;
+    gs_thread_init(&boot, interp, 0);
+    GsThread *ts = &boot;
+    size_t pos = 0;
+    GsObject *k, *m;
+    while (interp->modules && gs_dict_next(interp->modules, &pos, &k, &m))
+        if (m->type == &gs_module_type)
+            clear_dict(ts, ((GsModule *)m)->dict);
+    clear_dict(ts, interp->builtins);
+    gs_gc_collect(ts, GS_GC_NGENS - 1);
+    GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
+                          &interp->argv, &interp->source_lines, &interp->empty_tuple };
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+        GsObject *o = *refs[i];
+        *refs[i] = NULL;
+        gs_xdecref(ts, o);
+    }
+    gs_gc_collect(ts, GS_GC_NGENS - 1);
+    for (int i = 0; i < GS_N_COUNT; i++)
+        gs_xdecref(ts, interp->names[i]);
+    /* Interned strings used by the static types' dicts are immortal and
+     * stay; the rest go with the table. */
+    clear_dict(ts, interp->interned);
+    gs_xdecref(ts, interp->interned);
+    free(interp);
+}
+
+/* ---- printing uncaught exceptions ---------------------------------------------------- */
+
+static GsObject *source_line(GsThread *ts, GsObject *filename, int line)
+{
+    GsObject *lines = gs_dict_get(ts, ts->interp->source_lines, filename);
+    if (!lines || line < 1 || (size_t)line > ((GsList *)lines)->len)
+        return NULL;
+    return ((GsList *)lines)->items[line - 1];
+}
+
+static void print_source_line(GsThread *ts, FILE *err, GsObject *filename, int line)
+{
+    GsObject *text = source_line(ts, filename, line);
+    if (!text)
+        return;
+    const char *s = gs_str_cstr(text);
+    while (*s == ' ' || *s == '\t' || *s == '\f')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+        n--;
+    fprintf(err, "    %.*s\n", (int)n, s);
+}
+
+/* "ZeroDivisionError: division by zero", "__main__"-less like CPython. */
+static void print_exception_line(GsThread *ts, FILE *err, GsObject *exc)
+{
+    GsType *t = exc->type;
+    GsObject *mod = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
+    if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0 &&
+        strcmp(gs_str_cstr(mod), "__main__") != 0)
+        fprintf(err, "%s.", gs_str_cstr(mod));
+    GsObject *s = gs_str(ts, exc);
+    if (!s) {
+        gs_err_clear(ts);
+        fprintf(err, "%s: <exception str() failed>\n", t->name);
+        return;
+    }
+    if (((GsStr *)s)->nbytes == 0)
+        fprintf(err, "%s\n", t->name);
+    else
+        fprintf(err, "%s: %s\n", t->name, gs_str_cstr(s));
+    gs_decref(ts, s);
+}
+
+static GsObject *exc_attr(GsThread *ts, GsObject *exc, GsNameId id)
+{
+    GsObject *d = ((GsInstance *)exc)->dict;
+    return d ? gs_dict_get(ts, d, ts->interp->names[id]) : NULL;
+}
+
+/* SyntaxError: the file and line, the text, a caret under the column. */
+static void print_syntax_error(GsThread *ts, FILE *err, GsObject *exc)
+{
+    GsObject *fn = exc_attr(ts, exc, GS_N_filename), *ln = exc_attr(ts, exc, GS_N_lineno);
+    GsObject *off = exc_attr(ts, exc, GS_N_offset), *text = exc_attr(ts, exc, GS_N_text);
+    GsObject *msg = exc_attr(ts, exc, GS_N_msg);
+    if (fn && ln && GS_IS_STR(fn) && GS_IS_INT(ln))
+        fprintf(err, "  File \"%s\", line %lld\n", gs_str_cstr(fn), (long long)gs_int_value(ln));
+    if (text && GS_IS_STR(text)) {
+        const char *s = gs_str_cstr(text);
+        int skipped = 0;
+        while (*s == ' ' || *s == '\t' || *s == '\f') {
+            s++;
+            skipped++;
+        }
+        size_t n = strlen(s);
+        while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+            n--;
+        fprintf(err, "    %.*s\n", (int)n, s);
+        if (off && GS_IS_INT(off)) {
+            int col = (int)gs_int_value(off) - 1 - skipped;
+            if (col < 0)
+                col = 0;
+            if ((size_t)col > n)
+                col = (int)n;
+            fprintf(err, "    %*s^\n", col, "");
+        }
+    }
+    fprintf(err, "%s: %s\n", exc->type->name,
+            msg && GS_IS_STR(msg) ? gs_str_cstr(msg) : "invalid syntax");
+}
+
+static void print_one(GsThread *ts, FILE *err, GsObject *exc, int depth)
+{
+    GsException *e = (GsException *)exc;
+    if (depth < 10) {
+        if (e->cause && gs_is_exception(e->cause)) {
+            print_one(ts, err, e->cause, depth + 1);
+            fprintf(err, "\nThe above exception was the direct cause of the following "
+                         "exception:\n\n");
+        } else if (e->context && gs_is_exception(e->context)) {
+            print_one(ts, err, e->context, depth + 1);
+            fprintf(err, "\nDuring handling of the above exception, another exception "
+                         "occurred:\n\n");
+        }
+    }
+    GsList *tb = (GsList *)e->traceback;
+    if (tb && tb->len > 0) {
+        fprintf(err, "Traceback (most recent call last):\n");
+        /* Entries were added innermost first, as the exception unwound. */
+        for (size_t i = tb->len; i-- > 0;) {
+            GsTuple *entry = (GsTuple *)tb->items[i];
+            int line = (int)gs_int_value(entry->items[1]);
+            fprintf(err, "  File \"%s\", line %d, in %s\n", gs_str_cstr(entry->items[0]), line,
+                    gs_str_cstr(entry->items[2]));
+            print_source_line(ts, err, entry->items[0], line);
+        }
+    }
+    if (gs_type_is_subtype(exc->type, &gs_exc_SyntaxError))
+        print_syntax_error(ts, err, exc);
+    else
+        print_exception_line(ts, err, exc);
+}
+
+void gs_print_exception(GsThread *ts, GsObject *exc)
+{
+    fflush(ts->interp->out);
+    print_one(ts, stderr, exc, 0);
+    fflush(stderr);
+}
+
+/* ---- running a program ------------------------------------------------------------------ */
+
+static int remember_source(GsThread *ts, const char *path, const char *source)
+{
+    GsObject *lines = gs_list_new(ts, 0), *fn = gs_str_from(ts, path);
+    int r = -1;
+    if (!lines || !fn)
+        goto done;
+    for (const char *p = source; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) + 1 : strlen(p);
+        GsObject *l = gs_str_new(ts, p, n);
+        if (!l || gs_list_append(ts, lines, l) < 0) {
+            gs_xdecref(ts, l);
+            goto done;
+        }
+        gs_decref(ts, l);
+        p += n;
+    }
+    r = gs_dict_set(ts, ts->interp->source_lines, fn, lines);
+done:
+    gs_xdecref(ts, lines);
+    gs_xdecref(ts, fn);
+    return r;
+}
+
+/* SystemExit's exit status: None -> 0, an int -> itself, else print it -> 1. */
+static int system_exit_status(GsThread *ts, GsObject *exc)
+{
+    GsTuple *args = (GsTuple *)((GsException *)exc)->args;
+    GsObject *code = args && args->len > 0 ? args->items[0] : GS_NONE;
+    if (args && args->len > 1)
+        code = (GsObject *)args;
+    if (code == GS_NONE)
+        return 0;
+    if (GS_IS_INT(code))
+        return (int)(gs_int_value(code) & 0xff);
+    GsObject *s = gs_str(ts, code);
+    fflush(ts->interp->out);
+    if (s) {
+        fprintf(stderr, "%s\n", gs_str_cstr(s));
+        gs_decref(ts, s);
+    }
+    return 1;
+}
+
+static GsObject *new_main_module(GsThread *ts, const char *path)
+{
+    GsModule *m = (GsModule *)gs_alloc(ts, &gs_module_type, sizeof(GsModule));
+    if (!m)
+        return NULL;
+    m->name = gs_newref(ts, GS_NAME(ts, __main__));
+    m->dict = gs_dict_new(ts);
+    GsObject *file = gs_str_from(ts, path);
+    int r = -1;
+    if (m->dict && file)
+        r = gs_dict_set(ts, m->dict, GS_NAME(ts, __name__), m->name) |
+            gs_dict_set(ts, m->dict, GS_NAME(ts, __file__), file) |
+            gs_dict_set(ts, m->dict, GS_NAME(ts, __doc__), GS_NONE) |
+            gs_dict_set(ts, m->dict, GS_NAME(ts, __builtins__), ts->interp->builtins) |
+            gs_dict_set(ts, ts->interp->modules, m->name, (GsObject *)m);
+    gs_xdecref(ts, file);
+    if (r < 0) {
+        gs_decref(ts, (GsObject *)m);
+        return NULL;
+    }
+    return (GsObject *)m;
+}
+
+int gs_run_file(GsThread *ts, const char *path, const char *source)
+{
+    if (remember_source(ts, path, source) < 0)
+        return 1;
+    GsObject *code = gs_compile(ts, source, path);
+    GsObject *result = NULL;
+    if (code) {
+        GsObject *m = new_main_module(ts, path);
+        if (m) {
+            ts->interp->main_module = m;
+            result = gs_eval_code(ts, (GsCode *)code, ((GsModule *)m)->dict,
+                                  ((GsModule *)m)->dict);
+        }
+        gs_decref(ts, code);
+    }
+    if (result) {
+        gs_decref(ts, result);
+        fflush(ts->interp->out);
+        return 0;
+    }
+    GsObject *exc = gs_err_fetch(ts);
+    int status = 1;
+    if (!exc)
+        return 1;
+    if (atomic_load(&ts->interp->stop_reason) != GS_STOP_NONE)
+        status = 3;   /* the caller explains the stop */
+    else if (gs_type_is_subtype(exc->type, &gs_exc_SystemExit))
+        status = system_exit_status(ts, exc);
+    else
+        gs_print_exception(ts, exc);
+    gs_decref(ts, exc);
+    fflush(ts->interp->out);
+    return status;
+}
+
+/* ---- imports -------------------------------------------------------------------------- */
+
+GsObject *gs_module_new_builtin(GsThread *ts, const char *name);   /* modules.c */
+
+GsObject *gs_import(GsThread *ts, GsObject *name)
+{
+    GsObject *m = gs_dict_get(ts, ts->interp->modules, name);
+    if (m)
+        return gs_newref(ts, m);
+    m = gs_module_new_builtin(ts, gs_str_cstr(name));
+    if (!m) {
+        if (!gs_err_occurred(ts)) {
+            gs_err_set(ts, &gs_exc_ModuleNotFoundError, "No module named '%s'",
+                       gs_str_cstr(name));
+            GsObject *n = gs_str_from(ts, "name");
+            (void)n;
+            gs_xdecref(ts, n);
+        }
+        return NULL;
+    }
+    if (gs_dict_set(ts, ts->interp->modules, name, m) < 0) {
+        gs_decref(ts, m);
+        return NULL;
+    }
+    return m;
+}

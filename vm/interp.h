@@ -1,0 +1,269 @@
+/*
+ * interp.h -- the interpreter, its threads, code objects, functions and
+ * frames.
+ *
+ * One GsInterp per run holds what all guest threads share (modules, the
+ * interned strings, the collector, the options).  One GsThread per guest
+ * thread holds what is private to it (its frames, its current exception).
+ * Nothing here is global: every function is handed the GsThread it runs
+ * on, and finds the interpreter through ts->interp.
+ */
+#ifndef GS_INTERP_H
+#define GS_INTERP_H
+
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "object.h"
+#include "opcodes.h"
+
+/* ---- code objects --------------------------------------------------------- */
+
+enum {  /* co_flags, CPython's values */
+    GS_CO_OPTIMIZED = 0x1,
+    GS_CO_NEWLOCALS = 0x2,
+    GS_CO_VARARGS = 0x4,
+    GS_CO_VARKEYWORDS = 0x8,
+    GS_CO_NESTED = 0x10,
+    GS_CO_NOFREE = 0x40,
+};
+
+typedef struct {
+    GsObject ob;
+    int argcount;          /* positional parameters */
+    int kwonlyargcount;
+    int nlocals;           /* len(varnames) */
+    int stacksize;         /* the most the value stack holds */
+    int flags;             /* GS_CO_* */
+    int firstlineno;
+    GsObject *code;        /* bytes: the wordcode */
+    GsObject *consts;      /* tuple */
+    GsObject *names;       /* tuple of str: globals, attributes */
+    GsObject *varnames;    /* tuple of str: locals, parameters first */
+    GsObject *cellvars;    /* tuple of str: locals captured by inner functions */
+    GsObject *freevars;    /* tuple of str: captured from outer functions */
+    GsObject *filename;    /* str */
+    GsObject *name;        /* str */
+    GsObject *lnotab;      /* bytes: CPython 3.9's line-number table */
+    int *lines;            /* line of each instruction (index = offset / 2) */
+    int ninstr;
+    int *cell2arg;         /* for each cellvar, the argument it shadows or -1 */
+} GsCode;
+
+extern GsType gs_code_type;
+
+/* Build a code object (code.c).  Steals nothing; copies `lines`. */
+GsObject *gs_code_new(GsThread *ts, int argcount, int kwonlyargcount, int nlocals,
+                      int stacksize, int flags, int firstlineno, GsObject *code,
+                      GsObject *consts, GsObject *names, GsObject *varnames,
+                      GsObject *cellvars, GsObject *freevars, GsObject *filename,
+                      GsObject *name, GsObject *lnotab, const int *lines, int ninstr);
+/* The source line of the instruction at byte offset `offset`. */
+int gs_code_line(GsCode *code, int offset);
+
+/* ---- functions -------------------------------------------------------------- */
+
+typedef struct {
+    GsObject ob;
+    GsObject *code;        /* GsCode */
+    GsObject *globals;     /* dict */
+    GsObject *builtins;    /* dict (borrowed from the interpreter) */
+    GsObject *name;        /* str */
+    GsObject *qualname;    /* str */
+    GsObject *defaults;    /* tuple or NULL */
+    GsObject *kwdefaults;  /* dict or NULL */
+    GsObject *closure;     /* tuple of cells or NULL */
+    GsObject *dict;        /* function attributes, NULL until set */
+    GsObject *module;      /* __module__ */
+} GsFunction;
+
+/* ---- frames ----------------------------------------------------------------
+ * Frames are not guest objects here (gilscope has no sys._getframe); they
+ * are C structs on a per-thread stack.  A traceback records
+ * (filename, line, function) as the exception passes each frame. */
+
+#define GS_MAX_BLOCKS 20  /* CPython's CO_MAXBLOCKS */
+
+typedef struct {
+    int type;              /* the SETUP_* opcode that pushed it, or EXCEPT_HANDLER */
+    int handler;           /* offset to jump to */
+    int level;             /* value-stack depth to unwind to */
+} GsBlock;
+
+typedef struct GsFrame GsFrame;
+struct GsFrame {
+    GsFrame *back;
+    GsCode *code;          /* borrowed from func (or the module run) */
+    GsObject *func;        /* the function running, NULL for module/class code */
+    GsObject *globals;     /* borrowed */
+    GsObject *builtins;    /* borrowed */
+    GsObject *locals;      /* dict for module and class bodies, else NULL */
+    int lasti;             /* offset of the instruction running */
+    int nblocks;
+    GsBlock blocks[GS_MAX_BLOCKS];
+    GsObject **stack;      /* the value stack: points into localsplus */
+    GsObject **sp;
+    GsObject *localsplus[];/* locals, then cells and free vars, then the stack */
+};
+
+/* ---- the cycle collector's per-interpreter state (gc.c) ---------------------- */
+
+typedef struct GsGcHead GsGcHead;
+struct GsGcHead {
+    GsGcHead *next, *prev;
+    intptr_t gc_refs;      /* used only while collecting */
+};
+
+#define GS_GC_NGENS 3
+typedef struct {
+    GsGcHead head;         /* list head of a circular doubly-linked list */
+    int threshold;
+    int count;             /* gen 0: allocations - deallocations; older: collections */
+} GsGcGen;
+
+typedef struct {
+    GsGcGen gens[GS_GC_NGENS];
+    bool enabled;
+    bool collecting;
+    int64_t collections[GS_GC_NGENS];
+    int64_t collected[GS_GC_NGENS];
+} GsGcState;
+
+/* ---- options: what CPython to imitate, and the guards ------------------------- */
+
+typedef struct {
+    const char *cpython;      /* "2.7", "3.9", "3.10", "3.11", "3.12" */
+    GsSchedRules sched;       /* from cpython */
+    int64_t max_ticks;        /* 0: no limit; counts executed instructions */
+    double timeout;           /* seconds, 0: none */
+    int recursion_limit;      /* 1000, as CPython */
+    bool dis_trace;           /* print each instruction (debugging) */
+} GsOptions;
+
+/* ---- names the runtime looks up often, interned once per interpreter ---------- */
+#define GS_COMMON_NAMES(X) \
+    X(__init__) X(__repr__) X(__str__) X(__format__) X(__hash__) X(__bool__) \
+    X(__len__) X(__getitem__) X(__setitem__) X(__delitem__) X(__contains__) \
+    X(__iter__) X(__next__) X(__call__) X(__enter__) X(__exit__) X(__getattr__) \
+    X(__eq__) X(__ne__) X(__lt__) X(__le__) X(__gt__) X(__ge__) \
+    X(__add__) X(__sub__) X(__mul__) X(__truediv__) X(__floordiv__) X(__mod__) \
+    X(__pow__) X(__lshift__) X(__rshift__) X(__and__) X(__or__) X(__xor__) \
+    X(__radd__) X(__rsub__) X(__rmul__) X(__rtruediv__) X(__rfloordiv__) X(__rmod__) \
+    X(__rpow__) X(__rlshift__) X(__rrshift__) X(__rand__) X(__ror__) X(__rxor__) \
+    X(__iadd__) X(__isub__) X(__imul__) X(__itruediv__) X(__ifloordiv__) X(__imod__) \
+    X(__ipow__) X(__ilshift__) X(__irshift__) X(__iand__) X(__ior__) X(__ixor__) \
+    X(__neg__) X(__pos__) X(__invert__) \
+    X(__name__) X(__qualname__) X(__module__) X(__doc__) X(__class__) X(__classcell__) \
+    X(__dict__) X(__main__) X(__builtins__) X(__file__) X(__code__) X(__defaults__) \
+    X(__self__) X(__func__) X(__bases__) X(__base__) X(__mro__) X(args) X(self) \
+    X(co_varnames) X(co_consts) X(co_names) X(co_code) X(co_argcount) X(co_nlocals) \
+    X(co_name) X(co_filename) X(co_firstlineno) X(co_lnotab) X(co_stacksize) \
+    X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) \
+    X(msg) X(filename) X(lineno) X(offset) X(text) X(code) X(value) X(key) X(reverse) \
+    X(sep) X(end) X(file) X(flush) X(start) X(default)
+
+typedef enum {
+#define GS_X_NAME_ENUM(n) GS_N_##n,
+    GS_COMMON_NAMES(GS_X_NAME_ENUM)
+#undef GS_X_NAME_ENUM
+    GS_N_COUNT
+} GsNameId;
+
+/* ---- the interpreter and its threads ------------------------------------------ */
+
+struct GsInterp {
+    GsOptions opt;
+    GsObject *builtins;       /* dict */
+    GsObject *modules;        /* dict: name -> module */
+    GsObject *interned;       /* dict: str -> the same str */
+    GsObject *main_module;
+    GsObject *argv;           /* list of str */
+    GsGcState gc;
+    uint32_t next_serial;     /* next object serial number */
+    uint64_t start_ns;        /* uv_hrtime() at start */
+    /* Set by another thread (watchdog, signal handler, GIL) to make every
+     * running thread stop at its next safe point.  The eval loop reads it
+     * with a relaxed load at the opcodes the CPython being imitated checks. */
+    atomic_int eval_breaker;
+    atomic_int stop_reason;   /* GS_STOP_*: why eval_breaker was set */
+    FILE *out;                /* where print() writes (stdout) */
+    GsObject *source_lines;   /* dict filename -> list of lines, for tracebacks */
+    GsObject *names[GS_N_COUNT];  /* interned common names, GS_N_* */
+    GsObject *empty_tuple;
+    /* The tracer's hook for reference-count changes (NULL: not tracing). */
+    void (*on_ref)(GsThread *ts, GsObject *o, int delta);
+};
+
+/* An interned common name, borrowed: GS_NAME(ts, __init__). */
+#define GS_NAME(ts, n) ((ts)->interp->names[GS_N_##n])
+
+/* Why a run is being stopped from outside the guest program.  Such a stop
+ * unwinds every frame without running `except` or `finally` blocks, so
+ * that a guest cannot catch it. */
+enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_TICKS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL };
+
+struct GsThread {
+    GsInterp *interp;
+    GsFrame *frame;           /* innermost running frame */
+    int depth;                /* Python call depth, for RecursionError */
+    GsObject *curexc;         /* the exception being raised, or NULL */
+    GsObject *handled;        /* the exception being handled (sys.exc_info) */
+    int64_t ticks;            /* instructions executed, for --max-ticks */
+    /* check_after[op]: does CPython (the version imitated) check for a
+     * pending switch right after op?  Filled from the opcode table's
+     * column for opt.sched (S_ALWAYS -> 1; S_COND ops decide themselves). */
+    unsigned char check_after[256];
+    int tid;                  /* 0 = main thread */
+    GsObject *repr_active[64];/* containers being repr'd (gs_repr_enter) */
+    int nrepr_active;
+};
+
+/* Lifecycle. */
+GsInterp *gs_interp_new(const GsOptions *opt);
+void gs_interp_free(GsInterp *interp);
+void gs_thread_init(GsThread *ts, GsInterp *interp, int tid);
+void gs_options_default(GsOptions *opt);
+int gs_options_set_cpython(GsOptions *opt, const char *version); /* -1: unknown */
+
+/* Running code. */
+GsObject *gs_eval_code(GsThread *ts, GsCode *code, GsObject *globals, GsObject *locals);
+GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, size_t nargs,
+                           GsObject *kwnames);
+GsObject *gs_function_new(GsThread *ts, GsObject *code, GsObject *globals,
+                          GsObject *qualname);
+
+/* Run a whole program file as __main__.  Returns the process exit status
+ * (0, 1 after an uncaught exception, or sys.exit's). */
+int gs_run_file(GsThread *ts, const char *path, const char *source);
+
+/* Record that exc passed through a frame (errors.c). */
+int gs_traceback_add(GsThread *ts, GsObject *exc, GsObject *filename, int line, GsObject *name);
+/* Attribute access shared by instances of guest classes (object.c). */
+GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name);
+int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v);
+
+/* Uncaught exceptions: print a CPython-style traceback to stderr. */
+void gs_print_exception(GsThread *ts, GsObject *exc);
+
+/* The compiler (compile.c): source -> module code object, or NULL with a
+ * SyntaxError set.  The error's attributes: msg, filename, lineno, offset, text. */
+GsObject *gs_compile(GsThread *ts, const char *source, const char *filename);
+
+/* dis (dis.c): print code's listing in CPython 3.9's layout; recurse into
+ * nested code objects when `recursive`. */
+int gs_dis_code(GsThread *ts, GsBuf *out, GsCode *code, bool recursive);
+
+/* Modules (modules.c). */
+int gs_builtins_init(GsThread *ts);
+GsObject *gs_import(GsThread *ts, GsObject *name);   /* new ref */
+
+/* The cycle collector (gc.c). */
+void gs_gc_init(GsGcState *gc);
+void gs_gc_track(GsThread *ts, GsObject *o);          /* called by gs_alloc */
+void gs_gc_untrack(GsThread *ts, GsObject *o);        /* called by gs_dealloc */
+int64_t gs_gc_collect(GsThread *ts, int generation);  /* unreachable objects found */
+void gs_gc_maybe_collect(GsThread *ts);               /* after an allocation */
+static inline GsGcHead *gs_gc_head(GsObject *o) { return (GsGcHead *)o - 1; }
+static inline GsObject *gs_gc_object(GsGcHead *g) { return (GsObject *)(g + 1); }
+
+#endif

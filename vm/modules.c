@@ -1,0 +1,317 @@
+/*
+ * modules.c -- the built-in modules a scenario can import: sys, gc, time,
+ * dis and math.  (threading arrives with the GIL.)
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "interp.h"
+
+/* gc.c's guest-facing functions. */
+GsObject *gs_gc_mod_collect(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+GsObject *gs_gc_mod_enable(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+GsObject *gs_gc_mod_disable(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+GsObject *gs_gc_mod_isenabled(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+GsObject *gs_gc_mod_get_threshold(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+GsObject *gs_gc_mod_set_threshold(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+GsObject *gs_gc_mod_get_count(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
+
+#define MODFUNC(name) \
+    static GsObject *name(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs, \
+                          GsObject *kwnames)
+
+static GsObject *module_new(GsThread *ts, const char *name, const GsMethodDef *functions)
+{
+    GsModule *m = (GsModule *)gs_alloc(ts, &gs_module_type, sizeof(GsModule));
+    if (!m)
+        return NULL;
+    m->name = gs_str_intern_c(ts, name);
+    m->dict = gs_dict_new(ts);
+    int r = m->name && m->dict ? gs_dict_set(ts, m->dict, GS_NAME(ts, __name__), m->name) : -1;
+    for (const GsMethodDef *d = functions; r == 0 && d->name; d++) {
+        GsObject *f = gs_cfunction_new(ts, d->name, d->fn, (GsObject *)m);
+        r = f ? gs_dict_set_c(ts, m->dict, d->name, f) : -1;
+        gs_xdecref(ts, f);
+    }
+    if (r < 0) {
+        gs_decref(ts, (GsObject *)m);
+        return NULL;
+    }
+    return (GsObject *)m;
+}
+
+static int set_value(GsThread *ts, GsObject *m, const char *name, GsObject *v)
+{
+    if (!v)
+        return -1;
+    int r = gs_dict_set_c(ts, ((GsModule *)m)->dict, name, v);
+    gs_decref(ts, v);
+    return r;
+}
+
+/* ---- sys --------------------------------------------------------------------- */
+
+/* sys.getrefcount(x): x's count, including the reference the call itself
+ * holds on the stack -- which is why CPython's answer is one more than
+ * the number of names bound to x. */
+MODFUNC(sys_getrefcount)
+{
+    if (gs_check_nargs(ts, "getrefcount", nargs, 1, 1) < 0)
+        return NULL;
+    return gs_int_new(ts, (int64_t)args[0]->refcnt);
+}
+
+MODFUNC(sys_exit)
+{
+    if (gs_check_nargs(ts, "exit", nargs, 0, 1) < 0)
+        return NULL;
+    GsObject *e = gs_exc_new(ts, &gs_exc_SystemExit, args, nargs);
+    if (e) {
+        gs_err_set_obj(ts, e);
+        gs_decref(ts, e);
+    }
+    return NULL;
+}
+
+MODFUNC(sys_getrecursionlimit)
+{
+    return gs_int_new(ts, ts->interp->opt.recursion_limit);
+}
+
+MODFUNC(sys_setrecursionlimit)
+{
+    if (gs_check_nargs(ts, "setrecursionlimit", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_INT(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "an integer is required");
+    int64_t n = gs_int_value(args[0]);
+    if (n < 1)
+        return gs_err_set(ts, &gs_exc_ValueError, "recursion limit must be greater or equal than 1");
+    /* The C stack bounds what gilscope can honour; beyond it, refuse
+     * rather than crash. */
+    if (n > 20000)
+        return gs_err_set(ts, &gs_exc_ValueError,
+                          "gilscope allows a recursion limit of at most 20000");
+    ts->interp->opt.recursion_limit = (int)n;
+    return gs_newref(ts, GS_NONE);
+}
+
+MODFUNC(sys_intern)
+{
+    if (gs_check_nargs(ts, "intern", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "intern() argument must be str");
+    return gs_str_intern(ts, gs_newref(ts, args[0]));
+}
+
+static const GsMethodDef sys_functions[] = {
+    { "getrefcount", sys_getrefcount }, { "exit", sys_exit },
+    { "getrecursionlimit", sys_getrecursionlimit },
+    { "setrecursionlimit", sys_setrecursionlimit }, { "intern", sys_intern },
+    { NULL, NULL },
+};
+
+static GsObject *make_sys(GsThread *ts)
+{
+    GsObject *m = module_new(ts, "sys", sys_functions);
+    if (!m)
+        return NULL;
+    GsInterp *in = ts->interp;
+    int r = gs_dict_set_c(ts, ((GsModule *)m)->dict, "argv", in->argv);
+    r |= gs_dict_set_c(ts, ((GsModule *)m)->dict, "modules", in->modules);
+    r |= set_value(ts, m, "maxsize", gs_int_new(ts, INT64_MAX));
+    r |= set_value(ts, m, "platform", gs_str_from(ts, "linux"));
+    r |= set_value(ts, m, "implementation_name", gs_str_from(ts, "gilscope"));
+    r |= set_value(ts, m, "version", gs_str_printf(ts, "%s (gilscope, imitating CPython %s)",
+                                                   in->opt.cpython, in->opt.cpython));
+    if (r < 0) {
+        gs_decref(ts, m);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- time -------------------------------------------------------------------- */
+
+MODFUNC(time_time)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return gs_float_new(ts, (double)t.tv_sec + (double)t.tv_nsec * 1e-9);
+}
+
+MODFUNC(time_perf_counter)
+{
+    return gs_float_new(ts, (double)uv_hrtime() * 1e-9);
+}
+
+MODFUNC(time_perf_counter_ns)
+{
+    return gs_int_new(ts, (int64_t)uv_hrtime());
+}
+
+MODFUNC(time_time_ns)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return gs_int_new(ts, (int64_t)t.tv_sec * 1000000000 + t.tv_nsec);
+}
+
+/* time.sleep: sleeps in short slices so that --timeout and Ctrl-C are
+ * noticed promptly.  (With threads, it will release the GIL.) */
+MODFUNC(time_sleep)
+{
+    if (gs_check_nargs(ts, "sleep", nargs, 1, 1) < 0)
+        return NULL;
+    GsObject *x = args[0];
+    double secs;
+    if (GS_IS_INT(x))
+        secs = (double)gs_int_value(x);
+    else if (GS_IS_FLOAT(x))
+        secs = gs_float_value(x);
+    else
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "'%s' object cannot be interpreted as an integer", x->type->name);
+    if (secs < 0 || isnan(secs))
+        return gs_err_set(ts, &gs_exc_ValueError, "sleep length must be non-negative");
+    uint64_t end = uv_hrtime() + (uint64_t)(secs * 1e9);
+    for (;;) {
+        if (atomic_load(&ts->interp->eval_breaker))
+            break;   /* the eval loop will see why at its next safe point */
+        uint64_t now = uv_hrtime();
+        if (now >= end)
+            break;
+        uint64_t left = end - now, slice = left < 20000000 ? left : 20000000;
+        struct timespec req = { (time_t)(slice / 1000000000), (long)(slice % 1000000000) };
+        while (nanosleep(&req, &req) < 0 && errno == EINTR)
+            if (atomic_load(&ts->interp->eval_breaker))
+                break;
+    }
+    return gs_newref(ts, GS_NONE);
+}
+
+static const GsMethodDef time_functions[] = {
+    { "time", time_time }, { "perf_counter", time_perf_counter },
+    { "monotonic", time_perf_counter }, { "perf_counter_ns", time_perf_counter_ns },
+    { "monotonic_ns", time_perf_counter_ns }, { "time_ns", time_time_ns },
+    { "sleep", time_sleep }, { NULL, NULL },
+};
+
+/* ---- gc ------------------------------------------------------------------------ */
+
+static const GsMethodDef gc_functions[] = {
+    { "collect", gs_gc_mod_collect }, { "enable", gs_gc_mod_enable },
+    { "disable", gs_gc_mod_disable }, { "isenabled", gs_gc_mod_isenabled },
+    { "get_threshold", gs_gc_mod_get_threshold }, { "set_threshold", gs_gc_mod_set_threshold },
+    { "get_count", gs_gc_mod_get_count }, { NULL, NULL },
+};
+
+/* ---- dis -------------------------------------------------------------------------- */
+
+/* dis.dis(x): a function, method, class body code or code object; like
+ * CPython 3.9, nested code objects are disassembled too. */
+MODFUNC(dis_dis)
+{
+    if (gs_check_nargs(ts, "dis", nargs, 1, 1) < 0)
+        return NULL;
+    GsObject *x = args[0];
+    if (x->type == &gs_method_type)
+        x = ((GsMethod *)x)->func;
+    if (x->type == &gs_function_type)
+        x = ((GsFunction *)x)->code;
+    if (x->type != &gs_code_type)
+        return gs_err_set(ts, &gs_exc_TypeError, "don't know how to disassemble %s objects",
+                          x->type->name);
+    GsBuf b;
+    gs_buf_init(&b);
+    if (gs_dis_code(ts, &b, (GsCode *)x, true) < 0) {
+        gs_buf_free(&b);
+        return NULL;
+    }
+    fwrite(b.data ? b.data : "", 1, b.len, ts->interp->out);
+    gs_buf_free(&b);
+    return gs_newref(ts, GS_NONE);
+}
+
+static const GsMethodDef dis_functions[] = { { "dis", dis_dis }, { NULL, NULL } };
+
+/* ---- math --------------------------------------------------------------------------- */
+
+static int to_double(GsThread *ts, GsObject *x, double *out)
+{
+    if (GS_IS_INT(x))
+        *out = (double)gs_int_value(x);
+    else if (GS_IS_FLOAT(x))
+        *out = gs_float_value(x);
+    else {
+        gs_err_set(ts, &gs_exc_TypeError, "must be real number, not %s", x->type->name);
+        return -1;
+    }
+    return 0;
+}
+
+MODFUNC(math_sqrt)
+{
+    double d;
+    if (gs_check_nargs(ts, "sqrt", nargs, 1, 1) < 0 || to_double(ts, args[0], &d) < 0)
+        return NULL;
+    if (d < 0)
+        return gs_err_set(ts, &gs_exc_ValueError, "math domain error");
+    return gs_float_new(ts, sqrt(d));
+}
+
+static GsObject *round_to_int(GsThread *ts, GsObject *const *args, size_t nargs, double (*fn)(double),
+                              const char *name)
+{
+    double d;
+    if (gs_check_nargs(ts, name, nargs, 1, 1) < 0)
+        return NULL;
+    if (GS_IS_INT(args[0]))
+        return gs_int_new(ts, gs_int_value(args[0]));
+    if (to_double(ts, args[0], &d) < 0)
+        return NULL;
+    if (!isfinite(d) || fabs(d) >= 9.2e18)
+        return gs_err_set(ts, &gs_exc_OverflowError, "cannot convert float to a 64-bit int");
+    return gs_int_new(ts, (int64_t)fn(d));
+}
+
+MODFUNC(math_floor) { return round_to_int(ts, args, nargs, floor, "floor"); }
+MODFUNC(math_ceil) { return round_to_int(ts, args, nargs, ceil, "ceil"); }
+
+static const GsMethodDef math_functions[] = {
+    { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil }, { NULL, NULL },
+};
+
+/* ---- the registry ------------------------------------------------------------------------ */
+
+GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
+{
+    if (strcmp(name, "sys") == 0)
+        return make_sys(ts);
+    if (strcmp(name, "time") == 0)
+        return module_new(ts, "time", time_functions);
+    if (strcmp(name, "gc") == 0)
+        return module_new(ts, "gc", gc_functions);
+    if (strcmp(name, "dis") == 0)
+        return module_new(ts, "dis", dis_functions);
+    if (strcmp(name, "math") == 0) {
+        GsObject *m = module_new(ts, "math", math_functions);
+        if (m && (set_value(ts, m, "pi", gs_float_new(ts, M_PI)) < 0 ||
+                  set_value(ts, m, "e", gs_float_new(ts, M_E)) < 0 ||
+                  set_value(ts, m, "inf", gs_float_new(ts, INFINITY)) < 0)) {
+            gs_decref(ts, m);
+            return NULL;
+        }
+        return m;
+    }
+    if (strcmp(name, "builtins") == 0) {
+        GsObject *b = gs_dict_get_c(ts, ts->interp->modules, "builtins");
+        return b ? gs_newref(ts, b) : NULL;
+    }
+    return NULL;
+}

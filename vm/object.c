@@ -1,0 +1,1170 @@
+/*
+ * object.c -- allocation, deallocation, and the small built-in types:
+ * type, object, None, NotImplemented, Ellipsis, bool, int, float, range,
+ * slice, cell, bound method, C function, module, iterators and guest
+ * class instances.
+ *
+ * Built-in types are static structs, immortal like CPython's static types.
+ * Guest classes (`class C: ...`) are GsType structs allocated at run time
+ * with GS_TPFLAG_HEAPTYPE; their instances are GsInstance (or GsException
+ * when they derive from an exception type).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "interp.h"
+
+bool gs_ref_tracing = false;
+
+void gs_ref_hook(GsThread *ts, GsObject *o, int delta)
+{
+    if (ts && ts->interp->on_ref && o->refcnt < GS_IMMORTAL_REFCNT / 2)
+        ts->interp->on_ref(ts, o, delta);
+}
+
+/* ---- memory ------------------------------------------------------------- */
+
+void *gs_malloc(GsThread *ts, size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        gs_err_set(ts, &gs_exc_MemoryError, "out of memory");
+    return p;
+}
+
+void *gs_realloc(GsThread *ts, void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        gs_err_set(ts, &gs_exc_MemoryError, "out of memory");
+    return q;
+}
+
+/* Containers carry a GsGcHead in front of the object, so that the
+ * collector can link them into its generation lists without the types
+ * knowing about it (CPython's PyGC_Head). */
+GsObject *gs_alloc(GsThread *ts, GsType *type, size_t size)
+{
+    bool gc = type->flags & GS_TPFLAG_GC;
+    if (gc)
+        gs_gc_maybe_collect(ts);
+    size_t extra = gc ? sizeof(GsGcHead) : 0;
+    char *mem = calloc(1, extra + size);
+    if (!mem) {
+        gs_err_set(ts, &gs_exc_MemoryError, "out of memory");
+        return NULL;
+    }
+    GsObject *o = (GsObject *)(mem + extra);
+    o->refcnt = 1;
+    o->type = type;
+    o->serial = ++ts->interp->next_serial;
+    if (type->flags & GS_TPFLAG_HEAPTYPE)
+        gs_incref(ts, (GsObject *)type);   /* instances keep their class alive */
+    if (gc)
+        gs_gc_track(ts, o);
+    return o;
+}
+
+void gs_free_memory(GsThread *ts, GsObject *o)
+{
+    if (o->type->flags & GS_TPFLAG_GC)
+        free(gs_gc_head(o));
+    else
+        free(o);
+}
+
+void gs_dealloc(GsThread *ts, GsObject *o)
+{
+    GsType *type = o->type;
+    if (type->flags & GS_TPFLAG_GC)
+        gs_gc_untrack(ts, o);
+    if (ts->interp->on_ref)
+        ts->interp->on_ref(ts, o, 0);   /* 0: deallocated */
+    /* An exception being raised must survive the destructors it triggers. */
+    if (type->dealloc)
+        type->dealloc(ts, o);
+    gs_free_memory(ts, o);
+    if (type->flags & GS_TPFLAG_HEAPTYPE)
+        gs_decref(ts, (GsObject *)type);
+}
+
+/* ---- static type boilerplate -------------------------------------------- */
+
+#define GS_STATIC_HEAD { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 }
+
+static GsObject *none_repr(GsThread *ts, GsObject *o) { return gs_str_from(ts, "None"); }
+static GsObject *notimpl_repr(GsThread *ts, GsObject *o) { return gs_str_from(ts, "NotImplemented"); }
+static GsObject *ellipsis_repr(GsThread *ts, GsObject *o) { return gs_str_from(ts, "Ellipsis"); }
+static int none_truth(GsThread *ts, GsObject *o) { return 0; }
+static int64_t identity_hash(GsThread *ts, GsObject *o)
+{
+    /* CPython hashes by address; we hash by allocation serial where there
+     * is one, so that runs are reproducible. */
+    if (o->serial)
+        return o->serial;
+    return (int64_t)(((uintptr_t)o >> 4) & 0x7fffffffffffffff);
+}
+
+GsType gs_none_type = { .ob = GS_STATIC_HEAD, .name = "NoneType", .base = &gs_object_type,
+    .size = sizeof(GsObject), .repr = none_repr, .truth = none_truth, .hash = identity_hash };
+GsType gs_notimpl_type = { .ob = GS_STATIC_HEAD, .name = "NotImplementedType",
+    .base = &gs_object_type, .size = sizeof(GsObject), .repr = notimpl_repr };
+GsType gs_ellipsis_type = { .ob = GS_STATIC_HEAD, .name = "ellipsis", .base = &gs_object_type,
+    .size = sizeof(GsObject), .repr = ellipsis_repr };
+
+GsObject gs_none_obj = { GS_IMMORTAL_REFCNT, &gs_none_type, 0, 0 };
+GsObject gs_notimpl_obj = { GS_IMMORTAL_REFCNT, &gs_notimpl_type, 0, 0 };
+GsObject gs_ellipsis_obj = { GS_IMMORTAL_REFCNT, &gs_ellipsis_type, 0, 0 };
+
+/* ---- object and instances -------------------------------------------------- */
+
+static GsObject *object_repr(GsThread *ts, GsObject *o)
+{
+    GsType *t = o->type;
+    GsObject *mod = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
+    if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0)
+        return gs_str_printf(ts, "<%s.%s object at %#llx>", gs_str_cstr(mod), t->name,
+                             (unsigned long long)(uintptr_t)o);
+    return gs_str_printf(ts, "<%s object at %#llx>", t->name, (unsigned long long)(uintptr_t)o);
+}
+
+/* object() and instances of guest classes that derive from object. */
+static GsObject *object_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
+                            GsObject *kwnames)
+{
+    return gs_alloc(ts, type, type->size);
+}
+
+static void instance_dealloc(GsThread *ts, GsObject *o)
+{
+    GsInstance *in = (GsInstance *)o;
+    gs_xdecref(ts, in->dict);
+}
+
+static int instance_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsInstance *in = (GsInstance *)o;
+    return in->dict ? visit(in->dict, arg) : 0;
+}
+
+static void instance_clear(GsThread *ts, GsObject *o)
+{
+    GsInstance *in = (GsInstance *)o;
+    GsObject *d = in->dict;
+    in->dict = NULL;
+    gs_xdecref(ts, d);
+}
+
+/* Attribute lookup on an instance: data in the instance's __dict__ wins over
+ * the class's attributes; functions found on the class come back bound. */
+GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsObject *attr = gs_type_lookup(o->type, name);
+    if (o->type->flags & GS_TPFLAG_HAS_DICT) {
+        GsObject *d = ((GsInstance *)o)->dict;
+        GsObject *v = d ? gs_dict_get(ts, d, name) : NULL;
+        if (v)
+            return gs_newref(ts, v);
+        if (name == GS_NAME(ts, __dict__)) {
+            if (!d && !(d = ((GsInstance *)o)->dict = gs_dict_new(ts)))
+                return NULL;
+            return gs_newref(ts, d);
+        }
+    }
+    if (name == GS_NAME(ts, __class__))
+        return gs_newref(ts, (GsObject *)o->type);
+    if (attr) {
+        if (attr->type == &gs_function_type)
+            return gs_method_new(ts, attr, o);
+        if (attr->type == &gs_cfunction_type && !((GsCFunction *)attr)->self)
+            return gs_cfunction_new(ts, ((GsCFunction *)attr)->name, ((GsCFunction *)attr)->fn, o);
+        return gs_newref(ts, attr);
+    }
+    GsObject *ga = gs_type_lookup(o->type, GS_NAME(ts, __getattr__));
+    if (ga && ga->type == &gs_function_type) {
+        GsObject *argv[2] = { o, name };
+        return gs_function_call(ts, ga, argv, 2, NULL);
+    }
+    return gs_err_set(ts, &gs_exc_AttributeError, "'%s' object has no attribute '%s'",
+                      o->type->name, gs_str_cstr(name));
+}
+
+int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
+{
+    if (!(o->type->flags & GS_TPFLAG_HAS_DICT)) {
+        if (gs_type_lookup(o->type, name))
+            gs_err_set(ts, &gs_exc_AttributeError, "'%s' object attribute '%s' is read-only",
+                       o->type->name, gs_str_cstr(name));
+        else
+            gs_err_set(ts, &gs_exc_AttributeError, "'%s' object has no attribute '%s'",
+                       o->type->name, gs_str_cstr(name));
+        return -1;
+    }
+    GsInstance *in = (GsInstance *)o;
+    if (!in->dict && !(in->dict = gs_dict_new(ts)))
+        return -1;
+    if (v)
+        return gs_dict_set(ts, in->dict, name, v);
+    int r = gs_dict_del(ts, in->dict, name);
+    if (r == 0) {
+        gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
+        return -1;
+    }
+    return r < 0 ? -1 : 0;
+}
+
+static GsObject *object_init(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                             GsObject *kwnames)
+{
+    return gs_newref(ts, GS_NONE);
+}
+
+static const GsMethodDef object_methods[] = {
+    { "__init__", object_init },
+    { NULL, NULL },
+};
+
+GsType gs_object_type = { .ob = GS_STATIC_HEAD, .name = "object", .base = NULL,
+    .size = sizeof(GsObject), .flags = GS_TPFLAG_BASETYPE, .methods = object_methods,
+    .repr = object_repr, .hash = identity_hash, .new_ = object_new,
+    .getattr = gs_generic_getattr, .setattr = gs_generic_setattr };
+
+/* ---- type ------------------------------------------------------------------ */
+
+bool gs_type_is_subtype(GsType *a, GsType *b)
+{
+    for (; a; a = a->base)
+        if (a == b)
+            return true;
+    return false;
+}
+
+/* Borrowed.  Single inheritance: the MRO is the chain of bases. */
+GsObject *gs_type_lookup(GsType *t, GsObject *name)
+{
+    for (; t; t = t->base) {
+        if (t->dict) {
+            GsObject *v = gs_dict_get(NULL, t->dict, name);
+            if (v)
+                return v;
+        }
+    }
+    return NULL;
+}
+
+static GsObject *type_repr(GsThread *ts, GsObject *o)
+{
+    GsType *t = (GsType *)o;
+    GsObject *mod = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
+    if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0)
+        return gs_str_printf(ts, "<class '%s.%s'>", gs_str_cstr(mod), t->name);
+    return gs_str_printf(ts, "<class '%s'>", t->name);
+}
+
+/* Calling a class makes an instance: allocate with the nearest built-in
+ * base's constructor, then run __init__ (CPython's type_call). */
+static GsObject *type_call(GsThread *ts, GsObject *callee, GsObject *const *args, size_t nargs,
+                           GsObject *kwnames)
+{
+    GsType *t = (GsType *)callee;
+    if (t == &gs_type_type) {
+        if (nargs == 1 && !kwnames)
+            return gs_newref(ts, (GsObject *)args[0]->type);
+        return gs_err_set(ts, &gs_exc_TypeError, "type() takes 1 argument");
+    }
+    GsType *builtin = t;
+    while (builtin->flags & GS_TPFLAG_HEAPTYPE)
+        builtin = builtin->base;
+    if (!builtin->new_)
+        return gs_err_set(ts, &gs_exc_TypeError, "cannot create '%s' instances", t->name);
+    if (!(t->flags & GS_TPFLAG_HEAPTYPE))
+        return builtin->new_(ts, t, args, nargs, kwnames);
+    GsObject *obj = builtin->new_(ts, t, args, nargs, kwnames);
+    if (!obj)
+        return NULL;
+    GsObject *init = gs_type_lookup(t, GS_NAME(ts, __init__));
+    bool object_init_only = init && init->type == &gs_cfunction_type &&
+                            ((GsCFunction *)init)->fn == object_init;
+    if (object_init_only) {
+        if (nargs > 0) {
+            gs_decref(ts, obj);
+            return gs_err_set(ts, &gs_exc_TypeError, "%s() takes no arguments", t->name);
+        }
+        return obj;
+    }
+    GsObject *r;
+    if (init->type == &gs_function_type) {
+        GsObject *stackargs[16];
+        GsObject **argv = nargs + 1 <= 16 ? stackargs : gs_malloc(ts, (nargs + 1) * sizeof(GsObject *));
+        if (!argv) {
+            gs_decref(ts, obj);
+            return NULL;
+        }
+        argv[0] = obj;
+        memcpy(argv + 1, args, nargs * sizeof(GsObject *));
+        r = gs_function_call(ts, init, argv, nargs + 1, kwnames);
+        if (argv != stackargs)
+            free(argv);
+    } else {
+        r = ((GsCFunction *)init)->fn(ts, obj, args, nargs, kwnames);
+    }
+    if (!r) {
+        gs_decref(ts, obj);
+        return NULL;
+    }
+    if (r != GS_NONE) {
+        gs_err_set(ts, &gs_exc_TypeError, "__init__() should return None, not '%s'",
+                   r->type->name);
+        gs_decref(ts, r);
+        gs_decref(ts, obj);
+        return NULL;
+    }
+    gs_decref(ts, r);
+    return obj;
+}
+
+static GsObject *type_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsType *t = (GsType *)o;
+    if (name == GS_NAME(ts, __name__) || name == GS_NAME(ts, __qualname__))
+        return t->name_obj ? gs_newref(ts, t->name_obj) : gs_str_from(ts, t->name);
+    if (name == GS_NAME(ts, __base__) || name == GS_NAME(ts, __bases__)) {
+        GsObject *b = t->base ? (GsObject *)t->base : GS_NONE;
+        if (name == GS_NAME(ts, __base__))
+            return gs_newref(ts, b);
+        return t->base ? gs_tuple_pack(ts, 1, b) : gs_tuple_new(ts, 0);
+    }
+    if (name == GS_NAME(ts, __dict__) && t->dict)
+        return gs_newref(ts, t->dict);
+    GsObject *v = gs_type_lookup(t, name);
+    if (v)
+        return gs_newref(ts, v);
+    return gs_err_set(ts, &gs_exc_AttributeError, "type object '%s' has no attribute '%s'",
+                      t->name, gs_str_cstr(name));
+}
+
+static int type_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
+{
+    GsType *t = (GsType *)o;
+    if (!(t->flags & GS_TPFLAG_HEAPTYPE)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "cannot set '%s' attribute of immutable type '%s'", gs_str_cstr(name), t->name);
+        return -1;
+    }
+    if (v)
+        return gs_dict_set(ts, t->dict, name, v);
+    int r = gs_dict_del(ts, t->dict, name);
+    if (r == 0)
+        gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
+    return r <= 0 ? -1 : 0;
+}
+
+static void type_dealloc(GsThread *ts, GsObject *o)
+{
+    GsType *t = (GsType *)o;
+    gs_xdecref(ts, t->dict);
+    gs_xdecref(ts, t->name_obj);
+    if (t->base)
+        gs_decref(ts, (GsObject *)t->base);
+}
+
+/* Only guest classes are collectable: a class, its methods and their
+ * __class__ cells form a cycle.  Static types have no GC header. */
+static int type_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsType *t = (GsType *)o;
+    if (!(t->flags & GS_TPFLAG_HEAPTYPE))
+        return 0;
+    int r = t->dict ? visit(t->dict, arg) : 0;
+    return r ? r : visit((GsObject *)t->base, arg);
+}
+
+static void type_clear(GsThread *ts, GsObject *o)
+{
+    GsType *t = (GsType *)o;
+    if (!(t->flags & GS_TPFLAG_HEAPTYPE) || !t->dict)
+        return;
+    GsObject *d = t->dict;
+    GsObject *empty = gs_dict_new(ts);
+    if (!empty) {
+        gs_err_clear(ts);
+        return;
+    }
+    t->dict = empty;   /* keep the invariant "a class has a dict" */
+    gs_decref(ts, d);
+}
+
+GsType gs_type_type = { .ob = GS_STATIC_HEAD, .name = "type", .base = &gs_object_type,
+    .size = sizeof(GsType), .flags = GS_TPFLAG_GC, .repr = type_repr, .call = type_call,
+    .hash = identity_hash, .getattr = type_getattr, .setattr = type_setattr,
+    .dealloc = type_dealloc, .traverse = type_traverse, .clear = type_clear };
+
+/* A `class` statement: a new heap type.  Steals nothing. */
+GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dict)
+{
+    if (!(base->flags & GS_TPFLAG_BASETYPE))
+        return gs_err_set(ts, &gs_exc_TypeError, "type '%s' is not an acceptable base type",
+                          base->name);
+    GsType *t = (GsType *)gs_alloc(ts, &gs_type_type, sizeof(GsType));
+    if (!t)
+        return NULL;
+    t->name_obj = gs_newref(ts, name);
+    t->name = gs_str_cstr(name);
+    t->base = base;
+    gs_incref(ts, (GsObject *)base);
+    t->dict = gs_newref(ts, dict);
+    t->flags = GS_TPFLAG_HEAPTYPE | GS_TPFLAG_BASETYPE | GS_TPFLAG_GC | GS_TPFLAG_HAS_DICT;
+    /* Instances use the layout of the nearest built-in base, plus a dict. */
+    GsType *b = base;
+    while (b->flags & GS_TPFLAG_HEAPTYPE)
+        b = b->base;
+    t->size = b->size < sizeof(GsInstance) ? sizeof(GsInstance) : b->size;
+    t->dealloc = b->dealloc ? b->dealloc : instance_dealloc;
+    t->traverse = b->traverse ? b->traverse : instance_traverse;
+    t->clear = b->clear ? b->clear : instance_clear;
+    /* Exceptions keep their own attribute access (args, __context__). */
+    t->getattr = b->getattr ? b->getattr : gs_generic_getattr;
+    t->setattr = b->setattr ? b->setattr : gs_generic_setattr;
+    /* Other slots are found through the base chain by ops.c, which looks
+     * for dunder methods on heap types first. */
+    return (GsObject *)t;
+}
+
+/* ---- bool, int and float ---------------------------------------------------- */
+
+static GsObject *bool_repr(GsThread *ts, GsObject *o)
+{
+    return gs_str_from(ts, o == GS_TRUE ? "True" : "False");
+}
+
+static GsObject *int_repr(GsThread *ts, GsObject *o)
+{
+    return gs_str_printf(ts, "%lld", (long long)gs_int_value(o));
+}
+
+static int64_t int_hash(GsThread *ts, GsObject *o)
+{
+    int64_t v = gs_int_value(o);
+    return v == -1 ? -2 : v;   /* as CPython: -1 is reserved for errors */
+}
+
+static int int_truth(GsThread *ts, GsObject *o) { return gs_int_value(o) != 0; }
+
+/* int(x), int(str, base) */
+static GsObject *int_parse(GsThread *ts, GsObject *s, int base)
+{
+    const char *p = gs_str_cstr(s);
+    while (*p == ' ' || *p == '\t' || *p == '\n')
+        p++;
+    char buf[128];
+    size_t n = 0;
+    for (; *p && n < sizeof buf - 1; p++)
+        if (*p != '_')
+            buf[n++] = *p;
+    buf[n] = 0;
+    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n' || buf[n - 1] == '\t'))
+        buf[--n] = 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, base);
+    if (n == 0 || *end || buf[0] == ' ') {
+        GsObject *r = gs_repr(ts, s);
+        if (!r)
+            return NULL;
+        gs_err_set(ts, &gs_exc_ValueError, "invalid literal for int() with base %d: %s", base,
+                   gs_str_cstr(r));
+        gs_decref(ts, r);
+        return NULL;
+    }
+    if (errno == ERANGE)
+        return gs_err_set(ts, &gs_exc_OverflowError,
+                          "int too large for gilscope's 64-bit ints");
+    return gs_int_new(ts, v);
+}
+
+static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
+                         GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "int", kwnames) < 0 || gs_check_nargs(ts, "int", nargs, 0, 2) < 0)
+        return NULL;
+    if (nargs == 0)
+        return gs_int_new(ts, 0);
+    GsObject *x = args[0];
+    if (nargs == 2) {
+        if (!GS_IS_STR(x))
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "int() can't convert non-string with explicit base");
+        return int_parse(ts, x, (int)gs_int_value(args[1]));
+    }
+    if (x->type == &gs_int_type)
+        return gs_newref(ts, x);
+    if (x->type == &gs_bool_type)
+        return gs_int_new(ts, gs_int_value(x));
+    if (GS_IS_FLOAT(x)) {
+        double d = gs_float_value(x);
+        if (isnan(d))
+            return gs_err_set(ts, &gs_exc_ValueError, "cannot convert float NaN to integer");
+        if (isinf(d))
+            return gs_err_set(ts, &gs_exc_OverflowError,
+                              "cannot convert float infinity to integer");
+        if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
+            return gs_err_set(ts, &gs_exc_OverflowError,
+                              "int too large for gilscope's 64-bit ints");
+        return gs_int_new(ts, (int64_t)d);
+    }
+    if (GS_IS_STR(x))
+        return int_parse(ts, x, 10);
+    return gs_err_set(ts, &gs_exc_TypeError,
+                      "int() argument must be a string, a bytes-like object or a number, not '%s'",
+                      x->type->name);
+}
+
+static GsObject *bool_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
+                          GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "bool", kwnames) < 0 || gs_check_nargs(ts, "bool", nargs, 0, 1) < 0)
+        return NULL;
+    if (nargs == 0)
+        return gs_newref(ts, GS_FALSE);
+    int t = gs_truth(ts, args[0]);
+    return t < 0 ? NULL : gs_newref(ts, gs_bool(t));
+}
+
+GsType gs_int_type = { .ob = GS_STATIC_HEAD, .name = "int", .base = &gs_object_type,
+    .size = sizeof(GsInt), .repr = int_repr, .hash = int_hash, .truth = int_truth,
+    .new_ = int_new };
+GsType gs_bool_type = { .ob = GS_STATIC_HEAD, .name = "bool", .base = &gs_int_type,
+    .size = sizeof(GsInt), .repr = bool_repr, .hash = int_hash, .truth = int_truth,
+    .new_ = bool_new };
+
+GsInt gs_true_obj = { { GS_IMMORTAL_REFCNT, &gs_bool_type, 0, 0 }, 1 };
+GsInt gs_false_obj = { { GS_IMMORTAL_REFCNT, &gs_bool_type, 0, 0 }, 0 };
+
+/* The shared small ints -5..256, as in CPython: `x = 5` never allocates. */
+static GsInt small_ints[GS_SMALL_MAX - GS_SMALL_MIN + 1];
+
+GsObject *gs_small_int(int64_t v)
+{
+    return (GsObject *)&small_ints[v - GS_SMALL_MIN];
+}
+
+GsObject *gs_int_new(GsThread *ts, int64_t v)
+{
+    if (v >= GS_SMALL_MIN && v <= GS_SMALL_MAX)
+        return gs_small_int(v);   /* immortal: no incref needed */
+    GsInt *o = (GsInt *)gs_alloc(ts, &gs_int_type, sizeof(GsInt));
+    if (o)
+        o->value = v;
+    return (GsObject *)o;
+}
+
+static GsObject *float_repr(GsThread *ts, GsObject *o)
+{
+    GsBuf b;
+    gs_buf_init(&b);
+    gs_format_float_repr(&b, gs_float_value(o));
+    return gs_buf_finish(ts, &b);
+}
+
+/* Equal numbers must hash equal across int and float (hash(1.0) == hash(1)). */
+static int64_t float_hash(GsThread *ts, GsObject *o)
+{
+    double d = gs_float_value(o);
+    if (d == floor(d) && fabs(d) < 9.2e18) {
+        int64_t v = (int64_t)d;
+        return v == -1 ? -2 : v;
+    }
+    if (isnan(d))
+        return identity_hash(ts, o);
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    int64_t h = (int64_t)((bits ^ (bits >> 29)) & 0x7fffffffffffffff);
+    return h == -1 ? -2 : h;
+}
+
+static int float_truth(GsThread *ts, GsObject *o) { return gs_float_value(o) != 0.0; }
+
+static GsObject *float_parse(GsThread *ts, GsObject *s)
+{
+    const char *p = gs_str_cstr(s);
+    char buf[128];
+    size_t n = 0;
+    while (*p == ' ' || *p == '\t' || *p == '\n')
+        p++;
+    for (; *p && n < sizeof buf - 1; p++)
+        if (*p != '_')
+            buf[n++] = *p;
+    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n' || buf[n - 1] == '\t'))
+        n--;
+    buf[n] = 0;
+    char *end;
+    double d = strtod(buf, &end);
+    if (n == 0 || *end) {
+        GsObject *r = gs_repr(ts, s);
+        if (!r)
+            return NULL;
+        gs_err_set(ts, &gs_exc_ValueError, "could not convert string to float: %s",
+                   gs_str_cstr(r));
+        gs_decref(ts, r);
+        return NULL;
+    }
+    return gs_float_new(ts, d);
+}
+
+static GsObject *float_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
+                           GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "float", kwnames) < 0 ||
+        gs_check_nargs(ts, "float", nargs, 0, 1) < 0)
+        return NULL;
+    if (nargs == 0)
+        return gs_float_new(ts, 0.0);
+    GsObject *x = args[0];
+    if (GS_IS_FLOAT(x))
+        return gs_newref(ts, x);
+    if (GS_IS_INT(x))
+        return gs_float_new(ts, (double)gs_int_value(x));
+    if (GS_IS_STR(x))
+        return float_parse(ts, x);
+    return gs_err_set(ts, &gs_exc_TypeError,
+                      "float() argument must be a string or a number, not '%s'", x->type->name);
+}
+
+static GsObject *float_is_integer(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
+{
+    double d = gs_float_value(self);
+    return gs_newref(ts, gs_bool(isfinite(d) && d == floor(d)));
+}
+
+static const GsMethodDef float_methods[] = {
+    { "is_integer", float_is_integer },
+    { NULL, NULL },
+};
+
+GsType gs_float_type = { .ob = GS_STATIC_HEAD, .name = "float", .base = &gs_object_type,
+    .size = sizeof(GsFloat), .repr = float_repr, .hash = float_hash, .truth = float_truth,
+    .new_ = float_new, .methods = float_methods };
+
+GsObject *gs_float_new(GsThread *ts, double v)
+{
+    GsFloat *o = (GsFloat *)gs_alloc(ts, &gs_float_type, sizeof(GsFloat));
+    if (o)
+        o->value = v;
+    return (GsObject *)o;
+}
+
+/* ---- range and slice ------------------------------------------------------- */
+
+static int64_t range_length(int64_t start, int64_t stop, int64_t step)
+{
+    if (step > 0 && start < stop)
+        return (int64_t)(((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1);
+    if (step < 0 && start > stop)
+        return (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (uint64_t)(-(step + 1) + 1) + 1);
+    return 0;
+}
+
+GsObject *gs_range_new(GsThread *ts, int64_t start, int64_t stop, int64_t step)
+{
+    GsRange *r = (GsRange *)gs_alloc(ts, &gs_range_type, sizeof(GsRange));
+    if (!r)
+        return NULL;
+    r->start = start;
+    r->stop = stop;
+    r->step = step;
+    r->len = range_length(start, stop, step);
+    return (GsObject *)r;
+}
+
+static int need_int(GsThread *ts, GsObject *o, int64_t *out)
+{
+    if (!GS_IS_INT(o)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "'%s' object cannot be interpreted as an integer", o->type->name);
+        return -1;
+    }
+    *out = gs_int_value(o);
+    return 0;
+}
+
+static GsObject *range_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
+                           GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "range", kwnames) < 0)
+        return NULL;
+    if (nargs == 0)
+        return gs_err_set(ts, &gs_exc_TypeError, "range expected 1 argument, got 0");
+    if (nargs > 3)
+        return gs_err_set(ts, &gs_exc_TypeError, "range expected at most 3 arguments, got %zu",
+                          nargs);
+    int64_t v[3] = { 0, 0, 1 };
+    for (size_t i = 0; i < nargs; i++)
+        if (need_int(ts, args[i], &v[i]) < 0)
+            return NULL;
+    if (nargs == 1) {
+        v[1] = v[0];
+        v[0] = 0;
+    }
+    if (v[2] == 0)
+        return gs_err_set(ts, &gs_exc_ValueError, "range() arg 3 must not be zero");
+    return gs_range_new(ts, v[0], v[1], v[2]);
+}
+
+static GsObject *range_repr(GsThread *ts, GsObject *o)
+{
+    GsRange *r = (GsRange *)o;
+    if (r->step == 1)
+        return gs_str_printf(ts, "range(%lld, %lld)", (long long)r->start, (long long)r->stop);
+    return gs_str_printf(ts, "range(%lld, %lld, %lld)", (long long)r->start,
+                         (long long)r->stop, (long long)r->step);
+}
+
+static int64_t range_len(GsThread *ts, GsObject *o) { return ((GsRange *)o)->len; }
+
+static GsObject *range_getitem(GsThread *ts, GsObject *o, GsObject *key)
+{
+    GsRange *r = (GsRange *)o;
+    if (key->type == &gs_slice_type) {
+        int64_t start, stop, step, n;
+        if (gs_slice_indices(ts, key, r->len, &start, &stop, &step, &n) < 0)
+            return NULL;
+        return gs_range_new(ts, r->start + start * r->step, r->start + stop * r->step,
+                            r->step * step);
+    }
+    int64_t i;
+    if (gs_seq_index(ts, key, r->len, "range object", &i) < 0)
+        return NULL;
+    return gs_int_new(ts, r->start + i * r->step);
+}
+
+static int range_contains(GsThread *ts, GsObject *o, GsObject *v)
+{
+    GsRange *r = (GsRange *)o;
+    if (!GS_IS_INT(v)) {
+        for (int64_t i = 0; i < r->len; i++) {
+            GsObject *x = gs_int_new(ts, r->start + i * r->step);
+            if (!x)
+                return -1;
+            int eq = gs_equal(ts, x, v);
+            gs_decref(ts, x);
+            if (eq != 0)
+                return eq;
+        }
+        return 0;
+    }
+    int64_t x = gs_int_value(v);
+    if (r->step > 0 ? (x < r->start || x >= r->stop) : (x > r->start || x <= r->stop))
+        return 0;
+    return (x - r->start) % r->step == 0;
+}
+
+static GsObject *range_iter(GsThread *ts, GsObject *o) { return gs_iter_new(ts, o, GS_ITER_RANGE); }
+
+GsType gs_range_type = { .ob = GS_STATIC_HEAD, .name = "range", .base = &gs_object_type,
+    .size = sizeof(GsRange), .repr = range_repr, .new_ = range_new, .len = range_len,
+    .getitem = range_getitem, .contains = range_contains, .iter = range_iter,
+    .hash = identity_hash };
+
+GsObject *gs_slice_new(GsThread *ts, GsObject *start, GsObject *stop, GsObject *step)
+{
+    GsSlice *s = (GsSlice *)gs_alloc(ts, &gs_slice_type, sizeof(GsSlice));
+    if (!s)
+        return NULL;
+    s->start = gs_newref(ts, start ? start : GS_NONE);
+    s->stop = gs_newref(ts, stop ? stop : GS_NONE);
+    s->step = gs_newref(ts, step ? step : GS_NONE);
+    return (GsObject *)s;
+}
+
+static void slice_dealloc(GsThread *ts, GsObject *o)
+{
+    GsSlice *s = (GsSlice *)o;
+    gs_decref(ts, s->start);
+    gs_decref(ts, s->stop);
+    gs_decref(ts, s->step);
+}
+
+static GsObject *slice_repr(GsThread *ts, GsObject *o)
+{
+    GsSlice *s = (GsSlice *)o;
+    GsBuf b;
+    gs_buf_init(&b);
+    gs_buf_puts(&b, "slice(");
+    if (gs_buf_repr(ts, &b, s->start) < 0 || (gs_buf_puts(&b, ", "), 0) ||
+        gs_buf_repr(ts, &b, s->stop) < 0 || (gs_buf_puts(&b, ", "), 0) ||
+        gs_buf_repr(ts, &b, s->step) < 0) {
+        gs_buf_free(&b);
+        return NULL;
+    }
+    gs_buf_putc(&b, ')');
+    return gs_buf_finish(ts, &b);
+}
+
+GsType gs_slice_type = { .ob = GS_STATIC_HEAD, .name = "slice", .base = &gs_object_type,
+    .size = sizeof(GsSlice), .repr = slice_repr, .dealloc = slice_dealloc };
+
+/* ---- cells ------------------------------------------------------------------ */
+
+GsObject *gs_cell_new(GsThread *ts, GsObject *v)
+{
+    GsCell *c = (GsCell *)gs_alloc(ts, &gs_cell_type, sizeof(GsCell));
+    if (c && v)
+        c->ref = gs_newref(ts, v);
+    return (GsObject *)c;
+}
+
+static void cell_clear(GsThread *ts, GsObject *o)
+{
+    GsCell *c = (GsCell *)o;
+    GsObject *v = c->ref;
+    c->ref = NULL;
+    gs_xdecref(ts, v);
+}
+
+static int cell_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsCell *c = (GsCell *)o;
+    return c->ref ? visit(c->ref, arg) : 0;
+}
+
+static GsObject *cell_repr(GsThread *ts, GsObject *o)
+{
+    GsCell *c = (GsCell *)o;
+    if (!c->ref)
+        return gs_str_printf(ts, "<cell at %p: empty>", (void *)o);
+    return gs_str_printf(ts, "<cell at %p: %s object at %p>", (void *)o, c->ref->type->name,
+                         (void *)c->ref);
+}
+
+GsType gs_cell_type = { .ob = GS_STATIC_HEAD, .name = "cell", .base = &gs_object_type,
+    .size = sizeof(GsCell), .flags = GS_TPFLAG_GC, .dealloc = cell_clear,
+    .traverse = cell_traverse, .clear = cell_clear, .repr = cell_repr };
+
+/* ---- bound methods ----------------------------------------------------------- */
+
+GsObject *gs_method_new(GsThread *ts, GsObject *func, GsObject *self)
+{
+    GsMethod *m = (GsMethod *)gs_alloc(ts, &gs_method_type, sizeof(GsMethod));
+    if (!m)
+        return NULL;
+    m->func = gs_newref(ts, func);
+    m->self = gs_newref(ts, self);
+    return (GsObject *)m;
+}
+
+static void method_clear(GsThread *ts, GsObject *o)
+{
+    GsMethod *m = (GsMethod *)o;
+    GsObject *f = m->func, *s = m->self;
+    m->func = m->self = NULL;
+    gs_xdecref(ts, f);
+    gs_xdecref(ts, s);
+}
+
+static int method_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsMethod *m = (GsMethod *)o;
+    int r = m->func ? visit(m->func, arg) : 0;
+    return r ? r : m->self ? visit(m->self, arg) : 0;
+}
+
+/* Calling a bound method: prepend self to the arguments. */
+static GsObject *method_call(GsThread *ts, GsObject *callee, GsObject *const *args, size_t nargs,
+                             GsObject *kwnames)
+{
+    GsMethod *m = (GsMethod *)callee;
+    GsObject *stackargs[16];
+    GsObject **argv = nargs + 1 <= 16 ? stackargs : gs_malloc(ts, (nargs + 1) * sizeof(GsObject *));
+    if (!argv)
+        return NULL;
+    argv[0] = m->self;
+    memcpy(argv + 1, args, nargs * sizeof(GsObject *));
+    GsObject *r = gs_call(ts, m->func, argv, nargs + 1, kwnames);
+    if (argv != stackargs)
+        free(argv);
+    return r;
+}
+
+static GsObject *method_repr(GsThread *ts, GsObject *o)
+{
+    GsMethod *m = (GsMethod *)o;
+    GsObject *sr = gs_repr(ts, m->self);
+    if (!sr)
+        return NULL;
+    GsFunction *f = (GsFunction *)m->func;
+    GsObject *r = gs_str_printf(ts, "<bound method %s of %s>",
+                                m->func->type == &gs_function_type ? gs_str_cstr(f->qualname) : "?",
+                                gs_str_cstr(sr));
+    gs_decref(ts, sr);
+    return r;
+}
+
+static GsObject *method_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsMethod *m = (GsMethod *)o;
+    if (name == GS_NAME(ts, __self__))
+        return gs_newref(ts, m->self);
+    if (name == GS_NAME(ts, __func__))
+        return gs_newref(ts, m->func);
+    return gs_getattr(ts, m->func, name);
+}
+
+GsType gs_method_type = { .ob = GS_STATIC_HEAD, .name = "method", .base = &gs_object_type,
+    .size = sizeof(GsMethod), .flags = GS_TPFLAG_GC, .dealloc = method_clear,
+    .traverse = method_traverse, .clear = method_clear, .call = method_call,
+    .repr = method_repr, .getattr = method_getattr, .hash = identity_hash };
+
+/* ---- C functions ----------------------------------------------------------------- */
+
+GsObject *gs_cfunction_new(GsThread *ts, const char *name, GsCFunc fn, GsObject *self)
+{
+    GsCFunction *f = (GsCFunction *)gs_alloc(ts, &gs_cfunction_type, sizeof(GsCFunction));
+    if (!f)
+        return NULL;
+    f->name = name;
+    f->fn = fn;
+    f->self = self ? gs_newref(ts, self) : NULL;
+    return (GsObject *)f;
+}
+
+static void cfunction_dealloc(GsThread *ts, GsObject *o)
+{
+    gs_xdecref(ts, ((GsCFunction *)o)->self);
+}
+
+static int cfunction_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsCFunction *f = (GsCFunction *)o;
+    return f->self ? visit(f->self, arg) : 0;
+}
+
+static void cfunction_clear(GsThread *ts, GsObject *o)
+{
+    GsCFunction *f = (GsCFunction *)o;
+    GsObject *s = f->self;
+    f->self = NULL;
+    gs_xdecref(ts, s);
+}
+
+/* A C function bound to an object (or a module) gets it as `self`; an
+ * unbound method of a built-in type, called as list.append(l, x), takes
+ * self from the first argument after checking its type. */
+static GsObject *cfunction_call(GsThread *ts, GsObject *callee, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
+{
+    GsCFunction *f = (GsCFunction *)callee;
+    if (f->self)
+        return f->fn(ts, f->self, args, nargs, kwnames);
+    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0;
+    if (nargs - nkw < 1)
+        return gs_err_set(ts, &gs_exc_TypeError, "descriptor '%s' of '%s' object needs an argument",
+                          f->name, f->owner ? f->owner->name : "object");
+    if (f->owner && !gs_type_is_subtype(args[0]->type, f->owner))
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+                          f->name, f->owner->name, args[0]->type->name);
+    return f->fn(ts, args[0], args + 1, nargs - 1, kwnames);
+}
+
+static GsObject *cfunction_repr(GsThread *ts, GsObject *o)
+{
+    GsCFunction *f = (GsCFunction *)o;
+    if (f->self && f->self->type != &gs_module_type)
+        return gs_str_printf(ts, "<built-in method %s of %s object at %p>", f->name,
+                             f->self->type->name, (void *)f->self);
+    return gs_str_printf(ts, "<built-in function %s>", f->name);
+}
+
+GsType gs_cfunction_type = { .ob = GS_STATIC_HEAD, .name = "builtin_function_or_method",
+    .base = &gs_object_type, .size = sizeof(GsCFunction), .flags = GS_TPFLAG_GC,
+    .dealloc = cfunction_dealloc, .traverse = cfunction_traverse, .clear = cfunction_clear,
+    .call = cfunction_call, .repr = cfunction_repr, .hash = identity_hash };
+
+/* ---- modules ----------------------------------------------------------------- */
+
+static void module_clear(GsThread *ts, GsObject *o)
+{
+    GsModule *m = (GsModule *)o;
+    GsObject *n = m->name, *d = m->dict;
+    m->name = m->dict = NULL;
+    gs_xdecref(ts, n);
+    gs_xdecref(ts, d);
+}
+
+static int module_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsModule *m = (GsModule *)o;
+    return m->dict ? visit(m->dict, arg) : 0;
+}
+
+static GsObject *module_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsModule *m = (GsModule *)o;
+    GsObject *v = gs_dict_get(ts, m->dict, name);
+    if (v)
+        return gs_newref(ts, v);
+    if (name == GS_NAME(ts, __dict__))
+        return gs_newref(ts, m->dict);
+    return gs_err_set(ts, &gs_exc_AttributeError, "module '%s' has no attribute '%s'",
+                      gs_str_cstr(m->name), gs_str_cstr(name));
+}
+
+static int module_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
+{
+    GsModule *m = (GsModule *)o;
+    if (v)
+        return gs_dict_set(ts, m->dict, name, v);
+    int r = gs_dict_del(ts, m->dict, name);
+    if (r == 0)
+        gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
+    return r <= 0 ? -1 : 0;
+}
+
+static GsObject *module_repr(GsThread *ts, GsObject *o)
+{
+    return gs_str_printf(ts, "<module '%s'>", gs_str_cstr(((GsModule *)o)->name));
+}
+
+GsType gs_module_type = { .ob = GS_STATIC_HEAD, .name = "module", .base = &gs_object_type,
+    .size = sizeof(GsModule), .flags = GS_TPFLAG_GC, .dealloc = module_clear,
+    .traverse = module_traverse, .clear = module_clear, .getattr = module_getattr,
+    .setattr = module_setattr, .repr = module_repr, .hash = identity_hash };
+
+/* ---- iterators ---------------------------------------------------------------- */
+
+GsObject *gs_iter_new(GsThread *ts, GsObject *seq, int kind)
+{
+    GsIter *it = (GsIter *)gs_alloc(ts, &gs_iter_type, sizeof(GsIter));
+    if (!it)
+        return NULL;
+    it->seq = gs_newref(ts, seq);
+    it->kind = kind;
+    if (kind == GS_ITER_RANGE) {
+        GsRange *r = (GsRange *)seq;
+        it->cur = r->start;
+        it->step = r->step;
+        it->stop = r->len;   /* items left */
+    } else if (kind >= GS_ITER_DICT_KEYS && kind <= GS_ITER_DICT_ITEMS) {
+        it->stop = (int64_t)((GsDict *)seq)->used;
+    }
+    return (GsObject *)it;
+}
+
+static void iter_clear(GsThread *ts, GsObject *o)
+{
+    GsIter *it = (GsIter *)o;
+    GsObject *s = it->seq;
+    it->seq = NULL;
+    gs_xdecref(ts, s);
+}
+
+static int iter_traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    GsIter *it = (GsIter *)o;
+    return it->seq ? visit(it->seq, arg) : 0;
+}
+
+static GsObject *iter_self(GsThread *ts, GsObject *o) { return gs_newref(ts, o); }
+
+static GsObject *iter_seq_next(GsThread *ts, GsIter *it)
+{
+    GsObject *s = it->seq;
+    if (s->type == &gs_list_type) {
+        GsList *l = (GsList *)s;
+        if ((size_t)it->index < l->len)
+            return gs_newref(ts, l->items[it->index++]);
+    } else if (s->type == &gs_tuple_type) {
+        GsTuple *t = (GsTuple *)s;
+        if ((size_t)it->index < t->len)
+            return gs_newref(ts, t->items[it->index++]);
+    } else {
+        /* Any object with __getitem__: iterate until IndexError (the old
+         * sequence protocol). */
+        GsObject *i = gs_int_new(ts, it->index);
+        if (!i)
+            return NULL;
+        GsObject *v = gs_getitem(ts, s, i);
+        gs_decref(ts, i);
+        if (v) {
+            it->index++;
+            return v;
+        }
+        if (!gs_err_matches(ts, &gs_exc_IndexError) && !gs_err_matches(ts, &gs_exc_StopIteration))
+            return NULL;
+        gs_err_clear(ts);
+    }
+    return NULL;
+}
+
+static GsObject *iter_next(GsThread *ts, GsObject *o)
+{
+    GsIter *it = (GsIter *)o;
+    GsObject *v = NULL;
+    if (!it->seq)
+        return NULL;
+    switch (it->kind) {
+    case GS_ITER_RANGE:
+        if (it->stop <= 0)
+            break;
+        it->stop--;
+        v = gs_int_new(ts, it->cur);
+        it->cur += it->step;
+        return v;
+    case GS_ITER_STR:
+        if ((size_t)it->index < ((GsStr *)it->seq)->nchars)
+            return gs_str_char_at(ts, it->seq, it->index++);
+        break;
+    case GS_ITER_BYTES:
+        if ((size_t)it->index < ((GsBytes *)it->seq)->len)
+            return gs_int_new(ts, ((GsBytes *)it->seq)->data[it->index++]);
+        break;
+    case GS_ITER_SEQ:
+        v = iter_seq_next(ts, it);
+        if (v || gs_err_occurred(ts))
+            return v;
+        break;
+    default:
+        v = gs_dict_iternext(ts, it);
+        if (v || gs_err_occurred(ts))
+            return v;
+        break;
+    }
+    iter_clear(ts, o);   /* exhausted: let go of the sequence */
+    return NULL;
+}
+
+static GsObject *iter_repr(GsThread *ts, GsObject *o)
+{
+    static const char *names[] = { "iterator", "range_iterator", "dict_keyiterator",
+                                   "dict_valueiterator", "dict_itemiterator", "str_iterator",
+                                   "bytes_iterator" };
+    GsIter *it = (GsIter *)o;
+    return gs_str_printf(ts, "<%s object at %p>", names[it->kind], (void *)o);
+}
+
+GsType gs_iter_type = { .ob = GS_STATIC_HEAD, .name = "iterator", .base = &gs_object_type,
+    .size = sizeof(GsIter), .flags = GS_TPFLAG_GC, .dealloc = iter_clear,
+    .traverse = iter_traverse, .clear = iter_clear, .iter = iter_self, .iternext = iter_next,
+    .repr = iter_repr, .hash = identity_hash };
+
+/* ---- start-up ------------------------------------------------------------------- */
+
+void gs_types_init(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    for (int64_t v = GS_SMALL_MIN; v <= GS_SMALL_MAX; v++) {
+        GsInt *o = &small_ints[v - GS_SMALL_MIN];
+        o->ob.refcnt = GS_IMMORTAL_REFCNT;
+        o->ob.type = &gs_int_type;
+        o->value = v;
+    }
+}

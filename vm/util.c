@@ -1,0 +1,152 @@
+/*
+ * util.c -- small helpers shared by the built-in types: finishing string
+ * buffers, argument checking with CPython's messages, index and slice
+ * arithmetic, and the repr recursion guard.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+
+GsObject *gs_buf_finish(GsThread *ts, GsBuf *b)
+{
+    GsObject *s = gs_str_new(ts, b->data ? b->data : "", b->len);
+    gs_buf_free(b);
+    return s;
+}
+
+int gs_buf_repr(GsThread *ts, GsBuf *b, GsObject *o)
+{
+    GsObject *r = gs_repr(ts, o);
+    if (!r)
+        return -1;
+    gs_buf_put(b, gs_str_cstr(r), ((GsStr *)r)->nbytes);
+    gs_decref(ts, r);
+    return 0;
+}
+
+int gs_buf_str(GsThread *ts, GsBuf *b, GsObject *o)
+{
+    GsObject *r = gs_str(ts, o);
+    if (!r)
+        return -1;
+    gs_buf_put(b, gs_str_cstr(r), ((GsStr *)r)->nbytes);
+    gs_decref(ts, r);
+    return 0;
+}
+
+int gs_check_nargs(GsThread *ts, const char *fname, size_t nargs, size_t min, size_t max)
+{
+    if (nargs >= min && nargs <= max)
+        return 0;
+    if (min == max)
+        gs_err_set(ts, &gs_exc_TypeError, "%s() takes exactly %s (%zu given)", fname,
+                   min == 0 ? "no arguments" : min == 1 ? "one argument" : "the arguments",
+                   nargs);
+    else if (nargs < min)
+        gs_err_set(ts, &gs_exc_TypeError, "%s expected at least %zu argument%s, got %zu", fname,
+                   min, min == 1 ? "" : "s", nargs);
+    else
+        gs_err_set(ts, &gs_exc_TypeError, "%s expected at most %zu argument%s, got %zu", fname,
+                   max, max == 1 ? "" : "s", nargs);
+    return -1;
+}
+
+int gs_check_no_kw(GsThread *ts, const char *fname, GsObject *kwnames)
+{
+    if (!kwnames || ((GsTuple *)kwnames)->len == 0)
+        return 0;
+    gs_err_set(ts, &gs_exc_TypeError, "%s() takes no keyword arguments", fname);
+    return -1;
+}
+
+int gs_seq_index(GsThread *ts, GsObject *idx, int64_t len, const char *what, int64_t *out)
+{
+    if (!GS_IS_INT(idx)) {
+        gs_err_set(ts, &gs_exc_TypeError, "%s indices must be integers or slices, not %s",
+                   what, idx->type->name);
+        return -1;
+    }
+    int64_t i = gs_int_value(idx);
+    if (i < 0)
+        i += len;
+    if (i < 0 || i >= len) {
+        gs_err_set(ts, &gs_exc_IndexError, "%s index out of range", what);
+        return -1;
+    }
+    *out = i;
+    return 0;
+}
+
+static int slice_part(GsThread *ts, GsObject *v, int64_t *out)
+{
+    if (v == GS_NONE)
+        return 0;
+    if (!GS_IS_INT(v)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "slice indices must be integers or None or have an __index__ method");
+        return -1;
+    }
+    *out = gs_int_value(v);
+    return 1;
+}
+
+/* CPython's PySlice_Unpack + PySlice_AdjustIndices. */
+int gs_slice_indices(GsThread *ts, GsObject *slice, int64_t len, int64_t *start,
+                     int64_t *stop, int64_t *step, int64_t *slicelen)
+{
+    GsSlice *s = (GsSlice *)slice;
+    int64_t st = 1;
+    if (slice_part(ts, s->step, &st) < 0)
+        return -1;
+    if (st == 0) {
+        gs_err_set(ts, &gs_exc_ValueError, "slice step cannot be zero");
+        return -1;
+    }
+    int64_t lo = st < 0 ? len - 1 : 0, hi = st < 0 ? -1 : len;
+    int has_lo = slice_part(ts, s->start, &lo), has_hi;
+    if (has_lo < 0 || (has_hi = slice_part(ts, s->stop, &hi)) < 0)
+        return -1;
+    if (has_lo) {
+        if (lo < 0)
+            lo = lo + len < 0 ? (st < 0 ? -1 : 0) : lo + len;
+        else if (lo >= len)
+            lo = st < 0 ? len - 1 : len;
+    }
+    if (has_hi) {
+        if (hi < 0)
+            hi = hi + len < 0 ? (st < 0 ? -1 : 0) : hi + len;
+        else if (hi >= len)
+            hi = st < 0 ? len - 1 : len;
+    }
+    int64_t n = 0;
+    if (st < 0 && hi < lo)
+        n = (lo - hi - 1) / (-st) + 1;
+    else if (st > 0 && lo < hi)
+        n = (hi - lo - 1) / st + 1;
+    *start = lo;
+    *stop = hi;
+    *step = st;
+    *slicelen = n;
+    return 0;
+}
+
+int gs_repr_enter(GsThread *ts, GsObject *o)
+{
+    for (int i = 0; i < ts->nrepr_active; i++)
+        if (ts->repr_active[i] == o)
+            return 1;
+    if (ts->nrepr_active == (int)(sizeof ts->repr_active / sizeof ts->repr_active[0])) {
+        gs_err_set(ts, &gs_exc_RecursionError,
+                   "maximum recursion depth exceeded while getting the repr of an object");
+        return -1;
+    }
+    ts->repr_active[ts->nrepr_active++] = o;
+    return 0;
+}
+
+void gs_repr_leave(GsThread *ts, GsObject *o)
+{
+    if (ts->nrepr_active > 0 && ts->repr_active[ts->nrepr_active - 1] == o)
+        ts->nrepr_active--;
+}
