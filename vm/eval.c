@@ -692,7 +692,7 @@ out_of_budget:
         int t = gs_truth(ts, v);
         ERROR_IF(t < 0);
         gs_decref(ts, v);
-        SET_TOP(t ? GS_FALSE : GS_TRUE);
+        SET_TOP(gs_newref(ts, t ? GS_FALSE : GS_TRUE));
         DISPATCH();
     }
 
@@ -828,6 +828,7 @@ out_of_budget:
             default: t = x >= y; break;
             }
             r = gs_bool(t);
+            gs_incref(ts, r);
         } else {
             r = gs_richcompare(ts, a, b, oparg);
             ERROR_IF(!r);
@@ -849,7 +850,7 @@ out_of_budget:
         bool t = (a == b) ^ (oparg != 0);
         gs_decref(ts, b);
         gs_decref(ts, a);
-        SET_TOP(gs_bool(t));
+        SET_TOP(gs_newref(ts, gs_bool(t)));
         DISPATCH();
     }
 
@@ -860,7 +861,7 @@ out_of_budget:
         gs_decref(ts, container);
         gs_decref(ts, v);
         sp--;
-        SET_TOP(gs_bool(t ^ (oparg != 0)));
+        SET_TOP(gs_newref(ts, gs_bool(t ^ (oparg != 0))));
         DISPATCH();
     }
 
@@ -1388,7 +1389,7 @@ out_of_budget:
     }
 
     TARGET(LOAD_BUILD_CLASS) {
-        GsObject *bc = gs_dict_get(ts, f->builtins, gs_str_intern_c(ts, "__build_class__"));
+        GsObject *bc = gs_dict_get(ts, f->builtins, GS_NAME(ts, __build_class__));
         if (!bc) {
             gs_err_set(ts, &gs_exc_NameError, "__build_class__ not found");
             goto error;

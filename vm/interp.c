@@ -179,8 +179,20 @@ void gs_interp_free(GsInterp *interp)
         gs_xdecref(ts, interp->names[i]);
     /* Interned strings used by the static types' dicts are immortal and
      * stay; the rest go with the table. */
+    if (getenv("GS_DEBUG_INTERNED")) {
+        size_t p = 0;
+        GsObject *k2, *v2;
+        while (gs_dict_next(interp->interned, &p, &k2, &v2))
+            if (k2->refcnt > 2 && k2->refcnt < GS_IMMORTAL_REFCNT / 2)
+                fprintf(stderr, "interned %s refcnt %ld\n", gs_str_cstr(k2), (long)k2->refcnt);
+    }
     clear_dict(ts, interp->interned);
     gs_xdecref(ts, interp->interned);
+    while (interp->free_numbers) {
+        GsObject *o = interp->free_numbers;
+        interp->free_numbers = (GsObject *)o->type;
+        free(o);
+    }
     free(interp);
 }
 

@@ -160,7 +160,7 @@ typedef struct {
     X(co_name) X(co_filename) X(co_firstlineno) X(co_lnotab) X(co_stacksize) \
     X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) \
     X(msg) X(filename) X(lineno) X(offset) X(text) X(code) X(value) X(key) X(reverse) \
-    X(sep) X(end) X(file) X(flush) X(start) X(default)
+    X(sep) X(end) X(file) X(flush) X(start) X(default) X(__build_class__)
 
 typedef enum {
 #define GS_X_NAME_ENUM(n) GS_N_##n,
@@ -190,6 +190,11 @@ struct GsInterp {
     GsObject *source_lines;   /* dict filename -> list of lines, for tracebacks */
     GsObject *names[GS_N_COUNT];  /* interned common names, GS_N_* */
     GsObject *empty_tuple;
+    /* Recycled memory for ints and floats, the objects arithmetic makes and
+     * drops by the million (CPython keeps such free lists too).  Linked
+     * through the object's `type` field; protected by the GIL. */
+    GsObject *free_numbers;
+    int nfree_numbers;
     /* The tracer's hook for reference-count changes (NULL: not tracing). */
     void (*on_ref)(GsThread *ts, GsObject *o, int delta);
 };

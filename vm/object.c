@@ -78,9 +78,36 @@ void gs_free_memory(GsThread *ts, GsObject *o)
         free(o);
 }
 
+/* GsInt and GsFloat are the same size: one free list serves both. */
+_Static_assert(sizeof(GsInt) == sizeof(GsFloat), "number free list needs equal sizes");
+#define GS_MAX_FREE_NUMBERS 4096
+
+static GsObject *number_alloc(GsThread *ts, GsType *type)
+{
+    GsInterp *in = ts->interp;
+    GsObject *o = in->free_numbers;
+    if (!o)
+        return gs_alloc(ts, type, sizeof(GsInt));
+    in->free_numbers = (GsObject *)o->type;
+    in->nfree_numbers--;
+    o->refcnt = 1;
+    o->type = type;
+    o->serial = ++in->next_serial;
+    return o;
+}
+
 void gs_dealloc(GsThread *ts, GsObject *o)
 {
     GsType *type = o->type;
+    if ((type == &gs_int_type || type == &gs_float_type) &&
+        ts->interp->nfree_numbers < GS_MAX_FREE_NUMBERS) {
+        if (ts->interp->on_ref)
+            ts->interp->on_ref(ts, o, 0);
+        o->type = (GsType *)ts->interp->free_numbers;
+        ts->interp->free_numbers = o;
+        ts->interp->nfree_numbers++;
+        return;
+    }
     if (type->flags & GS_TPFLAG_GC)
         gs_gc_untrack(ts, o);
     if (ts->interp->on_ref)
@@ -306,7 +333,8 @@ static GsObject *type_call(GsThread *ts, GsObject *callee, GsObject *const *args
             return NULL;
         }
         argv[0] = obj;
-        memcpy(argv + 1, args, nargs * sizeof(GsObject *));
+        if (nargs)
+            memcpy(argv + 1, args, nargs * sizeof(GsObject *));
         r = gs_function_call(ts, init, argv, nargs + 1, kwnames);
         if (argv != stackargs)
             free(argv);
@@ -557,7 +585,7 @@ GsObject *gs_int_new(GsThread *ts, int64_t v)
 {
     if (v >= GS_SMALL_MIN && v <= GS_SMALL_MAX)
         return gs_small_int(v);   /* immortal: no incref needed */
-    GsInt *o = (GsInt *)gs_alloc(ts, &gs_int_type, sizeof(GsInt));
+    GsInt *o = (GsInt *)number_alloc(ts, &gs_int_type);
     if (o)
         o->value = v;
     return (GsObject *)o;
@@ -653,7 +681,7 @@ GsType gs_float_type = { .ob = GS_STATIC_HEAD, .name = "float", .base = &gs_obje
 
 GsObject *gs_float_new(GsThread *ts, double v)
 {
-    GsFloat *o = (GsFloat *)gs_alloc(ts, &gs_float_type, sizeof(GsFloat));
+    GsFloat *o = (GsFloat *)number_alloc(ts, &gs_float_type);
     if (o)
         o->value = v;
     return (GsObject *)o;
@@ -884,7 +912,8 @@ static GsObject *method_call(GsThread *ts, GsObject *callee, GsObject *const *ar
     if (!argv)
         return NULL;
     argv[0] = m->self;
-    memcpy(argv + 1, args, nargs * sizeof(GsObject *));
+    if (nargs)
+        memcpy(argv + 1, args, nargs * sizeof(GsObject *));
     GsObject *r = gs_call(ts, m->func, argv, nargs + 1, kwnames);
     if (argv != stackargs)
         free(argv);

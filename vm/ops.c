@@ -361,7 +361,8 @@ GsObject *gs_call(GsThread *ts, GsObject *callee, GsObject *const *args, size_t 
         if (!argv)
             return NULL;
         argv[0] = callee;
-        memcpy(argv + 1, args, nargs * sizeof *argv);
+        if (nargs)
+            memcpy(argv + 1, args, nargs * sizeof *argv);
         GsObject *r = gs_function_call(ts, f, argv, nargs + 1, kwnames);
         if (argv != stackargs)
             free(argv);

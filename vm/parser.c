@@ -185,6 +185,7 @@ typedef struct {
     GsSyntaxError *err;
     bool err_from_lexer;         /* the file's lexer found the error */
     bool no_rescan;              /* see rescan_for_lexer_errors */
+    bool with_as_seen;           /* see parse_grouped_with_items */
     int depth;                   /* see "Depth" at the top */
     int fstring_depth;           /* > 0 inside an f-string field */
     /* The disjunction (an expression without lambda and if-else) parsed
@@ -1788,8 +1789,11 @@ static void parse_star_param(Parser *p, GsArguments *a, bool *star, GsTokKind cl
         return;
     }
     if (at(p, closer) || (at(p, GS_TOK_COMMA) && (peek_at(p, 1)->kind == closer ||
-                                                  peek_at(p, 1)->kind == GS_TOK_DOUBLESTAR)))
-        fail_at(p, &t, "named arguments must follow bare *");
+                                                  peek_at(p, 1)->kind == GS_TOK_DOUBLESTAR))) {
+        /* CPython's caret: under the '*' in a def, after it in a lambda */
+        const GsToken *where = closer == GS_TOK_COLON ? peek_at(p, at(p, closer) ? 0 : 1) : &t;
+        fail_at(p, where, "named arguments must follow bare *");
+    }
 }
 
 static void parse_plain_param(Parser *p, GsArguments *a, bool star, GsTokKind closer,
@@ -2257,10 +2261,52 @@ static GsWithItem *parse_with_item(Parser *p)
     GsWithItem *item = gs_arena_alloc(p->arena, sizeof *item);
     item->context_expr = parse_expression(p);
     if (accept(p, GS_TOK_AS)) {
+        p->with_as_seen = true;
         item->optional_vars = parse_star_expression(p);
         make_target(p, item->optional_vars, CTX_STORE);
     }
     return item;
+}
+
+/*
+ * Python 3.10's `with (open(a) as f, open(b) as g):`.  Whether the
+ * parentheses group the items or belong to an expression, as in
+ * `with (a, b) as c:`, shows only after the ')'.  So this is the one place
+ * where the parser backtracks: it saves the token stream, tries the
+ * grouped form, and if that fails rewinds for the caller to parse the
+ * items plainly -- unless an `as` was seen in the parentheses, which no
+ * expression can contain: then the grouped form's error stands.
+ */
+static bool parse_grouped_with_items(Parser *p, GsNodeList *items)
+{
+    TokenStream saved = *p->ts;
+    GsSyntaxError saved_err = *p->err;
+    int saved_depth = p->depth;
+    jmp_buf attempt, *outer = p->bail;
+    GsNodeList grouped = {0};
+    p->with_as_seen = false;
+    p->bail = &attempt;
+    if (setjmp(attempt) == 0) {
+        advance(p);
+        do
+            push(p, &grouped, parse_with_item(p));
+        while (accept(p, GS_TOK_COMMA) && !at(p, GS_TOK_RPAR));
+        expect(p, GS_TOK_RPAR);
+        p->bail = outer;
+        if (at(p, GS_TOK_COLON) || p->with_as_seen) {
+            expect_colon(p, false);
+            *items = grouped;
+            return true;
+        }
+    }
+    p->bail = outer;
+    if (p->with_as_seen)
+        longjmp(*p->bail, 1);
+    *p->ts = saved;
+    *p->err = saved_err;
+    p->depth = saved_depth;
+    p->no_rescan = false;
+    return false;
 }
 
 static GsStmt *parse_with(Parser *p)
@@ -2268,10 +2314,12 @@ static GsStmt *parse_with(Parser *p)
     GsToken kw = advance(p);
     GsNodeList items = {0}, body = {0};
     GsStmt *s;
-    do
-        push(p, &items, parse_with_item(p));
-    while (accept(p, GS_TOK_COMMA));
-    expect_colon(p, false);
+    if (!at(p, GS_TOK_LPAR) || !parse_grouped_with_items(p, &items)) {
+        do
+            push(p, &items, parse_with_item(p));
+        while (accept(p, GS_TOK_COMMA));
+        expect_colon(p, false);
+    }
     parse_block(p, &body, "'with' statement", kw.lineno);
     s = new_stmt(p, S_WITH, pos_of(&kw));
     s->v.with.items = items;
@@ -2286,6 +2334,8 @@ static GsExceptHandler *parse_except(Parser *p)
     GsExceptHandler *h = gs_arena_alloc(p->arena, sizeof *h);
     h->lineno = kw.lineno;
     h->col = kw.col;
+    if (at(p, GS_TOK_STAR))
+        unsupported(p, here(p), "except* (exception groups)");
     if (!at(p, GS_TOK_COLON) && !at(p, GS_TOK_NEWLINE)) {
         h->type = parse_expression(p);
         if (at(p, GS_TOK_COMMA))     /* Python 2's "except E, e:" */
