@@ -184,6 +184,21 @@ static void explain_stop(GsInterp *interp, const char *path)
         fprintf(stderr, "gilscope: %s: stopped by a signal\n", path);
 }
 
+#define GUEST_STACK_SIZE ((size_t)256 << 20)
+
+typedef struct {
+    GsThread *ts;
+    const char *path, *source;
+    int status;
+} RunJob;
+
+static void run_job(void *arg)
+{
+    RunJob *job = arg;
+    gs_thread_set_stack(job->ts, GUEST_STACK_SIZE);
+    job->status = gs_run_file(job->ts, job->path, job->source);
+}
+
 static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
 {
     char *source = read_file(path);
@@ -217,7 +232,19 @@ static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
         uv_cond_init(&w.cond);
         uv_thread_create(&wt, watchdog_main, &w);
     }
-    int status = gs_run_file(&ts, path, source);
+    /* The program runs on a thread of its own with a large stack, so that
+     * deep recursion hits RecursionError (gs_stack_ok) long before the
+     * stack ends -- also in sanitizer builds, whose frames are bigger. */
+    RunJob job = { &ts, path, source, 0 };
+    uv_thread_t runner;
+    uv_thread_options_t topt = { UV_THREAD_HAS_STACK_SIZE, GUEST_STACK_SIZE };
+    if (uv_thread_create_ex(&runner, &topt, run_job, &job) == 0) {
+        uv_thread_join(&runner);
+    } else {
+        gs_thread_set_stack(&ts, 8u << 20);
+        job.status = gs_run_file(&ts, path, source);
+    }
+    int status = job.status;
     if (watching) {
         uv_mutex_lock(&w.mutex);
         w.done = true;

@@ -204,7 +204,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f);
 
 static GsObject *run_frame(GsThread *ts, GsFrame *f)
 {
-    if (ts->depth >= ts->interp->opt.recursion_limit) {
+    if (ts->depth >= ts->interp->opt.recursion_limit || !gs_stack_ok(ts)) {
         frame_free(ts, f);
         return gs_err_set(ts, &gs_exc_RecursionError, "maximum recursion depth exceeded");
     }

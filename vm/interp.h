@@ -171,6 +171,11 @@ typedef enum {
 
 /* ---- the interpreter and its threads ------------------------------------------ */
 
+/* How deep C code may recurse into nested containers (repr of a list in
+ * a list in a list ..., ==, hash) before raising RecursionError instead
+ * of running off the C stack. */
+#define GS_C_DEPTH_MAX 2000
+
 struct GsInterp {
     GsOptions opt;
     GsObject *builtins;       /* dict */
@@ -219,9 +224,29 @@ struct GsThread {
      * column for opt.sched (S_ALWAYS -> 1; S_COND ops decide themselves). */
     unsigned char check_after[256];
     int tid;                  /* 0 = main thread */
-    GsObject *repr_active[64];/* containers being repr'd (gs_repr_enter) */
+    GsObject *repr_active[GS_C_DEPTH_MAX]; /* containers being repr'd (gs_repr_enter) */
     int nrepr_active;
+    int c_depth;              /* C-level recursion: repr, compare, hash (GS_C_DEPTH_MAX) */
+    /* The C stack this thread runs on, when known: deep recursion raises
+     * RecursionError before it would run off the end (gs_thread_set_stack). */
+    uintptr_t stack_base;     /* address near the top of the stack (it grows down) */
+    size_t stack_usable;      /* bytes that may be used below stack_base; 0: unknown */
+    int dealloc_depth;        /* nested deallocations (the "trashcan", object.c) */
+    GsObject *trash;          /* containers whose deallocation was deferred */
 };
+
+int gs_enter_recursive_call(GsThread *ts, const char *where);  /* -1: RecursionError */
+/* Tell ts the stack it runs on: call at the top of the thread's function
+ * with the stack's size.  A safety margin is kept for C code that does
+ * not check (printing, libc). */
+void gs_thread_set_stack(GsThread *ts, size_t stack_size);
+/* Does the C stack have room for another level of recursion? */
+static inline bool gs_stack_ok(GsThread *ts)
+{
+    char probe;
+    return !ts->stack_usable || ts->stack_base - (uintptr_t)&probe < ts->stack_usable;
+}
+static inline void gs_leave_recursive_call(GsThread *ts) { ts->c_depth--; }
 
 /* Lifecycle. */
 GsInterp *gs_interp_new(const GsOptions *opt);

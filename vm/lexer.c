@@ -709,7 +709,8 @@ static GsTokKind lex_string(GsLexer *lx, GsToken *t, unsigned flags, const char 
 static GsTokKind keyword_or_name(const char *s, size_t n)
 {
     for (int k = GS_TOK_FIRST_KW; k <= GS_TOK_LAST_KW; k++)
-        if (strlen(token_text[k]) == n && memcmp(token_text[k], s, n) == 0)
+        if (token_text[k][0] == s[0] && strncmp(token_text[k], s, n) == 0 &&
+            token_text[k][n] == '\0')
             return (GsTokKind)k;
     return GS_TOK_NAME;
 }
@@ -785,7 +786,10 @@ static GsTokKind lex_operator(GsLexer *lx, GsToken *t)
     GsTokKind best = GS_TOK_UNKNOWN;
     size_t best_len = 1;
     for (int k = GS_TOK_FIRST_OP; k <= GS_TOK_LAST_OP; k++) {
-        size_t n = strlen(token_text[k]);
+        size_t n;
+        if (token_text[k][0] != *lx->cur)
+            continue;
+        n = strlen(token_text[k]);
         if ((best == GS_TOK_UNKNOWN || n > best_len) && starts_with(lx->cur, lx->end, token_text[k])) {
             best = (GsTokKind)k;
             best_len = n;

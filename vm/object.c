@@ -96,7 +96,43 @@ static GsObject *number_alloc(GsThread *ts, GsType *type)
     return o;
 }
 
+/* THE TRASHCAN.  Freeing a container drops its references, which may free
+ * another container, and so on: `a = [a]` a million times, then `del a`,
+ * would recurse a million C frames deep.  Like CPython's trashcan, past a
+ * depth we park containers on a per-thread list and free them from the
+ * outermost call, iteratively.  The parked object is already untracked by
+ * the collector, so its GC header's `next` field links the list. */
+#define GS_TRASHCAN_DEPTH 200
+
+static void dealloc_now(GsThread *ts, GsObject *o);
+
 void gs_dealloc(GsThread *ts, GsObject *o)
+{
+    GsType *type = o->type;
+    if ((type->flags & GS_TPFLAG_GC) && ts->dealloc_depth >= GS_TRASHCAN_DEPTH) {
+        GsGcHead *g = gs_gc_head(o);
+        if (g->next) {   /* unlink from its generation; counted when really freed */
+            g->prev->next = g->next;
+            g->next->prev = g->prev;
+        }
+        g->next = (GsGcHead *)ts->trash;
+        ts->trash = o;
+        return;
+    }
+    ts->dealloc_depth++;
+    dealloc_now(ts, o);
+    ts->dealloc_depth--;
+    while (ts->dealloc_depth == 0 && ts->trash) {
+        GsObject *t = ts->trash;
+        ts->trash = (GsObject *)gs_gc_head(t)->next;
+        gs_gc_head(t)->next = NULL;
+        ts->dealloc_depth++;
+        dealloc_now(ts, t);
+        ts->dealloc_depth--;
+    }
+}
+
+static void dealloc_now(GsThread *ts, GsObject *o)
 {
     GsType *type = o->type;
     if ((type == &gs_int_type || type == &gs_float_type) &&

@@ -56,7 +56,7 @@ static GsObject *check_str_result(GsThread *ts, GsObject *r, const char *what)
     return r;
 }
 
-GsObject *gs_repr(GsThread *ts, GsObject *o)
+static GsObject *repr_unguarded(GsThread *ts, GsObject *o)
 {
     GsObject *f = dunder(ts, o, GS_NAME(ts, __repr__));
     if (f)
@@ -65,6 +65,15 @@ GsObject *gs_repr(GsThread *ts, GsObject *o)
     if (t->repr)
         return t->repr(ts, o);
     return gs_object_type.repr(ts, o);
+}
+
+GsObject *gs_repr(GsThread *ts, GsObject *o)
+{
+    if (gs_enter_recursive_call(ts, " while getting the repr of an object") < 0)
+        return NULL;
+    GsObject *r = repr_unguarded(ts, o);
+    gs_leave_recursive_call(ts);
+    return r;
 }
 
 GsObject *gs_str(GsThread *ts, GsObject *o)
@@ -82,12 +91,23 @@ GsObject *gs_str(GsThread *ts, GsObject *o)
     return gs_repr(ts, o);
 }
 
+static int64_t hash_unguarded(GsThread *ts, GsObject *o);
+
 int64_t gs_hash(GsThread *ts, GsObject *o)
 {
     /* Strings first: the common case, and one that needs no thread state
      * (type attribute lookups hash names without one). */
     if (o->type == &gs_str_type)
         return gs_str_type.hash(ts, o);
+    if (gs_enter_recursive_call(ts, " while hashing") < 0)
+        return -1;
+    int64_t h = hash_unguarded(ts, o);
+    gs_leave_recursive_call(ts);
+    return h;
+}
+
+static int64_t hash_unguarded(GsThread *ts, GsObject *o)
+{
     GsObject *f = dunder(ts, o, GS_NAME(ts, __hash__));
     if (f) {
         GsObject *r = call_dunder(ts, f, o, 0, NULL, NULL);
@@ -184,10 +204,21 @@ static GsObject *try_compare(GsThread *ts, GsObject *a, GsObject *b, int op)
 
 static const char *const cmp_symbols[6] = { "<", "<=", "==", "!=", ">", ">=" };
 
+static GsObject *richcompare_unguarded(GsThread *ts, GsObject *a, GsObject *b, int op);
+
 GsObject *gs_richcompare(GsThread *ts, GsObject *a, GsObject *b, int op)
 {
     if (is_number(a) && is_number(b))
         return gs_newref(ts, number_compare(a, b, op));
+    if (gs_enter_recursive_call(ts, " in comparison") < 0)
+        return NULL;
+    GsObject *r = richcompare_unguarded(ts, a, b, op);
+    gs_leave_recursive_call(ts);
+    return r;
+}
+
+static GsObject *richcompare_unguarded(GsThread *ts, GsObject *a, GsObject *b, int op)
+{
     GsObject *r = try_compare(ts, a, b, op);
     if (r != GS_NOTIMPL)
         return r;

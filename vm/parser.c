@@ -363,7 +363,7 @@ static void probe_missing_comma(Parser *p)
     const GsExpr *a = p->last_disj;
     const GsToken *t = peek(p);
     jmp_buf probe, *outer = p->bail;
-    bool parsed;
+    volatile bool parsed = false;    /* set between setjmp and longjmp */
     if (!a || p->last_disj_ts != p->ts || a->end_lineno != p->ts->last.end_lineno ||
         a->end_col != p->ts->last.end_col || t->kind == GS_TOK_STAR ||
         !starts_expression(t->kind))
@@ -374,10 +374,10 @@ static void probe_missing_comma(Parser *p)
                                strcmp(a->v.name.id, "exec") == 0)))
         return;
     p->bail = &probe;
-    parsed = setjmp(probe) == 0;
-    if (parsed) {
+    if (setjmp(probe) == 0) {
         parse_expression(p);
         peek(p);
+        parsed = true;
     }
     p->bail = outer;
     if (!parsed && p->err_from_lexer)
@@ -656,7 +656,6 @@ static void check_single_assignment(Parser *p, GsExpr *target, bool bare_tuple,
  * Expressions
  * ------------------------------------------------------------------------ */
 
-
 /* Can a token of this kind begin an expression?  (Used where an
  * expression is optional: after `return`, after a trailing comma.) */
 static bool starts_expression(GsTokKind k)
@@ -785,7 +784,7 @@ static GsExpr *parse_paren(Parser *p)
 static GsExpr *parse_list(Parser *p)
 {
     Pos start = here(p);
-    GsNodeList elts = {0};
+    GsNodeList elts = {0}, generators = {0};
     GsExpr *first, *e;
     advance(p);
     if (accept(p, GS_TOK_RSQB))
@@ -798,7 +797,6 @@ static GsExpr *parse_list(Parser *p)
     }
     if (first->kind == E_STARRED)
         fail_at_expr(p, first, "iterable unpacking cannot be used in comprehension");
-    GsNodeList generators = {0};
     parse_comprehensions(p, &generators);
     expect(p, GS_TOK_RSQB);
     e = new_expr(p, E_LISTCOMP, start);
@@ -819,60 +817,64 @@ static GsExpr *parse_dict_value(Parser *p)
 }
 
 /* One `key: value` or `**mapping` of a dict display, after a comma. */
-static void parse_dict_entry(Parser *p, GsExpr *dict)
+static void parse_dict_entry(Parser *p, GsNodeList *keys, GsNodeList *values)
 {
-    GsExpr *key = NULL;
+    GsExpr *key;
     if (accept(p, GS_TOK_DOUBLESTAR)) {
-        push(p, &dict->v.dict.keys, NULL);
-        push(p, &dict->v.dict.values, parse_bitwise_or(p));
+        push(p, keys, NULL);     /* a NULL key means **mapping */
+        push(p, values, parse_bitwise_or(p));
         return;
     }
     key = parse_expression(p);
     if (!at(p, GS_TOK_COLON))    /* caret: the key's last character */
         fail_msg(p, key->end_lineno, key->end_col, false, "':' expected after dictionary key");
-    push(p, &dict->v.dict.keys, key);
-    push(p, &dict->v.dict.values, parse_dict_value(p));
+    push(p, keys, key);
+    push(p, values, parse_dict_value(p));
 }
 
-/* { ... }: a dict display or comprehension.  Sets are left out. */
+static GsExpr *parse_dictcomp(Parser *p, Pos start, GsExpr *key, GsExpr *value)
+{
+    GsNodeList generators = {0};
+    GsExpr *e;
+    parse_comprehensions(p, &generators);
+    expect(p, GS_TOK_RBRACE);
+    e = new_expr(p, E_DICTCOMP, start);
+    e->v.comp.elt = key;
+    e->v.comp.value = value;
+    e->v.comp.generators = generators;
+    return e;
+}
+
+/* { ... }: a dict display or comprehension.  Sets are left out, but only
+ * the first element tells a set from a dict. */
 static GsExpr *parse_brace(Parser *p)
 {
     Pos start = here(p);
-    GsExpr *dict, *key, *e;
+    GsNodeList keys = {0}, values = {0};
+    bool more = true;
+    GsExpr *e;
     advance(p);
-    dict = gs_arena_alloc(p->arena, sizeof *dict);
-    dict->kind = E_DICT;
     if (!at(p, GS_TOK_RBRACE) && !at(p, GS_TOK_DOUBLESTAR)) {
-        key = parse_star_named_expression(p);
+        GsExpr *key = parse_star_named_expression(p), *value;
         if (at(p, GS_TOK_COMMA) || at(p, GS_TOK_RBRACE) || at(p, GS_TOK_FOR))
             unsupported(p, start, "sets");
         if (!at(p, GS_TOK_COLON))
             syntax_error(p);
-        GsExpr *value = parse_dict_value(p);
-        if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC)) {
-            GsNodeList generators = {0};
-            parse_comprehensions(p, &generators);
-            expect(p, GS_TOK_RBRACE);
-            e = new_expr(p, E_DICTCOMP, start);
-            e->v.comp.elt = key;
-            e->v.comp.value = value;
-            e->v.comp.generators = generators;
-            return e;
-        }
-        push(p, &dict->v.dict.keys, key);
-        push(p, &dict->v.dict.values, value);
-        if (!accept(p, GS_TOK_COMMA))
-            goto close;
+        value = parse_dict_value(p);
+        if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC))
+            return parse_dictcomp(p, start, key, value);
+        push(p, &keys, key);
+        push(p, &values, value);
+        more = accept(p, GS_TOK_COMMA);
     }
-    while (!at(p, GS_TOK_RBRACE)) {
-        parse_dict_entry(p, dict);
-        if (!accept(p, GS_TOK_COMMA))
-            break;
+    while (more && !at(p, GS_TOK_RBRACE)) {
+        parse_dict_entry(p, &keys, &values);
+        more = accept(p, GS_TOK_COMMA);
     }
-close:
     expect(p, GS_TOK_RBRACE);
     e = new_expr(p, E_DICT, start);
-    e->v.dict = dict->v.dict;
+    e->v.dict.keys = keys;
+    e->v.dict.values = values;
     return e;
 }
 
@@ -932,7 +934,7 @@ static GsExpr *parse_atom(Parser *p)
 typedef struct {
     GsNodeList values;           /* pieces made so far */
     char *text;                  /* decoded literal text not yet a piece */
-    size_t len;
+    size_t len, cap;
 } Pieces;
 
 typedef struct {
@@ -964,11 +966,26 @@ static GsExpr *span_expr(Parser *p, GsExprKind k, const FString *fs)
     return e;
 }
 
+/* Make room for n more bytes of pending text (and a NUL). */
+static void reserve_text(Parser *p, Pieces *pc, size_t n)
+{
+    char *bigger;
+    if (pc->len + n + 1 <= pc->cap)
+        return;
+    pc->cap = pc->cap * 2 > pc->len + n + 1 ? pc->cap * 2 : pc->len + n + 1;
+    bigger = gs_arena_alloc(p->arena, pc->cap);
+    if (pc->len)
+        memcpy(bigger, pc->text, pc->len);
+    pc->text = bigger;
+}
+
 /* Decode [s, s+n) and append it to the pending literal text. */
 static void add_text(Parser *p, const FString *fs, Pieces *pc, const char *s, size_t n, bool raw)
 {
     char msg[sizeof p->err->msg];
-    long len = gs_lex_decode(s, n, raw, pc->text + pc->len, msg, sizeof msg);
+    long len;
+    reserve_text(p, pc, n);      /* decoding never makes text longer */
+    len = gs_lex_decode(s, n, raw, pc->text + pc->len, msg, sizeof msg);
     if (len < 0)
         fail_in_string(p, fs, "%s", msg);
     pc->len += (size_t)len;
@@ -1119,6 +1136,7 @@ static const char *fstring_debug_text(Parser *p, const FString *fs, const char *
         q++;
     if (q >= end)
         fail_in_string(p, fs, "f-string: expecting '}'");
+    reserve_text(p, pc, (size_t)(q - expr));
     memcpy(pc->text + pc->len, expr, (size_t)(q - expr));   /* source text, verbatim */
     pc->len += (size_t)(q - expr);
     return q;
@@ -1129,7 +1147,6 @@ static GsExpr *fstring_spec(Parser *p, FString *fs, const char **q, const char *
 {
     Pieces spec = {0};
     GsExpr *e;
-    spec.text = gs_arena_alloc(p->arena, (size_t)(end - *q) + 1);
     *q = fstring_text(p, fs, *q, end, level + 1, &spec);
     flush_text(p, fs, &spec);
     e = span_expr(p, E_JOINEDSTR, fs);
@@ -1265,7 +1282,7 @@ static GsExpr *parse_strings(Parser *p)
     fs.after = *peek(p);
     fs.end_lineno = p->ts->last.end_lineno;
     fs.end_col = p->ts->last.end_col;
-    pc.text = gs_arena_alloc(p->arena, total + 1);   /* decoding never grows text */
+    reserve_text(p, &pc, total);
     for (int i = 0; i < toks.len; i++) {
         const GsToken *t = GS_NTH(toks, i, GsToken);
         if (t->str_flags & GS_STR_FSTRING)
@@ -2034,18 +2051,24 @@ static GsStmt *parse_assert(Parser *p)
     return s;
 }
 
-/* a.b.c, returned as the single string "a.b.c" like ast.alias.name. */
+/* a.b.c, returned as the single string "a.b.c" like ast.alias.name.  (The
+ * parts are joined at the end: the source may have spaces between them.) */
 static const char *parse_dotted_name(Parser *p)
 {
-    const char *name = expect_name(p);
-    while (accept(p, GS_TOK_DOT)) {
+    GsNodeList parts = {0};
+    size_t total = 0;
+    char *name, *q;
+    do {
         const char *part = expect_name(p);
-        size_t n = strlen(name), m = strlen(part);
-        char *joined = gs_arena_alloc(p->arena, n + m + 2);
-        memcpy(joined, name, n);
-        joined[n] = '.';
-        memcpy(joined + n + 1, part, m + 1);
-        name = joined;
+        push(p, &parts, (void *)part);
+        total += strlen(part) + 1;
+    } while (accept(p, GS_TOK_DOT));
+    name = q = gs_arena_alloc(p->arena, total);
+    for (int i = 0; i < parts.len; i++) {
+        size_t n = strlen(parts.items[i]);
+        memcpy(q, parts.items[i], n);
+        q += n;
+        *q++ = i + 1 < parts.len ? '.' : '\0';
     }
     return name;
 }

@@ -150,3 +150,21 @@ void gs_repr_leave(GsThread *ts, GsObject *o)
     if (ts->nrepr_active > 0 && ts->repr_active[ts->nrepr_active - 1] == o)
         ts->nrepr_active--;
 }
+
+void gs_thread_set_stack(GsThread *ts, size_t stack_size)
+{
+    char here;
+    size_t margin = 1u << 20;
+    ts->stack_base = (uintptr_t)&here;
+    ts->stack_usable = stack_size > 2 * margin ? stack_size - margin : stack_size / 2;
+}
+
+int gs_enter_recursive_call(GsThread *ts, const char *where)
+{
+    if (++ts->c_depth > GS_C_DEPTH_MAX || !gs_stack_ok(ts)) {
+        ts->c_depth--;
+        gs_err_set(ts, &gs_exc_RecursionError, "maximum recursion depth exceeded%s", where);
+        return -1;
+    }
+    return 0;
+}
