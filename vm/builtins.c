@@ -19,13 +19,13 @@ GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns);   /* e
  * Keyword values are the last len(kwnames) entries of args. */
 static size_t npos(size_t nargs, GsObject *kwnames)
 {
-    return nargs - (kwnames ? ((GsTuple *)kwnames)->len : 0);
+    return nargs - (gs_kw_count(kwnames));
 }
 
 static int kwarg(GsThread *ts, const char *fname, GsObject *const *args, size_t nargs,
                  GsObject *kwnames, const char *const *allowed, GsObject **out)
 {
-    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0, p = nargs - nkw;
+    size_t nkw = gs_kw_count(kwnames), p = nargs - nkw;
     for (int i = 0; allowed[i]; i++)
         out[i] = NULL;
     for (size_t k = 0; k < nkw; k++) {

@@ -431,7 +431,7 @@ static int decode_args(GsThread *ts, GsObject *const *args, size_t nargs, GsObje
                        GsObject **out)
 {
     static const char *const params[] = { "encoding", "errors" };
-    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0, npos = nargs - nkw;
+    size_t nkw = gs_kw_count(kwnames), npos = nargs - nkw;
     if (npos > 2) {
         gs_err_set(ts, &gs_exc_TypeError, "decode() takes at most 2 arguments (%zu given)", nargs);
         return -1;

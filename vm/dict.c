@@ -707,7 +707,7 @@ static int update_from_arg(GsThread *ts, GsObject *d, GsObject *arg)
 static int update_common(GsThread *ts, GsObject *d, GsObject *const *args, size_t nargs,
                          GsObject *kwnames, const char *fname)
 {
-    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0;
+    size_t nkw = gs_kw_count(kwnames);
     size_t npos = nargs - nkw;
     if (npos > 1) {
         gs_err_set(ts, &gs_exc_TypeError, "%s expected at most 1 argument, got %zu",

@@ -478,16 +478,11 @@ void gs_gc_maybe_collect(GsThread *ts)
 
 /* ---- the gc module ------------------------------------------------------------------- */
 
-static size_t kw_count(GsObject *kwnames)
-{
-    return kwnames ? ((GsTuple *)kwnames)->len : 0;
-}
-
 /* A function without arguments: CPython's messages ("gc.enable() takes
  * no arguments (1 given)"). */
 static int check_no_args(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames)
 {
-    if (kw_count(kwnames) > 0) {
+    if (gs_kw_count(kwnames) > 0) {
         gs_err_set(ts, &gs_exc_TypeError, "gc.%s() takes no keyword arguments", name);
         return -1;
     }
@@ -548,7 +543,7 @@ GsObject *gs_gc_mod_collect(GsThread *ts, GsObject *self, GsObject *const *args,
     if (nargs > 1)
         return gs_err_set(ts, &gs_exc_TypeError, "collect() takes at most 1 argument "
                           "(%zu given)", nargs);
-    if (kw_count(kwnames) == 1) {
+    if (gs_kw_count(kwnames) == 1) {
         const char *kw = gs_str_cstr(((GsTuple *)kwnames)->items[0]);
         if (strcmp(kw, "generation") != 0)
             return gs_err_set(ts, &gs_exc_TypeError,
@@ -602,7 +597,7 @@ GsObject *gs_gc_mod_get_threshold(GsThread *ts, GsObject *self, GsObject *const 
 GsObject *gs_gc_mod_set_threshold(GsThread *ts, GsObject *self, GsObject *const *args,
                                   size_t nargs, GsObject *kwnames)
 {
-    if (kw_count(kwnames) > 0)
+    if (gs_kw_count(kwnames) > 0)
         return gs_err_set(ts, &gs_exc_TypeError, "set_threshold() takes no keyword arguments");
     if (nargs < 1)
         return gs_err_set(ts, &gs_exc_TypeError,

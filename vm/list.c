@@ -1030,19 +1030,14 @@ static GsObject *list_iter(GsThread *ts, GsObject *o)
  * The calling convention of C methods: args excludes self; keyword values
  * come after the positional ones in args and their names are in kwnames
  * (a tuple of str, NULL when there are none); nargs counts BOTH kinds.  So
- * the positional count is nargs - kw_count(kwnames).
+ * the positional count is nargs - gs_kw_count(kwnames).
  *
  * Messages are CPython 3.9's: a method called as l.m(...) names itself
  * "list.m()" (descriptor checks), Argument Clinic says "m expected ...". */
 
-static size_t kw_count(GsObject *kwnames)
-{
-    return kwnames ? TUPLE(kwnames)->len : 0;
-}
-
 static int no_keywords(GsThread *ts, const char *meth, GsObject *kwnames)
 {
-    if (kw_count(kwnames) == 0)
+    if (gs_kw_count(kwnames) == 0)
         return 0;
     gs_err_set(ts, &gs_exc_TypeError, "list.%s() takes no keyword arguments", meth);
     return -1;
@@ -1297,12 +1292,12 @@ static GsObject *list_clear_m(GsThread *ts, GsObject *self, GsObject *const *arg
 }
 
 /* sort(*, key=None, reverse=False): keyword-only, so every value in args
- * is a keyword value when the call is valid (see kw_count above).  As in
+ * is a keyword value when the call is valid (see gs_kw_count in object.h).  As in
  * CPython, names are all checked before reverse is converted. */
 static GsObject *list_sort_m(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                              GsObject *kwnames)
 {
-    size_t nkw = kw_count(kwnames), npos = nargs - nkw;
+    size_t nkw = gs_kw_count(kwnames), npos = nargs - nkw;
     if (npos > 0)
         return gs_err_set(ts, &gs_exc_TypeError, "sort() takes no positional arguments");
     GsObject *key = GS_NONE, *reverse_obj = NULL;
@@ -1328,7 +1323,7 @@ static GsObject *list_sort_m(GsThread *ts, GsObject *self, GsObject *const *args
 static GsObject *list_new_slot(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
                                GsObject *kwnames)
 {
-    if (kw_count(kwnames) > 0)
+    if (gs_kw_count(kwnames) > 0)
         return gs_err_set(ts, &gs_exc_TypeError, "list() takes no keyword arguments");
     if (nargs > 1)
         return gs_err_set(ts, &gs_exc_TypeError, "list expected at most 1 argument, got %zu",

@@ -1026,7 +1026,7 @@ static GsObject *cfunction_call(GsThread *ts, GsObject *callee, GsObject *const 
     GsCFunction *f = (GsCFunction *)callee;
     if (f->self)
         return f->fn(ts, f->self, args, nargs, kwnames);
-    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0;
+    size_t nkw = gs_kw_count(kwnames);
     if (nargs - nkw < 1)
         return gs_err_set(ts, &gs_exc_TypeError, "descriptor '%s' of '%s' object needs an argument",
                           f->name, f->owner ? f->owner->name : "object");

@@ -448,6 +448,15 @@ GsObject *gs_buf_finish(GsThread *ts, GsBuf *b);  /* -> str, frees the buffer */
 int gs_buf_repr(GsThread *ts, GsBuf *b, GsObject *o);
 int gs_buf_str(GsThread *ts, GsBuf *b, GsObject *o);
 
+/* The calling convention of C functions (GsCFunc): args excludes self;
+ * keyword values come after the positional ones, their names in kwnames
+ * (a tuple of str, or NULL when there are none); nargs counts both.  So
+ * the positional count is nargs - gs_kw_count(kwnames). */
+static inline size_t gs_kw_count(GsObject *kwnames)
+{
+    return kwnames ? ((GsTuple *)kwnames)->len : 0;
+}
+
 /* Argument checking for C functions; each raises TypeError like CPython. */
 int gs_check_nargs(GsThread *ts, const char *fname, size_t nargs, size_t min, size_t max);
 int gs_check_no_kw(GsThread *ts, const char *fname, GsObject *kwnames);

@@ -815,7 +815,6 @@ static GsObject *str_new_slot(GsThread *ts, GsType *type, GsObject *const *args,
  * Method arguments
  * ====================================================================== */
 
-static size_t kw_count(GsObject *kwnames) { return kwnames ? ((GsTuple *)kwnames)->len : 0; }
 
 /* For the methods that, as in CPython 3.9, take positional arguments only. */
 static int args_positional(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames,
@@ -833,7 +832,7 @@ static int args_positional(GsThread *ts, const char *name, size_t nargs, GsObjec
 static int args_bind(GsThread *ts, const char *name, const char *const *params, size_t nparams,
                      GsObject *const *args, size_t nargs, GsObject *kwnames, GsObject **out)
 {
-    size_t nkw = kw_count(kwnames), npos = nargs - nkw;
+    size_t nkw = gs_kw_count(kwnames), npos = nargs - nkw;
     if (npos > nparams) {
         gs_err_set(ts, &gs_exc_TypeError, "%s() takes at most %zu argument%s (%zu given)", name,
                    nparams, nparams == 1 ? "" : "s", nargs);
@@ -1949,7 +1948,7 @@ static GsObject *fmt_keyword(GsThread *ts, FmtArgs *fa, const char *name, size_t
     if (fa->mapping) {
         v = gs_getitem(ts, fa->mapping, key);
     } else {
-        for (size_t k = 0; k < kw_count(fa->kwnames) && !v; k++)
+        for (size_t k = 0; k < gs_kw_count(fa->kwnames) && !v; k++)
             if (gs_str_eq(((GsTuple *)fa->kwnames)->items[k], key))
                 v = gs_newref(ts, fa->kwvalues[k]);
         if (!v)
@@ -2219,7 +2218,7 @@ static GsObject *fmt_build(GsThread *ts, GsStr *s, FmtArgs *fa)
 
 STR_METHOD(format)
 {
-    size_t nkw = kw_count(kwnames);
+    size_t nkw = gs_kw_count(kwnames);
     FmtArgs fa = { .args = args, .nargs = nargs - nkw, .kwnames = kwnames,
                    .kwvalues = args + (nargs - nkw) };
     return fmt_build(ts, s, &fa);

@@ -248,14 +248,9 @@ static GsObject *tuple_iter(GsThread *ts, GsObject *o)
  * None of tuple's methods takes keywords, so once no_keywords() has passed,
  * nargs is the positional count.  Messages are CPython 3.9's. */
 
-static size_t kw_count(GsObject *kwnames)
-{
-    return kwnames ? TUPLE(kwnames)->len : 0;
-}
-
 static int no_keywords(GsThread *ts, const char *meth, GsObject *kwnames)
 {
-    if (kw_count(kwnames) == 0)
+    if (gs_kw_count(kwnames) == 0)
         return 0;
     gs_err_set(ts, &gs_exc_TypeError, "tuple.%s() takes no keyword arguments", meth);
     return -1;
@@ -326,7 +321,7 @@ static GsObject *tuple_index_m(GsThread *ts, GsObject *self, GsObject *const *ar
 static GsObject *tuple_new_slot(GsThread *ts, GsType *type, GsObject *const *args,
                                 size_t nargs, GsObject *kwnames)
 {
-    if (kw_count(kwnames) > 0)
+    if (gs_kw_count(kwnames) > 0)
         return gs_err_set(ts, &gs_exc_TypeError, "tuple() takes no keyword arguments");
     if (nargs > 1)
         return gs_err_set(ts, &gs_exc_TypeError, "tuple expected at most 1 argument, got %zu",
