@@ -111,6 +111,7 @@ struct Unit {
     FBlock fblocks[GS_MAX_BLOCKS];
     int nfblocks;
     int argcount, kwonlyargcount;
+    int arg_flags;         /* GS_CO_VARARGS / GS_CO_VARKEYWORDS */
     int firstlineno;
     int lineno;            /* line of the statement / expression being compiled */
     bool lineno_set;       /* an instruction already carries `lineno` */
@@ -1700,6 +1701,7 @@ static void set_arg_counts(Compiler *c, GsArguments *a)
 {
     c->u->argcount = a->args.len;
     c->u->kwonlyargcount = a->kwonlyargs.len;
+    c->u->arg_flags = (a->vararg ? GS_CO_VARARGS : 0) | (a->kwarg ? GS_CO_VARKEYWORDS : 0);
 }
 
 static void compile_lambda(Compiler *c, GsExpr *e)
@@ -2960,7 +2962,7 @@ static GsObject *assemble(Compiler *c, bool add_none)
     /* The line table counts EXTENDED_ARG prefixes as part of their instruction. */
     GsObject *lnotab = make_lnotab(c->ts, offsets, lines, n, u->firstlineno);
     int stacksize = stack_depth(u);
-    int flags = 0;
+    int flags = u->arg_flags;
     if (u->ste->type == ST_FUNCTION)
         flags |= GS_CO_OPTIMIZED | GS_CO_NEWLOCALS;
     if (u->ste->parent && u->ste->parent->type == ST_FUNCTION && u->ste->type == ST_FUNCTION)

@@ -69,14 +69,10 @@ static int col_of(const GsLexer *lx, const char *p)
     return (int)(p - lx->line_start);
 }
 
-/* Record an error; `col1` is the 1-based byte column of the caret. */
-static GsTokKind lex_fail(GsLexer *lx, GsLexErrKind kind, int lineno, int col1,
-                          bool indentation, const char *fmt, ...)
+static GsTokKind lex_fail_v(GsLexer *lx, GsLexErrKind kind, int lineno, int col1,
+                            bool indentation, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(lx->err.msg, sizeof lx->err.msg, fmt, ap);
-    va_end(ap);
     lx->err.lineno = lineno;
     lx->err.col = col1;
     lx->err.is_indentation = indentation;
@@ -84,11 +80,26 @@ static GsTokKind lex_fail(GsLexer *lx, GsLexErrKind kind, int lineno, int col1,
     return GS_TOK_ERROR;
 }
 
+/* Record an error; `col1` is the 1-based byte column of the caret. */
+static GsTokKind lex_fail(GsLexer *lx, GsLexErrKind kind, int lineno, int col1,
+                          bool indentation, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    lex_fail_v(lx, kind, lineno, col1, indentation, fmt, ap);
+    va_end(ap);
+    return GS_TOK_ERROR;
+}
+
 /* The common case: a hard error with the caret under the byte before p,
  * i.e. under the last character read. */
-static GsTokKind fail_before(GsLexer *lx, const char *p, const char *fmt, const char *arg)
+static GsTokKind fail_before(GsLexer *lx, const char *p, const char *fmt, ...)
 {
-    return lex_fail(lx, GS_LEXERR_HARD, lx->lineno, col_of(lx, p), false, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    lex_fail_v(lx, GS_LEXERR_HARD, lx->lineno, col_of(lx, p), false, fmt, ap);
+    va_end(ap);
+    return GS_TOK_ERROR;
 }
 
 /* Called with cur just past a '\n': a new physical line begins. */
@@ -263,7 +274,7 @@ static GsTokKind line_continuation(GsLexer *lx)
     const char *bs = lx->cur;
     if (bs + 1 < lx->end && bs[1] != '\n')      /* caret: the character after it */
         return fail_before(lx, bs + 2,
-                           "unexpected character after line continuation character", NULL);
+                           "unexpected character after line continuation character");
     lx->cur = bs + 1 < lx->end ? bs + 2 : lx->end;
     if (lx->cur >= lx->end)                      /* the file ends mid-statement */
         return lex_fail(lx, GS_LEXERR_SOFT, lx->lineno, col_of(lx, bs) + 2, false,
@@ -480,7 +491,7 @@ static const char *scan_decimal_digits(GsLexer *lx, const char *p)
             return p;
         p++;
         if (p >= lx->end || !is_digit(*p)) {     /* caret: the '_' */
-            fail_before(lx, p, "invalid decimal literal", NULL);
+            fail_before(lx, p, "invalid decimal literal");
             return NULL;
         }
     }
@@ -550,7 +561,7 @@ static const char *scan_exponent(GsLexer *lx, const char *p)
     if (q < lx->end && (*q == '+' || *q == '-')) {
         q++;
         if (q >= lx->end || !is_digit(*q)) {     /* caret: the sign */
-            fail_before(lx, q, "invalid decimal literal", NULL);
+            fail_before(lx, q, "invalid decimal literal");
             return NULL;
         }
     }
@@ -738,7 +749,7 @@ static GsTokKind lex_name(GsLexer *lx, GsToken *t)
         }
         len = utf8_decode((const unsigned char *)p, (size_t)(lx->end - p), &cp);
         if (len == 0)            /* gs_lex_check_source rules this out */
-            return fail_before(lx, p + 1, "invalid UTF-8", NULL);
+            return fail_before(lx, p + 1, "invalid UTF-8");
         if ((cls = classify_non_ascii(cp)) != 0)
             return invalid_character(lx, p, len, cp, cls);
         p += len;

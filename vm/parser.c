@@ -22,22 +22,28 @@
  * from the target `a, b`.  The check sets ctx to CTX_STORE or CTX_DEL and
  * rejects what cannot be assigned to ("cannot assign to function call").
  *
- * The parser looks at most three tokens ahead and never backtracks, so
- * tokens live in a small ring buffer, not in an array of the whole file.
+ * The parser looks at most three tokens ahead, so tokens live in a small
+ * ring buffer, not in an array of the whole file.  It does not backtrack,
+ * except in two places that say why: parse_grouped_with_items (Python
+ * 3.10's `with (a as b, c as d):`) and probe_missing_comma (an error
+ * message).
  *
  * Errors.  Python reports one syntax error and stops, so this parser does
- * too: `fail` records the error and longjmps straight back to gs_parse.
- * Nothing leaks, because every node lives in the caller's arena.  Messages
- * and caret columns follow CPython 3.11, checked against
- * `python3 -c 'import ast; ast.parse(...)'`; a feature gilscope leaves out
- * says so ("gilscope does not support generators (yield)").
+ * too: the fail_* functions record the error and longjmp straight back to
+ * parse_module.  Nothing leaks, because every node lives in the caller's
+ * arena.  Messages and caret columns follow CPython 3.11 (checked against
+ * `python3 -c 'import ast; ast.parse(...)'`), quirks included, because a
+ * student will compare them with what python3 says.  A feature gilscope
+ * leaves out says so: "gilscope does not support generators (yield)".
  *
  * Depth.  A guest program must not be able to overflow the host's C
  * stack.  The lexer refuses more than 200 nested brackets, as CPython does;
  * `Parser.depth` counts every other kind of nesting (unary operators,
  * lambdas, conditional expressions, elif chains, long chains like
- * a+b+c+... or a.b.c..., f-string fields) and fails past MAX_DEPTH.  So
- * the tree handed to the compiler is never much deeper than MAX_DEPTH.
+ * a+b+c+... or a.b.c..., f-string fields) and fails past MAX_DEPTH.  So the
+ * parser needs at most about half a megabyte of C stack (2 MB under
+ * AddressSanitizer), and the tree it hands to the compiler is never much
+ * deeper than MAX_DEPTH levels.
  */
 #include "ast.h"
 #include "lexer.h"
@@ -181,7 +187,7 @@ typedef struct {
     GsArena *arena;
     TokenStream *ts;             /* where tokens come from right now */
     TokenStream file;            /* the file's own tokens */
-    jmp_buf *bail;               /* fail() jumps there (parse_module) */
+    jmp_buf *bail;               /* errors longjmp there (parse_module) */
     GsSyntaxError *err;
     bool err_from_lexer;         /* the file's lexer found the error */
     bool no_rescan;              /* see rescan_for_lexer_errors */
@@ -211,7 +217,7 @@ static void check_walrus(Parser *p, const GsExpr *e);
 static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotations);
 static void parse_statement(Parser *p, GsNodeList *body);
 
-/* Record the error and jump back to gs_parse: nothing after a syntax error
+/* Record the error and jump back to parse_module: nothing after an error
  * is worth parsing.  `col1` is the 1-based byte column of the caret. */
 static _Noreturn void fail_msg(Parser *p, int lineno, int col1, bool indentation,
                                const char *msg)
@@ -2548,7 +2554,7 @@ static GsModuleAst *parse_module(Parser *p)
     jmp_buf bail;
     GsModuleAst *module;
     p->bail = &bail;
-    if (setjmp(bail) != 0) {     /* every fail() lands here */
+    if (setjmp(bail) != 0) {     /* every fail_* function lands here */
         rescan_for_lexer_errors(p);
         return NULL;
     }

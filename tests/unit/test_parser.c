@@ -1134,7 +1134,7 @@ static void test_tokens(void)
     TAP_OK(n == 5 && memcmp(out, "a\\x41", 5) == 0, "raw strings keep backslashes");
 }
 
-/* Parse and return the first line of the result (tree or error). */
+/* Parse `src`; the tree or the error, as parse_and_dump prints them. */
 static char *outcome(const char *src)
 {
     return parse_and_dump(src, strlen(src), false);
@@ -1198,7 +1198,9 @@ static void test_deep_but_legal(void)
     char *open = repeat("x = ", "[", 199, ""), *src = repeat(open, "]", 199, "");
     char *got = outcome(src), *block;
     TAP_OK(starts(got, "Module(Assign([Name(x, Store)], List([List(["), "199 nested lists parse");
-    free(open), free(src), free(got);
+    free(open);
+    free(src);
+    free(got);
 
     /* 99 nested blocks are allowed, 100 are not: CPython's limit. */
     for (int depth = 99; depth <= 100; depth++) {
@@ -1220,7 +1222,9 @@ static void test_deep_but_legal(void)
     got = outcome(src);
     TAP_OK(starts(got, "error: f-string: too many nested parentheses"),
            "brackets inside f-strings count towards the limit");
-    free(open), free(src), free(got);
+    free(open);
+    free(src);
+    free(got);
 }
 
 /* Lex all of [src, src+len) from an exact-size copy: a sanitizer build
