@@ -428,7 +428,7 @@ static GsObject *special_method(GsThread *ts, GsObject *o, GsObject *name)
     return gs_getattr(ts, o, name);
 }
 
-static GsObject *call_function_ex(GsThread *ts, GsObject *func, GsObject *args, GsObject *kw)
+GsObject *gs_call_with_dict(GsThread *ts, GsObject *func, GsObject *args, GsObject *kw)
 {
     GsObject *tuple = NULL;
     if (GS_IS_TUPLE(args)) {
@@ -495,9 +495,13 @@ static int handle_eval_breaker(GsThread *ts)
 {
     int reason = atomic_load(&ts->interp->stop_reason);
     if (reason == GS_STOP_INTERRUPT) {
-        /* Ctrl-C is a KeyboardInterrupt the guest may catch, as in CPython. */
+        /* Ctrl-C is a KeyboardInterrupt the guest may catch, as in CPython,
+         * and like CPython only the main thread receives it. */
+        if (ts->tid != 0)
+            return 0;
         atomic_store(&ts->interp->stop_reason, GS_STOP_NONE);
-        atomic_store(&ts->interp->eval_breaker, 0);
+        if (!atomic_load(&ts->interp->gil->drop_request))
+            atomic_store(&ts->interp->eval_breaker, 0);
         GsObject *e = gs_exc_new(ts, &gs_exc_KeyboardInterrupt, NULL, 0);
         if (e) {
             gs_err_set_obj(ts, e);
@@ -551,6 +555,11 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     GsObject *const *names = ((GsTuple *)names_tuple)->items;
     const unsigned char *check_after = ts->check_after;
     GsSchedRules rules = interp->opt.sched;
+    GsGil *gil = interp->gil;
+    /* The tick policy counts down at every check site, even when nothing
+     * is pending (2.7's _Py_Ticker); the interval policy only acts on
+     * the eval breaker. */
+    bool tick_policy = gil && gil->policy == GS_GIL_TICK;
     int opcode = 0, oparg = 0;
     int64_t budget = interp->opt.max_ticks > 0 ? interp->opt.max_ticks - ts->ticks : INT64_MAX;
     bool reraise = false;
@@ -572,9 +581,12 @@ dispatch_opcode:
     goto *targets[opcode];
 
 check:
-    if (atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
+    /* THE safe point: the only place a running thread lets go of the GIL. */
+    if ((tick_policy && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
+        atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
         f->sp = sp;
         f->lasti = INSTR_OFFSET();
+        gs_gil_check(gil, ts);
         if (handle_eval_breaker(ts) < 0)
             goto error;
     }
@@ -1179,7 +1191,7 @@ out_of_budget:
     TARGET(CALL_FUNCTION_EX) {
         GsObject *kw = (oparg & 1) ? POP() : NULL;
         GsObject *args = POP(), *func = TOP();
-        GsObject *r = call_function_ex(ts, func, args, kw);
+        GsObject *r = gs_call_with_dict(ts, func, args, kw);
         gs_xdecref(ts, kw);
         gs_decref(ts, args);
         gs_decref(ts, func);

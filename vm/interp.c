@@ -16,7 +16,21 @@ void gs_options_default(GsOptions *opt)
     memset(opt, 0, sizeof *opt);
     opt->cpython = "3.12";
     opt->sched = GS_SCHED_311;
+    opt->policy = GS_GIL_INTERVAL;
+    opt->check_interval = 100;
+    opt->switch_interval = 0.005;
     opt->recursion_limit = 1000;
+}
+
+void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t c,
+                   const void *p)
+{
+    GsInterp *in = ts->interp;
+    if (!in->trace_sink)
+        return;
+    GsEvent ev = { in->platform->now_ns(in->platform) - in->trace_t0, (uint16_t)kind, a, b, c,
+                   p };
+    in->trace_sink(in->trace_ctx, ts, &ev);
 }
 
 int gs_options_set_cpython(GsOptions *opt, const char *version)
@@ -29,6 +43,7 @@ int gs_options_set_cpython(GsOptions *opt, const char *version)
         if (strcmp(version, known[i].v) == 0) {
             opt->cpython = known[i].v;
             opt->sched = known[i].r;
+            opt->policy = known[i].r == GS_SCHED_27 ? GS_GIL_TICK : GS_GIL_INTERVAL;
             return 0;
         }
     }
@@ -100,6 +115,9 @@ static int init_static_types(GsThread *ts)
     for (size_t i = 0; i < sizeof static_types / sizeof static_types[0]; i++)
         if (fill_type_dict(ts, static_types[i]) < 0)
             return -1;
+    for (int i = 0; gs_thread_types[i]; i++)
+        if (fill_type_dict(ts, gs_thread_types[i]) < 0)
+            return -1;
 #define GS_X_FILL(name, base) \
     if (!gs_exc_##name.dict && fill_type_dict(ts, &gs_exc_##name) < 0) \
         return -1;
@@ -119,6 +137,14 @@ GsInterp *gs_interp_new(const GsOptions *opt)
     interp->opt = *opt;
     interp->out = stdout;
     interp->start_ns = uv_hrtime();
+    interp->platform = gs_platform_real();
+    interp->trace_t0 = interp->platform->now_ns(interp->platform);
+    interp->gil = gs_gil_new(interp->platform, opt->policy, opt->check_interval,
+                             (uint64_t)(opt->switch_interval * 1e9), &interp->eval_breaker);
+    if (!interp->gil) {
+        free(interp);
+        return NULL;
+    }
     gs_gc_init(&interp->gc);
     GsThread boot;
     gs_thread_init(&boot, interp, 0);
@@ -141,6 +167,7 @@ GsInterp *gs_interp_new(const GsOptions *opt)
     return interp;
 fail:
     fprintf(stderr, "gilscope: could not create the interpreter\n");
+    gs_gil_free(interp->gil);
     free(interp);
     return NULL;
 }
@@ -188,6 +215,7 @@ void gs_interp_free(GsInterp *interp)
     }
     clear_dict(ts, interp->interned);
     gs_xdecref(ts, interp->interned);
+    gs_gil_free(interp->gil);
     while (interp->free_numbers) {
         GsObject *o = interp->free_numbers;
         interp->free_numbers = (GsObject *)o->type;
@@ -393,6 +421,7 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
         return 1;
     GsObject *code = gs_compile(ts, source, path);
     GsObject *result = NULL;
+    gs_main_thread_enter(ts);
     if (code) {
         GsObject *m = new_main_module(ts, path);
         if (m) {
@@ -402,22 +431,19 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
         }
         gs_decref(ts, code);
     }
-    if (result) {
-        gs_decref(ts, result);
-        fflush(ts->interp->out);
-        return 0;
-    }
-    GsObject *exc = gs_err_fetch(ts);
-    int status = 1;
-    if (!exc)
-        return 1;
-    if (atomic_load(&ts->interp->stop_reason) != GS_STOP_NONE)
+    int status = result ? 0 : 1;
+    gs_xdecref(ts, result);
+    GsObject *exc = result ? NULL : gs_err_fetch(ts);
+    int stop = atomic_load(&ts->interp->stop_reason);
+    if (stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT)
         status = 3;   /* the caller explains the stop */
-    else if (gs_type_is_subtype(exc->type, &gs_exc_SystemExit))
+    else if (exc && gs_type_is_subtype(exc->type, &gs_exc_SystemExit))
         status = system_exit_status(ts, exc);
-    else
+    else if (exc)
         gs_print_exception(ts, exc);
-    gs_decref(ts, exc);
+    gs_xdecref(ts, exc);
+    /* Like CPython, wait for the other threads even after an error. */
+    gs_main_thread_exit(ts);
     fflush(ts->interp->out);
     return status;
 }

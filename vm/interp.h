@@ -14,8 +14,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "event.h"
+#include "gil.h"
 #include "object.h"
 #include "opcodes.h"
+#include "platform.h"
 
 /* ---- code objects --------------------------------------------------------- */
 
@@ -134,6 +137,9 @@ typedef struct {
 typedef struct {
     const char *cpython;      /* "2.7", "3.9", "3.10", "3.11", "3.12" */
     GsSchedRules sched;       /* from cpython */
+    GsGilPolicy policy;       /* from cpython unless --policy */
+    int check_interval;       /* tick policy: 100 (sys.setcheckinterval) */
+    double switch_interval;   /* interval policy: 0.005 s (sys.setswitchinterval) */
     int64_t max_ticks;        /* 0: no limit; counts executed instructions */
     double timeout;           /* seconds, 0: none */
     int recursion_limit;      /* 1000, as CPython */
@@ -200,6 +206,16 @@ struct GsInterp {
      * through the object's `type` field; protected by the GIL. */
     GsObject *free_numbers;
     int nfree_numbers;
+    GsPlatform *platform;     /* the clock and the OS primitives (real or simulated) */
+    GsGil *gil;               /* the global interpreter lock */
+    int64_t gil_switches;     /* times the GIL changed hands (under the GIL) */
+    int next_tid;             /* the last guest thread id handed out */
+    atomic_int os_threads;    /* guest OS threads not yet completely finished */
+    /* Tracing: categories to record (GS_CAT_*), and where events go. */
+    unsigned trace_mask;
+    void (*trace_sink)(void *ctx, GsThread *ts, const GsEvent *ev);
+    void *trace_ctx;
+    uint64_t trace_t0;        /* platform time the trace's t counts from */
     /* The tracer's hook for reference-count changes (NULL: not tracing). */
     void (*on_ref)(GsThread *ts, GsObject *o, int delta);
 };
@@ -210,7 +226,8 @@ struct GsInterp {
 /* Why a run is being stopped from outside the guest program.  Such a stop
  * unwinds every frame without running `except` or `finally` blocks, so
  * that a guest cannot catch it. */
-enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_TICKS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL };
+enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_TICKS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL,
+       GS_STOP_FINALIZE /* the main thread ended: daemon threads stop */ };
 
 struct GsThread {
     GsInterp *interp;
@@ -223,7 +240,11 @@ struct GsThread {
      * pending switch right after op?  Filled from the opcode table's
      * column for opt.sched (S_ALWAYS -> 1; S_COND ops decide themselves). */
     unsigned char check_after[256];
-    int tid;                  /* 0 = main thread */
+    int tid;                  /* 0 = main thread, then 1, 2, ... in start order */
+    char *name;               /* "MainThread", "Thread-1", ... (owned; NULL: main) */
+    bool has_gil;             /* does this thread hold the GIL? */
+    uint64_t gil_since;       /* when it took it (platform ns) */
+    int64_t hold_ticks;       /* check sites passed since it took it */
     GsObject *repr_active[GS_C_DEPTH_MAX]; /* containers being repr'd (gs_repr_enter) */
     int nrepr_active;
     int c_depth;              /* C-level recursion: repr, compare, hash (GS_C_DEPTH_MAX) */
@@ -285,6 +306,15 @@ int gs_dis_code(GsThread *ts, GsBuf *out, GsCode *code, bool recursive);
 
 /* Modules (modules.c). */
 int gs_builtins_init(GsThread *ts);
+GsObject *gs_module_from_defs(GsThread *ts, const char *name, const GsMethodDef *functions);
+/* Call func(*args, **kwargs) with args a tuple, kwargs a dict or NULL (eval.c). */
+GsObject *gs_call_with_dict(GsThread *ts, GsObject *func, GsObject *args, GsObject *kwargs);
+/* Threads (threads.c). */
+GsObject *gs_thread_module_new(GsThread *ts);
+extern GsType *const gs_thread_types[];   /* NULL-terminated */
+/* Run the program's main thread under the GIL: gs_run_file does it. */
+void gs_main_thread_enter(GsThread *ts);
+void gs_main_thread_exit(GsThread *ts);
 GsObject *gs_import(GsThread *ts, GsObject *name);   /* new ref */
 
 /* The cycle collector (gc.c). */
@@ -295,5 +325,16 @@ int64_t gs_gc_collect(GsThread *ts, int generation);  /* unreachable objects fou
 void gs_gc_maybe_collect(GsThread *ts);               /* after an allocation */
 static inline GsGcHead *gs_gc_head(GsObject *o) { return (GsGcHead *)o - 1; }
 static inline GsObject *gs_gc_object(GsGcHead *g) { return (GsObject *)(g + 1); }
+
+/* Record an event if its category is being traced (tracer/ decides the
+ * rest).  Cheap when tracing is off: one load and one branch. */
+void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t c,
+                   const void *p);
+static inline void gs_trace(GsThread *ts, unsigned cat, GsEventKind kind, int32_t a, int64_t b,
+                            int64_t c, const void *p)
+{
+    if (ts->interp->trace_mask & cat)
+        gs_trace_emit(ts, kind, a, b, c, p);
+}
 
 #endif

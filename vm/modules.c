@@ -24,7 +24,7 @@ GsObject *gs_gc_mod_get_count(GsThread *, GsObject *, GsObject *const *, size_t,
     static GsObject *name(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs, \
                           GsObject *kwnames)
 
-static GsObject *module_new(GsThread *ts, const char *name, const GsMethodDef *functions)
+GsObject *gs_module_from_defs(GsThread *ts, const char *name, const GsMethodDef *functions)
 {
     GsModule *m = (GsModule *)gs_alloc(ts, &gs_module_type, sizeof(GsModule));
     if (!m)
@@ -109,7 +109,59 @@ MODFUNC(sys_intern)
     return gs_str_intern(ts, gs_newref(ts, args[0]));
 }
 
+/* sys.setswitchinterval(s): the new GIL's interval, CPython's checks. */
+MODFUNC(sys_setswitchinterval)
+{
+    if (gs_check_nargs(ts, "setswitchinterval", nargs, 1, 1) < 0)
+        return NULL;
+    double s;
+    if (GS_IS_INT(args[0]))
+        s = (double)gs_int_value(args[0]);
+    else if (GS_IS_FLOAT(args[0]))
+        s = gs_float_value(args[0]);
+    else
+        return gs_err_set(ts, &gs_exc_TypeError, "must be real number, not %s",
+                          args[0]->type->name);
+    if (!(s > 0))
+        return gs_err_set(ts, &gs_exc_ValueError, "switch interval must be strictly positive");
+    ts->interp->opt.switch_interval = s;
+    /* CPython stores microseconds; 1e-7 becomes 0 us and then means 1 us. */
+    uint64_t us = (uint64_t)(s * 1e6);
+    ts->interp->gil->interval_ns = (us ? us : 1) * 1000;
+    return gs_newref(ts, GS_NONE);
+}
+
+MODFUNC(sys_getswitchinterval)
+{
+    return gs_float_new(ts, (double)(ts->interp->gil->interval_ns / 1000) / 1e6);
+}
+
+/* sys.setcheckinterval(n): the old GIL's tick count (2.7; it also resets
+ * the ticker, as 2.7 does). */
+MODFUNC(sys_setcheckinterval)
+{
+    if (gs_check_nargs(ts, "setcheckinterval", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_INT(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "an integer is required");
+    int64_t n = gs_int_value(args[0]);
+    GsGil *g = ts->interp->gil;
+    g->check_interval = n < 0 ? 0 : n > 1000000000 ? 1000000000 : (int)n;
+    g->ticker = g->check_interval;
+    ts->interp->opt.check_interval = g->check_interval;
+    return gs_newref(ts, GS_NONE);
+}
+
+MODFUNC(sys_getcheckinterval)
+{
+    return gs_int_new(ts, ts->interp->gil->check_interval);
+}
+
 static const GsMethodDef sys_functions[] = {
+    { "setswitchinterval", sys_setswitchinterval },
+    { "getswitchinterval", sys_getswitchinterval },
+    { "setcheckinterval", sys_setcheckinterval },
+    { "getcheckinterval", sys_getcheckinterval },
     { "getrefcount", sys_getrefcount }, { "exit", sys_exit },
     { "getrecursionlimit", sys_getrecursionlimit },
     { "setrecursionlimit", sys_setrecursionlimit }, { "intern", sys_intern },
@@ -118,7 +170,7 @@ static const GsMethodDef sys_functions[] = {
 
 static GsObject *make_sys(GsThread *ts)
 {
-    GsObject *m = module_new(ts, "sys", sys_functions);
+    GsObject *m = gs_module_from_defs(ts, "sys", sys_functions);
     if (!m)
         return NULL;
     GsInterp *in = ts->interp;
@@ -179,19 +231,15 @@ MODFUNC(time_sleep)
                           "'%s' object cannot be interpreted as an integer", x->type->name);
     if (secs < 0 || isnan(secs))
         return gs_err_set(ts, &gs_exc_ValueError, "sleep length must be non-negative");
-    uint64_t end = uv_hrtime() + (uint64_t)(secs * 1e9);
-    for (;;) {
-        if (atomic_load(&ts->interp->eval_breaker))
-            break;   /* the eval loop will see why at its next safe point */
-        uint64_t now = uv_hrtime();
-        if (now >= end)
-            break;
-        uint64_t left = end - now, slice = left < 20000000 ? left : 20000000;
-        struct timespec req = { (time_t)(slice / 1000000000), (long)(slice % 1000000000) };
-        while (nanosleep(&req, &req) < 0 && errno == EINTR)
-            if (atomic_load(&ts->interp->eval_breaker))
-                break;
-    }
+    /* A blocking call: let the other threads run meanwhile. */
+    GsPlatform *p = ts->interp->platform;
+    uint64_t ns = (uint64_t)(secs * 1e9);
+    uint64_t start = p->now_ns(p);
+    gs_trace(ts, GS_CAT_IO, GS_EV_io_begin, 0, 0, 0, "sleep");
+    gs_gil_release_for(ts, GS_REL_sleep);
+    p->sleep_ns(p, ns, &ts->interp->stop_reason);   /* returns early on a stop */
+    gs_gil_reacquire(ts);
+    gs_trace(ts, GS_CAT_IO, GS_EV_io_end, 0, (int64_t)(p->now_ns(p) - start), 0, "sleep");
     return gs_newref(ts, GS_NONE);
 }
 
@@ -287,6 +335,34 @@ static const GsMethodDef math_functions[] = {
     { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil }, { NULL, NULL },
 };
 
+/* ---- threading: Python source compiled into the binary (vm/lib/threading.py) ---------- */
+
+extern const char gs_lib_threading[];
+
+static GsObject *make_python_module(GsThread *ts, const char *name, const char *source)
+{
+    char filename[64];
+    snprintf(filename, sizeof filename, "<gilscope>/%s.py", name);
+    GsObject *code = gs_compile(ts, source, filename);
+    if (!code)
+        return NULL;
+    GsObject *m = gs_module_from_defs(ts, name, (const GsMethodDef[]){ { NULL, NULL } });
+    GsObject *r = NULL;
+    if (m && gs_dict_set(ts, ((GsModule *)m)->dict, GS_NAME(ts, __builtins__),
+                         ts->interp->builtins) == 0 &&
+        gs_dict_set(ts, ts->interp->modules, ((GsModule *)m)->name, m) == 0)
+        r = gs_eval_code(ts, (GsCode *)code, ((GsModule *)m)->dict, ((GsModule *)m)->dict);
+    gs_decref(ts, code);
+    if (!r) {
+        if (m)
+            gs_dict_del(ts, ts->interp->modules, ((GsModule *)m)->name);
+        gs_xdecref(ts, m);
+        return NULL;
+    }
+    gs_decref(ts, r);
+    return m;
+}
+
 /* ---- the registry ------------------------------------------------------------------------ */
 
 GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
@@ -294,13 +370,13 @@ GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
     if (strcmp(name, "sys") == 0)
         return make_sys(ts);
     if (strcmp(name, "time") == 0)
-        return module_new(ts, "time", time_functions);
+        return gs_module_from_defs(ts, "time", time_functions);
     if (strcmp(name, "gc") == 0)
-        return module_new(ts, "gc", gc_functions);
+        return gs_module_from_defs(ts, "gc", gc_functions);
     if (strcmp(name, "dis") == 0)
-        return module_new(ts, "dis", dis_functions);
+        return gs_module_from_defs(ts, "dis", dis_functions);
     if (strcmp(name, "math") == 0) {
-        GsObject *m = module_new(ts, "math", math_functions);
+        GsObject *m = gs_module_from_defs(ts, "math", math_functions);
         if (m && (set_value(ts, m, "pi", gs_float_new(ts, M_PI)) < 0 ||
                   set_value(ts, m, "e", gs_float_new(ts, M_E)) < 0 ||
                   set_value(ts, m, "inf", gs_float_new(ts, INFINITY)) < 0)) {
@@ -309,6 +385,10 @@ GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
         }
         return m;
     }
+    if (strcmp(name, "_thread") == 0)
+        return gs_thread_module_new(ts);
+    if (strcmp(name, "threading") == 0)
+        return make_python_module(ts, "threading", gs_lib_threading);
     if (strcmp(name, "builtins") == 0) {
         GsObject *b = gs_dict_get_c(ts, ts->interp->modules, "builtins");
         return b ? gs_newref(ts, b) : NULL;

@@ -11,6 +11,7 @@
 #ifndef GS_PLATFORM_H
 #define GS_PLATFORM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,11 +35,12 @@ struct GsPlatform {
     void (*signal)(GsPlatform *p, GsCond *c);
     void (*broadcast)(GsPlatform *p, GsCond *c);
     /* Sleep without holding anything; may return early when *stop != 0. */
-    void (*sleep_ns)(GsPlatform *p, uint64_t ns, const volatile int *stop);
+    void (*sleep_ns)(GsPlatform *p, uint64_t ns, atomic_int *stop);
     /* Start a thread running fn(arg) on a stack of stack_size bytes;
      * returns an opaque handle, NULL on failure. */
     void *(*thread_start)(GsPlatform *p, void (*fn)(void *), void *arg, size_t stack_size);
     void (*thread_join)(GsPlatform *p, void *handle);   /* and frees the handle */
+    void (*thread_detach)(GsPlatform *p, void *handle); /* and frees the handle */
 };
 
 /* The real clock and the operating system's threads (libuv). */

@@ -3,6 +3,7 @@
  * condition variables, threads and monotonic clock.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <uv.h>
@@ -71,11 +72,11 @@ static void real_broadcast(GsPlatform *p, GsCond *c) { uv_cond_broadcast(&c->c);
 
 /* Sleep in slices of at most 20 ms, so that a stop request (timeout,
  * Ctrl-C) is noticed promptly. */
-static void real_sleep(GsPlatform *p, uint64_t ns, const volatile int *stop)
+static void real_sleep(GsPlatform *p, uint64_t ns, atomic_int *stop)
 {
     uint64_t end = uv_hrtime() + ns;
     for (;;) {
-        if (stop && *stop)
+        if (stop && atomic_load(stop))
             return;
         uint64_t now = uv_hrtime();
         if (now >= end)
@@ -83,7 +84,7 @@ static void real_sleep(GsPlatform *p, uint64_t ns, const volatile int *stop)
         uint64_t left = end - now, slice = left < 20000000 ? left : 20000000;
         struct timespec req = { (time_t)(slice / 1000000000), (long)(slice % 1000000000) };
         while (nanosleep(&req, &req) < 0 && errno == EINTR)
-            if (stop && *stop)
+            if (stop && atomic_load(stop))
                 return;
     }
 }
@@ -105,13 +106,21 @@ static void real_thread_join(GsPlatform *p, void *handle)
     free(handle);
 }
 
+/* A thread that outlived every reference to it lets the system reclaim it
+ * (uv_thread_t is a pthread_t on the systems gilscope runs on). */
+static void real_thread_detach(GsPlatform *p, void *handle)
+{
+    pthread_detach(*(uv_thread_t *)handle);
+    free(handle);
+}
+
 static GsPlatform real_platform = {
     .name = "real", .now_ns = real_now, .mutex_new = real_mutex_new,
     .mutex_free = real_mutex_free, .lock = real_lock, .unlock = real_unlock,
     .cond_new = real_cond_new, .cond_free = real_cond_free, .wait = real_wait,
     .timed_wait = real_timed_wait, .signal = real_signal, .broadcast = real_broadcast,
     .sleep_ns = real_sleep, .thread_start = real_thread_start,
-    .thread_join = real_thread_join,
+    .thread_join = real_thread_join, .thread_detach = real_thread_detach,
 };
 
 GsPlatform *gs_platform_real(void) { return &real_platform; }

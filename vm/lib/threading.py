@@ -1,0 +1,140 @@
+"""threading -- gilscope's threading module, written on _thread as CPython's is.
+
+The parts the lectures use: Thread (with target= or a subclass's run()),
+Lock, RLock, Event, current_thread, get_ident, active_count.  Locks and
+events are implemented in C (vm/threads.c) and release the GIL while they
+wait, as CPython's do.
+"""
+import _thread
+
+Lock = _thread.Lock
+RLock = _thread.RLock
+Event = _thread.Event
+get_ident = _thread.get_ident
+
+_active = {}          # ident -> Thread, for the threads running now
+_counter = [0]
+
+
+def _new_name():
+    _counter[0] += 1
+    return "Thread-%d" % _counter[0]
+
+
+class Thread:
+    def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *,
+                 daemon=None):
+        self._target = target
+        self._args = tuple(args)
+        self._kwargs = {} if kwargs is None else kwargs
+        self.name = str(name) if name is not None else _new_name()
+        self.daemon = current_thread().daemon if daemon is None else daemon
+        self.ident = None
+        self._handle = None
+        self._started = False
+
+    def start(self):
+        if self._started:
+            raise RuntimeError("threads can only be started once")
+        self._started = True
+        self._handle = _thread.start(self._bootstrap, (), None, self.name)
+        self.ident = self._handle.ident()
+        _active[self.ident] = self
+
+    def _bootstrap(self):
+        try:
+            self.run()
+        finally:
+            _active.pop(get_ident(), None)
+
+    def run(self):
+        if self._target is not None:
+            self._target(*self._args, **self._kwargs)
+
+    def join(self, timeout=None):
+        if not self._started:
+            raise RuntimeError("cannot join thread before it is started")
+        if self is current_thread():
+            raise RuntimeError("cannot join current thread")
+        self._handle.join(timeout)
+
+    def is_alive(self):
+        return self._handle is not None and self._handle.is_alive()
+
+    def getName(self):
+        return self.name
+
+    def setName(self, name):
+        self.name = str(name)
+
+    def isDaemon(self):
+        return self.daemon
+
+    def setDaemon(self, daemonic):
+        self.daemon = daemonic
+
+    def __repr__(self):
+        status = "initial"
+        if self._started:
+            status = "started" if self.is_alive() else "stopped"
+        if self.daemon:
+            status += " daemon"
+        if self.ident is not None:
+            status += " %s" % self.ident
+        return "<%s(%s, %s)>" % (type(self).__name__, self.name, status)
+
+
+class _MainThread(Thread):
+    def __init__(self):
+        Thread.__init__(self, name="MainThread", daemon=False)
+        self._started = True
+        self.ident = get_ident()
+
+    def is_alive(self):
+        return True
+
+
+class _DummyThread(Thread):
+    def __init__(self):
+        Thread.__init__(self, name="Dummy-%d" % get_ident(), daemon=True)
+        self._started = True
+        self.ident = get_ident()
+
+    def is_alive(self):
+        return True
+
+
+_main_thread = _MainThread()
+_active[_main_thread.ident] = _main_thread
+
+
+def current_thread():
+    t = _active.get(get_ident())
+    if t is None:
+        t = _DummyThread()
+    return t
+
+
+currentThread = current_thread
+
+
+def main_thread():
+    return _main_thread
+
+
+def active_count():
+    return len(_active)
+
+
+activeCount = active_count
+
+
+def enumerate():
+    return list(_active.values())
+
+
+def _shutdown():
+    # The program ends when every non-daemon thread has ended.
+    for t in list(_active.values()):
+        if t is not _main_thread and not t.daemon:
+            t.join()
