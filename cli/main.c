@@ -18,6 +18,7 @@
 
 #include "gs_config.h"
 #include "interp.h"
+#include "recorder.h"
 
 #define EXIT_USAGE 2
 #define EXIT_STOPPED 3
@@ -44,9 +45,15 @@ static const char *const run_help =
     "Run FILE.py as __main__; ARGS become sys.argv[1:].\n"
     "\n"
     "options:\n"
-    "  --cpython VERSION   which CPython to imitate where behaviour differs by version:\n"
-    "                      2.7, 3.9, 3.10, 3.11 or 3.12 (default 3.12); decides after\n"
-    "                      which instructions a running thread may be interrupted\n"
+    "  --cpython VERSION   the CPython to imitate: 2.7, 3.9, 3.10, 3.11 or 3.12 (default\n"
+    "                      3.12); picks the GIL policy and where a thread may be switched\n"
+    "  --policy tick|interval   override the GIL policy: tick (2.7) or interval (3.2+)\n"
+    "  --check-interval N  tick policy: ticks between GIL releases (default 100)\n"
+    "  --switch-interval S interval policy: seconds before a waiter asks (default 0.005)\n"
+    "  -o, --output FILE   record a trace (JSON Lines, see docs/trace-format.md)\n"
+    "  --trace CATS        what to record: gil,thread,lock,io,gc,print (the default),\n"
+    "                      and on request tick, op, ref; or all\n"
+    "  --trace-ref TYPES   with ref: only objects of these types (e.g. list,Counter)\n"
     "  --max-ticks N       stop after N executed bytecode instructions (exit status 3)\n"
     "  --timeout SECONDS   stop after SECONDS of wall time (exit status 3)\n"
     "  -h, --help          show this help and exit\n"
@@ -199,11 +206,37 @@ static void run_job(void *arg)
     job->status = gs_run_file(job->ts, job->path, job->source);
 }
 
-static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
+typedef struct {
+    const char *output;       /* -o FILE, or NULL */
+    unsigned mask;            /* --trace */
+    const char *ref_types;    /* --trace-ref */
+} TraceOptions;
+
+static const char *stop_reason_name(GsInterp *interp)
+{
+    switch (atomic_load(&interp->stop_reason)) {
+    case GS_STOP_TIMEOUT: return "timeout";
+    case GS_STOP_MAX_TICKS: return "max_ticks";
+    case GS_STOP_SIGNAL: return "signal";
+    case GS_STOP_INTERRUPT: return "interrupt";
+    default: return "exit";
+    }
+}
+
+static int run_program(GsOptions *opt, const TraceOptions *topt, const char *path, int argc,
+                       char **argv)
 {
     char *source = read_file(path);
     if (!source)
         return 1;
+    char err[256];
+    GsRecorder *rec = NULL;
+    if (topt->output && !(rec = gs_recorder_new(topt->output, topt->mask, topt->ref_types, err,
+                                                sizeof err))) {
+        fprintf(stderr, "gilscope run: %s\n", err);
+        free(source);
+        return EXIT_USAGE;
+    }
     GsInterp *interp = gs_interp_new(opt);
     if (!interp) {
         free(source);
@@ -218,6 +251,12 @@ static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
             return 1;
         }
         gs_decref(&ts, s);
+    }
+    if (rec) {
+        char **guest_argv = argv;
+        guest_argv[0] = (char *)path;
+        GsRecorderMeta meta = { path, argc, guest_argv, GS_VERSION };
+        gs_recorder_attach(rec, interp, &meta);
     }
     signal_interp = interp;
     struct sigaction sa = { .sa_handler = on_signal };
@@ -237,8 +276,8 @@ static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
      * stack ends -- also in sanitizer builds, whose frames are bigger. */
     RunJob job = { &ts, path, source, 0 };
     uv_thread_t runner;
-    uv_thread_options_t topt = { UV_THREAD_HAS_STACK_SIZE, GUEST_STACK_SIZE };
-    if (uv_thread_create_ex(&runner, &topt, run_job, &job) == 0) {
+    uv_thread_options_t thread_opt = { UV_THREAD_HAS_STACK_SIZE, GUEST_STACK_SIZE };
+    if (uv_thread_create_ex(&runner, &thread_opt, run_job, &job) == 0) {
         uv_thread_join(&runner);
     } else {
         gs_thread_set_stack(&ts, 8u << 20);
@@ -257,16 +296,86 @@ static int run_program(GsOptions *opt, const char *path, int argc, char **argv)
     if (status == EXIT_STOPPED && atomic_load(&interp->stop_reason) != GS_STOP_NONE)
         explain_stop(interp, path);
     fflush(stdout);
+    if (rec && gs_recorder_finish(rec, interp, status, stop_reason_name(interp)) < 0 &&
+        status == 0)
+        status = 1;
     signal_interp = NULL;
     gs_interp_free(interp);
     free(source);
     return status;
 }
 
+/* One option of `gilscope run` with its value; -1 on a bad value. */
+static int run_option(const char *a, const char *v, GsOptions *opt, TraceOptions *topt,
+                      bool *policy_set)
+{
+    double d;
+    char err[256];
+    if (!strcmp(a, "--cpython")) {
+        if (gs_options_set_cpython(opt, v) < 0) {
+            fprintf(stderr, "gilscope run: --cpython must be one of 2.7, 3.9, 3.10, 3.11, 3.12; "
+                            "got '%s'\n", v);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(a, "--policy")) {
+        if (strcmp(v, "tick") && strcmp(v, "interval")) {
+            fprintf(stderr, "gilscope run: --policy must be tick or interval; got '%s'\n", v);
+            return -1;
+        }
+        opt->policy = !strcmp(v, "tick") ? GS_GIL_TICK : GS_GIL_INTERVAL;
+        *policy_set = true;
+        return 0;
+    }
+    if (!strcmp(a, "--max-ticks") || !strcmp(a, "--check-interval")) {
+        if (parse_number(a, v, &d) < 0 || d != (double)(int64_t)d ||
+            (!strcmp(a, "--check-interval") && d > 1e9)) {
+            fprintf(stderr, "gilscope run: %s expects a positive whole number\n", a);
+            return -1;
+        }
+        if (!strcmp(a, "--max-ticks"))
+            opt->max_ticks = (int64_t)d;
+        else
+            opt->check_interval = (int)d;
+        return 0;
+    }
+    if (!strcmp(a, "--timeout") || !strcmp(a, "--switch-interval")) {
+        if (parse_number(a, v, &d) < 0)
+            return -1;
+        if (!strcmp(a, "--timeout"))
+            opt->timeout = d;
+        else
+            opt->switch_interval = d;
+        return 0;
+    }
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+        topt->output = v;
+        return 0;
+    }
+    if (!strcmp(a, "--trace")) {
+        if (gs_trace_categories(v, &topt->mask, err, sizeof err) < 0) {
+            fprintf(stderr, "gilscope run: %s\n", err);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(a, "--trace-ref")) {
+        topt->ref_types = v;
+        topt->mask |= GS_CAT_REF;
+        return 0;
+    }
+    fprintf(stderr, "gilscope run: unknown option '%s' (see gilscope run --help)\n", a);
+    return -1;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     GsOptions opt;
     gs_options_default(&opt);
+    TraceOptions topt = { NULL, 0, NULL };
+    gs_trace_categories("default", &topt.mask, (char[8]){ 0 }, 8);
+    bool policy_set = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
@@ -278,41 +387,22 @@ static int cmd_run(int argc, char **argv)
             i++;
             break;
         }
-        bool takes_value = !strcmp(a, "--cpython") || !strcmp(a, "--max-ticks") ||
-                           !strcmp(a, "--timeout");
-        if (!takes_value) {
-            fprintf(stderr, "gilscope run: unknown option '%s' (see gilscope run --help)\n", a);
-            return EXIT_USAGE;
-        }
         if (i + 1 >= argc) {
-            fprintf(stderr, "gilscope run: %s needs a value\n", a);
+            fprintf(stderr, "gilscope run: %s needs a value (see gilscope run --help)\n", a);
             return EXIT_USAGE;
         }
-        const char *v = argv[++i];
-        double d;
-        if (!strcmp(a, "--cpython")) {
-            if (gs_options_set_cpython(&opt, v) < 0) {
-                fprintf(stderr, "gilscope run: --cpython must be one of 2.7, 3.9, 3.10, "
-                                "3.11, 3.12; got '%s'\n", v);
-                return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--max-ticks")) {
-            if (parse_number(a, v, &d) < 0 || d != (double)(int64_t)d) {
-                fprintf(stderr, "gilscope run: --max-ticks expects a whole number\n");
-                return EXIT_USAGE;
-            }
-            opt.max_ticks = (int64_t)d;
-        } else {
-            if (parse_number(a, v, &d) < 0)
-                return EXIT_USAGE;
-            opt.timeout = d;
-        }
+        GsGilPolicy keep = opt.policy;
+        if (run_option(a, argv[i + 1], &opt, &topt, &policy_set) < 0)
+            return EXIT_USAGE;
+        if (!strcmp(a, "--cpython") && policy_set)
+            opt.policy = keep;   /* --policy wins over --cpython, whatever the order */
+        i++;
     }
     if (i >= argc) {
         fprintf(stderr, "gilscope run: no program given (usage: gilscope run [OPTIONS] FILE.py)\n");
         return EXIT_USAGE;
     }
-    return run_program(&opt, argv[i], argc - i, argv + i);
+    return run_program(&opt, &topt, argv[i], argc - i, argv + i);
 }
 
 static int cmd_dis(int argc, char **argv)

@@ -85,6 +85,13 @@ BUILTIN(print)
         return gs_newref(ts, GS_NONE);
     }
     fwrite(b.data, 1, b.len, out);
+    if (ts->interp->trace_mask & GS_CAT_PRINT) {
+        /* The printed text, without one final newline. */
+        size_t n = b.len;
+        if (n && b.data[n - 1] == '\n')
+            b.data[--n] = 0;
+        gs_trace_emit(ts, GS_EV_print, 0, 0, 0, b.data);
+    }
     if (kv[3] && gs_truth(ts, kv[3]) > 0)
         fflush(out);
     gs_buf_free(&b);

@@ -560,6 +560,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
      * is pending (2.7's _Py_Ticker); the interval policy only acts on
      * the eval breaker. */
     bool tick_policy = gil && gil->policy == GS_GIL_TICK;
+    bool trace_ops = interp->trace_mask & GS_CAT_OP;
     int opcode = 0, oparg = 0;
     int64_t budget = interp->opt.max_ticks > 0 ? interp->opt.max_ticks - ts->ticks : INT64_MAX;
     bool reraise = false;
@@ -577,11 +578,16 @@ fetch:
     opcode = next[0];
     oparg = next[1];
     next += 2;
+    if (trace_ops) {
+        int off = (int)(next - first) - 2;
+        gs_trace_emit(ts, GS_EV_op, opcode, gs_code_line(co, off), off, co);
+    }
 dispatch_opcode:
     goto *targets[opcode];
 
 check:
     /* THE safe point: the only place a running thread lets go of the GIL. */
+    ts->hold_ticks++;
     if ((tick_policy && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
         atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
         f->sp = sp;

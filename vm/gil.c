@@ -182,6 +182,7 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
 {
     GsPlatform *p = g->platform;
     uint64_t now = p->now_ns(p);
+    ts->interp->total_ticks += ts->hold_ticks;   /* still under the GIL */
     gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, ts->hold_ticks, NULL);
     gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, why, (int64_t)(now - ts->gil_since), 0, NULL);
     ts->has_gil = false;
@@ -204,7 +205,6 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
 
 void gs_gil_check(GsGil *g, GsThread *ts)
 {
-    ts->hold_ticks++;
     if (atomic_load(&g->threads) < 2)
         return;
     if (g->policy == GS_GIL_TICK) {

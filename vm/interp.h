@@ -210,6 +210,7 @@ struct GsInterp {
     GsGil *gil;               /* the global interpreter lock */
     int64_t gil_switches;     /* times the GIL changed hands (under the GIL) */
     int next_tid;             /* the last guest thread id handed out */
+    int64_t total_ticks;      /* check sites passed by all threads (under the GIL) */
     atomic_int os_threads;    /* guest OS threads not yet completely finished */
     /* Tracing: categories to record (GS_CAT_*), and where events go. */
     unsigned trace_mask;
@@ -245,6 +246,7 @@ struct GsThread {
     bool has_gil;             /* does this thread hold the GIL? */
     uint64_t gil_since;       /* when it took it (platform ns) */
     int64_t hold_ticks;       /* check sites passed since it took it */
+    void *trace_buf;          /* the tracer's buffer for this thread (tracer/) */
     GsObject *repr_active[GS_C_DEPTH_MAX]; /* containers being repr'd (gs_repr_enter) */
     int nrepr_active;
     int c_depth;              /* C-level recursion: repr, compare, hash (GS_C_DEPTH_MAX) */
