@@ -993,6 +993,11 @@ int gs_builtins_init(GsThread *ts)
         r = f ? gs_dict_set_c(ts, m->dict, d->name, f) : -1;
         gs_xdecref(ts, f);
     }
+    if (r == 0) {
+        GsObject *f = gs_cfunction_new(ts, gs_open_def.name, gs_open_def.fn, (GsObject *)m);
+        r = f ? gs_dict_set_c(ts, m->dict, "open", f) : -1;
+        gs_xdecref(ts, f);
+    }
     struct { const char *name; GsObject *v; } values[] = {
         { "None", GS_NONE }, { "True", GS_TRUE }, { "False", GS_FALSE },
         { "NotImplemented", GS_NOTIMPL }, { "Ellipsis", &gs_ellipsis_obj },

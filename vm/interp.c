@@ -118,6 +118,8 @@ static int init_static_types(GsThread *ts)
     for (int i = 0; gs_thread_types[i]; i++)
         if (fill_type_dict(ts, gs_thread_types[i]) < 0)
             return -1;
+    if (fill_type_dict(ts, gs_file_type) < 0)
+        return -1;
 #define GS_X_FILL(name, base) \
     if (!gs_exc_##name.dict && fill_type_dict(ts, &gs_exc_##name) < 0) \
         return -1;

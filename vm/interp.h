@@ -314,6 +314,9 @@ GsObject *gs_call_with_dict(GsThread *ts, GsObject *func, GsObject *args, GsObje
 /* Threads (threads.c). */
 GsObject *gs_thread_module_new(GsThread *ts);
 extern GsType *const gs_thread_types[];   /* NULL-terminated */
+/* Files (fileio.c): the type and the open() builtin. */
+extern GsType *const gs_file_type;
+extern const GsMethodDef gs_open_def;
 /* Run the program's main thread under the GIL: gs_run_file does it. */
 void gs_main_thread_enter(GsThread *ts);
 void gs_main_thread_exit(GsThread *ts);

@@ -363,6 +363,44 @@ static GsObject *make_python_module(GsThread *ts, const char *name, const char *
     return m;
 }
 
+/* ---- os: the little the scenarios need ------------------------------------------------------ */
+
+MODFUNC(os_remove)
+{
+    if (gs_check_nargs(ts, "remove", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "remove: path should be string, not %s",
+                          args[0]->type->name);
+    uv_fs_t req;
+    gs_gil_release_for(ts, GS_REL_io);
+    int r = uv_fs_unlink(NULL, &req, gs_str_cstr(args[0]), NULL);
+    uv_fs_req_cleanup(&req);
+    gs_gil_reacquire(ts);
+    if (r < 0)
+        return gs_err_set(ts, r == UV_ENOENT ? &gs_exc_FileNotFoundError : &gs_exc_OSError,
+                          "[Errno %d] %s: '%s'", -r,
+                          r == UV_ENOENT ? "No such file or directory" : uv_strerror(r),
+                          gs_str_cstr(args[0]));
+    return gs_newref(ts, GS_NONE);
+}
+
+MODFUNC(os_getpid) { return gs_int_new(ts, (int64_t)uv_os_getpid()); }
+
+MODFUNC(os_getcwd)
+{
+    char buf[4096];
+    size_t n = sizeof buf;
+    if (uv_cwd(buf, &n) < 0)
+        return gs_err_set(ts, &gs_exc_OSError, "getcwd failed");
+    return gs_str_new(ts, buf, n);
+}
+
+static const GsMethodDef os_functions[] = {
+    { "remove", os_remove }, { "unlink", os_remove }, { "getpid", os_getpid },
+    { "getcwd", os_getcwd }, { NULL, NULL },
+};
+
 /* ---- the registry ------------------------------------------------------------------------ */
 
 GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
@@ -385,6 +423,8 @@ GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
         }
         return m;
     }
+    if (strcmp(name, "os") == 0)
+        return gs_module_from_defs(ts, "os", os_functions);
     if (strcmp(name, "_thread") == 0)
         return gs_thread_module_new(ts);
     if (strcmp(name, "threading") == 0)

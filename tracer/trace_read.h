@@ -1,0 +1,152 @@
+/*
+ * trace_read.h -- loading a gilscope trace (docs/trace-format.md) into memory.
+ *
+ * A trace file is JSON Lines written by `gilscope run -o TRACE`.  The loader
+ * reads it one line at a time, checks every line against the format, and
+ * keeps only what `gilscope stats` and `gilscope export` need: for every
+ * thread, an array of small fixed-size events (time, kind, a few numbers, a
+ * string reference).  Lock, I/O, tick and op events are checked and
+ * counted but not kept; kinds this version does not know are skipped (a
+ * newer gilscope may add kinds without bumping the format version).
+ *
+ * ERRORS.  Nothing here prints or exits.  A function that can fail returns
+ * 0 on success and -1 on failure, with one line in the caller's err buffer
+ * that names the file, the line and the problem:
+ *
+ *     trace.jsonl:17: expected an integer "t", got a string
+ *
+ * A file that was cut off (no `end` line, or a last line that stops in the
+ * middle) is not an error: it loads up to its last complete line, and the
+ * trace carries warnings for the caller to print.
+ *
+ * Tolerated on input: blank lines (skipped), "\r\n" line ends, a last line
+ * without "\n".  Rejected: lines over GS_TRACE_MAX_LINE bytes, NUL bytes,
+ * invalid UTF-8, anything after the object on a line, and a tid outside
+ * 0..GS_TRACE_MAX_TID-1.
+ */
+#ifndef GS_TRACE_READ_H
+#define GS_TRACE_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct cJSON;
+
+/* A longer line is an error: no event comes near it, so it is garbage. */
+#define GS_TRACE_MAX_LINE ((size_t)1 << 20)
+/* tids are small: 0 for the main thread, then 1, 2, ... in start order. */
+#define GS_TRACE_MAX_TID 100000
+
+/* The event kinds the model keeps, X(name): the "ev" value is the name.
+ * (vm/event.h has the full list the recorder writes.) */
+#define GS_TRACE_KINDS(X) \
+    X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
+    X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc)
+
+typedef enum {
+#define GS_X_TK_ENUM(name) GS_TK_##name,
+    GS_TRACE_KINDS(GS_X_TK_ENUM)
+#undef GS_X_TK_ENUM
+    GS_TK_COUNT
+} GsTraceKind;
+
+/* gil_release's "why", in the order of the format's table. */
+#define GS_TRACE_WHYS(X) \
+    X(check) X(drop_request) X(sleep) X(io) X(lock) X(join) X(wait) X(exit)
+
+typedef enum {
+#define GS_X_WHY_ENUM(name) GS_WHY_##name,
+    GS_TRACE_WHYS(GS_X_WHY_ENUM)
+#undef GS_X_WHY_ENUM
+    GS_WHY_COUNT
+} GsTraceWhy;
+
+/*
+ * One event: 40 bytes whatever its kind.  Strings (a thread's name, a
+ * print's text, a type's name) live in the trace's string pool and are
+ * referred to by offset; gs_trace_str turns one into a C string.
+ */
+typedef struct {
+    int64_t t;           /* ns since the run started */
+    uint32_t line;       /* its line in the file: orders events of different threads */
+    uint8_t kind;        /* GsTraceKind */
+    uint8_t why;         /* gil_release: GsTraceWhy */
+    union {
+        int32_t holder;  /* gil_request, gil_retry, gil_drop_request (-1: none) */
+        int64_t wait;    /* gil_acquire: ns waited */
+        int64_t held;    /* gil_release: ns held */
+        uint32_t name;   /* thread_start: the thread's name */
+        uint32_t text;   /* print: what was printed */
+        struct {
+            int64_t collected;  /* gc_end only */
+            int32_t gen;
+        } gc;            /* gc_start, gc_end */
+        struct {
+            int64_t obj;        /* the object's id() */
+            int64_t refcnt;     /* ref only: the new count */
+            uint32_t type;      /* the type's name */
+            int32_t delta;      /* ref only: +1 or -1 */
+        } ref;           /* ref, dealloc */
+    };
+} GsTraceEvent;
+
+typedef struct {
+    int tid;
+    uint32_t name;          /* from thread_start; 0 (the empty string) if none was seen */
+    bool ended;             /* a thread_end was seen */
+    GsTraceEvent *events;   /* in file order, which is time order */
+    size_t nevents, cap;
+} GsTraceThread;
+
+/* The `end` line's fields; -1 (or "") when absent. */
+typedef struct {
+    int64_t status, events, dropped, ticks, switches;
+    char reason[32];
+} GsTraceEnd;
+
+typedef struct {
+    char *name;               /* the file name, for messages */
+    struct cJSON *meta;       /* the whole meta line (owned) */
+    const char *script;       /* meta fields (borrowed from meta), "" when absent */
+    const char *cpython;
+    const char *policy;
+    int64_t t_start;          /* the meta line's t */
+    int64_t t_end;            /* the end line's t; if cut off, the last complete line's t */
+    bool complete;            /* the end line was read */
+    GsTraceEnd end;
+    GsTraceThread *threads;   /* sorted by tid */
+    size_t nthreads;
+    size_t nlines;            /* lines read, including meta, end and blank lines */
+    size_t nskipped;          /* events read but not kept (lock, io, op, unknown kinds...) */
+    char *strings;            /* the string pool: NUL-terminated strings; offset 0 is "" */
+    size_t strings_len, strings_cap;
+    uint32_t *string_index;   /* open-addressing hash of pool offsets, for interning */
+    size_t string_index_cap, nstrings;
+    char **warnings;          /* complete messages, for the caller to print */
+    size_t nwarnings;
+} GsTrace;
+
+/* Load the trace at path.  On success *out is a new trace (gs_trace_free it);
+ * on failure *out is NULL and err holds the message. */
+int gs_trace_load(const char *path, GsTrace **out, char *err, size_t errlen);
+
+/* The same from an open stream; name is used in messages. */
+int gs_trace_read(FILE *f, const char *name, GsTrace **out, char *err, size_t errlen);
+
+void gs_trace_free(GsTrace *tr);
+
+/* The string at a pool offset (borrowed: lives as long as the trace). */
+const char *gs_trace_str(const GsTrace *tr, uint32_t offset);
+
+/* The thread with this tid, or NULL. */
+const GsTraceThread *gs_trace_thread(const GsTrace *tr, int tid);
+
+/* "check", "sleep", ... for a GsTraceWhy; "?" if out of range. */
+const char *gs_trace_why_name(int why);
+
+/* "gil_acquire", ... for a GsTraceKind; "?" if out of range. */
+const char *gs_trace_kind_name(int kind);
+
+#endif
