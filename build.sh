@@ -4,7 +4,8 @@
 #   ./build.sh demo    install what is missing, build, run the countdown demo
 #   ./build.sh test    install what is missing, build, run every test, then
 #                      build again with ASan+UBSan (build-asan/) and run them
-#                      all there too
+#                      all there too, and with TSan (build-tsan/) the threaded
+#                      tests
 #
 # Both install the Debian 12 packages that are missing (and only those:
 # a second run installs nothing), configure build/ with meson if needed and
@@ -19,6 +20,8 @@ PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev pyt
 
 BUILD_DIR=build
 ASAN_DIR=build-asan
+TSAN_DIR=build-tsan
+TSAN_FLAGS=(-Db_sanitize=thread -Db_lundef=false)
 ASAN_FLAGS=(-Db_sanitize=address,undefined -Db_lundef=false)
 
 usage() {
@@ -111,11 +114,22 @@ cmd_test() {
         failed+=("$ASAN_DIR (build)")
     fi
 
+    # The threaded tests again with ThreadSanitizer: the VM must be free of
+    # host data races (everything shared is guarded by the GIL or atomic).
+    if build "$TSAN_DIR" "${TSAN_FLAGS[@]}"; then
+        say "meson test -C $TSAN_DIR --suite threads (TSan)"
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+            meson test -C "$TSAN_DIR" --suite threads --print-errorlogs \
+            --timeout-multiplier 3 || failed+=("$TSAN_DIR")
+    else
+        failed+=("$TSAN_DIR (build)")
+    fi
+
     if [ ${#failed[@]} -ne 0 ]; then
         say "FAILED: tests in ${failed[*]} (logs: <dir>/meson-logs/testlog.txt)"
         exit 1
     fi
-    say "all tests passed, in $BUILD_DIR and $ASAN_DIR"
+    say "all tests passed, in $BUILD_DIR, $ASAN_DIR and $TSAN_DIR"
 }
 
 case "${1:-}" in

@@ -66,7 +66,8 @@ GsGil *gs_gil_new(GsPlatform *p, GsGilPolicy policy, int check_interval, uint64_
     g->check_interval = check_interval;
     g->interval_ns = interval_ns;
     g->eval_breaker = eval_breaker;
-    g->holder = g->last_holder = -1;
+    g->holder = -1;
+    atomic_store(&g->last_holder, -1);
     g->ticker = check_interval;
     g->mutex = p->mutex_new(p);
     g->cond = p->cond_new(p);
@@ -156,8 +157,8 @@ void gs_gil_take(GsGil *g, GsThread *ts)
     }
     g->locked = true;
     g->holder = ts->tid;
-    if (g->last_holder != ts->tid) {
-        g->last_holder = ts->tid;
+    if (atomic_load(&g->last_holder) != ts->tid) {
+        atomic_store(&g->last_holder, ts->tid);
         g->switch_number++;
         ts->interp->gil_switches++;
     }
@@ -189,13 +190,18 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
     p->lock(p, g->mutex);
     g->locked = false;
     g->holder = -1;
-    p->signal(p, g->cond);
     p->unlock(p, g->mutex);
+    /* Wake a waiter after unlocking.  CPython 2.7 on Linux used a POSIX
+     * semaphore, whose sem_post wakes the waiter without holding any lock:
+     * while the releasing thread is still in the kernel, the woken thread
+     * on another core can take the lock first.  Signalling under the mutex
+     * instead would let the releaser win every race and hide the battle. */
+    p->signal(p, g->cond);
     if (g->policy == GS_GIL_INTERVAL && why == GS_REL_drop_request) {
         /* Forced switching: do not race for the GIL we were asked to give
          * up; wait until another thread has it. */
         p->lock(p, g->switch_mutex);
-        if (g->last_holder == ts->tid && atomic_load(&g->threads) > 1)
+        if (atomic_load(&g->last_holder) == ts->tid && atomic_load(&g->threads) > 1)
             p->wait(p, g->switch_cond, g->switch_mutex);
         p->unlock(p, g->switch_mutex);
     }

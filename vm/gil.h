@@ -32,7 +32,8 @@ typedef struct GsGil {
     GsCond *cond;              /* signalled when the GIL is released */
     bool locked;               /* is the GIL held? */
     int holder;                /* tid of the holder, -1 when free */
-    int last_holder;           /* tid of the last thread to take it */
+    atomic_int last_holder;    /* tid of the last thread to take it (read by
+                                  forced switching without `mutex`) */
     uint64_t switch_number;    /* how many times the holder changed */
     int waiting;               /* threads blocked in take (for statistics) */
 

@@ -350,7 +350,7 @@ void gs_print_exception(GsThread *ts, GsObject *exc)
 
 /* ---- running a program ------------------------------------------------------------------ */
 
-static int remember_source(GsThread *ts, const char *path, const char *source)
+int gs_remember_source(GsThread *ts, const char *path, const char *source)
 {
     GsObject *lines = gs_list_new(ts, 0), *fn = gs_str_from(ts, path);
     int r = -1;
@@ -419,11 +419,11 @@ static GsObject *new_main_module(GsThread *ts, const char *path)
 
 int gs_run_file(GsThread *ts, const char *path, const char *source)
 {
-    if (remember_source(ts, path, source) < 0)
-        return 1;
-    GsObject *code = gs_compile(ts, source, path);
-    GsObject *result = NULL;
+    /* Everything, compiling included, happens under the GIL. */
     gs_main_thread_enter(ts);
+    GsObject *code = gs_remember_source(ts, path, source) < 0 ? NULL
+                                                             : gs_compile(ts, source, path);
+    GsObject *result = NULL;
     if (code) {
         GsObject *m = new_main_module(ts, path);
         if (m) {

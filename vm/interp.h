@@ -285,6 +285,9 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
 GsObject *gs_function_new(GsThread *ts, GsObject *code, GsObject *globals,
                           GsObject *qualname);
 
+/* Keep a file's lines for tracebacks. */
+int gs_remember_source(GsThread *ts, const char *path, const char *source);
+
 /* Run a whole program file as __main__.  Returns the process exit status
  * (0, 1 after an uncaught exception, or sys.exit's). */
 int gs_run_file(GsThread *ts, const char *path, const char *source);

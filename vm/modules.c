@@ -343,6 +343,8 @@ static GsObject *make_python_module(GsThread *ts, const char *name, const char *
 {
     char filename[64];
     snprintf(filename, sizeof filename, "<gilscope>/%s.py", name);
+    if (gs_remember_source(ts, filename, source) < 0)
+        return NULL;
     GsObject *code = gs_compile(ts, source, filename);
     if (!code)
         return NULL;

@@ -1,3 +1,4 @@
+# gilscope-only: the wording of CPython 3.9 (3.13 words two of them differently)
 # Messages of TypeError / ZeroDivisionError as CPython words them.
 def f(a):
     return a
