@@ -156,7 +156,7 @@ int gs_cmd_stats(int argc, char **argv)
         }
     }
     if (!path)
-        return usage_error("stats", "no trace given (usage: gilscope stats [--json] TRACE)");
+        return usage_error("stats", "no trace given");
     GsTrace *tr = load("stats", path);
     if (!tr)
         return EXIT_BAD_TRACE;
@@ -217,11 +217,10 @@ static int parse_export_args(int argc, char **argv, ExportArgs *args)
         }
     }
     if (!args->trace)
-        return usage_error("export", "no trace given "
-                           "(usage: gilscope export --format chrome TRACE -o OUT.json)");
+        return usage_error("export", "no trace given");
     if (!args->output)
-        return usage_error("export", "no output file given (-o OUT.json, or -o - for "
-                           "standard output)");
+        return usage_error("export", "no output file given: -o OUT.json, or -o - for "
+                           "standard output");
     if (strcmp(args->format, "chrome") != 0) {
         char what[300];
         snprintf(what, sizeof what, "unknown format '%.200s' (known: chrome)", args->format);

@@ -730,8 +730,8 @@ static int load_lines(Loader *ld, FILE *f)
         ld->tr->nlines = ld->line;
         if (st == LINE_TOO_LONG)
             rc = fail(ld, "line longer than %zu bytes: not a trace line", GS_TRACE_MAX_LINE);
-        else if (st == LINE_IO_ERROR)
-            rc = fail(ld, "read error: %s", strerror(errno));
+        else if (st == LINE_IO_ERROR)   /* a directory, a failing disk: no line to blame */
+            rc = -1, snprintf(ld->err, ld->errlen, "%s: %s", ld->tr->name, strerror(errno));
         else if (ld->line > UINT32_MAX)
             rc = fail(ld, "too many lines");
         else

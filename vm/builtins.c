@@ -537,6 +537,8 @@ static GsObject *lazy_next(GsThread *ts, GsObject *o)
         }
     default: {
         GsTuple *its = (GsTuple *)z->its;
+        if (its->len == 0)
+            return NULL;   /* zip() of nothing is empty */
         GsObject *t = gs_tuple_new(ts, its->len);
         if (!t)
             return NULL;

@@ -435,6 +435,10 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
             if (!is_global && st->type == ST_MODULE)
                 cerror(c, s->lineno, s->col, "nonlocal declaration not allowed at module level");
             st_add(c, st, n, is_global ? DEF_GLOBAL : DEF_NONLOCAL, s->lineno, s->col);
+            /* As in CPython's symtable, `global x` anywhere also makes x
+             * explicitly global at module level (STORE_GLOBAL there). */
+            if (is_global && st != c->top)
+                st_add(c, c->top, n, DEF_GLOBAL, s->lineno, s->col);
         }
         break;
     case S_IMPORT:
@@ -587,11 +591,12 @@ static void analyze(Compiler *c, SymTab *st)
             if (b)
                 add_free_path(c, ch, b, s->name);
             else if (strcmp(s->name, "__class__") == 0 && st->type == ST_FUNCTION) {
-                /* pass __class__ through this function to the class above */
+                /* super() in a lambda or comprehension inside a method: pass
+                 * __class__ through the method to the class above. */
                 add_free_path(c, ch, st, s->name);
-                Symbol *own = st_lookup(st, s->name);
-                if (own)
-                    own->scope = SC_FREE;
+                if (!st_lookup(st, s->name))
+                    st_add(c, st, s->name, USE, 0, 0);
+                st_lookup(st, s->name)->scope = SC_FREE;
             }
         }
     }
@@ -1150,10 +1155,17 @@ static void collect_sorted(Compiler *c, Unit *u, GsScope want)
     SymTab *st = u->ste;
     const char **names = calloc((size_t)st->nsyms + 1, sizeof(char *));
     int n = 0;
-    for (int i = 0; i < st->nsyms; i++)
-        if (st->syms[i].scope == want &&
-            !(want == SC_FREE && st->type == ST_CLASS && strcmp(st->syms[i].name, "__class__") == 0))
-            names[n++] = st->syms[i].name;
+    for (int i = 0; i < st->nsyms; i++) {
+        Symbol *sym = &st->syms[i];
+        bool is_class_cell = want == SC_FREE && st->type == ST_CLASS &&
+                             strcmp(sym->name, "__class__") == 0;
+        /* A class body that binds x itself still passes the enclosing
+         * function's x on to its methods (CPython's DEF_FREE_CLASS). */
+        bool free_class = want == SC_FREE && st->type == ST_CLASS &&
+                          (sym->flags & DEF_FREE_CLASS) && sym->scope != SC_FREE;
+        if ((sym->scope == want || free_class) && !is_class_cell)
+            names[n++] = sym->name;
+    }
     if (want == SC_CELL && st->type == ST_CLASS && st->needs_class_closure)
         names[n++] = "__class__";
     qsort(names, (size_t)n, sizeof(char *), cmp_names);
@@ -1655,8 +1667,13 @@ static void make_closure(Compiler *c, GsObject *code, int flags, GsObject *qualn
         for (size_t i = 0; i < free->len; i++) {
             const char *name = gs_str_cstr(free->items[i]);
             int idx = find_name(c->u->cellvars, name);
-            if (idx < 0)
-                idx = (int)((GsList *)c->u->cellvars)->len + find_name(c->u->freevars, name);
+            if (idx < 0) {
+                int fidx = find_name(c->u->freevars, name);
+                if (fidx < 0)
+                    cerror(c, co->firstlineno, 0,
+                           "gilscope's compiler cannot pass '%s' into this scope", name);
+                idx = (int)((GsList *)c->u->cellvars)->len + fidx;
+            }
             emit_i(c, OP_LOAD_CLOSURE, idx);
         }
         flags |= 0x08;
@@ -1806,9 +1823,24 @@ static void compile_slice_part(Compiler *c, GsExpr *e)
         load_none(c);
 }
 
+static void compile_expr_inner(Compiler *c, GsExpr *e);
+
+/* A sub-expression on another line gets its own line number, and the line
+ * goes back to the enclosing expression's after it (CPython 3.9's
+ * compiler_visit_expr): `f(a,\n  b)` has lines 1, 2, 1. */
 static void compile_expr(Compiler *c, GsExpr *e)
 {
+    int old = c->u->lineno;
     set_line(c, e->lineno);
+    compile_expr_inner(c, e);
+    if (c->u->lineno != old) {
+        c->u->lineno = old;
+        c->u->lineno_set = false;
+    }
+}
+
+static void compile_expr_inner(Compiler *c, GsExpr *e)
+{
     switch (e->kind) {
     case E_CONST:
         load_const(c, e);
@@ -1995,9 +2027,13 @@ static void unwind_fblock(Compiler *c, FBlock *fb, bool preserve_tos)
         emit(c, OP_POP_BLOCK);
         if (preserve_tos)
             push_fblock(c, FB_POP_VALUE, -1, -1, NULL, c->u->lineno);
-        /* The finally body runs inline on the way out. */
+        /* The finally body runs inline on the way out; then the line of
+         * the return / break / continue applies again. */
         FBlock saved = *fb;
+        int lineno = c->u->lineno;
         compile_stmts(c, (GsNodeList *)saved.datum);
+        c->u->lineno = lineno;
+        c->u->lineno_set = false;
         if (preserve_tos)
             pop_fblock(c);
         return;
@@ -2039,26 +2075,25 @@ static void unwind_fblock(Compiler *c, FBlock *fb, bool preserve_tos)
     }
 }
 
-/* Unwind every frame block down to the innermost loop (returned), or all
- * of them when loop is NULL (a return). */
+/* Unwind the frame blocks from the innermost out, down to the innermost
+ * loop (when want_loop; it is returned) or all of them (a return).  Each
+ * block is popped while its exit code is compiled -- a finally body compiled
+ * inline may push blocks of its own into the freed slots -- and then put
+ * back from a saved copy (CPython's compiler_unwind_fblock_stack). */
 static FBlock *unwind_to_loop(Compiler *c, bool preserve_tos, bool want_loop)
 {
     Unit *u = c->u;
-    int saved = u->nfblocks;
-    FBlock *loop = NULL;
-    while (u->nfblocks > 0) {
-        FBlock *top = &u->fblocks[u->nfblocks - 1];
-        if (want_loop && (top->type == FB_WHILE_LOOP || top->type == FB_FOR_LOOP)) {
-            loop = top;
-            break;
-        }
-        FBlock copy = *top;
-        u->nfblocks--;
-        unwind_fblock(c, &copy, preserve_tos);
-    }
-    int found = u->nfblocks;
-    u->nfblocks = saved;
-    return loop ? &u->fblocks[found - 1] : NULL;
+    if (u->nfblocks == 0)
+        return NULL;
+    FBlock *top = &u->fblocks[u->nfblocks - 1];
+    if (want_loop && (top->type == FB_WHILE_LOOP || top->type == FB_FOR_LOOP))
+        return top;
+    FBlock copy = *top;
+    u->nfblocks--;
+    unwind_fblock(c, &copy, preserve_tos);
+    FBlock *loop = unwind_to_loop(c, preserve_tos, want_loop);
+    u->fblocks[u->nfblocks++] = copy;
+    return loop;
 }
 
 static void compile_return(Compiler *c, GsStmt *s)
@@ -2726,9 +2761,12 @@ static void peephole(Compiler *c)
             break;
         }
         case OP_RETURN_VALUE: {
-            /* Remove unreachable code after a return, up to the next jump target. */
+            /* Remove unreachable code after a return, up to the next jump
+             * target.  Like 3.9, keep a RERAISE (it marks the end of a
+             * finally block) and a SETUP_FINALLY (for balance). */
             int h = i + 1;
-            while (h < u->ncode && !target[h])
+            while (h < u->ncode && !target[h] && u->code[h].opcode != OP_RERAISE &&
+                   u->code[h].opcode != OP_SETUP_FINALLY)
                 h++;
             for (int k = i + 1; k < h; k++)
                 nop_out(u, k);

@@ -18,14 +18,14 @@
 
 static const char *traces_dir = "tests/traces";
 
-static void set_traces_dir(int argc, char **argv)
+static inline void set_traces_dir(int argc, char **argv)
 {
     if (argc > 1)
         traces_dir = argv[1];
 }
 
 /* The path of a fixture (a static buffer: use it before the next call). */
-static const char *fixture(const char *name)
+static inline const char *fixture(const char *name)
 {
     static char path[4096];
     snprintf(path, sizeof path, "%s/%s", traces_dir, name);
@@ -35,7 +35,7 @@ static const char *fixture(const char *name)
 /* Load len bytes of text as a trace named "t.jsonl"; NULL with err set on
  * failure.  A temporary file rather than fmemopen: it takes any bytes,
  * NULs and empty input included. */
-static GsTrace *load_bytes(const char *text, size_t len, char *err, size_t errlen)
+static inline GsTrace *load_bytes(const char *text, size_t len, char *err, size_t errlen)
 {
     FILE *f = tmpfile();
     GsTrace *tr = NULL;
@@ -52,13 +52,13 @@ static GsTrace *load_bytes(const char *text, size_t len, char *err, size_t errle
     return tr;
 }
 
-static GsTrace *load_text(const char *text, char *err, size_t errlen)
+static inline GsTrace *load_text(const char *text, char *err, size_t errlen)
 {
     return load_bytes(text, strlen(text), err, errlen);
 }
 
 /* A whole file into a new NUL-terminated buffer (free it), or NULL. */
-static char *slurp(const char *path, size_t *len)
+static inline char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
