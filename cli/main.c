@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "gs_config.h"
+#include "cli_trace.h"
 #include "interp.h"
 #include "recorder.h"
 
@@ -34,6 +35,9 @@ static const char *const main_help =
     "  run FILE.py [ARGS...]   run a program (see `gilscope run --help`)\n"
     "  dis FILE.py             print the CPython 3.9 `dis` listing of every code\n"
     "                          object in FILE.py\n"
+    "  stats TRACE [--json]    per-thread GIL statistics of a trace\n"
+    "  export --format chrome TRACE -o OUT.json\n"
+    "                          convert a trace for Perfetto / chrome://tracing\n"
     "\n"
     "options:\n"
     "  -h, --help              show this help and exit\n"
@@ -468,6 +472,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "dis"))
         return cmd_dis(argc - 1, argv + 1);
+    if (!strcmp(cmd, "stats"))
+        return gs_cmd_stats(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export"))
+        return gs_cmd_export(argc - 1, argv + 1);
     fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
     return EXIT_USAGE;
 }

@@ -386,11 +386,30 @@ static void write_event(FILE *f, const Record *rec)
     fputs("}\n", f);
 }
 
+/* At equal times, a release sorts before an acquire: the release really
+ * happened first (the acquirer read the clock after taking the lock). */
+static int tie_rank(const Record *r)
+{
+    switch (r->ev.kind) {
+    case GS_EV_gil_release:
+    case GS_EV_lock_release:
+    case GS_EV_thread_end:
+        return 0;
+    case GS_EV_gil_acquire:
+    case GS_EV_lock_acquire:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
 static int by_time(const void *x, const void *y)
 {
     const Record *a = *(const Record *const *)x, *b = *(const Record *const *)y;
     if (a->ev.t != b->ev.t)
         return a->ev.t < b->ev.t ? -1 : 1;
+    if (tie_rank(a) != tie_rank(b))
+        return tie_rank(a) < tie_rank(b) ? -1 : 1;
     if (a->tid != b->tid)
         return a->tid < b->tid ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
