@@ -169,8 +169,28 @@ BUILTIN(round)
         return NULL;
     GsObject *x = args[0];
     bool has_n = nargs == 2 && args[1] != GS_NONE;
-    if (GS_IS_INT(x))
-        return gs_int_new(ts, gs_int_value(x));
+    if (GS_IS_INT(x)) {
+        int64_t v = gs_int_value(x), n = has_n && GS_IS_INT(args[1]) ? gs_int_value(args[1]) : 0;
+        if (n >= 0)
+            return gs_int_new(ts, v);
+        if (n < -18)
+            return gs_int_new(ts, 0);
+        /* round to a multiple of 10**-n, halves to even, as int.__round__ */
+        int64_t p = 1;
+        for (int64_t i = 0; i < -n; i++)
+            p *= 10;
+        int64_t q = v / p, r = v % p;
+        if (r < 0) {
+            r += p;
+            q -= 1;
+        }
+        if (2 * r > p || (2 * r == p && (q & 1)))
+            q += 1;
+        int64_t out;
+        if (__builtin_mul_overflow(q, p, &out))
+            return gs_err_set(ts, &gs_exc_OverflowError, "integer overflow in round()");
+        return gs_int_new(ts, out);
+    }
     if (!GS_IS_FLOAT(x))
         return gs_err_set(ts, &gs_exc_TypeError, "type %s doesn't define __round__ method",
                           x->type->name);

@@ -689,11 +689,22 @@ static bool num_value(GsExpr *e, bool *isint, int64_t *i, double *f)
 static void fold_binop(GsExpr *e)
 {
     bool li, ri;
-    int64_t a, b, r;
+    int64_t a = 0, b = 0, r;
     double x, y;
     if (!num_value(e->v.binop.left, &li, &a, &x) || !num_value(e->v.binop.right, &ri, &b, &y))
         return;
     GsBinOp op = e->v.binop.op;
+    bool both_bool = is_const(e->v.binop.left) && is_const(e->v.binop.right) &&
+                     (e->v.binop.left->v.constant.kind == C_TRUE ||
+                      e->v.binop.left->v.constant.kind == C_FALSE) &&
+                     (e->v.binop.right->v.constant.kind == C_TRUE ||
+                      e->v.binop.right->v.constant.kind == C_FALSE);
+    if (both_bool && (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR)) {
+        int64_t v = op == OP_BITAND ? a & b : op == OP_BITOR ? a | b : a ^ b;
+        e->kind = E_CONST;
+        e->v.constant.kind = v ? C_TRUE : C_FALSE;
+        return;
+    }
     if (li && ri) {
         switch (op) {
         case OP_ADD: if (!__builtin_add_overflow(a, b, &r)) make_int(e, r); return;
@@ -736,8 +747,35 @@ static void fold_binop(GsExpr *e)
     }
 }
 
+/* `not a in b` is `a not in b` (and is / is not likewise), as ast_opt.c folds it. */
+static bool fold_not_compare(GsExpr *e)
+{
+    GsExpr *o = e->v.unaryop.operand;
+    if (e->v.unaryop.op != UOP_NOT || o->kind != E_COMPARE || o->v.compare.ops.len != 1)
+        return false;
+    static const struct { GsCmpOp from, to; } inv[] = {
+        { CMP_IN, CMP_NOTIN }, { CMP_NOTIN, CMP_IN }, { CMP_IS, CMP_ISNOT }, { CMP_ISNOT, CMP_IS },
+    };
+    GsCmpOp op = (GsCmpOp)(intptr_t)o->v.compare.ops.items[0];
+    for (size_t i = 0; i < sizeof inv / sizeof inv[0]; i++) {
+        if (inv[i].from == op) {
+            o->v.compare.ops.items[0] = (void *)(intptr_t)inv[i].to;
+            int l = e->lineno, col = e->col, el = e->end_lineno, ec = e->end_col;
+            *e = *o;
+            e->lineno = l;
+            e->col = col;
+            e->end_lineno = el;
+            e->end_col = ec;
+            return true;
+        }
+    }
+    return false;
+}
+
 static void fold_unary(GsExpr *e)
 {
+    if (fold_not_compare(e))
+        return;
     GsExpr *o = e->v.unaryop.operand;
     bool isint;
     int64_t i;
@@ -1130,6 +1168,10 @@ static GsObject *const_object(Compiler *c, GsExpr *e)
 
 static void load_const_obj(Compiler *c, GsObject *o)
 {
+    if (c->u->do_not_emit) {   /* dead code leaves no constants behind */
+        gs_decref(c->ts, o);
+        return;
+    }
     emit_i(c, OP_LOAD_CONST, add_const_obj(c, c->u->consts, o));
 }
 
@@ -2130,6 +2172,8 @@ static void compile_break_continue(Compiler *c, GsStmt *s)
 /* 1 if e is a constant known true, 0 if false, -1 if not a constant. */
 static int expr_constant(GsExpr *e)
 {
+    if (e->kind == E_TUPLE && e->v.seq.ctx == CTX_CONST_TUPLE)
+        return e->v.seq.elts.len != 0;
     if (!is_const(e))
         return -1;
     switch (e->v.constant.kind) {
@@ -2365,6 +2409,8 @@ static void compile_funcdef(Compiler *c, GsStmt *s)
     enter_scope(c, st, s->v.funcdef.name, qual, firstlineno);
     GsExpr *doc = docstring_of(&s->v.funcdef.body);
     add_const_obj(c, c->u->consts, doc ? const_object(c, doc) : GS_NONE);
+    if (doc)
+        set_line(c, doc->lineno);
     set_arg_counts(c, a);
     GsNodeList *body = &s->v.funcdef.body;
     for (int i = doc ? 1 : 0; i < body->len; i++)

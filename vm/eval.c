@@ -85,7 +85,9 @@ static int frame_init_cells(GsThread *ts, GsFrame *f, GsObject *closure)
 
 /* ---- argument binding (CPython's _PyEval_EvalCode, for our subset) ------------ */
 
-static GsObject *fname(GsFunction *fn) { return fn->qualname; }
+/* CPython 3.9 names the function by its code's name in argument errors
+ * ("__init__() missing ..."); 3.10 switched to the qualified name. */
+static GsObject *fname(GsFunction *fn) { return ((GsCode *)fn->code)->name; }
 
 static int missing_args(GsThread *ts, GsFunction *fn, GsFrame *f, int from, int to,
                         const char *kind)

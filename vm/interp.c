@@ -250,13 +250,14 @@ static void print_source_line(GsThread *ts, FILE *err, GsObject *filename, int l
     fprintf(err, "    %.*s\n", (int)n, s);
 }
 
-/* "ZeroDivisionError: division by zero", "__main__"-less like CPython. */
+/* "ZeroDivisionError: division by zero"; a class from another module is
+ * qualified, "__main__.MyError: boom" included (CPython's PyErr_Display
+ * omits only "builtins"). */
 static void print_exception_line(GsThread *ts, FILE *err, GsObject *exc)
 {
     GsType *t = exc->type;
     GsObject *mod = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
-    if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0 &&
-        strcmp(gs_str_cstr(mod), "__main__") != 0)
+    if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0)
         fprintf(err, "%s.", gs_str_cstr(mod));
     GsObject *s = gs_str(ts, exc);
     if (!s) {

@@ -710,6 +710,12 @@ static GsObject *float_binop(GsThread *ts, int kind, double a, double b)
 /* Built-in types' behaviour for an operator; NotImplemented if none. */
 static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a, GsObject *b)
 {
+    if (a->type == &gs_bool_type && b->type == &gs_bool_type &&
+        (kind == K_AND || kind == K_OR || kind == K_XOR)) {
+        int64_t x = gs_int_value(a), y = gs_int_value(b);
+        bool r = kind == K_AND ? x & y : kind == K_OR ? x | y : x ^ y;
+        return gs_newref(ts, gs_bool(r));   /* bool's own &, |, ^ */
+    }
     if (GS_IS_INT(a) && GS_IS_INT(b))
         return int_binop(ts, kind, gs_int_value(a), gs_int_value(b));
     if (is_number(a) && is_number(b)) {
