@@ -155,10 +155,37 @@ BUILTIN(divmod)
     return t;
 }
 
+/* pow(b, e, m): modular exponentiation by squaring, on 128-bit products. */
+static GsObject *pow_mod(GsThread *ts, GsObject *b, GsObject *e, GsObject *m)
+{
+    if (!GS_IS_INT(b) || !GS_IS_INT(e) || !GS_IS_INT(m))
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "pow() 3rd argument not allowed unless all arguments are integers");
+    int64_t base = gs_int_value(b), exp = gs_int_value(e), mod = gs_int_value(m);
+    if (mod == 0)
+        return gs_err_set(ts, &gs_exc_ValueError, "pow() 3rd argument cannot be 0");
+    if (exp < 0)
+        return gs_err_set(ts, &gs_exc_ValueError,
+                          "gilscope's pow() does not compute modular inverses (negative exponent)");
+    __int128 r = 1, x = base % mod;
+    while (exp > 0) {
+        if (exp & 1)
+            r = (r * x) % mod;
+        x = (x * x) % mod;
+        exp >>= 1;
+    }
+    int64_t out = (int64_t)(r % mod);
+    if (out != 0 && ((out < 0) != (mod < 0)))
+        out += mod;   /* the result takes the modulus's sign, as in Python */
+    return gs_int_new(ts, out);
+}
+
 BUILTIN(pow)
 {
-    if (gs_check_nargs(ts, "pow", nargs, 2, 2) < 0)
+    if (gs_check_nargs(ts, "pow", nargs, 2, 3) < 0)
         return NULL;
+    if (nargs == 3 && args[2] != GS_NONE)
+        return pow_mod(ts, args[0], args[1], args[2]);
     return gs_binary_op(ts, OP_BINARY_POWER, args[0], args[1]);
 }
 

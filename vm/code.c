@@ -177,6 +177,8 @@ static GsObject *function_getattr(GsThread *ts, GsObject *o, GsObject *name)
         return gs_newref(ts, f->module);
     if (name == GS_NAME(ts, __defaults__))
         return gs_newref(ts, f->defaults ? f->defaults : GS_NONE);
+    if (gs_str_eq(name, GS_NAME(ts, __kwdefaults__)))
+        return gs_newref(ts, f->kwdefaults ? f->kwdefaults : GS_NONE);
     if (name == GS_NAME(ts, __doc__)) {
         GsTuple *consts = (GsTuple *)((GsCode *)f->code)->consts;
         GsObject *d = consts->len > 0 && GS_IS_STR(consts->items[0]) ? consts->items[0] : GS_NONE;

@@ -1093,6 +1093,39 @@ static int view_contains(GsThread *ts, GsObject *o, GsObject *x)
     }
 }
 
+/* keys() and items() views compare like sets: equal when each holds what
+ * the other does.  values() views compare by identity only, as in CPython. */
+static GsObject *view_richcompare(GsThread *ts, GsObject *a, GsObject *b, int op)
+{
+    if ((op != GS_CMP_EQ && op != GS_CMP_NE) || b->type != &gs_dictview_type ||
+        as_view(a)->kind != as_view(b)->kind)
+        return gs_newref(ts, GS_NOTIMPL);
+    bool eq;
+    if (as_view(a)->kind == GS_ITER_DICT_VALUES) {
+        eq = a == b;
+    } else if (view_len(ts, a) != view_len(ts, b)) {
+        eq = false;
+    } else {
+        eq = true;
+        GsObject *it = gs_getiter(ts, a), *x;
+        if (!it)
+            return NULL;
+        while (eq && (x = gs_iternext(ts, it))) {
+            int c = view_contains(ts, b, x);
+            gs_decref(ts, x);
+            if (c < 0) {
+                gs_decref(ts, it);
+                return NULL;
+            }
+            eq = c == 1;
+        }
+        gs_decref(ts, it);
+        if (gs_err_occurred(ts))
+            return NULL;
+    }
+    return gs_newref(ts, gs_bool(eq == (op == GS_CMP_EQ)));
+}
+
 GsType gs_dictview_type = {
     .ob = { .refcnt = GS_IMMORTAL_REFCNT, .type = &gs_type_type },
     .name = "dict_view",
@@ -1105,4 +1138,5 @@ GsType gs_dictview_type = {
     .iter = view_iter,
     .len = view_len,
     .contains = view_contains,
+    .richcompare = view_richcompare,
 };

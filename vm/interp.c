@@ -106,6 +106,34 @@ static int fill_type_dict(GsThread *ts, GsType *t)
     return 0;
 }
 
+/* dict.fromkeys(iterable, value=None): a class method, so it is stored
+ * bound to the dict type itself. */
+static GsObject *dict_fromkeys(GsThread *ts, GsObject *type, GsObject *const *args, size_t nargs,
+                               GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "fromkeys", kwnames) < 0 ||
+        gs_check_nargs(ts, "fromkeys", nargs, 1, 2) < 0)
+        return NULL;
+    GsObject *value = nargs == 2 ? args[1] : GS_NONE;
+    GsObject *d = gs_dict_new(ts), *it = d ? gs_getiter(ts, args[0]) : NULL, *k;
+    if (!it) {
+        gs_xdecref(ts, d);
+        return NULL;
+    }
+    while ((k = gs_iternext(ts, it))) {
+        int r = gs_dict_set(ts, d, k, value);
+        gs_decref(ts, k);
+        if (r < 0)
+            break;
+    }
+    gs_decref(ts, it);
+    if (gs_err_occurred(ts)) {
+        gs_decref(ts, d);
+        return NULL;
+    }
+    return d;
+}
+
 static int init_static_types(GsThread *ts)
 {
     static bool done;
@@ -120,6 +148,11 @@ static int init_static_types(GsThread *ts)
             return -1;
     if (fill_type_dict(ts, gs_file_type) < 0)
         return -1;
+    GsObject *fk = gs_cfunction_new(ts, "fromkeys", dict_fromkeys, (GsObject *)&gs_dict_type);
+    if (!fk || gs_dict_set_c(ts, gs_dict_type.dict, "fromkeys", fk) < 0)
+        return -1;
+    immortalize(ts, fk);
+    gs_decref(ts, fk);
 #define GS_X_FILL(name, base) \
     if (!gs_exc_##name.dict && fill_type_dict(ts, &gs_exc_##name) < 0) \
         return -1;

@@ -324,9 +324,10 @@ static GsObject *type_repr(GsThread *ts, GsObject *o)
 {
     GsType *t = (GsType *)o;
     GsObject *mod = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
+    const char *qual = t->qualname ? gs_str_cstr(t->qualname) : t->name;
     if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0)
-        return gs_str_printf(ts, "<class '%s.%s'>", gs_str_cstr(mod), t->name);
-    return gs_str_printf(ts, "<class '%s'>", t->name);
+        return gs_str_printf(ts, "<class '%s.%s'>", gs_str_cstr(mod), qual);
+    return gs_str_printf(ts, "<class '%s'>", qual);
 }
 
 /* Calling a class makes an instance: allocate with the nearest built-in
@@ -395,6 +396,8 @@ static GsObject *type_call(GsThread *ts, GsObject *callee, GsObject *const *args
 static GsObject *type_getattr(GsThread *ts, GsObject *o, GsObject *name)
 {
     GsType *t = (GsType *)o;
+    if (name == GS_NAME(ts, __qualname__) && t->qualname)
+        return gs_newref(ts, t->qualname);
     if (name == GS_NAME(ts, __name__) || name == GS_NAME(ts, __qualname__))
         return t->name_obj ? gs_newref(ts, t->name_obj) : gs_str_from(ts, t->name);
     if (name == GS_NAME(ts, __base__) || name == GS_NAME(ts, __bases__)) {
@@ -405,6 +408,23 @@ static GsObject *type_getattr(GsThread *ts, GsObject *o, GsObject *name)
     }
     if (name == GS_NAME(ts, __dict__) && t->dict)
         return gs_newref(ts, t->dict);
+    if (name == GS_NAME(ts, __mro__)) {
+        size_t n = 0;
+        for (GsType *b = t; b; b = b->base)
+            n++;
+        GsObject *mro = gs_tuple_new(ts, n);
+        if (!mro)
+            return NULL;
+        n = 0;
+        for (GsType *b = t; b; b = b->base)
+            ((GsTuple *)mro)->items[n++] = gs_newref(ts, (GsObject *)b);
+        return mro;
+    }
+    if (name == GS_NAME(ts, __doc__)) {
+        /* Only the class's own docstring: __doc__ is not inherited. */
+        GsObject *d = t->dict ? gs_dict_get(ts, t->dict, name) : NULL;
+        return gs_newref(ts, d ? d : GS_NONE);
+    }
     GsObject *v = gs_type_lookup(t, name);
     if (v)
         return gs_newref(ts, v);
@@ -433,6 +453,7 @@ static void type_dealloc(GsThread *ts, GsObject *o)
     GsType *t = (GsType *)o;
     gs_xdecref(ts, t->dict);
     gs_xdecref(ts, t->name_obj);
+    gs_xdecref(ts, t->qualname);
     if (t->base)
         gs_decref(ts, (GsObject *)t->base);
 }
@@ -482,6 +503,13 @@ GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dic
     t->base = base;
     gs_incref(ts, (GsObject *)base);
     t->dict = gs_newref(ts, dict);
+    /* The class body stored its __qualname__ ("Outer.Inner"); like CPython,
+     * the class keeps it apart from its dict. */
+    GsObject *qual = gs_dict_get(ts, dict, GS_NAME(ts, __qualname__));
+    if (qual && GS_IS_STR(qual)) {
+        t->qualname = gs_newref(ts, qual);
+        gs_dict_del(ts, dict, GS_NAME(ts, __qualname__));
+    }
     t->flags = GS_TPFLAG_HEAPTYPE | GS_TPFLAG_BASETYPE | GS_TPFLAG_GC | GS_TPFLAG_HAS_DICT;
     /* Instances use the layout of the nearest built-in base, plus a dict. */
     GsType *b = base;
@@ -599,12 +627,44 @@ static GsObject *bool_new(GsThread *ts, GsType *type, GsObject *const *args, siz
     return t < 0 ? NULL : gs_newref(ts, gs_bool(t));
 }
 
+/* int's data attributes (CPython has them as getset descriptors). */
+static GsObject *int_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    const char *n = gs_str_cstr(name);
+    int64_t v = gs_int_value(o);
+    if (!strcmp(n, "real") || !strcmp(n, "numerator"))
+        return gs_int_new(ts, v);
+    if (!strcmp(n, "imag"))
+        return gs_int_new(ts, 0);
+    if (!strcmp(n, "denominator"))
+        return gs_int_new(ts, 1);
+    return gs_generic_getattr(ts, o, name);
+}
+
+static GsObject *int_bit_length(GsThread *ts, GsObject *self, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
+{
+    int64_t v = gs_int_value(self);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    return gs_int_new(ts, u ? 64 - __builtin_clzll(u) : 0);
+}
+
+static GsObject *int_conjugate(GsThread *ts, GsObject *self, GsObject *const *args,
+                               size_t nargs, GsObject *kwnames)
+{
+    return gs_int_new(ts, gs_int_value(self));
+}
+
+static const GsMethodDef int_methods[] = {
+    { "bit_length", int_bit_length }, { "conjugate", int_conjugate }, { NULL, NULL },
+};
+
 GsType gs_int_type = { .ob = GS_STATIC_HEAD, .name = "int", .base = &gs_object_type,
     .size = sizeof(GsInt), .repr = int_repr, .hash = int_hash, .truth = int_truth,
-    .new_ = int_new };
+    .new_ = int_new, .getattr = int_getattr, .methods = int_methods };
 GsType gs_bool_type = { .ob = GS_STATIC_HEAD, .name = "bool", .base = &gs_int_type,
     .size = sizeof(GsInt), .repr = bool_repr, .hash = int_hash, .truth = int_truth,
-    .new_ = bool_new };
+    .new_ = bool_new, .getattr = int_getattr };
 
 GsInt gs_true_obj = { { GS_IMMORTAL_REFCNT, &gs_bool_type, 0, 0 }, 1 };
 GsInt gs_false_obj = { { GS_IMMORTAL_REFCNT, &gs_bool_type, 0, 0 }, 0 };
@@ -1046,7 +1106,18 @@ static GsObject *cfunction_repr(GsThread *ts, GsObject *o)
     return gs_str_printf(ts, "<built-in function %s>", f->name);
 }
 
+static GsObject *cfunction_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsCFunction *f = (GsCFunction *)o;
+    if (name == GS_NAME(ts, __name__) || name == GS_NAME(ts, __qualname__))
+        return gs_str_from(ts, f->name);
+    if (name == GS_NAME(ts, __self__))
+        return gs_newref(ts, f->self ? f->self : GS_NONE);
+    return gs_generic_getattr(ts, o, name);
+}
+
 GsType gs_cfunction_type = { .ob = GS_STATIC_HEAD, .name = "builtin_function_or_method",
+    .getattr = cfunction_getattr,
     .base = &gs_object_type, .size = sizeof(GsCFunction), .flags = GS_TPFLAG_GC,
     .dealloc = cfunction_dealloc, .traverse = cfunction_traverse, .clear = cfunction_clear,
     .call = cfunction_call, .repr = cfunction_repr, .hash = identity_hash };

@@ -113,6 +113,7 @@ struct GsType {
     unsigned flags;              /* GS_TPFLAG_* */
     GsObject *dict;              /* the type's attributes (a dict); methods live here */
     GsObject *name_obj;          /* heap types: the name as a str */
+    GsObject *qualname;          /* heap types: "Outer.Inner" (None of CPython's static types) */
     const GsMethodDef *methods;  /* built-in types: copied into dict at start-up */
 
     void (*dealloc)(GsThread *ts, GsObject *o);        /* free what o holds (not o itself) */

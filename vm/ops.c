@@ -755,6 +755,24 @@ static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a
     }
     if (kind == K_MOD && ta == &gs_str_type)
         return gs_str_mod(ts, a, b);
+    if (kind == K_OR && ta == &gs_dict_type && tb == &gs_dict_type) {
+        /* 3.9's dict union: a copy of a updated with b; |= updates a. */
+        GsObject *d = inplace ? gs_newref(ts, a) : gs_dict_new(ts);
+        size_t pos = 0;
+        GsObject *k, *v;
+        while (d && !inplace && gs_dict_next(a, &pos, &k, &v))
+            if (gs_dict_set(ts, d, k, v) < 0) {
+                gs_decref(ts, d);
+                return NULL;
+            }
+        pos = 0;
+        while (d && gs_dict_next(b, &pos, &k, &v))
+            if (gs_dict_set(ts, d, k, v) < 0) {
+                gs_decref(ts, d);
+                return NULL;
+            }
+        return d;
+    }
     return gs_newref(ts, GS_NOTIMPL);
 }
 
