@@ -35,8 +35,8 @@ static int kwarg(GsThread *ts, const char *fname, GsObject *const *args, size_t 
             if (strcmp(allowed[i], name) == 0)
                 break;
         if (!allowed[i]) {
-            gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
-                       fname, name);
+            gs_err_set(ts, &gs_exc_TypeError, "'%s' is an invalid keyword argument for %s()",
+                       name, fname);
             return -1;
         }
         out[i] = args[p + k];
@@ -100,21 +100,21 @@ BUILTIN(print)
 
 BUILTIN(repr)
 {
-    if (gs_check_nargs(ts, "repr", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "repr", kwnames) < 0 || gs_check_nargs(ts, "repr", nargs, 1, 1) < 0)
         return NULL;
     return gs_repr(ts, args[0]);
 }
 
 BUILTIN(ascii)
 {
-    if (gs_check_nargs(ts, "ascii", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "ascii", kwnames) < 0 || gs_check_nargs(ts, "ascii", nargs, 1, 1) < 0)
         return NULL;
     return gs_str_ascii(ts, args[0]);
 }
 
 BUILTIN(format)
 {
-    if (gs_check_nargs(ts, "format", nargs, 1, 2) < 0)
+    if (gs_check_no_kw(ts, "format", kwnames) < 0 || gs_check_nargs(ts, "format", nargs, 1, 2) < 0)
         return NULL;
     GsObject *spec = nargs == 2 ? gs_newref(ts, args[1]) : gs_str_from(ts, "");
     if (!spec)
@@ -128,7 +128,7 @@ BUILTIN(format)
 
 BUILTIN(abs)
 {
-    if (gs_check_nargs(ts, "abs", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "abs", kwnames) < 0 || gs_check_nargs(ts, "abs", nargs, 1, 1) < 0)
         return NULL;
     GsObject *x = args[0];
     if (GS_IS_INT(x)) {
@@ -145,7 +145,7 @@ BUILTIN(abs)
 
 BUILTIN(divmod)
 {
-    if (gs_check_nargs(ts, "divmod", nargs, 2, 2) < 0)
+    if (gs_check_no_kw(ts, "divmod", kwnames) < 0 || gs_check_nargs(ts, "divmod", nargs, 2, 2) < 0)
         return NULL;
     GsObject *q = gs_binary_op(ts, OP_BINARY_FLOOR_DIVIDE, args[0], args[1]);
     GsObject *r = q ? gs_binary_op(ts, OP_BINARY_MODULO, args[0], args[1]) : NULL;
@@ -182,7 +182,7 @@ static GsObject *pow_mod(GsThread *ts, GsObject *b, GsObject *e, GsObject *m)
 
 BUILTIN(pow)
 {
-    if (gs_check_nargs(ts, "pow", nargs, 2, 3) < 0)
+    if (gs_check_no_kw(ts, "pow", kwnames) < 0 || gs_check_nargs(ts, "pow", nargs, 2, 3) < 0)
         return NULL;
     if (nargs == 3 && args[2] != GS_NONE)
         return pow_mod(ts, args[0], args[1], args[2]);
@@ -192,7 +192,7 @@ BUILTIN(pow)
 /* round(x[, n]) with Python 3's round-half-to-even. */
 BUILTIN(round)
 {
-    if (gs_check_nargs(ts, "round", nargs, 1, 2) < 0)
+    if (gs_check_no_kw(ts, "round", kwnames) < 0 || gs_check_nargs(ts, "round", nargs, 1, 2) < 0)
         return NULL;
     GsObject *x = args[0];
     bool has_n = nargs == 2 && args[1] != GS_NONE;
@@ -279,7 +279,7 @@ BUILTIN(bin) { return gs_check_nargs(ts, "bin", nargs, 1, 1) < 0 ? NULL : int_to
 
 BUILTIN(chr)
 {
-    if (gs_check_nargs(ts, "chr", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "chr", kwnames) < 0 || gs_check_nargs(ts, "chr", nargs, 1, 1) < 0)
         return NULL;
     if (!GS_IS_INT(args[0]))
         return gs_err_set(ts, &gs_exc_TypeError, "an integer is required (got type %s)",
@@ -298,7 +298,7 @@ BUILTIN(chr)
 
 BUILTIN(ord)
 {
-    if (gs_check_nargs(ts, "ord", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "ord", kwnames) < 0 || gs_check_nargs(ts, "ord", nargs, 1, 1) < 0)
         return NULL;
     GsObject *s = args[0];
     if (!GS_IS_STR(s))
@@ -320,7 +320,7 @@ BUILTIN(ord)
 
 BUILTIN(len)
 {
-    if (gs_check_nargs(ts, "len", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "len", kwnames) < 0 || gs_check_nargs(ts, "len", nargs, 1, 1) < 0)
         return NULL;
     int64_t n = gs_len(ts, args[0]);
     return n < 0 ? NULL : gs_int_new(ts, n);
@@ -464,7 +464,7 @@ static int all_any(GsThread *ts, GsObject *iterable, bool want)
 
 BUILTIN(all)
 {
-    if (gs_check_nargs(ts, "all", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "all", kwnames) < 0 || gs_check_nargs(ts, "all", nargs, 1, 1) < 0)
         return NULL;
     int r = all_any(ts, args[0], false);
     return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
@@ -472,7 +472,7 @@ BUILTIN(all)
 
 BUILTIN(any)
 {
-    if (gs_check_nargs(ts, "any", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "any", kwnames) < 0 || gs_check_nargs(ts, "any", nargs, 1, 1) < 0)
         return NULL;
     int r = all_any(ts, args[0], true);
     return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
@@ -480,14 +480,14 @@ BUILTIN(any)
 
 BUILTIN(iter)
 {
-    if (gs_check_nargs(ts, "iter", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "iter", kwnames) < 0 || gs_check_nargs(ts, "iter", nargs, 1, 1) < 0)
         return NULL;
     return gs_getiter(ts, args[0]);
 }
 
 BUILTIN(next)
 {
-    if (gs_check_nargs(ts, "next", nargs, 1, 2) < 0)
+    if (gs_check_no_kw(ts, "next", kwnames) < 0 || gs_check_nargs(ts, "next", nargs, 1, 2) < 0)
         return NULL;
     GsObject *it = args[0];
     if (!it->type->iternext && !(it->type->flags & GS_TPFLAG_HEAPTYPE))
@@ -707,7 +707,7 @@ BUILTIN(map)
 
 BUILTIN(filter)
 {
-    if (gs_check_nargs(ts, "filter", nargs, 2, 2) < 0)
+    if (gs_check_no_kw(ts, "filter", kwnames) < 0 || gs_check_nargs(ts, "filter", nargs, 2, 2) < 0)
         return NULL;
     GsObject *it = gs_getiter(ts, args[1]);
     if (!it)
@@ -724,7 +724,7 @@ BUILTIN(filter)
 
 BUILTIN(reversed)
 {
-    if (gs_check_nargs(ts, "reversed", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "reversed", kwnames) < 0 || gs_check_nargs(ts, "reversed", nargs, 1, 1) < 0)
         return NULL;
     int64_t n = gs_len(ts, args[0]);
     if (n < 0) {
@@ -762,7 +762,7 @@ static int isinstance_of(GsThread *ts, GsObject *o, GsObject *cls, const char *f
 
 BUILTIN(isinstance)
 {
-    if (gs_check_nargs(ts, "isinstance", nargs, 2, 2) < 0)
+    if (gs_check_no_kw(ts, "isinstance", kwnames) < 0 || gs_check_nargs(ts, "isinstance", nargs, 2, 2) < 0)
         return NULL;
     int r = isinstance_of(ts, args[0], args[1], "isinstance");
     return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
@@ -770,7 +770,7 @@ BUILTIN(isinstance)
 
 BUILTIN(issubclass)
 {
-    if (gs_check_nargs(ts, "issubclass", nargs, 2, 2) < 0)
+    if (gs_check_no_kw(ts, "issubclass", kwnames) < 0 || gs_check_nargs(ts, "issubclass", nargs, 2, 2) < 0)
         return NULL;
     if (!GS_IS_TYPE(args[0]))
         return gs_err_set(ts, &gs_exc_TypeError, "issubclass() arg 1 must be a class");
@@ -790,7 +790,7 @@ BUILTIN(issubclass)
 /* id(): the allocation serial, not an address -- stable from run to run. */
 BUILTIN(id)
 {
-    if (gs_check_nargs(ts, "id", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "id", kwnames) < 0 || gs_check_nargs(ts, "id", nargs, 1, 1) < 0)
         return NULL;
     GsObject *o = args[0];
     return gs_int_new(ts, o->serial ? (int64_t)o->serial : (int64_t)(uintptr_t)o);
@@ -798,7 +798,7 @@ BUILTIN(id)
 
 BUILTIN(hash)
 {
-    if (gs_check_nargs(ts, "hash", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "hash", kwnames) < 0 || gs_check_nargs(ts, "hash", nargs, 1, 1) < 0)
         return NULL;
     int64_t h = gs_hash(ts, args[0]);
     return h == -1 ? NULL : gs_int_new(ts, h);
@@ -806,7 +806,7 @@ BUILTIN(hash)
 
 BUILTIN(callable)
 {
-    if (gs_check_nargs(ts, "callable", nargs, 1, 1) < 0)
+    if (gs_check_no_kw(ts, "callable", kwnames) < 0 || gs_check_nargs(ts, "callable", nargs, 1, 1) < 0)
         return NULL;
     GsObject *o = args[0];
     bool c = o->type->call || (o->type->flags & GS_TPFLAG_HEAPTYPE &&
@@ -816,7 +816,7 @@ BUILTIN(callable)
 
 BUILTIN(getattr)
 {
-    if (gs_check_nargs(ts, "getattr", nargs, 2, 3) < 0)
+    if (gs_check_no_kw(ts, "getattr", kwnames) < 0 || gs_check_nargs(ts, "getattr", nargs, 2, 3) < 0)
         return NULL;
     if (!GS_IS_STR(args[1]))
         return gs_err_set(ts, &gs_exc_TypeError, "getattr(): attribute name must be string");
@@ -834,7 +834,7 @@ BUILTIN(getattr)
 
 BUILTIN(hasattr)
 {
-    if (gs_check_nargs(ts, "hasattr", nargs, 2, 2) < 0)
+    if (gs_check_no_kw(ts, "hasattr", kwnames) < 0 || gs_check_nargs(ts, "hasattr", nargs, 2, 2) < 0)
         return NULL;
     GsObject *v = bi_getattr(ts, self, args, 2, NULL);
     if (v) {
@@ -849,7 +849,7 @@ BUILTIN(hasattr)
 
 BUILTIN(setattr)
 {
-    if (gs_check_nargs(ts, "setattr", nargs, 3, 3) < 0)
+    if (gs_check_no_kw(ts, "setattr", kwnames) < 0 || gs_check_nargs(ts, "setattr", nargs, 3, 3) < 0)
         return NULL;
     if (!GS_IS_STR(args[1]))
         return gs_err_set(ts, &gs_exc_TypeError, "setattr(): attribute name must be string");
@@ -861,7 +861,7 @@ BUILTIN(setattr)
 
 BUILTIN(delattr)
 {
-    if (gs_check_nargs(ts, "delattr", nargs, 2, 2) < 0)
+    if (gs_check_no_kw(ts, "delattr", kwnames) < 0 || gs_check_nargs(ts, "delattr", nargs, 2, 2) < 0)
         return NULL;
     if (!GS_IS_STR(args[1]))
         return gs_err_set(ts, &gs_exc_TypeError, "delattr(): attribute name must be string");

@@ -1273,7 +1273,8 @@ static char *make_qualname(Compiler *c, const char *name)
         bool global = s && s->scope == SC_GLOBAL_EXPLICIT;
         if (global)
             snprintf(buf, sizeof buf, "%s", name);
-        else if (u->ste->type == ST_FUNCTION)
+        else if (u->ste->type == ST_FUNCTION && !u->ste->is_comprehension)
+            /* functions and lambdas add ".<locals>"; comprehensions do not */
             snprintf(buf, sizeof buf, "%s.<locals>.%s", gs_str_cstr(u->qualname), name);
         else
             snprintf(buf, sizeof buf, "%s.%s", gs_str_cstr(u->qualname), name);
@@ -1359,6 +1360,31 @@ static int binop_opcode(GsBinOp op, bool inplace)
     return inplace ? inp[op] : bin[op];
 }
 
+/* `x is 1`: CPython 3.8+ warns (on stderr) and compiles it anyway. */
+static bool is_literal(GsExpr *e)
+{
+    if (e->kind == E_CONST)
+        return e->v.constant.kind == C_INT || e->v.constant.kind == C_FLOAT ||
+               e->v.constant.kind == C_STR;
+    return e->kind == E_TUPLE && e->v.seq.ctx == CTX_CONST_TUPLE;
+}
+
+static void check_is_literal(Compiler *c, GsExpr *e)
+{
+    GsExpr *left = e->v.compare.left;
+    for (int i = 0; i < e->v.compare.ops.len; i++) {
+        GsCmpOp op = (GsCmpOp)(intptr_t)e->v.compare.ops.items[i];
+        GsExpr *right = GS_NTH(e->v.compare.comparators, i, GsExpr);
+        if ((op == CMP_IS || op == CMP_ISNOT) && (is_literal(left) || is_literal(right))) {
+            fflush(c->ts->interp->out);
+            fprintf(stderr, "%s:%d: SyntaxWarning: \"%s\" with a literal. Did you mean \"%s\"?\n",
+                    c->filename, e->lineno, op == CMP_IS ? "is" : "is not",
+                    op == CMP_IS ? "==" : "!=");
+        }
+        left = right;
+    }
+}
+
 /* COMPARE_OP, IS_OP or CONTAINS_OP (3.9 split `is` and `in` out). */
 static void emit_compare(Compiler *c, GsCmpOp op)
 {
@@ -1415,6 +1441,7 @@ static void jump_if(Compiler *c, GsExpr *e, int label, bool cond)
     case E_COMPARE: {
         int n = e->v.compare.ops.len - 1;
         if (n > 0) {
+            check_is_literal(c, e);
             int cleanup = new_label(c);
             compile_expr(c, e->v.compare.left);
             for (int i = 0; i < n; i++) {
@@ -1448,6 +1475,7 @@ static void jump_if(Compiler *c, GsExpr *e, int label, bool cond)
 
 static void compile_compare(Compiler *c, GsExpr *e)
 {
+    check_is_literal(c, e);
     int n = e->v.compare.ops.len - 1;
     compile_expr(c, e->v.compare.left);
     if (n == 0) {

@@ -120,6 +120,8 @@ static GsObject *exc_getattr(GsThread *ts, GsObject *o, GsObject *name)
         GsTuple *a = (GsTuple *)e->args;
         return gs_newref(ts, a && a->len > 0 ? a->items[0] : GS_NONE);
     }
+    if (gs_is(name, &gs_str_type) && strcmp(gs_str_cstr(name), "__suppress_context__") == 0)
+        return gs_newref(ts, gs_bool(e->suppress_context));
     if (gs_is(name, &gs_str_type) && strcmp(gs_str_cstr(name), "__context__") == 0)
         return gs_newref(ts, e->context ? e->context : GS_NONE);
     if (gs_is(name, &gs_str_type) && strcmp(gs_str_cstr(name), "__cause__") == 0)

@@ -1327,8 +1327,15 @@ out_of_budget:
             GsObject *k, *v;
             while (r == 0 && gs_dict_next(other, &pos, &k, &v)) {
                 if (opcode == OP_DICT_MERGE && gs_dict_get(ts, d, k)) {
+                    /* The function being called sits below the args and the dict. */
+                    GsObject *fn = sp[-(oparg + 2)];
+                    GsObject *mod = fn->type == &gs_function_type ? ((GsFunction *)fn)->module : NULL;
+                    GsObject *qn = fn->type == &gs_function_type ? ((GsFunction *)fn)->qualname : NULL;
                     gs_err_set(ts, &gs_exc_TypeError,
-                               "got multiple values for keyword argument '%s'",
+                               "%s%s%s() got multiple values for keyword argument '%s'",
+                               mod && GS_IS_STR(mod) ? gs_str_cstr(mod) : "", mod && GS_IS_STR(mod) ? "." : "",
+                               qn ? gs_str_cstr(qn) : fn->type == &gs_cfunction_type
+                                   ? ((GsCFunction *)fn)->name : fn->type->name,
                                GS_IS_STR(k) ? gs_str_cstr(k) : "?");
                     r = -1;
                     break;
@@ -1438,11 +1445,26 @@ out_of_budget:
         }
         GsObject *cause = oparg == 2 ? POP() : NULL;
         GsObject *exc = POP();
+        if (cause && cause != GS_NONE && !gs_is_exception(cause) &&
+            !(GS_IS_TYPE(cause) && gs_type_is_subtype((GsType *)cause, &gs_exc_BaseException))) {
+            gs_decref(ts, cause);
+            gs_decref(ts, exc);
+            gs_err_set(ts, &gs_exc_TypeError, "exception causes must derive from BaseException");
+            goto error;
+        }
         gs_err_set_obj(ts, exc);
         gs_decref(ts, exc);
         if (cause) {
-            if (ts->curexc && gs_is_exception(ts->curexc) && gs_is_exception(cause))
-                gs_setref(ts, &((GsException *)ts->curexc)->cause, gs_newref(ts, cause));
+            /* `from X` sets __cause__ (an instance; a class is called) and
+             * __suppress_context__; `from None` only the latter. */
+            GsObject *c = cause == GS_NONE ? NULL : gs_is_exception(cause) ? gs_newref(ts, cause)
+                                                                          : gs_call0(ts, cause);
+            if (ts->curexc && gs_is_exception(ts->curexc)) {
+                gs_setref(ts, &((GsException *)ts->curexc)->cause, c);
+                ((GsException *)ts->curexc)->suppress_context = true;
+            } else {
+                gs_xdecref(ts, c);
+            }
             gs_decref(ts, cause);
         }
         goto error;

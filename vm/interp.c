@@ -351,7 +351,7 @@ static void print_one(GsThread *ts, FILE *err, GsObject *exc, int depth)
             print_one(ts, err, e->cause, depth + 1);
             fprintf(err, "\nThe above exception was the direct cause of the following "
                          "exception:\n\n");
-        } else if (e->context && gs_is_exception(e->context)) {
+        } else if (e->context && gs_is_exception(e->context) && !e->suppress_context) {
             print_one(ts, err, e->context, depth + 1);
             fprintf(err, "\nDuring handling of the above exception, another exception "
                          "occurred:\n\n");
@@ -455,6 +455,11 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
 {
     /* Everything, compiling included, happens under the GIL. */
     gs_main_thread_enter(ts);
+    /* Since 3.9 the main program's file name is absolute (co_filename,
+     * __file__, tracebacks); sys.argv[0] stays as given. */
+    char *abs = realpath(path, NULL);
+    if (abs)
+        path = abs;
     GsObject *code = gs_remember_source(ts, path, source) < 0 ? NULL
                                                              : gs_compile(ts, source, path);
     GsObject *result = NULL;
@@ -481,6 +486,7 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     /* Like CPython, wait for the other threads even after an error. */
     gs_main_thread_exit(ts);
     fflush(ts->interp->out);
+    free(abs);
     return status;
 }
 

@@ -55,6 +55,16 @@ static int set_value(GsThread *ts, GsObject *m, const char *name, GsObject *v)
 
 /* ---- sys --------------------------------------------------------------------- */
 
+/* sys.exc_info(): the exception being handled, as (type, value, traceback);
+ * gilscope has no traceback objects, so the third is None. */
+MODFUNC(sys_exc_info)
+{
+    GsObject *e = ts->handled;
+    if (!e)
+        return gs_tuple_pack(ts, 3, GS_NONE, GS_NONE, GS_NONE);
+    return gs_tuple_pack(ts, 3, (GsObject *)e->type, e, GS_NONE);
+}
+
 /* sys.getrefcount(x): x's count, including the reference the call itself
  * holds on the stack -- which is why CPython's answer is one more than
  * the number of names bound to x. */
@@ -158,6 +168,7 @@ MODFUNC(sys_getcheckinterval)
 }
 
 static const GsMethodDef sys_functions[] = {
+    { "exc_info", sys_exc_info },
     { "setswitchinterval", sys_setswitchinterval },
     { "getswitchinterval", sys_getswitchinterval },
     { "setcheckinterval", sys_setcheckinterval },

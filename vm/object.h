@@ -245,7 +245,8 @@ typedef struct {
     GsObject *args;      /* a tuple */
     GsObject *traceback; /* a list of (filename, line, funcname) tuples, newest last */
     GsObject *context;   /* the exception being handled when this one was raised */
-    GsObject *cause;
+    GsObject *cause;     /* `raise ... from cause` */
+    bool suppress_context;   /* set by `from`: print the cause, not the context */
 } GsException;
 
 typedef struct {

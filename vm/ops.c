@@ -666,7 +666,7 @@ static GsObject *float_binop(GsThread *ts, int kind, double a, double b)
     case K_MOD: {
         if (b == 0.0)
             return gs_err_set(ts, &gs_exc_ZeroDivisionError,
-                              kind == K_MOD ? "float modulo" : "float divmod()");
+                              kind == K_MOD ? "float modulo" : "float floor division by zero");
         double m = fmod(a, b);
         /* CPython's float_divmod: fix the sign of the remainder, and keep
          * the sign of a zero remainder equal to the divisor's. */
@@ -743,6 +743,13 @@ static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a
                               b->type->name, ta->name);
     }
     if (kind == K_MUL) {
+        bool a_seq = ta == &gs_str_type || ta == &gs_list_type || ta == &gs_tuple_type;
+        bool b_seq = tb == &gs_str_type || tb == &gs_list_type || tb == &gs_tuple_type;
+        if ((a_seq && !GS_IS_INT(b) && !(b->type->flags & GS_TPFLAG_HEAPTYPE)) ||
+            (b_seq && !GS_IS_INT(a) && !a_seq && !(a->type->flags & GS_TPFLAG_HEAPTYPE)))
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "can't multiply sequence by non-int of type '%s'",
+                              a_seq ? b->type->name : a->type->name);
         GsObject *seq = GS_IS_INT(b) ? a : GS_IS_INT(a) ? b : NULL;
         GsObject *n = seq == a ? b : a;
         if (seq) {
