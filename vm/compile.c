@@ -69,6 +69,7 @@ struct SymTab {
     int nparams, capparams;
     bool needs_class_closure;  /* a class whose methods use __class__ / super() */
     bool is_comprehension;
+    const char *private_name;  /* the innermost enclosing class's name, for mangling */
 };
 
 /* ======================================================================
@@ -185,12 +186,36 @@ static SymTab *st_new(Compiler *c, GsBlockType type, const char *name, const voi
     st->name = name;
     st->node = node;
     st->parent = parent;
+    /* A class body mangles with its own name; everything else inherits. */
+    st->private_name = type == ST_CLASS ? name : parent ? parent->private_name : NULL;
     if (parent) {
         parent->children = xgrow(parent->children, &parent->capchildren,
                                  parent->nchildren + 1, sizeof(SymTab *));
         parent->children[parent->nchildren++] = st;
     }
     return st;
+}
+
+/* Private name mangling (CPython's _Py_Mangle): inside class C, an
+ * identifier __x (not ending in __) becomes _C__x; C's leading underscores
+ * are dropped. */
+static const char *mangle(Compiler *c, const char *private_name, const char *name)
+{
+    if (!private_name || name[0] != '_' || name[1] != '_')
+        return name;
+    size_t n = strlen(name);
+    if ((n >= 2 && name[n - 1] == '_' && name[n - 2] == '_') || strchr(name, '.'))
+        return name;
+    while (*private_name == '_')
+        private_name++;
+    if (!*private_name)
+        return name;
+    size_t pn = strlen(private_name);
+    char *m = gs_arena_alloc(c->arena, pn + n + 2);
+    m[0] = '_';
+    memcpy(m + 1, private_name, pn);
+    memcpy(m + 1 + pn, name, n + 1);
+    return m;
 }
 
 static Symbol *st_lookup(SymTab *st, const char *name)
@@ -203,6 +228,7 @@ static Symbol *st_lookup(SymTab *st, const char *name)
 
 static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int lineno, int col)
 {
+    name = mangle(c, st->private_name, name);
     Symbol *s = st_lookup(st, name);
     if (!s) {
         st->syms = xgrow(st->syms, &st->capsyms, st->nsyms + 1, sizeof(Symbol));
@@ -1132,6 +1158,12 @@ static int add_name(Compiler *c, GsObject *list, const char *name)
     return (int)l->len - 1;
 }
 
+/* co_names index of an attribute name, mangled like any private name. */
+static int add_attr_name(Compiler *c, const char *attr)
+{
+    return add_name(c, c->u->names, mangle(c, c->u->ste->private_name, attr));
+}
+
 static int find_name(GsObject *list, const char *name)
 {
     GsList *l = (GsList *)list;
@@ -1287,6 +1319,7 @@ static char *make_qualname(Compiler *c, const char *name)
 static void name_op(Compiler *c, const char *name, GsCtx ctx)
 {
     Unit *u = c->u;
+    name = mangle(c, u->ste->private_name, name);
     GsScope sc = scope_of(u, name);
     enum { OPT_NAME, OPT_FAST, OPT_GLOBAL, OPT_DEREF } kind = OPT_NAME;
     bool function = u->ste->type == ST_FUNCTION;
@@ -1719,7 +1752,7 @@ static void compile_call(Compiler *c, GsExpr *e)
     if (method) {
         /* obj.meth(args): LOAD_METHOD / CALL_METHOD skip the bound method. */
         compile_expr(c, f->v.attr.value);
-        emit_i(c, OP_LOAD_METHOD, add_name(c, c->u->names, f->v.attr.attr));
+        emit_i(c, OP_LOAD_METHOD, add_attr_name(c, f->v.attr.attr));
         compile_exprs(c, &e->v.call.args);
         emit_i(c, OP_CALL_METHOD, e->v.call.args.len);
         return;
@@ -1924,7 +1957,7 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
             break;
         }
         compile_expr(c, e->v.attr.value);
-        emit_i(c, OP_LOAD_ATTR, add_name(c, c->u->names, e->v.attr.attr));
+        emit_i(c, OP_LOAD_ATTR, add_attr_name(c, e->v.attr.attr));
         break;
     case E_SUBSCRIPT:
         if (e->v.subscript.ctx != CTX_LOAD) {
@@ -2027,8 +2060,7 @@ static void compile_store(Compiler *c, GsExpr *e)
     case E_ATTR:
         ctx = e->v.attr.ctx;
         compile_expr(c, e->v.attr.value);
-        emit_i(c, ctx == CTX_DEL ? OP_DELETE_ATTR : OP_STORE_ATTR,
-               add_name(c, c->u->names, e->v.attr.attr));
+        emit_i(c, ctx == CTX_DEL ? OP_DELETE_ATTR : OP_STORE_ATTR, add_attr_name(c, e->v.attr.attr));
         return;
     case E_SUBSCRIPT:
         ctx = e->v.subscript.ctx;
@@ -2568,7 +2600,7 @@ static void compile_stmt(Compiler *c, GsStmt *s)
         if (e->kind == E_ATTR) {
             compile_expr(c, e->v.attr.value);
             emit(c, OP_DUP_TOP);
-            emit_i(c, OP_LOAD_ATTR, add_name(c, c->u->names, e->v.attr.attr));
+            emit_i(c, OP_LOAD_ATTR, add_attr_name(c, e->v.attr.attr));
         } else if (e->kind == E_SUBSCRIPT) {
             compile_expr(c, e->v.subscript.value);
             compile_expr(c, e->v.subscript.slice);
@@ -2581,7 +2613,7 @@ static void compile_stmt(Compiler *c, GsStmt *s)
         emit(c, binop_opcode(s->v.augassign.op, true));
         if (e->kind == E_ATTR) {
             emit(c, OP_ROT_TWO);
-            emit_i(c, OP_STORE_ATTR, add_name(c, c->u->names, e->v.attr.attr));
+            emit_i(c, OP_STORE_ATTR, add_attr_name(c, e->v.attr.attr));
         } else if (e->kind == E_SUBSCRIPT) {
             emit(c, OP_ROT_THREE);
             emit(c, OP_STORE_SUBSCR);
