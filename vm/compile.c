@@ -743,6 +743,8 @@ static void fold_binop(GsExpr *e)
                     if (__builtin_mul_overflow(r, a, &r))
                         return;
                 make_int(e, r);
+            } else if (b < 0 && a != 0) {
+                make_float(e, pow((double)a, (double)b));
             }
             return;
         case OP_DIV: if (b != 0) make_float(e, (double)a / (double)b); return;
@@ -755,7 +757,8 @@ static void fold_binop(GsExpr *e)
             }
             return;
         case OP_LSHIFT:
-            if (b >= 0 && b < 63 && a >= 0 && a <= (INT64_MAX >> b)) make_int(e, a << b);
+            if (b >= 0 && b < 63 && (a >= 0 ? a <= (INT64_MAX >> b) : a >= (INT64_MIN >> b)))
+                make_int(e, (int64_t)((uint64_t)a << b));
             return;
         case OP_RSHIFT: if (b >= 0 && b < 63) make_int(e, a >> b); return;
         case OP_BITAND: make_int(e, a & b); return;
@@ -769,8 +772,93 @@ static void fold_binop(GsExpr *e)
     case OP_SUB: make_float(e, x - y); return;
     case OP_MULT: make_float(e, x * y); return;
     case OP_DIV: if (y != 0) make_float(e, x / y); return;
+    case OP_FLOORDIV:
+    case OP_MOD:
+        if (y != 0) {
+            /* Python's float floor division and modulo (see ops.c). */
+            double m = fmod(x, y), div = (x - m) / y;
+            if (m && ((y < 0) != (m < 0))) {
+                m += y;
+                div -= 1.0;
+            }
+            if (!m)
+                m = copysign(0.0, y);
+            double fl = div ? floor(div) : copysign(0.0, x / y);
+            if (div && div - fl > 0.5)
+                fl += 1.0;
+            make_float(e, op == OP_MOD ? m : fl);
+        }
+        return;
+    case OP_POW:
+        if (!(x == 0 && y < 0) && !(x < 0 && y != floor(y)) && isfinite(pow(x, y)))
+            make_float(e, pow(x, y));
+        return;
     default: return;
     }
+}
+
+/* (1, 2)[0], 'abc'[1]; tuple + tuple and tuple * n (at most 256 items):
+ * ast_opt.c folds these too. */
+static void fold_subscript(GsExpr *e)
+{
+    GsExpr *v = e->v.subscript.value, *k = e->v.subscript.slice;
+    if (e->v.subscript.ctx != CTX_LOAD || !is_const(k) || k->v.constant.kind != C_INT)
+        return;
+    int64_t i = k->v.constant.i;
+    if (v->kind == E_TUPLE && v->v.seq.ctx == CTX_CONST_TUPLE) {
+        int64_t n = v->v.seq.elts.len;
+        if (i < 0)
+            i += n;
+        if (i >= 0 && i < n)
+            *e = *GS_NTH(v->v.seq.elts, i, GsExpr);
+    } else if (is_const(v) && v->v.constant.kind == C_STR) {
+        /* ASCII only: the index counts characters, not bytes. */
+        const char *str = v->v.constant.s;
+        int64_t n = (int64_t)v->v.constant.n;
+        for (int64_t j = 0; j < n; j++)
+            if ((unsigned char)str[j] >= 0x80)
+                return;
+        if (i < 0)
+            i += n;
+        if (i >= 0 && i < n) {
+            e->kind = E_CONST;
+            e->v.constant.kind = C_STR;
+            e->v.constant.s = str + i;
+            e->v.constant.n = 1;
+        }
+    }
+}
+
+static void fold_tuple_binop(Compiler *c, GsExpr *e)
+{
+    GsExpr *l = e->v.binop.left, *r = e->v.binop.right;
+    bool lt = l->kind == E_TUPLE && l->v.seq.ctx == CTX_CONST_TUPLE;
+    bool rt = r->kind == E_TUPLE && r->v.seq.ctx == CTX_CONST_TUPLE;
+    GsNodeList out = { 0 };
+    if (e->v.binop.op == OP_ADD && lt && rt) {
+        if (l->v.seq.elts.len + r->v.seq.elts.len > 256)
+            return;
+        for (int i = 0; i < l->v.seq.elts.len; i++)
+            gs_list_push(c->arena, &out, l->v.seq.elts.items[i]);
+        for (int i = 0; i < r->v.seq.elts.len; i++)
+            gs_list_push(c->arena, &out, r->v.seq.elts.items[i]);
+    } else if (e->v.binop.op == OP_MULT && (lt || rt)) {
+        GsExpr *t = lt ? l : r, *n = lt ? r : l;
+        bool isint;
+        int64_t k;
+        double f;
+        if (!num_value(n, &isint, &k, &f) || !isint || k < 0 ||
+            (t->v.seq.elts.len && k > 256 / t->v.seq.elts.len))
+            return;
+        for (int64_t j = 0; j < k; j++)
+            for (int i = 0; i < t->v.seq.elts.len; i++)
+                gs_list_push(c->arena, &out, t->v.seq.elts.items[i]);
+    } else {
+        return;
+    }
+    e->kind = E_TUPLE;
+    e->v.seq.elts = out;
+    e->v.seq.ctx = CTX_CONST_TUPLE;
 }
 
 /* `not a in b` is `a not in b` (and is / is not likewise), as ast_opt.c folds it. */
@@ -807,6 +895,11 @@ static void fold_unary(GsExpr *e)
     int64_t i;
     double f;
     if (e->v.unaryop.op == UOP_NOT) {
+        if (o->kind == E_TUPLE && o->v.seq.ctx == CTX_CONST_TUPLE) {
+            e->kind = E_CONST;
+            e->v.constant.kind = o->v.seq.elts.len ? C_FALSE : C_TRUE;
+            return;
+        }
         if (!is_const(o))
             return;
         GsConstKind k = o->v.constant.kind;
@@ -873,9 +966,11 @@ static void fold_str_binop(Compiler *c, GsExpr *e)
     if (e->v.binop.op != OP_MULT)
         return;
     GsExpr *str = l->v.constant.kind == C_STR ? l : r, *num = str == l ? r : l;
-    if (str->v.constant.kind != C_STR || num->v.constant.kind != C_INT)
-        return;
-    int64_t k = num->v.constant.i < 0 ? 0 : num->v.constant.i;
+    bool isint;
+    int64_t k;
+    double f;
+    if (str->v.constant.kind != C_STR || !num_value(num, &isint, &k, &f) || !isint || k < 0)
+        return;   /* ast_opt.c leaves a negative count for run time */
     size_t n = str->v.constant.n;
     if (n && (uint64_t)k > 4096 / n)
         return;
@@ -897,6 +992,8 @@ static void fold_expr(Compiler *c, GsExpr *e)
         fold_binop(e);
         if (e->kind == E_BINOP)
             fold_str_binop(c, e);
+        if (e->kind == E_BINOP)
+            fold_tuple_binop(c, e);
         break;
     case E_UNARYOP:
         fold_expr(c, e->v.unaryop.operand);
@@ -924,6 +1021,7 @@ static void fold_expr(Compiler *c, GsExpr *e)
     case E_SUBSCRIPT:
         fold_expr(c, e->v.subscript.value);
         fold_expr(c, e->v.subscript.slice);
+        fold_subscript(e);
         break;
     case E_SLICE:
         if (e->v.slice.lower) fold_expr(c, e->v.slice.lower);
@@ -2775,6 +2873,9 @@ static int next_real(Unit *u, int i)
     return i;
 }
 
+/* Basic-block boundaries are marked once, from the code as compiled, and
+ * not updated as jumps are retargeted -- as peephole.c's markblocks(); this
+ * decides how much dead code after a return goes. */
 static void peephole(Compiler *c)
 {
     Unit *u = c->u;
@@ -2834,7 +2935,6 @@ static void peephole(Compiler *c)
                     in->opcode = op == OP_JUMP_IF_TRUE_OR_POP ? OP_POP_JUMP_IF_TRUE
                                                                : OP_POP_JUMP_IF_FALSE;
                 }
-                mark_targets(u, target);
                 break;
             }
         }
@@ -2852,7 +2952,6 @@ static void peephole(Compiler *c)
                 in->opcode = OP_RETURN_VALUE;
                 in->target = -1;
                 in->arg = 0;
-                mark_targets(u, target);
                 i--;   /* now a RETURN: look again for dead code after it */
             } else if (is_uncond(tgt->opcode)) {
                 int t2 = label_target(u, tgt->target);
@@ -2862,7 +2961,6 @@ static void peephole(Compiler *c)
                     break;
                 }
                 in->target = label_at(c, t2);
-                mark_targets(u, target);
             }
             break;
         }
