@@ -37,15 +37,21 @@ class Thread:
         if self._started:
             raise RuntimeError("threads can only be started once")
         self._started = True
+        # As in CPython, the new thread registers itself, and start() waits
+        # until it has: a thread that ends at once is never left behind in
+        # _active, and self.ident is set when start() returns.
+        self._registered = Event()
         self._handle = _thread.start(self._bootstrap, (), None, self.name)
-        self.ident = self._handle.ident()
-        _active[self.ident] = self
+        self._registered.wait()
 
     def _bootstrap(self):
+        self.ident = get_ident()
+        _active[self.ident] = self
+        self._registered.set()
         try:
             self.run()
         finally:
-            _active.pop(get_ident(), None)
+            _active.pop(self.ident, None)
 
     def run(self):
         if self._target is not None:
