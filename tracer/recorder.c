@@ -268,122 +268,208 @@ void gs_recorder_attach(GsRecorder *r, GsInterp *interp, const GsRecorderMeta *m
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-static void put_json_string(FILE *f, const char *s)
+/* ---- a fast output buffer ------------------------------------------------------------
+ * Tens of millions of lines: formatting them with stdio (which locks the
+ * stream on every call) costs more than recording them.  Lines are built
+ * in a large buffer by hand and written in big chunks. */
+typedef struct {
+    FILE *f;
+    char buf[1 << 16];
+    size_t n;
+} Out;
+
+static void out_flush(Out *o)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
+    fwrite(o->buf, 1, o->n, o->f);
+    o->n = 0;
 }
 
-static void write_meta(GsRecorder *r, GsInterp *in)
+static void out_room(Out *o, size_t need)
 {
-    FILE *f = r->f;
-    fputs("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1,\"gilscope\":", f);
-    put_json_string(f, r->meta.gilscope_version);
-    fputs(",\"script\":", f);
-    put_json_string(f, r->meta.script);
-    fputs(",\"argv\":[", f);
+    if (o->n + need > sizeof o->buf)
+        out_flush(o);
+}
+
+static void put(Out *o, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > sizeof o->buf / 2) {
+        out_flush(o);
+        fwrite(s, 1, n, o->f);
+        return;
+    }
+    out_room(o, n);
+    memcpy(o->buf + o->n, s, n);
+    o->n += n;
+}
+
+static void put_i64(Out *o, int64_t v)
+{
+    char tmp[24];
+    int i = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[i++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    out_room(o, 22);
+    if (v < 0)
+        o->buf[o->n++] = '-';
+    while (i > 0)
+        o->buf[o->n++] = tmp[--i];
+}
+
+static void put_json_string(Out *o, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    out_room(o, 1);
+    o->buf[o->n++] = '"';
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        out_room(o, 6);
+        char *w = o->buf + o->n;
+        switch (*p) {
+        case '"': w[0] = '\\'; w[1] = '"'; o->n += 2; break;
+        case '\\': w[0] = '\\'; w[1] = '\\'; o->n += 2; break;
+        case '\n': w[0] = '\\'; w[1] = 'n'; o->n += 2; break;
+        case '\r': w[0] = '\\'; w[1] = 'r'; o->n += 2; break;
+        case '\t': w[0] = '\\'; w[1] = 't'; o->n += 2; break;
+        default:
+            if (*p < 0x20) {
+                memcpy(w, "\\u00", 4);
+                w[4] = hex[*p >> 4];
+                w[5] = hex[*p & 15];
+                o->n += 6;
+            } else {
+                *w = (char)*p;
+                o->n += 1;
+            }
+        }
+    }
+    out_room(o, 1);
+    o->buf[o->n++] = '"';
+}
+
+static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
+{
+    put(o, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1,\"gilscope\":");
+    put_json_string(o, r->meta.gilscope_version);
+    put(o, ",\"script\":");
+    put_json_string(o, r->meta.script);
+    put(o, ",\"argv\":[");
     for (int i = 0; i < r->meta.argc; i++) {
         if (i)
-            fputc(',', f);
-        put_json_string(f, r->meta.argv[i]);
+            put(o, ",");
+        put_json_string(o, r->meta.argv[i]);
     }
-    fprintf(f, "],\"cpython\":\"%s\",\"policy\":\"%s\",\"check_interval\":%d,"
-               "\"switch_interval\":%g,\"clock\":\"%s\",\"categories\":[",
-            in->opt.cpython, in->opt.policy == GS_GIL_TICK ? "tick" : "interval",
-            in->opt.check_interval, in->opt.switch_interval, in->platform->name);
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "],\"cpython\":\"%s\",\"policy\":\"%s\",\"check_interval\":%d,"
+             "\"switch_interval\":%g,\"clock\":\"%s\",\"categories\":[",
+             in->opt.cpython, in->opt.policy == GS_GIL_TICK ? "tick" : "interval",
+             in->opt.check_interval, in->opt.switch_interval, in->platform->name);
+    put(o, tmp);
     static const char *const cat_names[] = { "gil", "thread", "lock", "io", "gc", "tick",
                                              "op", "ref", "print" };
     bool first = true;
     for (int i = 0; i < 9; i++) {
         if (r->mask & (1u << i)) {
-            fprintf(f, "%s\"%s\"", first ? "" : ",", cat_names[i]);
+            put(o, first ? "\"" : ",\"");
+            put(o, cat_names[i]);
+            put(o, "\"");
             first = false;
         }
     }
-    fprintf(f, "],\"start_time\":\"%s\"}\n", r->start_time);
+    put(o, "],\"start_time\":\"");
+    put(o, r->start_time);
+    put(o, "\"}\n");
 }
 
-static void write_event(FILE *f, const Record *rec)
+/* One field: ,"name":<int> */
+static void field_i64(Out *o, const char *name, int64_t v)
+{
+    put(o, name);
+    put_i64(o, v);
+}
+
+static void write_event(Out *o, const Record *rec)
 {
     const GsEvent *e = &rec->ev;
-    fprintf(f, "{\"ev\":\"%s\",\"t\":%llu,\"tid\":%d", event_names[e->kind],
-            (unsigned long long)e->t, rec->tid);
+    put(o, "{\"ev\":\"");
+    put(o, event_names[e->kind]);
+    field_i64(o, "\",\"t\":", (int64_t)e->t);
+    field_i64(o, ",\"tid\":", rec->tid);
     switch (e->kind) {
     case GS_EV_gil_request:
     case GS_EV_gil_retry:
     case GS_EV_gil_drop_request:
-        fprintf(f, ",\"holder\":%d", e->a);
+        field_i64(o, ",\"holder\":", e->a);
         break;
     case GS_EV_gil_acquire:
-        fprintf(f, ",\"wait\":%lld", (long long)e->b);
+        field_i64(o, ",\"wait\":", e->b);
         break;
     case GS_EV_gil_release:
-        fprintf(f, ",\"why\":\"%s\",\"held\":%lld",
-                e->a >= 0 && e->a < GS_REL_COUNT ? reason_names[e->a] : "?", (long long)e->b);
+        put(o, ",\"why\":\"");
+        put(o, e->a >= 0 && e->a < GS_REL_COUNT ? reason_names[e->a] : "check");
+        field_i64(o, "\",\"held\":", e->b);
         break;
     case GS_EV_thread_start:
-        fputs(",\"name\":", f);
-        put_json_string(f, e->p);
+        put(o, ",\"name\":");
+        put_json_string(o, e->p);
         break;
     case GS_EV_lock_request:
     case GS_EV_lock_release:
-        fprintf(f, ",\"lock\":%lld", (long long)e->b);
+        field_i64(o, ",\"lock\":", e->b);
         break;
     case GS_EV_lock_acquire:
-        fprintf(f, ",\"lock\":%lld,\"wait\":%lld", (long long)e->b, (long long)e->c);
+        field_i64(o, ",\"lock\":", e->b);
+        field_i64(o, ",\"wait\":", e->c);
         break;
     case GS_EV_io_begin:
-        fprintf(f, ",\"kind\":\"%s\"", (const char *)e->p);
+        put(o, ",\"kind\":");
+        put_json_string(o, e->p);
         break;
     case GS_EV_io_end:
-        fprintf(f, ",\"kind\":\"%s\",\"dur\":%lld", (const char *)e->p, (long long)e->b);
+        put(o, ",\"kind\":");
+        put_json_string(o, e->p);
+        field_i64(o, ",\"dur\":", e->b);
         break;
     case GS_EV_gc_start:
-        fprintf(f, ",\"gen\":%d", e->a);
+        field_i64(o, ",\"gen\":", e->a);
         break;
     case GS_EV_gc_end:
-        fprintf(f, ",\"gen\":%d,\"collected\":%lld", e->a, (long long)e->c);
+        field_i64(o, ",\"gen\":", e->a);
+        field_i64(o, ",\"collected\":", e->c);
         break;
     case GS_EV_print:
-        fputs(",\"text\":", f);
-        put_json_string(f, e->p);
+        put(o, ",\"text\":");
+        put_json_string(o, e->p);
         break;
     case GS_EV_ticks:
-        fprintf(f, ",\"ticks\":%lld", (long long)e->c);
+        field_i64(o, ",\"ticks\":", e->c);
         break;
     case GS_EV_op:
-        fprintf(f, ",\"op\":\"%s\",\"line\":%lld,\"offset\":%lld,\"code\":",
-                gs_opinfo[e->a & 0xff].name ? gs_opinfo[e->a & 0xff].name : "?",
-                (long long)e->b, (long long)e->c);
-        put_json_string(f, e->p);
+        put(o, ",\"op\":\"");
+        put(o, gs_opinfo[e->a & 0xff].name ? gs_opinfo[e->a & 0xff].name : "?");
+        field_i64(o, "\",\"line\":", e->b);
+        field_i64(o, ",\"offset\":", e->c);
+        put(o, ",\"code\":");
+        put_json_string(o, e->p);
         break;
     case GS_EV_ref:
-        fprintf(f, ",\"obj\":%lld,\"type\":", (long long)e->b);
-        put_json_string(f, e->p);
-        fprintf(f, ",\"refcnt\":%lld,\"delta\":%d", (long long)e->c, e->a);
+        field_i64(o, ",\"obj\":", e->b);
+        put(o, ",\"type\":");
+        put_json_string(o, e->p);
+        field_i64(o, ",\"refcnt\":", e->c);
+        field_i64(o, ",\"delta\":", e->a);
         break;
     case GS_EV_dealloc:
-        fprintf(f, ",\"obj\":%lld,\"type\":", (long long)e->b);
-        put_json_string(f, e->p);
+        field_i64(o, ",\"obj\":", e->b);
+        put(o, ",\"type\":");
+        put_json_string(o, e->p);
         break;
     default:
         break;
     }
-    fputs("}\n", f);
+    put(o, "}\n");
 }
 
 /* At equal times, a release sorts before an acquire: the release really
@@ -403,16 +489,55 @@ static int tie_rank(const Record *r)
     }
 }
 
-static int by_time(const void *x, const void *y)
+/* Does a come before b?  Times first; at equal times a release before an
+ * acquire (tie_rank), then by thread and order within the thread. */
+static bool before(const Record *a, const Record *b)
 {
-    const Record *a = *(const Record *const *)x, *b = *(const Record *const *)y;
     if (a->ev.t != b->ev.t)
-        return a->ev.t < b->ev.t ? -1 : 1;
+        return a->ev.t < b->ev.t;
     if (tie_rank(a) != tie_rank(b))
-        return tie_rank(a) < tie_rank(b) ? -1 : 1;
+        return tie_rank(a) < tie_rank(b);
     if (a->tid != b->tid)
-        return a->tid < b->tid ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+        return a->tid < b->tid;
+    return a->seq < b->seq;
+}
+
+/* Each thread's records are already in time order (one monotonic clock):
+ * merging the threads' buffers is enough, no global sort. */
+static size_t write_merged(GsRecorder *r, Out *o, uint64_t *last)
+{
+    size_t k = 0, written = 0;
+    for (Buffer *b = r->buffers; b; b = b->next)
+        k++;
+    Buffer **bufs = calloc(k + 1, sizeof *bufs);
+    size_t *pos = calloc(k + 1, sizeof *pos);
+    if (!bufs || !pos) {
+        free(bufs);
+        free(pos);
+        return 0;
+    }
+    k = 0;
+    for (Buffer *b = r->buffers; b; b = b->next)
+        bufs[k++] = b;
+    for (;;) {
+        const Record *best = NULL;
+        size_t bi = 0;
+        for (size_t i = 0; i < k; i++) {
+            if (pos[i] < bufs[i]->n && (!best || before(&bufs[i]->recs[pos[i]], best))) {
+                best = &bufs[i]->recs[pos[i]];
+                bi = i;
+            }
+        }
+        if (!best)
+            break;
+        write_event(o, best);
+        *last = best->ev.t;
+        pos[bi]++;
+        written++;
+    }
+    free(bufs);
+    free(pos);
+    return written;
 }
 
 static void free_buffers(GsRecorder *r)
@@ -437,32 +562,31 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     interp->on_ref = NULL;
     gs_ref_tracing = false;
     uint64_t end_t = interp->platform->now_ns(interp->platform) - interp->trace_t0;
-    size_t total = 0;
-    for (Buffer *b = r->buffers; b; b = b->next)
-        total += b->n;
-    const Record **all = malloc((total + 1) * sizeof *all);
-    size_t k = 0;
-    if (all) {
-        for (Buffer *b = r->buffers; b; b = b->next)
-            for (size_t i = 0; i < b->n; i++)
-                all[k++] = &b->recs[i];
-        qsort(all, k, sizeof *all, by_time);
-    } else {
-        r->dropped += (int64_t)total;
+    Out *o = malloc(sizeof *o);
+    if (!o) {
+        fprintf(stderr, "gilscope: out of memory writing the trace\n");
+        fclose(r->f);
+        free_buffers(r);
+        return -1;
     }
-    write_meta(r, interp);
+    o->f = r->f;
+    o->n = 0;
+    write_meta(r, interp, o);
     uint64_t last = 0;
-    for (size_t i = 0; i < k; i++) {
-        write_event(r->f, all[i]);
-        last = all[i]->ev.t;
-    }
+    size_t k = write_merged(r, o, &last);
     if (end_t < last)
         end_t = last;
-    fprintf(r->f, "{\"ev\":\"end\",\"t\":%llu,\"status\":%d,\"reason\":\"%s\",\"events\":%zu,"
-                  "\"dropped\":%lld,\"ticks\":%lld,\"switches\":%lld}\n",
-            (unsigned long long)end_t, status, reason, k, (long long)r->dropped,
-            (long long)interp->total_ticks, (long long)interp->gil_switches);
-    free(all);
+    field_i64(o, "{\"ev\":\"end\",\"t\":", (int64_t)end_t);
+    field_i64(o, ",\"status\":", status);
+    put(o, ",\"reason\":\"");
+    put(o, reason);
+    field_i64(o, "\",\"events\":", (int64_t)k);
+    field_i64(o, ",\"dropped\":", r->dropped);
+    field_i64(o, ",\"ticks\":", interp->total_ticks);
+    field_i64(o, ",\"switches\":", interp->gil_switches);
+    put(o, "}\n");
+    out_flush(o);
+    free(o);
     int rc = 0;
     if (fclose(r->f) != 0) {
         fprintf(stderr, "gilscope: could not write the trace '%s': %s\n", r->path,
