@@ -223,7 +223,7 @@ static const char *stop_reason_name(GsInterp *interp)
     case GS_STOP_MAX_TICKS: return "max_ticks";
     case GS_STOP_SIGNAL: return "signal";
     case GS_STOP_INTERRUPT: return "interrupt";
-    default: return "exit";
+    default: return interp->end_reason ? interp->end_reason : "exit";
     }
 }
 

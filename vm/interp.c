@@ -476,6 +476,9 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     gs_xdecref(ts, result);
     GsObject *exc = result ? NULL : gs_err_fetch(ts);
     int stop = atomic_load(&ts->interp->stop_reason);
+    ts->interp->end_reason = !exc || gs_type_is_subtype(exc->type, &gs_exc_SystemExit) ? "exit"
+                           : gs_type_is_subtype(exc->type, &gs_exc_KeyboardInterrupt) ? "interrupt"
+                           : "exception";
     if (stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT)
         status = 3;   /* the caller explains the stop */
     else if (exc && gs_type_is_subtype(exc->type, &gs_exc_SystemExit))

@@ -211,6 +211,7 @@ struct GsInterp {
     int64_t gil_switches;     /* times the GIL changed hands (under the GIL) */
     int next_tid;             /* the last guest thread id handed out */
     int64_t total_ticks;      /* check sites passed by all threads (under the GIL) */
+    const char *end_reason;   /* how the main program ended: "exit", "exception", "interrupt" */
     atomic_int os_threads;    /* guest OS threads not yet completely finished */
     /* Tracing: categories to record (GS_CAT_*), and where events go. */
     unsigned trace_mask;
