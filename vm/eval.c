@@ -21,7 +21,10 @@
  * be asked to let go.
  *
  * Separately, every instruction counts against a budget so that
- * --max-ticks can stop a runaway program at an exact instruction count.
+ * --max-ticks can stop a runaway program.  The budget lives in a local
+ * (a register) for speed and is written back to the thread when a frame
+ * returns, so instructions run in callees are counted when they return:
+ * with deep calls in flight the stop can come somewhat after N.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -564,12 +567,17 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     bool tick_policy = gil && gil->policy == GS_GIL_TICK;
     bool trace_ops = interp->trace_mask & GS_CAT_OP;
     int opcode = 0, oparg = 0;
-    int64_t budget = interp->opt.max_ticks > 0 ? interp->opt.max_ticks - ts->ticks : INT64_MAX;
+    /* Instructions left before --max-ticks stops the run (or "unlimited");
+     * `budget` counts down to the next visit of the slow path, every
+     * instruction when op tracing is on, so the fast path pays one
+     * decrement for both features. */
+    int64_t ticks_left = interp->opt.max_ticks > 0 ? interp->opt.max_ticks - ts->ticks : INT64_MAX;
+    if (ticks_left <= 0)
+        ticks_left = 1;
+    int64_t budget = trace_ops ? 1 : ticks_left;
     bool reraise = false;
     GsObject *retval = NULL;
 
-    if (budget <= 0)
-        budget = 1;
     /* 3.10+ also check at frame entry (3.11's RESUME). */
     if (rules >= GS_SCHED_310)
         goto check;
@@ -577,13 +585,10 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
 fetch:
     if (--budget <= 0)
         goto out_of_budget;
+fetch_now:
     opcode = next[0];
     oparg = next[1];
     next += 2;
-    if (trace_ops) {
-        int off = (int)(next - first) - 2;
-        gs_trace_emit(ts, GS_EV_op, opcode, gs_code_line(co, off), off, co);
-    }
 dispatch_opcode:
     goto *targets[opcode];
 
@@ -601,15 +606,27 @@ check:
     goto fetch;
 
 out_of_budget:
-    if (interp->opt.max_ticks > 0) {
-        ts->ticks = interp->opt.max_ticks;
-        atomic_store(&interp->stop_reason, GS_STOP_MAX_TICKS);
-        atomic_store(&interp->eval_breaker, 1);
-        gs_err_set(ts, &gs_exc_SystemExit, "stopped");
-        goto error;
+    if (trace_ops) {
+        /* One `op` event per instruction, then straight back here. */
+        if (interp->opt.max_ticks > 0 && --ticks_left <= 0)
+            goto max_ticks_reached;
+        int off = (int)(next - first);
+        gs_trace_emit(ts, GS_EV_op, next[0], gs_code_line(co, off), off, co);
+        budget = 1;
+        goto fetch_now;
     }
+    if (interp->opt.max_ticks > 0)
+        goto max_ticks_reached;
     budget = INT64_MAX;
     goto fetch;
+
+max_ticks_reached:
+    ts->ticks = interp->opt.max_ticks;
+    budget = ticks_left = 0;
+    atomic_store(&interp->stop_reason, GS_STOP_MAX_TICKS);
+    atomic_store(&interp->eval_breaker, 1);
+    gs_err_set(ts, &gs_exc_SystemExit, "stopped");
+    goto error;
 
     TARGET(NOP) DISPATCH_FAST();
 
@@ -1610,7 +1627,7 @@ exit_error:
 exit_frame:
     f->sp = sp;
     if (interp->opt.max_ticks > 0)
-        ts->ticks = interp->opt.max_ticks - budget;
+        ts->ticks = interp->opt.max_ticks - (trace_ops ? ticks_left : budget);
     return retval;
 }
 
