@@ -2708,6 +2708,8 @@ static void compile_stmt(Compiler *c, GsStmt *s)
             name_op(c, e->v.name.id, CTX_LOAD);
         }
         compile_expr(c, s->v.augassign.value);
+        if (s->v.augassign.op == OP_MATMULT)
+            cerror(c, s->lineno, s->col, "gilscope does not support the @ operator");
         emit(c, binop_opcode(s->v.augassign.op, true));
         if (e->kind == E_ATTR) {
             emit(c, OP_ROT_TWO);

@@ -20,11 +20,10 @@
  * eval_breaker flag.  This is the only place where a running thread can
  * be asked to let go.
  *
- * Separately, every instruction counts against a budget so that
- * --max-ticks can stop a runaway program.  The budget lives in a local
- * (a register) for speed and is written back to the thread when a frame
- * returns, so instructions run in callees are counted when they return:
- * with deep calls in flight the stop can come somewhat after N.
+ * Separately, every instruction counts down ts->ticks_left, so that
+ * --max-ticks stops a runaway program after exactly N instructions, callees
+ * included; with op tracing on, the same decrement sends every instruction
+ * through the slow path that records it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -313,9 +312,13 @@ static bool exc_matches(GsThread *ts, GsObject *exc_type, GsObject *cls, int *er
 {
     *err = 0;
     if (GS_IS_TUPLE(cls)) {
-        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++)
-            if (exc_matches(ts, exc_type, ((GsTuple *)cls)->items[i], err))
+        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++) {
+            bool m = exc_matches(ts, exc_type, ((GsTuple *)cls)->items[i], err);
+            if (*err)
+                return false;   /* a non-class in the tuple is an error right here */
+            if (m)
                 return true;
+        }
         return false;
     }
     if (!GS_IS_TYPE(cls) || !gs_type_is_subtype((GsType *)cls, &gs_exc_BaseException)) {
@@ -567,14 +570,11 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     bool tick_policy = gil && gil->policy == GS_GIL_TICK;
     bool trace_ops = interp->trace_mask & GS_CAT_OP;
     int opcode = 0, oparg = 0;
-    /* Instructions left before --max-ticks stops the run (or "unlimited");
-     * `budget` counts down to the next visit of the slow path, every
-     * instruction when op tracing is on, so the fast path pays one
-     * decrement for both features. */
-    int64_t ticks_left = interp->opt.max_ticks > 0 ? interp->opt.max_ticks - ts->ticks : INT64_MAX;
-    if (ticks_left <= 0)
-        ticks_left = 1;
-    int64_t budget = trace_ops ? 1 : ticks_left;
+    /* The fast path pays one decrement per instruction: of the thread's
+     * --max-ticks count, or, when tracing ops, of a one-instruction budget
+     * that sends every instruction through the slow path. */
+    int64_t op_budget = 1;
+    int64_t *budget = trace_ops ? &op_budget : &ts->ticks_left;
     bool reraise = false;
     GsObject *retval = NULL;
 
@@ -583,7 +583,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
         goto check;
 
 fetch:
-    if (--budget <= 0)
+    if (--*budget <= 0)
         goto out_of_budget;
 fetch_now:
     opcode = next[0];
@@ -608,21 +608,20 @@ check:
 out_of_budget:
     if (trace_ops) {
         /* One `op` event per instruction, then straight back here. */
-        if (interp->opt.max_ticks > 0 && --ticks_left <= 0)
+        if (--ts->ticks_left <= 0 && interp->opt.max_ticks > 0)
             goto max_ticks_reached;
         int off = (int)(next - first);
         gs_trace_emit(ts, GS_EV_op, next[0], gs_code_line(co, off), off, co);
-        budget = 1;
+        op_budget = 1;
         goto fetch_now;
     }
     if (interp->opt.max_ticks > 0)
         goto max_ticks_reached;
-    budget = INT64_MAX;
-    goto fetch;
+    ts->ticks_left = INT64_MAX;
+    goto fetch_now;
 
 max_ticks_reached:
-    ts->ticks = interp->opt.max_ticks;
-    budget = ticks_left = 0;
+    ts->ticks_left = 1;   /* whatever runs while unwinding does not stop again */
     atomic_store(&interp->stop_reason, GS_STOP_MAX_TICKS);
     atomic_store(&interp->eval_breaker, 1);
     gs_err_set(ts, &gs_exc_SystemExit, "stopped");
@@ -1626,8 +1625,6 @@ exit_error:
 
 exit_frame:
     f->sp = sp;
-    if (interp->opt.max_ticks > 0)
-        ts->ticks = interp->opt.max_ticks - (trace_ops ? ticks_left : budget);
     return retval;
 }
 

@@ -237,7 +237,7 @@ struct GsThread {
     int depth;                /* Python call depth, for RecursionError */
     GsObject *curexc;         /* the exception being raised, or NULL */
     GsObject *handled;        /* the exception being handled (sys.exc_info) */
-    int64_t ticks;            /* instructions executed, for --max-ticks */
+    int64_t ticks_left;       /* instructions before --max-ticks stops the run (eval.c) */
     /* check_after[op]: does CPython (the version imitated) check for a
      * pending switch right after op?  Filled from the opcode table's
      * column for opt.sched (S_ALWAYS -> 1; S_COND ops decide themselves). */

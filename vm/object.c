@@ -548,35 +548,82 @@ static int64_t int_hash(GsThread *ts, GsObject *o)
 static int int_truth(GsThread *ts, GsObject *o) { return gs_int_value(o) != 0; }
 
 /* int(x), int(str, base) */
+static GsObject *invalid_literal(GsThread *ts, GsObject *s, int base)
+{
+    GsObject *r = gs_repr(ts, s);
+    if (!r)
+        return NULL;
+    gs_err_set(ts, &gs_exc_ValueError, "invalid literal for int() with base %d: %s", base,
+               gs_str_cstr(r));
+    gs_decref(ts, r);
+    return NULL;
+}
+
+static int digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    return 99;
+}
+
+/* int(s, base) as Python reads it: optional sign, a 0x/0o/0b prefix that
+ * matches the base (base 0 takes the base from it), underscores between
+ * digits, surrounding whitespace. */
 static GsObject *int_parse(GsThread *ts, GsObject *s, int base)
 {
-    const char *p = gs_str_cstr(s);
-    while (*p == ' ' || *p == '\t' || *p == '\n')
+    const char *p = gs_str_cstr(s), *end = p + ((GsStr *)s)->nbytes;
+    int given = base;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
-    char buf[128];
-    size_t n = 0;
-    for (; *p && n < sizeof buf - 1; p++)
-        if (*p != '_')
-            buf[n++] = *p;
-    buf[n] = 0;
-    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\n' || buf[n - 1] == '\t'))
-        buf[--n] = 0;
-    char *end;
-    errno = 0;
-    long long v = strtoll(buf, &end, base);
-    if (n == 0 || *end || buf[0] == ' ') {
-        GsObject *r = gs_repr(ts, s);
-        if (!r)
-            return NULL;
-        gs_err_set(ts, &gs_exc_ValueError, "invalid literal for int() with base %d: %s", base,
-                   gs_str_cstr(r));
-        gs_decref(ts, r);
-        return NULL;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+        end--;
+    bool neg = false;
+    if (p < end && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    if (end - p >= 2 && p[0] == '0') {
+        char x = (char)(p[1] | 0x20);
+        int pb = x == 'x' ? 16 : x == 'o' ? 8 : x == 'b' ? 2 : 0;
+        if (pb && (base == 0 || base == pb)) {
+            base = pb;
+            p += 2;
+            if (p < end && *p == '_')
+                p++;
+        }
     }
-    if (errno == ERANGE)
-        return gs_err_set(ts, &gs_exc_OverflowError,
-                          "int too large for gilscope's 64-bit ints");
-    return gs_int_new(ts, v);
+    if (base == 0) {
+        base = 10;
+        /* Python forbids "010" in base 0 (it would be octal in C). */
+        for (const char *q = p; q < end && *q == '0'; q++)
+            if (q + 1 < end && q[1] != '0' && q[1] != '_')
+                return invalid_literal(ts, s, given);
+    }
+    uint64_t v = 0;
+    bool any = false, prev_us = true;
+    for (; p < end; p++) {
+        if (*p == '_') {
+            if (prev_us)
+                return invalid_literal(ts, s, given);
+            prev_us = true;
+            continue;
+        }
+        int d = digit_value(*p);
+        if (d >= base)
+            return invalid_literal(ts, s, given);
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+            return gs_err_set(ts, &gs_exc_OverflowError, "int too large for gilscope's 64-bit ints");
+        v = v * (uint64_t)base + (uint64_t)d;
+        any = true;
+        prev_us = false;
+    }
+    if (!any || prev_us)
+        return invalid_literal(ts, s, given);
+    if (v > (uint64_t)INT64_MAX + neg)
+        return gs_err_set(ts, &gs_exc_OverflowError, "int too large for gilscope's 64-bit ints");
+    return gs_int_new(ts, neg ? (int64_t)(0 - v) : (int64_t)v);
 }
 
 static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
@@ -588,10 +635,17 @@ static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size
         return gs_int_new(ts, 0);
     GsObject *x = args[0];
     if (nargs == 2) {
+        if (!GS_IS_INT(args[1]))
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "'%s' object cannot be interpreted as an integer",
+                              args[1]->type->name);
+        int64_t base = gs_int_value(args[1]);
+        if (base != 0 && (base < 2 || base > 36))
+            return gs_err_set(ts, &gs_exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
         if (!GS_IS_STR(x))
             return gs_err_set(ts, &gs_exc_TypeError,
                               "int() can't convert non-string with explicit base");
-        return int_parse(ts, x, (int)gs_int_value(args[1]));
+        return int_parse(ts, x, (int)base);
     }
     if (x->type == &gs_int_type)
         return gs_newref(ts, x);
