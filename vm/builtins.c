@@ -310,9 +310,10 @@ BUILTIN(ord)
                           "ord() expected a character, but string of length %zu found", str->nchars);
     const unsigned char *p = (const unsigned char *)str->data;
     int64_t c = p[0];
-    if (c >= 0xf0) c = ((c & 0x07) << 18) | ((p[1] & 0x3f) << 12) | ((p[2] & 0x3f) << 6) | (p[3] & 0x3f);
-    else if (c >= 0xe0) c = ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-    else if (c >= 0xc0) c = ((c & 0x1f) << 6) | (p[1] & 0x3f);
+    size_t n = str->nbytes;   /* guard: decode only the bytes the string has */
+    if (c >= 0xf0 && n >= 4) c = ((c & 0x07) << 18) | ((p[1] & 0x3f) << 12) | ((p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+    else if (c >= 0xe0 && n >= 3) c = ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+    else if (c >= 0xc0 && n >= 2) c = ((c & 0x1f) << 6) | (p[1] & 0x3f);
     return gs_int_new(ts, c);
 }
 

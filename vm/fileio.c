@@ -7,6 +7,12 @@
  * lets I/O-bound threads overlap -- and what exposes the new GIL's convoy
  * effect, when the thread has to win the GIL back after every read.
  * The calls are libuv's synchronous uv_fs_* functions (no callback).
+ *
+ * Several threads may use one file.  Like CPython's buffered files, each
+ * file has a lock, held for a whole operation (its read-ahead buffer
+ * changes while the GIL is released for a read).  To avoid a deadlock it
+ * is only ever waited for without the GIL: try it first; if another thread
+ * has it, release the GIL, wait, and take the GIL back.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -23,7 +29,71 @@ typedef struct {
     char *buf;           /* read-ahead for readline / iteration */
     size_t buflen, bufpos;
     bool eof;
+    GsMutex *lock;       /* held for a whole operation (see above) */
 } GsFile;
+
+static void file_lock(GsThread *ts, GsFile *f)
+{
+    GsPlatform *p = ts->interp->platform;
+    if (p->trylock(p, f->lock))
+        return;
+    gs_gil_release_for(ts, GS_REL_io);
+    p->lock(p, f->lock);
+    gs_gil_reacquire(ts);
+}
+
+static void file_unlock(GsThread *ts, GsFile *f)
+{
+    ts->interp->platform->unlock(ts->interp->platform, f->lock);
+}
+
+/* Files are read as UTF-8: a byte sequence that is not valid becomes
+ * CPython's UnicodeDecodeError (a ValueError here) instead of a str that
+ * is not one.  Returns the offset of the first bad byte, or -1. */
+static ssize_t utf8_invalid_at(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 && c >= 0xC2 ? 2
+                   : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!len || i + len > n)
+            return (ssize_t)i;
+        for (size_t k = 1; k < len; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return (ssize_t)i;
+        i += len;
+    }
+    return -1;
+}
+
+/* A str of the n bytes at p, or UnicodeDecodeError's message as ValueError. */
+static GsObject *decoded(GsThread *ts, const char *p, size_t n)
+{
+    ssize_t bad = utf8_invalid_at((const unsigned char *)p, n);
+    if (bad >= 0)
+        return gs_err_set(ts, &gs_exc_ValueError,
+                          "'utf-8' codec can't decode byte 0x%02x in position %zd: invalid "
+                          "start byte", (unsigned char)p[bad], bad);
+    return gs_str_new(ts, p, n);
+}
+
+/* Bytes taken by the first `chars` UTF-8 characters of p[0..n), or n if
+ * fewer; *whole tells whether that many complete characters were there. */
+static size_t char_prefix(const char *p, size_t n, size_t chars, bool *whole)
+{
+    size_t i = 0, c = 0;
+    while (i < n && c < chars) {
+        unsigned char b = (unsigned char)p[i];
+        size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        if (i + len > n)
+            break;
+        i += len;
+        c++;
+    }
+    *whole = c == chars;
+    return i;
+}
 
 static GsType file_type;
 
@@ -90,6 +160,11 @@ static GsObject *file_open(GsThread *ts, GsObject *self, GsObject *const *args, 
         return NULL;
     }
     f->fd = (uv_file)fd;
+    f->lock = ts->interp->platform->mutex_new(ts->interp->platform);
+    if (!f->lock) {
+        gs_decref(ts, (GsObject *)f);
+        return gs_err_set(ts, &gs_exc_MemoryError, "out of memory");
+    }
     f->name = gs_newref(ts, name);
     f->readable = rd;
     f->writable = wr;
@@ -135,6 +210,25 @@ static ssize_t fill(GsThread *ts, GsFile *f)
     return n;
 }
 
+static GsObject *read_locked(GsThread *ts, GsFile *f, int64_t want)
+{
+    for (;;) {
+        const char *start = f->buf ? f->buf + f->bufpos : "";
+        size_t avail = f->buflen - f->bufpos;
+        bool whole = false;
+        size_t n = want < 0 ? avail : char_prefix(start, avail, (size_t)want, &whole);
+        if (f->eof || whole) {
+            GsObject *s = decoded(ts, start, n);
+            if (s)
+                f->bufpos += n;
+            return s;
+        }
+        if (fill(ts, f) < 0)
+            return NULL;
+    }
+}
+
+/* read([n]): n characters (not bytes), or everything to the end. */
 static GsObject *file_read(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                            GsObject *kwnames)
 {
@@ -142,16 +236,27 @@ static GsObject *file_read(GsThread *ts, GsObject *self, GsObject *const *args, 
     if (gs_check_nargs(ts, "read", nargs, 0, 1) < 0 || check_open(ts, f, true) < 0)
         return NULL;
     int64_t want = nargs == 1 && GS_IS_INT(args[0]) ? gs_int_value(args[0]) : -1;
-    while (!f->eof && (want < 0 || (int64_t)(f->buflen - f->bufpos) < want)) {
-        ssize_t n = fill(ts, f);
-        if (n < 0)
+    file_lock(ts, f);
+    GsObject *r = check_open(ts, f, true) < 0 ? NULL : read_locked(ts, f, want);
+    file_unlock(ts, f);
+    return r;
+}
+
+static GsObject *readline_locked(GsThread *ts, GsFile *f)
+{
+    for (;;) {
+        char *start = f->buf ? f->buf + f->bufpos : NULL;
+        char *nl = start ? memchr(start, '\n', f->buflen - f->bufpos) : NULL;
+        if (nl || f->eof) {
+            size_t n = nl ? (size_t)(nl - start) + 1 : f->buflen - f->bufpos;
+            GsObject *s = decoded(ts, start ? start : "", n);
+            if (s)
+                f->bufpos += n;
+            return s;
+        }
+        if (fill(ts, f) < 0)
             return NULL;
     }
-    size_t avail = f->buflen - f->bufpos;
-    size_t n = want < 0 || (size_t)want > avail ? avail : (size_t)want;
-    GsObject *s = gs_str_new(ts, f->buf ? f->buf + f->bufpos : "", n);
-    f->bufpos += n;
-    return s;
 }
 
 static GsObject *file_readline(GsThread *ts, GsObject *self, GsObject *const *args,
@@ -160,18 +265,10 @@ static GsObject *file_readline(GsThread *ts, GsObject *self, GsObject *const *ar
     GsFile *f = (GsFile *)self;
     if (check_open(ts, f, true) < 0)
         return NULL;
-    for (;;) {
-        char *start = f->buf ? f->buf + f->bufpos : NULL;
-        char *nl = start ? memchr(start, '\n', f->buflen - f->bufpos) : NULL;
-        if (nl || f->eof) {
-            size_t n = nl ? (size_t)(nl - start) + 1 : f->buflen - f->bufpos;
-            GsObject *s = gs_str_new(ts, start ? start : "", n);
-            f->bufpos += n;
-            return s;
-        }
-        if (fill(ts, f) < 0)
-            return NULL;
-    }
+    file_lock(ts, f);
+    GsObject *r = check_open(ts, f, true) < 0 ? NULL : readline_locked(ts, f);
+    file_unlock(ts, f);
+    return r;
 }
 
 static GsObject *file_write(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
@@ -185,7 +282,10 @@ static GsObject *file_write(GsThread *ts, GsObject *self, GsObject *const *args,
                           args[0]->type->name);
     GsStr *s = (GsStr *)args[0];
     uv_buf_t ub = uv_buf_init(s->data, (unsigned)s->nbytes);
-    ssize_t n = FS_CALL(ts, "write", uv_fs_write(NULL, &req_, f->fd, &ub, 1, -1, NULL));
+    file_lock(ts, f);
+    ssize_t n = f->fd < 0 ? UV_EBADF
+                          : FS_CALL(ts, "write", uv_fs_write(NULL, &req_, f->fd, &ub, 1, -1, NULL));
+    file_unlock(ts, f);
     if (n < 0)
         return os_error(ts, n, f->name);
     return gs_int_new(ts, (int64_t)s->nchars);
@@ -203,7 +303,9 @@ static void close_fd(GsThread *ts, GsFile *f)
 static GsObject *file_close(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                             GsObject *kwnames)
 {
+    file_lock(ts, (GsFile *)self);
     close_fd(ts, (GsFile *)self);
+    file_unlock(ts, (GsFile *)self);
     return gs_newref(ts, GS_NONE);
 }
 
@@ -218,7 +320,8 @@ static GsObject *file_enter(GsThread *ts, GsObject *self, GsObject *const *args,
 static GsObject *file_exit(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                            GsObject *kwnames)
 {
-    close_fd(ts, (GsFile *)self);
+    GsObject *r = file_close(ts, self, NULL, 0, NULL);
+    gs_decref(ts, r);
     return gs_newref(ts, GS_FALSE);
 }
 
@@ -245,6 +348,8 @@ static void file_dealloc(GsThread *ts, GsObject *o)
     }
     gs_xdecref(ts, f->name);
     free(f->buf);
+    if (f->lock)
+        ts->interp->platform->mutex_free(ts->interp->platform, f->lock);
 }
 
 static GsObject *file_repr(GsThread *ts, GsObject *o)

@@ -489,6 +489,9 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     gs_xdecref(ts, exc);
     /* Like CPython, wait for the other threads even after an error. */
     gs_main_thread_exit(ts);
+    stop = atomic_load(&ts->interp->stop_reason);
+    if (stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT && stop != GS_STOP_FINALIZE)
+        status = 3;   /* stopped while waiting for the other threads */
     fflush(ts->interp->out);
     free(abs);
     return status;

@@ -26,6 +26,7 @@ struct GsPlatform {
     GsMutex *(*mutex_new)(GsPlatform *p);   /* NULL: out of memory */
     void (*mutex_free)(GsPlatform *p, GsMutex *m);
     void (*lock)(GsPlatform *p, GsMutex *m);
+    bool (*trylock)(GsPlatform *p, GsMutex *m);   /* true: locked it */
     void (*unlock)(GsPlatform *p, GsMutex *m);
     GsCond *(*cond_new)(GsPlatform *p);
     void (*cond_free)(GsPlatform *p, GsCond *c);

@@ -40,6 +40,7 @@ static void real_mutex_free(GsPlatform *p, GsMutex *m)
 
 static void real_lock(GsPlatform *p, GsMutex *m) { uv_mutex_lock(&m->m); }
 static void real_unlock(GsPlatform *p, GsMutex *m) { uv_mutex_unlock(&m->m); }
+static bool real_trylock(GsPlatform *p, GsMutex *m) { return uv_mutex_trylock(&m->m) == 0; }
 
 static GsCond *real_cond_new(GsPlatform *p)
 {
@@ -116,7 +117,7 @@ static void real_thread_detach(GsPlatform *p, void *handle)
 
 static GsPlatform real_platform = {
     .name = "real", .now_ns = real_now, .mutex_new = real_mutex_new,
-    .mutex_free = real_mutex_free, .lock = real_lock, .unlock = real_unlock,
+    .mutex_free = real_mutex_free, .lock = real_lock, .unlock = real_unlock, .trylock = real_trylock,
     .cond_new = real_cond_new, .cond_free = real_cond_free, .wait = real_wait,
     .timed_wait = real_timed_wait, .signal = real_signal, .broadcast = real_broadcast,
     .sleep_ns = real_sleep, .thread_start = real_thread_start,
