@@ -172,7 +172,6 @@ GsInterp *gs_interp_new(const GsOptions *opt)
         return NULL;
     interp->opt = *opt;
     interp->out = stdout;
-    interp->start_ns = uv_hrtime();
     interp->platform = gs_platform_real();
     interp->trace_t0 = interp->platform->now_ns(interp->platform);
     interp->gil = gs_gil_new(interp->platform, opt->policy, opt->check_interval,

@@ -143,7 +143,6 @@ typedef struct {
     int64_t max_ticks;        /* 0: no limit; counts executed instructions */
     double timeout;           /* seconds, 0: none */
     int recursion_limit;      /* 1000, as CPython */
-    bool dis_trace;           /* print each instruction (debugging) */
 } GsOptions;
 
 /* ---- names the runtime looks up often, interned once per interpreter ---------- */
@@ -191,7 +190,6 @@ struct GsInterp {
     GsObject *argv;           /* list of str */
     GsGcState gc;
     uint32_t next_serial;     /* next object serial number */
-    uint64_t start_ns;        /* uv_hrtime() at start */
     /* Set by another thread (watchdog, signal handler, GIL) to make every
      * running thread stop at its next safe point.  The eval loop reads it
      * with a relaxed load at the opcodes the CPython being imitated checks. */
