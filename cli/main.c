@@ -131,10 +131,15 @@ static void on_signal(int sig)
         return;
     /* Ctrl-C becomes a KeyboardInterrupt the guest may catch, as in
      * CPython; SIGTERM stops the run outright. */
-    int reason = sig == SIGINT ? GS_STOP_INTERRUPT : GS_STOP_SIGNAL;
     if (sig == SIGINT && atomic_load(&signal_interp->stop_reason) == GS_STOP_INTERRUPT)
         _exit(130);   /* a second Ctrl-C while the first is pending: give up */
-    atomic_store(&signal_interp->stop_reason, reason);
+    if (sig == SIGINT) {
+        /* Never downgrade a stop already under way to a catchable interrupt. */
+        int none = GS_STOP_NONE;
+        atomic_compare_exchange_strong(&signal_interp->stop_reason, &none, GS_STOP_INTERRUPT);
+    } else {
+        atomic_store(&signal_interp->stop_reason, GS_STOP_SIGNAL);
+    }
     atomic_store(&signal_interp->eval_breaker, 1);
 }
 

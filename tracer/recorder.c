@@ -153,11 +153,16 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
 {
     GsRecorder *r = ctx;
     Buffer *b = thread_buffer(r, ts);
-    if (!b || (b->n == b->cap && !(b->cap = b->cap ? b->cap * 2 : 4096,
-                                    b->recs = realloc(b->recs, b->cap * sizeof(Record))))) {
+    if (b && b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        Record *grown = realloc(b->recs, cap * sizeof(Record));
+        if (grown) {
+            b->recs = grown;
+            b->cap = cap;
+        }
+    }
+    if (!b || b->n == b->cap) {
         __atomic_add_fetch(&r->dropped, 1, __ATOMIC_RELAXED);
-        if (b)
-            b->cap = b->n;
         return;
     }
     Record *rec = &b->recs[b->n];

@@ -514,6 +514,7 @@ typedef struct {
     GsObject *func;      /* map / filter */
     GsObject *its;       /* tuple of iterators (zip, map), or one iterator */
     int64_t count;       /* enumerate; reversed: next index */
+    bool count_spent;    /* enumerate: INT64_MAX was handed out, no more counts */
     GsObject *seq;       /* reversed */
 } GsLazy;
 
@@ -554,7 +555,16 @@ static GsObject *lazy_next(GsThread *ts, GsObject *o)
         GsObject *v = gs_iternext(ts, z->its);
         if (!v)
             return NULL;
-        GsObject *i = gs_int_new(ts, z->count++);
+        if (z->count_spent) {
+            gs_decref(ts, v);
+            return gs_err_set(ts, &gs_exc_OverflowError,
+                              "enumerate count past gilscope's 64-bit ints");
+        }
+        GsObject *i = gs_int_new(ts, z->count);
+        if (z->count == INT64_MAX)
+            z->count_spent = true;   /* the next count would not fit */
+        else
+            z->count++;
         GsObject *t = i ? gs_tuple_pack(ts, 2, i, v) : NULL;
         gs_xdecref(ts, i);
         gs_decref(ts, v);

@@ -507,7 +507,10 @@ static int handle_eval_breaker(GsThread *ts)
          * and like CPython only the main thread receives it. */
         if (ts->tid != 0)
             return 0;
-        atomic_store(&ts->interp->stop_reason, GS_STOP_NONE);
+        /* Consume the interrupt only if nothing stronger replaced it. */
+        int interrupt = GS_STOP_INTERRUPT;
+        if (!atomic_compare_exchange_strong(&ts->interp->stop_reason, &interrupt, GS_STOP_NONE))
+            return handle_eval_breaker(ts);
         if (!atomic_load(&ts->interp->gil->drop_request))
             atomic_store(&ts->interp->eval_breaker, 0);
         GsObject *e = gs_exc_new(ts, &gs_exc_KeyboardInterrupt, NULL, 0);
@@ -621,7 +624,7 @@ out_of_budget:
     goto fetch_now;
 
 max_ticks_reached:
-    ts->ticks_left = 1;   /* whatever runs while unwinding does not stop again */
+    ts->ticks_left = INT64_MAX;   /* the stop is under way: nothing to count any more */
     atomic_store(&interp->stop_reason, GS_STOP_MAX_TICKS);
     atomic_store(&interp->eval_breaker, 1);
     gs_err_set(ts, &gs_exc_SystemExit, "stopped");

@@ -57,7 +57,8 @@ void gs_thread_init(GsThread *ts, GsInterp *interp, int tid)
     memset(ts, 0, sizeof *ts);
     ts->interp = interp;
     ts->tid = tid;
-    ts->ticks_left = interp->opt.max_ticks > 0 ? interp->opt.max_ticks : INT64_MAX;
+    /* The check happens before each fetch: N + 1 lets exactly N run. */
+    ts->ticks_left = interp->opt.max_ticks > 0 ? interp->opt.max_ticks + 1 : INT64_MAX;
     for (int op = 0; op < 256; op++)
         ts->check_after[op] = gs_opinfo[op].name &&
                               gs_opinfo[op].sched[interp->opt.sched] == S_ALWAYS;

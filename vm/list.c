@@ -952,7 +952,9 @@ static int delete_extended(GsThread *ts, GsList *l, int64_t start, int64_t step,
 {
     if (n <= 0)
         return 0;
-    if (step < 0) {  /* walk the same positions upwards */
+    if (step < 0 && n == 1) {
+        step = 1;    /* one item: no walking (and -(-2**63) does not exist) */
+    } else if (step < 0) {  /* walk the same positions upwards */
         start += step * (n - 1);
         step = -step;
     }

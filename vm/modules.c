@@ -135,15 +135,25 @@ MODFUNC(sys_setswitchinterval)
     if (!(s > 0))
         return gs_err_set(ts, &gs_exc_ValueError, "switch interval must be strictly positive");
     ts->interp->opt.switch_interval = s;
-    /* CPython stores microseconds; 1e-7 becomes 0 us and then means 1 us. */
+    /* CPython stores microseconds; 1e-7 becomes 0 us and then means 1 us.
+     * Waiters read the interval under the GIL's mutex: write it there. */
     uint64_t us = (uint64_t)(s * 1e6);
-    ts->interp->gil->interval_ns = (us ? us : 1) * 1000;
+    GsGil *g = ts->interp->gil;
+    GsPlatform *p = ts->interp->platform;
+    p->lock(p, g->mutex);
+    g->interval_ns = (us ? us : 1) * 1000;
+    p->unlock(p, g->mutex);
     return gs_newref(ts, GS_NONE);
 }
 
 MODFUNC(sys_getswitchinterval)
 {
-    return gs_float_new(ts, (double)(ts->interp->gil->interval_ns / 1000) / 1e6);
+    GsGil *g = ts->interp->gil;
+    GsPlatform *p = ts->interp->platform;
+    p->lock(p, g->mutex);
+    uint64_t ns = g->interval_ns;
+    p->unlock(p, g->mutex);
+    return gs_float_new(ts, (double)(ns / 1000) / 1e6);
 }
 
 /* sys.setcheckinterval(n): the old GIL's tick count (2.7; it also resets
@@ -248,7 +258,18 @@ MODFUNC(time_sleep)
     uint64_t start = p->now_ns(p);
     gs_trace(ts, GS_CAT_IO, GS_EV_io_begin, 0, 0, 0, "sleep");
     gs_gil_release_for(ts, GS_REL_sleep);
-    p->sleep_ns(p, ns, &ts->interp->stop_reason);   /* returns early on a stop */
+    /* In slices, so that a stop ends the sleep early -- and Ctrl-C too, but
+     * only in the main thread, where KeyboardInterrupt is delivered. */
+    for (uint64_t end = start + ns;;) {
+        int stop = atomic_load(&ts->interp->stop_reason);
+        if ((stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT) ||
+            (stop == GS_STOP_INTERRUPT && ts->tid == 0))
+            break;
+        uint64_t now = p->now_ns(p);
+        if (now >= end)
+            break;
+        p->sleep_ns(p, end - now < 20000000 ? end - now : 20000000, NULL);
+    }
     gs_gil_reacquire(ts);
     gs_trace(ts, GS_CAT_IO, GS_EV_io_end, 0, (int64_t)(p->now_ns(p) - start), 0, "sleep");
     return gs_newref(ts, GS_NONE);

@@ -839,13 +839,24 @@ GsObject *gs_float_new(GsThread *ts, double v)
 
 /* ---- range and slice ------------------------------------------------------- */
 
-static int64_t range_length(int64_t start, int64_t stop, int64_t step)
+/* A range's length can exceed INT64_MAX (range(-2**63, 2**63-1) has
+ * 2**64-1 items): lengths and positions are computed in 128 bits, and a
+ * length that does not fit is stored as -1 ("huge"). */
+typedef __int128 wide;
+
+static wide range_wide_length(int64_t start, int64_t stop, int64_t step)
 {
     if (step > 0 && start < stop)
-        return (int64_t)(((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1);
+        return ((wide)stop - start - 1) / step + 1;
     if (step < 0 && start > stop)
-        return (int64_t)(((uint64_t)start - (uint64_t)stop - 1) / (uint64_t)(-(step + 1) + 1) + 1);
+        return ((wide)start - stop - 1) / -(wide)step + 1;
     return 0;
+}
+
+static int64_t range_length(int64_t start, int64_t stop, int64_t step)
+{
+    wide n = range_wide_length(start, stop, step);
+    return n > INT64_MAX ? -1 : (int64_t)n;
 }
 
 GsObject *gs_range_new(GsThread *ts, int64_t start, int64_t stop, int64_t step)
@@ -903,30 +914,96 @@ static GsObject *range_repr(GsThread *ts, GsObject *o)
                          (long long)r->stop, (long long)r->step);
 }
 
-static int64_t range_len(GsThread *ts, GsObject *o) { return ((GsRange *)o)->len; }
+static GsObject *range_too_big(GsThread *ts)
+{
+    return gs_err_set(ts, &gs_exc_OverflowError,
+                      "range too large for gilscope's 64-bit ints");
+}
+
+static int64_t range_len(GsThread *ts, GsObject *o)
+{
+    int64_t n = ((GsRange *)o)->len;
+    if (n < 0)
+        range_too_big(ts);   /* as CPython: more than sys.maxsize items */
+    return n;
+}
+
+/* CPython's slice clipping (gs_slice_indices), in 128 bits for ranges
+ * that may hold up to 2**64 - 1 numbers. */
+static int slice_part_wide(GsThread *ts, GsObject *v, wide *out)
+{
+    if (v == GS_NONE)
+        return 0;
+    if (!GS_IS_INT(v)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "slice indices must be integers or None or have an __index__ method");
+        return -1;
+    }
+    *out = gs_int_value(v);
+    return 1;
+}
+
+static wide clip(wide i, wide len, wide step)
+{
+    if (i < 0)
+        return i + len < 0 ? (step < 0 ? -1 : 0) : i + len;
+    return i >= len ? (step < 0 ? len - 1 : len) : i;
+}
+
+static int range_slice_indices(GsThread *ts, GsSlice *sl, wide len, wide *start, wide *stop,
+                               wide *step)
+{
+    wide st = 1;
+    if (slice_part_wide(ts, sl->step, &st) < 0)
+        return -1;
+    if (st == 0) {
+        gs_err_set(ts, &gs_exc_ValueError, "slice step cannot be zero");
+        return -1;
+    }
+    wide lo = st < 0 ? len - 1 : 0, hi = st < 0 ? -1 : len;
+    int has_lo = slice_part_wide(ts, sl->start, &lo), has_hi;
+    if (has_lo < 0 || (has_hi = slice_part_wide(ts, sl->stop, &hi)) < 0)
+        return -1;
+    *start = has_lo ? clip(lo, len, st) : lo;
+    *stop = has_hi ? clip(hi, len, st) : hi;
+    *step = st;
+    return 0;
+}
 
 static GsObject *range_getitem(GsThread *ts, GsObject *o, GsObject *key)
 {
     GsRange *r = (GsRange *)o;
+    wide len = range_wide_length(r->start, r->stop, r->step);
     if (key->type == &gs_slice_type) {
-        int64_t start, stop, step, n;
-        if (gs_slice_indices(ts, key, r->len, &start, &stop, &step, &n) < 0)
+        wide start, stop, step;
+        if (range_slice_indices(ts, (GsSlice *)key, len, &start, &stop, &step) < 0)
             return NULL;
-        return gs_range_new(ts, r->start + start * r->step, r->start + stop * r->step,
-                            r->step * step);
+        wide s0 = (wide)r->start + (wide)start * r->step;
+        wide s1 = (wide)r->start + (wide)stop * r->step;
+        wide st = (wide)r->step * step;
+        if (s0 < INT64_MIN || s0 > INT64_MAX || s1 < INT64_MIN || s1 > INT64_MAX ||
+            st < INT64_MIN || st > INT64_MAX)
+            return range_too_big(ts);
+        return gs_range_new(ts, (int64_t)s0, (int64_t)s1, (int64_t)st);
     }
-    int64_t i;
-    if (gs_seq_index(ts, key, r->len, "range object", &i) < 0)
-        return NULL;
-    return gs_int_new(ts, r->start + i * r->step);
+    if (!GS_IS_INT(key))
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "range indices must be integers or slices, not %s", key->type->name);
+    wide i = gs_int_value(key);
+    if (i < 0)
+        i += len;
+    if (i < 0 || i >= len)
+        return gs_err_set(ts, &gs_exc_IndexError, "range object index out of range");
+    return gs_int_new(ts, (int64_t)((wide)r->start + i * r->step));
 }
 
 static int range_contains(GsThread *ts, GsObject *o, GsObject *v)
 {
     GsRange *r = (GsRange *)o;
     if (!GS_IS_INT(v)) {
-        for (int64_t i = 0; i < r->len; i++) {
-            GsObject *x = gs_int_new(ts, r->start + i * r->step);
+        wide len = range_wide_length(r->start, r->stop, r->step);
+        for (wide i = 0; i < len; i++) {
+            GsObject *x = gs_int_new(ts, (int64_t)((wide)r->start + i * r->step));
             if (!x)
                 return -1;
             int eq = gs_equal(ts, x, v);
@@ -939,13 +1016,28 @@ static int range_contains(GsThread *ts, GsObject *o, GsObject *v)
     int64_t x = gs_int_value(v);
     if (r->step > 0 ? (x < r->start || x >= r->stop) : (x > r->start || x <= r->stop))
         return 0;
-    return (x - r->start) % r->step == 0;
+    return ((wide)x - r->start) % r->step == 0;
+}
+
+static int range_truth(GsThread *ts, GsObject *o) { return ((GsRange *)o)->len != 0; }
+
+/* Ranges are equal when they produce the same numbers (CPython 3.3+). */
+static GsObject *range_richcompare(GsThread *ts, GsObject *a, GsObject *b, int op)
+{
+    if ((op != GS_CMP_EQ && op != GS_CMP_NE) || b->type != &gs_range_type)
+        return gs_newref(ts, GS_NOTIMPL);
+    GsRange *x = (GsRange *)a, *y = (GsRange *)b;
+    wide lx = range_wide_length(x->start, x->stop, x->step);
+    wide ly = range_wide_length(y->start, y->stop, y->step);
+    bool eq = lx == ly && (lx == 0 || (x->start == y->start && (lx == 1 || x->step == y->step)));
+    return gs_newref(ts, gs_bool(eq == (op == GS_CMP_EQ)));
 }
 
 static GsObject *range_iter(GsThread *ts, GsObject *o) { return gs_iter_new(ts, o, GS_ITER_RANGE); }
 
 GsType gs_range_type = { .ob = GS_STATIC_HEAD, .name = "range", .base = &gs_object_type,
     .size = sizeof(GsRange), .repr = range_repr, .new_ = range_new, .len = range_len,
+    .truth = range_truth, .richcompare = range_richcompare,
     .getitem = range_getitem, .contains = range_contains, .iter = range_iter,
     .hash = identity_hash };
 
@@ -1239,7 +1331,8 @@ GsObject *gs_iter_new(GsThread *ts, GsObject *seq, int kind)
         GsRange *r = (GsRange *)seq;
         it->cur = r->start;
         it->step = r->step;
-        it->stop = r->len;   /* items left */
+        it->stop = r->stop;
+        it->index = r->len != 0;   /* 1 while items are left */
     } else if (kind >= GS_ITER_DICT_KEYS && kind <= GS_ITER_DICT_ITEMS) {
         it->stop = (int64_t)((GsDict *)seq)->used;
     }
@@ -1300,11 +1393,12 @@ static GsObject *iter_next(GsThread *ts, GsObject *o)
         return NULL;
     switch (it->kind) {
     case GS_ITER_RANGE:
-        if (it->stop <= 0)
+        if (!it->index || (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop))
             break;
-        it->stop--;
         v = gs_int_new(ts, it->cur);
-        it->cur += it->step;
+        /* The last step may go past INT64_MAX: then there is nothing left. */
+        if (__builtin_add_overflow(it->cur, it->step, &it->cur))
+            it->index = 0;
         return v;
     case GS_ITER_STR:
         if ((size_t)it->index < ((GsStr *)it->seq)->nchars)

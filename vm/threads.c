@@ -25,6 +25,15 @@ static bool stopping(GsThread *ts)
     return r != GS_STOP_NONE && r != GS_STOP_INTERRUPT;
 }
 
+/* Should a blocking wait give up now?  On a stop, yes; on Ctrl-C, only in
+ * the main thread, which is where CPython delivers KeyboardInterrupt (the
+ * eval loop raises it at its next check). */
+static bool wait_interrupted(GsThread *ts)
+{
+    return stopping(ts) ||
+           (ts->tid == 0 && atomic_load(&ts->interp->stop_reason) == GS_STOP_INTERRUPT);
+}
+
 /* ---- the main thread ------------------------------------------------------- */
 
 void gs_main_thread_enter(GsThread *ts)
@@ -72,7 +81,7 @@ static bool wait_until(GsThread *ts, GsCond *c, GsMutex *m, bool (*done)(void *)
     GsPlatform *p = plat(ts);
     uint64_t start = p->now_ns(p);
     while (!done(arg)) {
-        if (stopping(ts))
+        if (wait_interrupted(ts))
             return false;
         uint64_t waited = p->now_ns(p) - start;
         if (timeout_ns != UINT64_MAX && waited >= timeout_ns)
@@ -154,7 +163,7 @@ typedef struct {
     GsObject ob;
     GsMutex *m;
     GsCond *c;
-    bool locked;
+    atomic_bool locked;  /* written under m; also read under the GIL alone */
     int owner;           /* RLock: tid of the owner */
     int64_t count;       /* RLock: recursion depth */
     bool reentrant;
@@ -505,6 +514,7 @@ static void thread_main(void *arg)
     gs_decref(ts, st->func);
     gs_decref(ts, st->args);
     gs_xdecref(ts, st->kwargs);
+    gs_setref(ts, &ts->handled, NULL);   /* left by a stop inside an except block */
     gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_end, 0, 0, 0, NULL);
     ThreadShared *sh = st->sh;
     p->lock(p, sh->m);

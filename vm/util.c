@@ -120,8 +120,9 @@ int gs_slice_indices(GsThread *ts, GsObject *slice, int64_t len, int64_t *start,
             hi = st < 0 ? len - 1 : len;
     }
     int64_t n = 0;
+    /* -st as unsigned: a step of -2**63 has no positive int64 opposite. */
     if (st < 0 && hi < lo)
-        n = (lo - hi - 1) / (-st) + 1;
+        n = (int64_t)((uint64_t)(lo - hi - 1) / ((uint64_t)0 - (uint64_t)st)) + 1;
     else if (st > 0 && lo < hi)
         n = (hi - lo - 1) / st + 1;
     *start = lo;
