@@ -310,6 +310,14 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
     if (rec && gs_recorder_finish(rec, interp, status, stop_reason_name(interp)) < 0 &&
         status == 0)
         status = 1;
+    if (interp->abandoned_threads) {
+        /* Threads still blocked in the kernel use the interpreter: leave
+         * without freeing it, as CPython leaves its daemon threads. */
+        fprintf(stderr, "gilscope: %s: %d thread(s) blocked in a system call were abandoned\n",
+                path, atomic_load(&interp->os_threads));
+        fflush(NULL);
+        _exit(status);
+    }
     signal_interp = NULL;
     gs_interp_free(interp);
     free(source);

@@ -211,6 +211,7 @@ struct GsInterp {
     int64_t total_ticks;      /* check sites passed by all threads (under the GIL) */
     const char *end_reason;   /* how the main program ended: "exit", "exception", "interrupt" */
     atomic_int os_threads;    /* guest OS threads not yet completely finished */
+    bool abandoned_threads;   /* some were stuck in a system call at the end (threads.c) */
     /* Tracing: categories to record (GS_CAT_*), and where events go. */
     unsigned trace_mask;
     void (*trace_sink)(void *ctx, GsThread *ts, const GsEvent *ev);

@@ -67,8 +67,25 @@ void gs_main_thread_exit(GsThread *ts)
         atomic_store(&in->eval_breaker, 1);
     }
     gs_gil_drop(in->gil, ts, GS_REL_exit);
-    while (atomic_load(&in->os_threads) > 0)
-        in->platform->sleep_ns(in->platform, 1000000, NULL);
+    /* Threads stop at their next safe point or wait slice.  One stuck in a
+     * system call (a read from a pipe nobody writes) never does: like
+     * CPython, which abandons daemon threads at exit, give up on it after a
+     * grace period; the caller must then not free the interpreter. */
+    GsPlatform *p = in->platform;
+    uint64_t deadline = 0;
+    while (atomic_load(&in->os_threads) > 0) {
+        int stop = atomic_load(&in->stop_reason);
+        if (stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT) {
+            uint64_t now = p->now_ns(p);
+            if (!deadline)
+                deadline = now + 500000000u;
+            else if (now >= deadline) {
+                in->abandoned_threads = true;
+                return;
+            }
+        }
+        p->sleep_ns(p, 1000000, NULL);
+    }
 }
 
 static GsPlatform *plat(GsThread *ts) { return ts->interp->platform; }
