@@ -545,7 +545,20 @@ static int lazy_traverse(GsObject *o, GsVisit visit, void *arg)
 
 static GsObject *lazy_self(GsThread *ts, GsObject *o) { return gs_newref(ts, o); }
 
+static GsObject *lazy_next_inner(GsThread *ts, GsObject *o);
+
+/* map(f, map(g, map(...))) nests iterators: the next() of one calls the
+ * next() of the one inside it, so a long chain recurses in C. */
 static GsObject *lazy_next(GsThread *ts, GsObject *o)
+{
+    if (gs_enter_recursive_call(ts, " while getting the next item") < 0)
+        return NULL;
+    GsObject *r = lazy_next_inner(ts, o);
+    gs_leave_recursive_call(ts);
+    return r;
+}
+
+static GsObject *lazy_next_inner(GsThread *ts, GsObject *o)
 {
     GsLazy *z = (GsLazy *)o;
     if (!z->its && !z->seq)

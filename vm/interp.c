@@ -425,6 +425,8 @@ static int system_exit_status(GsThread *ts, GsObject *exc)
     if (s) {
         fprintf(stderr, "%s\n", gs_str_cstr(s));
         gs_decref(ts, s);
+    } else {
+        gs_err_clear(ts);   /* str() of the code failed: CPython ignores that too */
     }
     return 1;
 }
