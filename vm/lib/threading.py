@@ -140,7 +140,12 @@ def enumerate():
 
 
 def _shutdown():
-    # The program ends when every non-daemon thread has ended.
-    for t in list(_active.values()):
-        if t is not _main_thread and not t.daemon:
+    # The program ends when every non-daemon thread has ended -- including
+    # threads that other threads start meanwhile: join until none is left.
+    while True:
+        others = [t for t in list(_active.values())
+                  if t is not _main_thread and not t.daemon]
+        if not others:
+            return
+        for t in others:
             t.join()
