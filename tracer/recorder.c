@@ -171,6 +171,21 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
     rec->seq = (uint32_t)b->n++;
     switch (ev->kind) {
     case GS_EV_print:
+        /* A trace line must stay readable (trace readers take lines up to
+         * 1 MiB): keep at most 64 KiB of a print's text. */
+        if (ev->p && strlen(ev->p) > 65536) {
+            char *cut = strndup(ev->p, 65536);
+            size_t k = 65536;
+            while (cut && k > 0 && ((unsigned char)cut[k - 1] & 0xC0) == 0x80)
+                cut[--k] = 0;   /* do not end inside a UTF-8 character */
+            if (cut && k > 0 && (unsigned char)cut[k - 1] >= 0xC0)
+                cut[--k] = 0;
+            rec->ev.p = keep_string(b, cut);
+            free(cut);
+        } else {
+            rec->ev.p = keep_string(b, ev->p);
+        }
+        break;
     case GS_EV_thread_start:
         rec->ev.p = keep_string(b, ev->p);
         break;

@@ -1979,6 +1979,11 @@ static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
 
 static void compile_comprehension(Compiler *c, GsExpr *e)
 {
+    /* One level of C recursion per `for` clause: bound it like the
+     * parser bounds nesting. */
+    if (e->v.comp.generators.len > 200)
+        cerror(c, e->lineno, e->col, "too many 'for' clauses in a comprehension for gilscope "
+               "(limit: 200)");
     const char *name = e->kind == E_LISTCOMP ? "<listcomp>" : "<dictcomp>";
     SymTab *st = st_find(c->u->ste, e);
     char *qual = make_qualname(c, name);

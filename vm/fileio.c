@@ -132,6 +132,11 @@ static GsObject *file_open(GsThread *ts, GsObject *self, GsObject *const *args, 
     if (!GS_IS_STR(name))
         return gs_err_set(ts, &gs_exc_TypeError,
                           "expected str, bytes or os.PathLike object, not %s", name->type->name);
+    /* A C string stops at a NUL byte: "/tmp/x\0y" would open /tmp/x. */
+    if (strlen(gs_str_cstr(name)) != ((GsStr *)name)->nbytes ||
+        (npos == 2 && GS_IS_STR(args[1]) &&
+         strlen(gs_str_cstr(args[1])) != ((GsStr *)args[1])->nbytes))
+        return gs_err_set(ts, &gs_exc_ValueError, "embedded null byte");
     const char *mode = npos == 2 && GS_IS_STR(args[1]) ? gs_str_cstr(args[1]) : "r";
     int flags;
     bool rd = false, wr = false;

@@ -2518,6 +2518,14 @@ static int mod_parse(GsThread *ts, ModArgs *ma, const char *p, size_t n, size_t 
         sp->left = true;
         sp->width = sp->width == INT64_MIN ? INT64_MAX : -sp->width;
     }
+    /* A width nobody's memory can hold: MemoryError now, as CPython gives,
+     * rather than growing a buffer until the process aborts.  (The same
+     * limit as format.c's.) */
+    if (sp->width > ((int64_t)1 << 28)) {
+        gs_err_set(ts, &gs_exc_MemoryError, "width too large for gilscope (%lld)",
+                   (long long)sp->width);
+        return -1;
+    }
     if (*i < n && p[*i] == '.') {
         (*i)++;
         sp->prec = 0;
