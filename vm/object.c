@@ -842,7 +842,7 @@ GsObject *gs_float_new(GsThread *ts, double v)
 /* A range's length can exceed INT64_MAX (range(-2**63, 2**63-1) has
  * 2**64-1 items): lengths and positions are computed in 128 bits, and a
  * length that does not fit is stored as -1 ("huge"). */
-typedef __int128 wide;
+typedef gs_wide wide;
 
 static wide range_wide_length(int64_t start, int64_t stop, int64_t step)
 {
@@ -928,55 +928,13 @@ static int64_t range_len(GsThread *ts, GsObject *o)
     return n;
 }
 
-/* CPython's slice clipping (gs_slice_indices), in 128 bits for ranges
- * that may hold up to 2**64 - 1 numbers. */
-static int slice_part_wide(GsThread *ts, GsObject *v, wide *out)
-{
-    if (v == GS_NONE)
-        return 0;
-    if (!GS_IS_INT(v)) {
-        gs_err_set(ts, &gs_exc_TypeError,
-                   "slice indices must be integers or None or have an __index__ method");
-        return -1;
-    }
-    *out = gs_int_value(v);
-    return 1;
-}
-
-static wide clip(wide i, wide len, wide step)
-{
-    if (i < 0)
-        return i + len < 0 ? (step < 0 ? -1 : 0) : i + len;
-    return i >= len ? (step < 0 ? len - 1 : len) : i;
-}
-
-static int range_slice_indices(GsThread *ts, GsSlice *sl, wide len, wide *start, wide *stop,
-                               wide *step)
-{
-    wide st = 1;
-    if (slice_part_wide(ts, sl->step, &st) < 0)
-        return -1;
-    if (st == 0) {
-        gs_err_set(ts, &gs_exc_ValueError, "slice step cannot be zero");
-        return -1;
-    }
-    wide lo = st < 0 ? len - 1 : 0, hi = st < 0 ? -1 : len;
-    int has_lo = slice_part_wide(ts, sl->start, &lo), has_hi;
-    if (has_lo < 0 || (has_hi = slice_part_wide(ts, sl->stop, &hi)) < 0)
-        return -1;
-    *start = has_lo ? clip(lo, len, st) : lo;
-    *stop = has_hi ? clip(hi, len, st) : hi;
-    *step = st;
-    return 0;
-}
-
 static GsObject *range_getitem(GsThread *ts, GsObject *o, GsObject *key)
 {
     GsRange *r = (GsRange *)o;
     wide len = range_wide_length(r->start, r->stop, r->step);
     if (key->type == &gs_slice_type) {
-        wide start, stop, step;
-        if (range_slice_indices(ts, (GsSlice *)key, len, &start, &stop, &step) < 0)
+        wide start, stop, step, n;
+        if (gs_slice_indices_wide(ts, key, len, &start, &stop, &step, &n) < 0)
             return NULL;
         wide s0 = (wide)r->start + (wide)start * r->step;
         wide s1 = (wide)r->start + (wide)stop * r->step;

@@ -465,7 +465,11 @@ int gs_check_no_kw(GsThread *ts, const char *fname, GsObject *kwnames);
 /* An index for a sequence of length len: negative counts from the end.
  * Raises IndexError("<what> index out of range") or TypeError. */
 int gs_seq_index(GsThread *ts, GsObject *idx, int64_t len, const char *what, int64_t *out);
-/* CPython's PySlice_GetIndicesEx: clip a slice to a sequence of length len. */
+/* CPython's PySlice_GetIndicesEx: clip a slice to a sequence of length len;
+ * the _wide form for lengths beyond INT64_MAX (ranges). */
+typedef __int128 gs_wide;
+int gs_slice_indices_wide(GsThread *ts, GsObject *slice, gs_wide len, gs_wide *start,
+                          gs_wide *stop, gs_wide *step, gs_wide *slicelen);
 int gs_slice_indices(GsThread *ts, GsObject *slice, int64_t len, int64_t *start,
                      int64_t *stop, int64_t *step, int64_t *slicelen);
 GsObject *gs_iter_new(GsThread *ts, GsObject *seq, int kind);

@@ -78,7 +78,7 @@ int gs_seq_index(GsThread *ts, GsObject *idx, int64_t len, const char *what, int
     return 0;
 }
 
-static int slice_part(GsThread *ts, GsObject *v, int64_t *out)
+static int slice_part(GsThread *ts, GsObject *v, gs_wide *out)
 {
     if (v == GS_NONE)
         return 0;
@@ -91,44 +91,59 @@ static int slice_part(GsThread *ts, GsObject *v, int64_t *out)
     return 1;
 }
 
-/* CPython's PySlice_Unpack + PySlice_AdjustIndices. */
-int gs_slice_indices(GsThread *ts, GsObject *slice, int64_t len, int64_t *start,
-                     int64_t *stop, int64_t *step, int64_t *slicelen)
+static gs_wide clip(gs_wide i, gs_wide len, gs_wide step)
+{
+    if (i < 0)
+        return i + len < 0 ? (step < 0 ? -1 : 0) : i + len;
+    return i >= len ? (step < 0 ? len - 1 : len) : i;
+}
+
+/* CPython's PySlice_Unpack + PySlice_AdjustIndices, in 128 bits: a range
+ * may hold up to 2**64 - 1 numbers, and a step of -2**63 has no int64
+ * opposite. */
+int gs_slice_indices_wide(GsThread *ts, GsObject *slice, gs_wide len, gs_wide *start,
+                          gs_wide *stop, gs_wide *step, gs_wide *slicelen)
 {
     GsSlice *s = (GsSlice *)slice;
-    int64_t st = 1;
+    gs_wide st = 1, lo, hi;
     if (slice_part(ts, s->step, &st) < 0)
         return -1;
     if (st == 0) {
         gs_err_set(ts, &gs_exc_ValueError, "slice step cannot be zero");
         return -1;
     }
-    int64_t lo = st < 0 ? len - 1 : 0, hi = st < 0 ? -1 : len;
+    lo = st < 0 ? len - 1 : 0;
+    hi = st < 0 ? -1 : len;
     int has_lo = slice_part(ts, s->start, &lo), has_hi;
     if (has_lo < 0 || (has_hi = slice_part(ts, s->stop, &hi)) < 0)
         return -1;
-    if (has_lo) {
-        if (lo < 0)
-            lo = lo + len < 0 ? (st < 0 ? -1 : 0) : lo + len;
-        else if (lo >= len)
-            lo = st < 0 ? len - 1 : len;
-    }
-    if (has_hi) {
-        if (hi < 0)
-            hi = hi + len < 0 ? (st < 0 ? -1 : 0) : hi + len;
-        else if (hi >= len)
-            hi = st < 0 ? len - 1 : len;
-    }
-    int64_t n = 0;
-    /* -st as unsigned: a step of -2**63 has no positive int64 opposite. */
+    if (has_lo)
+        lo = clip(lo, len, st);
+    if (has_hi)
+        hi = clip(hi, len, st);
+    gs_wide n = 0;
     if (st < 0 && hi < lo)
-        n = (int64_t)((uint64_t)(lo - hi - 1) / ((uint64_t)0 - (uint64_t)st)) + 1;
+        n = (lo - hi - 1) / -st + 1;
     else if (st > 0 && lo < hi)
         n = (hi - lo - 1) / st + 1;
     *start = lo;
     *stop = hi;
     *step = st;
     *slicelen = n;
+    return 0;
+}
+
+int gs_slice_indices(GsThread *ts, GsObject *slice, int64_t len, int64_t *start,
+                     int64_t *stop, int64_t *step, int64_t *slicelen)
+{
+    gs_wide a, b, c, n;
+    if (gs_slice_indices_wide(ts, slice, len, &a, &b, &c, &n) < 0)
+        return -1;
+    /* With len <= INT64_MAX every result fits, the step included. */
+    *start = (int64_t)a;
+    *stop = (int64_t)b;
+    *step = (int64_t)c;
+    *slicelen = (int64_t)n;
     return 0;
 }
 
