@@ -16,7 +16,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # What gilscope needs to build and test.  libc6-dev is what gcc merely
 # recommends; without it nothing compiles.
-PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3)
+# The viewer needs SDL2, SDL2_ttf, SDL2_image, fontconfig (to find a font)
+# and a font: DejaVu.
+PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3
+          libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core)
 
 BUILD_DIR=build
 ASAN_DIR=build-asan
@@ -35,7 +38,8 @@ usage: ./build.sh COMMAND [ARGS...]
   --help        this message
 
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
-libuv1-dev libcjson-dev python3.  Installing them needs root or sudo.
+libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
+libsdl2-image-dev libfontconfig-dev fonts-dejavu-core.  Installing them needs root or sudo.
 EOF
 }
 

@@ -1,20 +1,44 @@
 /*
- * recorder.c -- per-thread event buffers and the JSON Lines writer.
+ * recorder.c -- per-thread event buffers, and a writer thread that streams
+ * them to the trace file while the program runs.
  *
- * THE RECORD PATH.  gs_trace_emit (vm/interp.c) stamps the time and calls
- * record(), which appends a fixed-size record to the calling thread's own
- * buffer: no lock, no GIL.  A thread's buffer is created the first time it
- * records (the only moment a mutex is taken: to add it to the recorder's
- * list).  Strings an event carries (a print's text, a thread's name) are
- * copied, since the guest frees them; names that repeat per instruction
- * (opcode, code object, type) go through a small per-thread cache.
+ * THE RECORD PATH.  gs_trace_emit (vm/interp.c) hands an event to record(),
+ * which stamps its time and appends it to the calling thread's own buffer:
+ * no lock, no GIL.  A buffer is a chain of fixed-size chunks; the thread
+ * publishes each record by bumping its chunk's count (a release store), so
+ * the writer can read everything up to that count without a lock.  The only
+ * mutex is taken once per thread, to add its buffer to the recorder's list.
+ * Strings an event carries (a print's text, a thread's name) are copied,
+ * since the guest frees them; names that repeat per instruction (a code
+ * object's, a type's) are interned once per thread.
  *
- * THE WRITE PATH.  At the end, every buffer's records are sorted by time
- * (ties keep each thread's order) and written as JSON lines between the
- * `meta` and `end` lines.  Buffers stay in memory until then: about 48 bytes
- * an event.
+ * THE WRITE PATH.  A writer thread wakes every few milliseconds, merges
+ * what the threads have published by time, writes it as JSON lines, and
+ * frees the chunks it has written.  Memory is bounded: a thread that gets
+ * more than RECORDER_MAX_OWED bytes ahead of the writer waits for it (the
+ * tracer then slows the guest down instead of eating all memory).
+ *
+ * HOW FAR THE WRITER MAY GO.  Lines must come out in time order, but a
+ * thread may still be about to record an event older than what another
+ * thread has already published.  Each round the writer computes a
+ * watermark W and writes only the records with t < W, where W is the
+ * minimum over threads of:
+ *
+ *   - an *active* thread's last published time: every record it publishes
+ *     later was stamped later, on the same monotonic clock;
+ *   - for a *parked* thread, "now" as the writer read it before looking:
+ *     a parked thread un-parks (with a full memory fence) before it reads
+ *     the clock for its next event, so that event is stamped after "now".
+ *
+ * A thread parks when it lets go of the GIL (gil.c calls trace_park) and
+ * after every event it records without holding the GIL; only the GIL
+ * holder stays active for long, so one thread blocked in sleep() or on a
+ * lock never holds the others' output back.  Strictly-less-than W keeps all
+ * records of one timestamp in one round, so ties are always broken the same
+ * way (release before acquire, then by thread, then by order in the thread).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,42 +47,95 @@
 
 #include "recorder.h"
 
+/* Records per chunk, and how far (in bytes of chunks and copied strings)
+ * a thread may get ahead of the writer before it waits. */
+#define RECORDER_CHUNK 4096
+#define RECORDER_MAX_OWED ((size_t)16 << 20)
+/* How often the writer looks when nobody nudges it. */
+#define WRITER_PERIOD_NS (2 * 1000 * 1000)
+
 typedef struct {
     GsEvent ev;
     int32_t tid;
     uint32_t seq;        /* order within the thread, for equal times */
 } Record;
 
-typedef struct Buffer Buffer;
-struct Buffer {
-    Buffer *next;
-    int tid;
-    Record *recs;
-    size_t n, cap;
-    char **strings;      /* copies this thread owns */
-    size_t nstrings, capstrings;
-    const void *cache_key[4];   /* small caches: code/type object -> its name copy */
-    uint32_t cache_serial[4];
-    const char *cache_val[4];
+typedef struct Chunk Chunk;
+struct Chunk {
+    _Atomic(Chunk *) next;   /* the next chunk, once this one is full */
+    atomic_size_t n;         /* records published in this chunk */
+    Record recs[RECORDER_CHUNK];
 };
 
-struct GsRecorder {
+typedef struct NameSlot NameSlot;
+typedef struct Buffer Buffer;
+struct Buffer {
+    int tid;
+    /* the owning thread's side */
+    Chunk *tail;             /* the chunk being filled */
+    size_t tail_n;           /* records in it (the published count, unshared copy) */
+    uint32_t seq;
+    NameSlot *names;         /* interned code and type names (intern_name) */
+    size_t names_used, names_cap;
+    const void *cache_key[2];   /* the last code object and type seen */
+    uint32_t cache_serial[2];
+    const char *cache_val[2];
+    /* shared with the writer */
+    atomic_uint_fast64_t pub_t;   /* t of the last published record */
+    atomic_int parked;            /* 1: records nothing until it un-parks */
+    atomic_size_t owed;           /* bytes of chunks and strings not yet freed */
+    /* the writer's side */
+    Chunk *head;             /* the oldest chunk not yet freed */
+    size_t head_pos;         /* the next record to write in it */
+};
+
+typedef struct {
     FILE *f;
+    char buf[1 << 16];
+    size_t n;
+    bool failed;             /* a write failed: errno saved in err */
+    int err;
+    const char *json_key;    /* put_json_cached: the last name, and its JSON */
+    char json_val[1208];
+    size_t json_len;
+    const char *opname[256]; /* opcode names and their lengths */
+    size_t opname_len[256];
+} Out;
+
+struct GsRecorder {
     char *path;
     unsigned mask;
     char **ref_types;    /* --trace-ref filter, NULL-terminated; NULL: all types */
-    uv_mutex_t lock;     /* guards `buffers` (taken once per thread) */
-    Buffer *buffers;
-    int64_t dropped;
+    GsPlatform *platform;    /* the clock events are stamped with */
+    uint64_t t0;
+    uv_mutex_t lock;     /* guards bufs (taken once per thread) */
+    Buffer **bufs;
+    size_t nbufs, capbufs;
+    atomic_llong dropped;
     GsRecorderMeta meta;
     char start_time[32];
     GsInterp *interp;
+    /* the writer thread */
+    Out *out;
+    size_t written;          /* events written */
+    uint64_t last_t;         /* t of the last event written */
+    uv_thread_t writer;
+    uv_mutex_t wlock;        /* guards stopping; with wake */
+    uv_cond_t wake;          /* nudges the writer (a chunk filled up, a thread waits) */
+    bool stopping;
+    atomic_bool writer_running;
 };
 
 static const char *const event_names[] = {
 #define GS_X_EV_NAME(name, cat) #name,
     GS_EVENT_KINDS(GS_X_EV_NAME)
 #undef GS_X_EV_NAME
+};
+
+static const size_t event_name_len[] = {
+#define GS_X_EV_LEN(name, cat) sizeof(#name) - 1,
+    GS_EVENT_KINDS(GS_X_EV_LEN)
+#undef GS_X_EV_LEN
 };
 
 static const char *const reason_names[] = {
@@ -102,6 +179,69 @@ int gs_trace_categories(const char *spec, unsigned *mask, char *err, size_t errl
 
 /* ---- the record path ----------------------------------------------------------------- */
 
+/* A thread's interned names: code object or type -> a copy of its name,
+ * kept until the end (the writer reads them from the records). */
+struct NameSlot {
+    const void *key;
+    uint32_t serial;
+    char *name;
+};
+
+static char *intern_name(Buffer *b, GsObject *key, const char *name)
+{
+    if (b->names_used * 2 >= b->names_cap) {
+        size_t cap = b->names_cap ? b->names_cap * 2 : 64;
+        NameSlot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < b->names_cap; i++) {
+            NameSlot *o = &b->names[i];
+            if (!o->key)
+                continue;
+            size_t j = ((uintptr_t)o->key >> 4 ^ o->serial) & (cap - 1);
+            while (slots[j].key)
+                j = (j + 1) & (cap - 1);
+            slots[j] = *o;
+        }
+        free(b->names);
+        b->names = slots;
+        b->names_cap = cap;
+    }
+    size_t j = ((uintptr_t)key >> 4 ^ key->serial) & (b->names_cap - 1);
+    for (; b->names[j].key; j = (j + 1) & (b->names_cap - 1))
+        if (b->names[j].key == key && b->names[j].serial == key->serial)
+            return b->names[j].name;
+    char *copy = strdup(name ? name : "?");
+    if (!copy)
+        return NULL;
+    b->names[j] = (NameSlot){ key, key->serial, copy };
+    b->names_used++;
+    return copy;
+}
+
+/* Names of code objects and types: the same few, millions of times. */
+static const char *cached_name(Buffer *b, int slot, GsObject *key, const char *name)
+{
+    if (b->cache_key[slot] == key && b->cache_serial[slot] == key->serial)
+        return b->cache_val[slot];
+    const char *copy = intern_name(b, key, name);
+    b->cache_key[slot] = key;
+    b->cache_serial[slot] = key->serial;
+    b->cache_val[slot] = copy;
+    return copy;
+}
+
+static Chunk *chunk_new(Buffer *b)
+{
+    Chunk *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    atomic_init(&c->next, NULL);
+    atomic_init(&c->n, 0);
+    atomic_fetch_add_explicit(&b->owed, sizeof *c, memory_order_relaxed);
+    return c;
+}
+
 static Buffer *thread_buffer(GsRecorder *r, GsThread *ts)
 {
     Buffer *b = ts->trace_buf;
@@ -111,83 +251,132 @@ static Buffer *thread_buffer(GsRecorder *r, GsThread *ts)
     if (!b)
         return NULL;
     b->tid = ts->tid;
+    b->tail = b->head = chunk_new(b);
+    if (!b->tail) {
+        free(b);
+        return NULL;
+    }
     uv_mutex_lock(&r->lock);
-    b->next = r->buffers;
-    r->buffers = b;
+    if (r->nbufs == r->capbufs) {
+        size_t cap = r->capbufs ? r->capbufs * 2 : 16;
+        Buffer **nb = realloc(r->bufs, cap * sizeof *nb);
+        if (!nb) {
+            uv_mutex_unlock(&r->lock);
+            free(b->tail);
+            free(b);
+            return NULL;
+        }
+        r->bufs = nb;
+        r->capbufs = cap;
+    }
+    r->bufs[r->nbufs++] = b;
     uv_mutex_unlock(&r->lock);
     ts->trace_buf = b;
     return b;
 }
 
-static const char *keep_string(Buffer *b, const char *s)
+/* A thread that will record nothing for a while (it let go of the GIL):
+ * the writer may go past it.  Release: its records are visible first. */
+static void park(Buffer *b)
+{
+    atomic_store_explicit(&b->parked, 1, memory_order_release);
+}
+
+/* Before reading the clock again: the fence pairs with the writer's, so
+ * either the writer sees us active, or our timestamp is later than the
+ * "now" it used as its watermark. */
+static void unpark(Buffer *b)
+{
+    atomic_store_explicit(&b->parked, 0, memory_order_relaxed);
+    atomic_thread_fence(memory_order_seq_cst);
+}
+
+static void on_park(void *ctx, GsThread *ts)
+{
+    if (ts->trace_buf)
+        park(ts->trace_buf);
+}
+
+/* Too far ahead of the writer: wait for it (it is nudged, and polled). */
+static void wait_for_writer(GsRecorder *r, Buffer *b)
+{
+    while (atomic_load_explicit(&b->owed, memory_order_relaxed) > RECORDER_MAX_OWED &&
+           atomic_load(&r->writer_running)) {
+        uv_cond_signal(&r->wake);
+        struct timespec pause = { 0, 50 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* The slot for the next record, starting a new chunk when the last is
+ * full; NULL when out of memory. */
+static Record *next_slot(Buffer *b)
+{
+    if (b->tail_n == RECORDER_CHUNK) {
+        Chunk *c = chunk_new(b);
+        if (!c)
+            return NULL;
+        atomic_store_explicit(&b->tail->next, c, memory_order_release);
+        b->tail = c;
+        b->tail_n = 0;
+    }
+    return &b->tail->recs[b->tail_n];
+}
+
+/* A copy of a string the record owns (the writer frees it). */
+static const char *own_string(Buffer *b, const char *s, size_t limit)
 {
     if (!s)
         return NULL;
-    if (b->nstrings == b->capstrings) {
-        size_t cap = b->capstrings ? b->capstrings * 2 : 16;
-        char **ns = realloc(b->strings, cap * sizeof *ns);
-        if (!ns)
-            return NULL;
-        b->strings = ns;
-        b->capstrings = cap;
+    size_t k = strnlen(s, limit + 1);
+    if (k > limit) {
+        /* A trace line must stay readable (trace readers take lines up to
+         * 1 MiB): keep at most `limit` bytes, not ending inside a UTF-8
+         * character. */
+        k = limit;
+        while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+            k--;
+        if (k > 0 && (unsigned char)s[k - 1] >= 0xC0)
+            k--;
     }
-    char *copy = strdup(s);
+    char *copy = strndup(s, k);
     if (copy)
-        b->strings[b->nstrings++] = copy;
+        atomic_fetch_add_explicit(&b->owed, k + 1, memory_order_relaxed);
     return copy;
 }
 
-/* Names of code objects and types: the same few, millions of times. */
-static const char *cached_name(Buffer *b, int slot, GsObject *key, const char *name)
+static bool owns_string(int kind)
 {
-    if (b->cache_key[slot] == key && b->cache_serial[slot] == key->serial)
-        return b->cache_val[slot];
-    const char *copy = keep_string(b, name);
-    b->cache_key[slot] = key;
-    b->cache_serial[slot] = key->serial;
-    b->cache_val[slot] = copy;
-    return copy;
+    return kind == GS_EV_print || kind == GS_EV_thread_start;
 }
 
 static void record(void *ctx, GsThread *ts, const GsEvent *ev)
 {
     GsRecorder *r = ctx;
     Buffer *b = thread_buffer(r, ts);
-    if (b && b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        Record *grown = realloc(b->recs, cap * sizeof(Record));
-        if (grown) {
-            b->recs = grown;
-            b->cap = cap;
-        }
-    }
-    if (!b || b->n == b->cap) {
-        __atomic_add_fetch(&r->dropped, 1, __ATOMIC_RELAXED);
+    if (!b) {
+        atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
         return;
     }
-    Record *rec = &b->recs[b->n];
+    if (atomic_load_explicit(&b->parked, memory_order_relaxed))
+        unpark(b);
+    if (atomic_load_explicit(&b->owed, memory_order_relaxed) > RECORDER_MAX_OWED)
+        wait_for_writer(r, b);
+    Record *rec = next_slot(b);
+    if (!rec) {
+        atomic_fetch_add_explicit(&r->dropped, 1, memory_order_relaxed);
+        return;
+    }
     rec->ev = *ev;
+    rec->ev.t = r->platform->now_ns(r->platform) - r->t0;
     rec->tid = ts->tid;
-    rec->seq = (uint32_t)b->n++;
+    rec->seq = b->seq++;
     switch (ev->kind) {
     case GS_EV_print:
-        /* A trace line must stay readable (trace readers take lines up to
-         * 1 MiB): keep at most 64 KiB of a print's text. */
-        if (ev->p && strlen(ev->p) > 65536) {
-            char *cut = strndup(ev->p, 65536);
-            size_t k = 65536;
-            while (cut && k > 0 && ((unsigned char)cut[k - 1] & 0xC0) == 0x80)
-                cut[--k] = 0;   /* do not end inside a UTF-8 character */
-            if (cut && k > 0 && (unsigned char)cut[k - 1] >= 0xC0)
-                cut[--k] = 0;
-            rec->ev.p = keep_string(b, cut);
-            free(cut);
-        } else {
-            rec->ev.p = keep_string(b, ev->p);
-        }
+        rec->ev.p = own_string(b, ev->p, 65536);
         break;
     case GS_EV_thread_start:
-        rec->ev.p = keep_string(b, ev->p);
+        rec->ev.p = own_string(b, ev->p, 4096);
         break;
     case GS_EV_op: {
         GsCode *co = (GsCode *)ev->p;
@@ -203,6 +392,13 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
     default:
         break;
     }
+    /* Publish: the record, then the time the writer may trust. */
+    atomic_store_explicit(&b->tail->n, ++b->tail_n, memory_order_release);
+    atomic_store_explicit(&b->pub_t, rec->ev.t, memory_order_release);
+    if (b->tail_n == RECORDER_CHUNK)
+        uv_cond_signal(&r->wake);
+    if (!ts->has_gil)
+        park(b);
 }
 
 /* The VM's reference-count hook: every change of a non-shared object. */
@@ -253,32 +449,59 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
                             char *err, size_t errlen)
 {
     GsRecorder *r = calloc(1, sizeof *r);
-    if (!r) {
+    Out *o = malloc(sizeof *o);
+    if (!r || !o) {
         snprintf(err, errlen, "out of memory");
+        free(r);
+        free(o);
         return NULL;
     }
-    r->f = fopen(path, "w");
-    if (!r->f) {
+    o->f = fopen(path, "w");
+    if (!o->f) {
         snprintf(err, errlen, "cannot write the trace '%s': %s", path, strerror(errno));
+        free(o);
         free(r);
         return NULL;
     }
+    o->n = 0;
+    o->failed = false;
+    o->json_key = NULL;
+    for (int i = 0; i < 256; i++) {
+        o->opname[i] = gs_opinfo[i].name ? gs_opinfo[i].name : "?";
+        o->opname_len[i] = strlen(o->opname[i]);
+    }
+    r->out = o;
     r->path = strdup(path);
     r->mask = mask;
     r->ref_types = split_types(ref_types);
     uv_mutex_init(&r->lock);
+    uv_mutex_init(&r->wlock);
+    uv_cond_init(&r->wake);
     time_t now = time(NULL);
     strftime(r->start_time, sizeof r->start_time, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     return r;
 }
 
+static void write_meta(GsRecorder *r, GsInterp *in, Out *o);
+static void writer_main(void *arg);
+
 void gs_recorder_attach(GsRecorder *r, GsInterp *interp, const GsRecorderMeta *meta)
 {
     r->meta = *meta;
     r->interp = interp;
+    r->platform = interp->platform;
+    r->t0 = interp->platform->now_ns(interp->platform);
+    write_meta(r, interp, r->out);
+    atomic_store(&r->writer_running, true);
+    if (uv_thread_create(&r->writer, writer_main, r) != 0) {
+        /* No writer thread: everything is written at the end instead
+         * (wait_for_writer does not wait for a writer that is not there). */
+        atomic_store(&r->writer_running, false);
+    }
+    interp->trace_t0 = r->t0;
     interp->trace_ctx = r;
+    interp->trace_park = on_park;
     interp->trace_sink = record;
-    interp->trace_t0 = interp->platform->now_ns(interp->platform);
     interp->trace_mask = r->mask;
     if (r->mask & GS_CAT_REF) {
         interp->on_ref = on_ref;
@@ -292,15 +515,17 @@ void gs_recorder_attach(GsRecorder *r, GsInterp *interp, const GsRecorderMeta *m
  * Tens of millions of lines: formatting them with stdio (which locks the
  * stream on every call) costs more than recording them.  Lines are built
  * in a large buffer by hand and written in big chunks. */
-typedef struct {
-    FILE *f;
-    char buf[1 << 16];
-    size_t n;
-} Out;
+static void out_write(Out *o, const char *data, size_t n)
+{
+    if (!o->failed && n && fwrite(data, 1, n, o->f) != n) {
+        o->failed = true;
+        o->err = errno;
+    }
+}
 
 static void out_flush(Out *o)
 {
-    fwrite(o->buf, 1, o->n, o->f);
+    out_write(o, o->buf, o->n);
     o->n = 0;
 }
 
@@ -310,33 +535,56 @@ static void out_room(Out *o, size_t need)
         out_flush(o);
 }
 
-static void put(Out *o, const char *s)
+static inline __attribute__((always_inline)) void put_n(Out *o, const char *s, size_t n)
 {
-    size_t n = strlen(s);
-    if (n > sizeof o->buf / 2) {
+    if (o->n + n > sizeof o->buf) {
         out_flush(o);
-        fwrite(s, 1, n, o->f);
-        return;
+        if (n > sizeof o->buf / 2) {
+            out_write(o, s, n);
+            return;
+        }
     }
-    out_room(o, n);
     memcpy(o->buf + o->n, s, n);
     o->n += n;
 }
 
+/* A string literal: its length is known at compile time. */
+#define PUT_LIT(o, lit) put_n((o), lit, sizeof(lit) - 1)
+
+static void put(Out *o, const char *s)
+{
+    put_n(o, s, strlen(s));
+}
+
+/* Decimal digits two at a time from a table, straight into the buffer:
+ * numbers are most of a line. */
 static void put_i64(Out *o, int64_t v)
 {
-    char tmp[24];
-    int i = 0;
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    out_room(o, 21);
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[i++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    out_room(o, 22);
     if (v < 0)
         o->buf[o->n++] = '-';
-    while (i > 0)
-        o->buf[o->n++] = tmp[--i];
+    size_t len = 1;
+    for (uint64_t x = u; x >= 10; x /= 10)
+        len++;
+    char *w = o->buf + o->n + len;
+    o->n += len;
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        *--w = pairs[d + 1];
+        *--w = pairs[d];
+    }
+    if (u >= 10) {
+        *--w = pairs[u * 2 + 1];
+        *--w = pairs[u * 2];
+    } else {
+        *--w = (char)('0' + u);
+    }
 }
 
 static void put_json_string(Out *o, const char *s)
@@ -404,17 +652,34 @@ static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
 }
 
 /* One field: ,"name":<int> */
-static void field_i64(Out *o, const char *name, int64_t v)
+#define field_i64(o, name, v) (PUT_LIT((o), name), put_i64((o), (v)))
+
+/* Interned names (a code object's, a type's) come back again and again:
+ * keep the last one's JSON form. */
+static void put_json_cached(Out *o, const char *s)
 {
-    put(o, name);
-    put_i64(o, v);
+    if (s && s == o->json_key) {
+        put_n(o, o->json_val, o->json_len);
+        return;
+    }
+    size_t n = s ? strlen(s) : 0;
+    if (n > 200) {
+        put_json_string(o, s);
+        return;
+    }
+    out_room(o, n * 6 + 2);
+    size_t start = o->n;
+    put_json_string(o, s);
+    o->json_key = s;
+    o->json_len = o->n - start;
+    memcpy(o->json_val, o->buf + start, o->json_len);
 }
 
 static void write_event(Out *o, const Record *rec)
 {
     const GsEvent *e = &rec->ev;
-    put(o, "{\"ev\":\"");
-    put(o, event_names[e->kind]);
+    PUT_LIT(o, "{\"ev\":\"");
+    put_n(o, event_names[e->kind], event_name_len[e->kind]);
     field_i64(o, "\",\"t\":", (int64_t)e->t);
     field_i64(o, ",\"tid\":", rec->tid);
     switch (e->kind) {
@@ -427,12 +692,12 @@ static void write_event(Out *o, const Record *rec)
         field_i64(o, ",\"wait\":", e->b);
         break;
     case GS_EV_gil_release:
-        put(o, ",\"why\":\"");
+        PUT_LIT(o, ",\"why\":\"");
         put(o, e->a >= 0 && e->a < GS_REL_COUNT ? reason_names[e->a] : "check");
         field_i64(o, "\",\"held\":", e->b);
         break;
     case GS_EV_thread_start:
-        put(o, ",\"name\":");
+        PUT_LIT(o, ",\"name\":");
         put_json_string(o, e->p);
         break;
     case GS_EV_lock_request:
@@ -444,11 +709,11 @@ static void write_event(Out *o, const Record *rec)
         field_i64(o, ",\"wait\":", e->c);
         break;
     case GS_EV_io_begin:
-        put(o, ",\"kind\":");
+        PUT_LIT(o, ",\"kind\":");
         put_json_string(o, e->p);
         break;
     case GS_EV_io_end:
-        put(o, ",\"kind\":");
+        PUT_LIT(o, ",\"kind\":");
         put_json_string(o, e->p);
         field_i64(o, ",\"dur\":", e->b);
         break;
@@ -460,36 +725,36 @@ static void write_event(Out *o, const Record *rec)
         field_i64(o, ",\"collected\":", e->c);
         break;
     case GS_EV_print:
-        put(o, ",\"text\":");
+        PUT_LIT(o, ",\"text\":");
         put_json_string(o, e->p);
         break;
     case GS_EV_ticks:
         field_i64(o, ",\"ticks\":", e->c);
         break;
     case GS_EV_op:
-        put(o, ",\"op\":\"");
-        put(o, gs_opinfo[e->a & 0xff].name ? gs_opinfo[e->a & 0xff].name : "?");
+        PUT_LIT(o, ",\"op\":\"");
+        put_n(o, o->opname[e->a & 0xff], o->opname_len[e->a & 0xff]);
         field_i64(o, "\",\"line\":", e->b);
         field_i64(o, ",\"offset\":", e->c);
-        put(o, ",\"code\":");
-        put_json_string(o, e->p);
+        PUT_LIT(o, ",\"code\":");
+        put_json_cached(o, e->p);
         break;
     case GS_EV_ref:
         field_i64(o, ",\"obj\":", e->b);
-        put(o, ",\"type\":");
-        put_json_string(o, e->p);
+        PUT_LIT(o, ",\"type\":");
+        put_json_cached(o, e->p);
         field_i64(o, ",\"refcnt\":", e->c);
         field_i64(o, ",\"delta\":", e->a);
         break;
     case GS_EV_dealloc:
         field_i64(o, ",\"obj\":", e->b);
-        put(o, ",\"type\":");
-        put_json_string(o, e->p);
+        PUT_LIT(o, ",\"type\":");
+        put_json_cached(o, e->p);
         break;
     default:
         break;
     }
-    put(o, "}\n");
+    PUT_LIT(o, "}\n");
 }
 
 /* At equal times, a release sorts before an acquire: the release really
@@ -522,97 +787,176 @@ static bool before(const Record *a, const Record *b)
     return a->seq < b->seq;
 }
 
-/* Each thread's records are already in time order (one monotonic clock):
- * merging the threads' buffers is enough, no global sort. */
-static size_t write_merged(GsRecorder *r, Out *o, uint64_t *last)
+/* ---- the writer thread ------------------------------------------------------------------ */
+
+/* The next record of b the writer has not written, or NULL if b has
+ * published nothing more; frees the chunks it has finished. */
+static Record *peek(Buffer *b)
 {
-    size_t k = 0, written = 0;
-    for (Buffer *b = r->buffers; b; b = b->next)
-        k++;
-    Buffer **bufs = calloc(k + 1, sizeof *bufs);
-    size_t *pos = calloc(k + 1, sizeof *pos);
-    if (!bufs || !pos) {
-        free(bufs);
-        free(pos);
-        return 0;
-    }
-    k = 0;
-    for (Buffer *b = r->buffers; b; b = b->next)
-        bufs[k++] = b;
     for (;;) {
-        const Record *best = NULL;
-        size_t bi = 0;
-        for (size_t i = 0; i < k; i++) {
-            if (pos[i] < bufs[i]->n && (!best || before(&bufs[i]->recs[pos[i]], best))) {
-                best = &bufs[i]->recs[pos[i]];
-                bi = i;
+        size_t n = atomic_load_explicit(&b->head->n, memory_order_acquire);
+        if (b->head_pos < n)
+            return &b->head->recs[b->head_pos];
+        if (n < RECORDER_CHUNK)
+            return NULL;
+        Chunk *next = atomic_load_explicit(&b->head->next, memory_order_acquire);
+        if (!next)
+            return NULL;
+        free(b->head);
+        atomic_fetch_sub_explicit(&b->owed, sizeof(Chunk), memory_order_relaxed);
+        b->head = next;
+        b->head_pos = 0;
+    }
+}
+
+/* The bufs array as it is now (threads may add to it meanwhile). */
+static Buffer **snapshot(GsRecorder *r, size_t *n)
+{
+    uv_mutex_lock(&r->lock);
+    Buffer **copy = malloc((r->nbufs + 1) * sizeof *copy);
+    *n = copy ? r->nbufs : 0;
+    if (copy && r->nbufs)
+        memcpy(copy, r->bufs, r->nbufs * sizeof *copy);
+    uv_mutex_unlock(&r->lock);
+    return copy;
+}
+
+/* How far this round may write: see the watermark at the top. */
+static uint64_t watermark(GsRecorder *r, Buffer **bufs, size_t n)
+{
+    uint64_t w = r->platform->now_ns(r->platform) - r->t0;
+    atomic_thread_fence(memory_order_seq_cst);
+    for (size_t i = 0; i < n; i++) {
+        if (atomic_load_explicit(&bufs[i]->parked, memory_order_acquire))
+            continue;
+        uint64_t t = atomic_load_explicit(&bufs[i]->pub_t, memory_order_acquire);
+        if (t < w)
+            w = t;
+    }
+    return w;
+}
+
+/* Write, in time order, every published record with t < limit. */
+static void write_until(GsRecorder *r, Buffer **bufs, size_t n, uint64_t limit)
+{
+    for (;;) {
+        Record *best = NULL;
+        Buffer *from = NULL;
+        for (size_t i = 0; i < n; i++) {
+            Record *rec = peek(bufs[i]);
+            if (rec && rec->ev.t < limit && (!best || before(rec, best))) {
+                best = rec;
+                from = bufs[i];
             }
         }
         if (!best)
-            break;
-        write_event(o, best);
-        *last = best->ev.t;
-        pos[bi]++;
-        written++;
+            return;
+        write_event(r->out, best);
+        r->written++;
+        r->last_t = best->ev.t;
+        if (owns_string(best->ev.kind) && best->ev.p) {
+            atomic_fetch_sub_explicit(&from->owed, strlen(best->ev.p) + 1,
+                                      memory_order_relaxed);
+            free((void *)best->ev.p);
+        }
+        from->head_pos++;
     }
+}
+
+/* One round: everything below the watermark (final: everything). */
+static void drain(GsRecorder *r, bool final)
+{
+    size_t n;
+    Buffer **bufs = snapshot(r, &n);
+    if (!bufs)
+        return;
+    uint64_t limit = final ? UINT64_MAX : watermark(r, bufs, n);
+    write_until(r, bufs, n, limit);
+    out_flush(r->out);
     free(bufs);
-    free(pos);
-    return written;
+}
+
+static void writer_main(void *arg)
+{
+    GsRecorder *r = arg;
+    uv_mutex_lock(&r->wlock);
+    while (!r->stopping) {
+        uv_cond_timedwait(&r->wake, &r->wlock, WRITER_PERIOD_NS);
+        if (r->stopping)
+            break;
+        uv_mutex_unlock(&r->wlock);
+        drain(r, false);
+        uv_mutex_lock(&r->wlock);
+    }
+    uv_mutex_unlock(&r->wlock);
+}
+
+static void stop_writer(GsRecorder *r)
+{
+    if (!atomic_load(&r->writer_running))
+        return;
+    uv_mutex_lock(&r->wlock);
+    r->stopping = true;
+    uv_cond_signal(&r->wake);
+    uv_mutex_unlock(&r->wlock);
+    uv_thread_join(&r->writer);
+    atomic_store(&r->writer_running, false);
 }
 
 static void free_buffers(GsRecorder *r)
 {
-    Buffer *b = r->buffers;
-    while (b) {
-        Buffer *next = b->next;
-        for (size_t i = 0; i < b->nstrings; i++)
-            free(b->strings[i]);
-        free(b->strings);
-        free(b->recs);
+    for (size_t i = 0; i < r->nbufs; i++) {
+        Buffer *b = r->bufs[i];
+        Chunk *c = b->head;
+        while (c) {
+            Chunk *next = atomic_load(&c->next);
+            free(c);
+            c = next;
+        }
+        for (size_t j = 0; j < b->names_cap; j++)
+            free(b->names[j].name);
+        free(b->names);
         free(b);
-        b = next;
     }
-    r->buffers = NULL;
+    free(r->bufs);
+    r->bufs = NULL;
+    r->nbufs = 0;
 }
 
 int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *reason)
 {
     interp->trace_mask = 0;
     interp->trace_sink = NULL;
+    interp->trace_park = NULL;
     interp->on_ref = NULL;
     gs_ref_tracing = false;
-    uint64_t end_t = interp->platform->now_ns(interp->platform) - interp->trace_t0;
-    Out *o = malloc(sizeof *o);
-    if (!o) {
-        fprintf(stderr, "gilscope: out of memory writing the trace\n");
-        fclose(r->f);
-        free_buffers(r);
-        return -1;
-    }
-    o->f = r->f;
-    o->n = 0;
-    write_meta(r, interp, o);
-    uint64_t last = 0;
-    size_t k = write_merged(r, o, &last);
-    if (end_t < last)
-        end_t = last;
+    uint64_t end_t = interp->platform->now_ns(interp->platform) - r->t0;
+    stop_writer(r);
+    drain(r, true);
+    Out *o = r->out;
+    if (end_t < r->last_t)
+        end_t = r->last_t;
     field_i64(o, "{\"ev\":\"end\",\"t\":", (int64_t)end_t);
     field_i64(o, ",\"status\":", status);
     put(o, ",\"reason\":\"");
     put(o, reason);
-    field_i64(o, "\",\"events\":", (int64_t)k);
-    field_i64(o, ",\"dropped\":", r->dropped);
+    field_i64(o, "\",\"events\":", (int64_t)r->written);
+    field_i64(o, ",\"dropped\":", (int64_t)atomic_load(&r->dropped));
     field_i64(o, ",\"ticks\":", interp->total_ticks);
     field_i64(o, ",\"switches\":", interp->gil_switches);
     put(o, "}\n");
     out_flush(o);
-    free(o);
     int rc = 0;
-    if (fclose(r->f) != 0) {
+    if (fclose(o->f) != 0 && !o->failed) {
+        o->failed = true;
+        o->err = errno;
+    }
+    if (o->failed) {
         fprintf(stderr, "gilscope: could not write the trace '%s': %s\n", r->path,
-                strerror(errno));
+                strerror(o->err));
         rc = -1;
     }
+    free(o);
     free_buffers(r);
     if (r->ref_types) {
         for (char **p = r->ref_types; *p; p++)
@@ -620,6 +964,8 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
         free(r->ref_types);
     }
     uv_mutex_destroy(&r->lock);
+    uv_mutex_destroy(&r->wlock);
+    uv_cond_destroy(&r->wake);
     free(r->path);
     free(r);
     interp->trace_ctx = NULL;

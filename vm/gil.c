@@ -187,6 +187,8 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
     gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, ts->hold_ticks, NULL);
     gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, why, (int64_t)(now - ts->gil_since), 0, NULL);
     ts->has_gil = false;
+    if (ts->interp->trace_park)
+        ts->interp->trace_park(ts->interp->trace_ctx, ts);
     p->lock(p, g->mutex);
     g->locked = false;
     g->holder = -1;

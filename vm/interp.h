@@ -214,7 +214,13 @@ struct GsInterp {
     bool abandoned_threads;   /* some were stuck in a system call at the end (threads.c) */
     /* Tracing: categories to record (GS_CAT_*), and where events go. */
     unsigned trace_mask;
+    /* The sink stamps the event's time itself (ev->t is 0 on the way in):
+     * the tracer must order its own bookkeeping before reading the clock. */
     void (*trace_sink)(void *ctx, GsThread *ts, const GsEvent *ev);
+    /* Called when a thread lets go of the GIL, traced or not: from then on
+     * it records nothing until it wakes up (the tracer's writer uses this
+     * to know which threads cannot hold back the merge). */
+    void (*trace_park)(void *ctx, GsThread *ts);
     void *trace_ctx;
     uint64_t trace_t0;        /* platform time the trace's t counts from */
     /* The tracer's hook for reference-count changes (NULL: not tracing). */
