@@ -876,16 +876,26 @@ static void drain(GsRecorder *r, bool final)
     free(bufs);
 }
 
+/* The writer sleeps WRITER_PERIOD_NS between rounds while there is work,
+ * and backs off (up to 32 times longer) while there is none, so that a
+ * quiet trace costs the guest's cores almost nothing.  A thread that fills
+ * a chunk or waits for the writer wakes it at once. */
 static void writer_main(void *arg)
 {
     GsRecorder *r = arg;
+    uint64_t period = WRITER_PERIOD_NS;
     uv_mutex_lock(&r->wlock);
     while (!r->stopping) {
-        uv_cond_timedwait(&r->wake, &r->wlock, WRITER_PERIOD_NS);
+        uv_cond_timedwait(&r->wake, &r->wlock, period);
         if (r->stopping)
             break;
         uv_mutex_unlock(&r->wlock);
+        size_t before_round = r->written;
         drain(r, false);
+        if (r->written != before_round)
+            period = WRITER_PERIOD_NS;
+        else if (period < 32 * WRITER_PERIOD_NS)
+            period *= 2;
         uv_mutex_lock(&r->wlock);
     }
     uv_mutex_unlock(&r->wlock);
