@@ -56,6 +56,10 @@ static const char *const run_help =
     "  --policy tick|interval   override the GIL policy: tick (2.7) or interval (3.2+)\n"
     "  --check-interval N  tick policy: ticks between GIL releases (default 100)\n"
     "  --switch-interval S interval policy: seconds before a waiter asks (default 0.005)\n"
+    "  --clock real|sim    real: real threads on this machine's clock (the default);\n"
+    "                      sim: a simulated machine, deterministic (docs/sim-model.md)\n"
+    "  --cores K           with --clock sim: the simulated machine's cores (default 2)\n"
+    "  --seed S            with --clock sim: the seed of its random jitter (default 1)\n"
     "  -o, --output FILE   record a trace (JSON Lines, see docs/trace-format.md)\n"
     "  --trace CATS        what to record: gil,thread,lock,io,gc,print (the default),\n"
     "                      and on request tick, op, ref; or all\n"
@@ -214,6 +218,7 @@ static void run_job(void *arg)
 {
     RunJob *job = arg;
     gs_thread_set_stack(job->ts, GUEST_STACK_SIZE);
+    job->ts->clock = gs_platform_clock(job->ts->interp->platform);
     job->status = gs_run_file(job->ts, job->path, job->source);
 }
 
@@ -286,10 +291,10 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
      * deep recursion hits RecursionError (gs_stack_ok) long before the
      * stack ends -- also in sanitizer builds, whose frames are bigger. */
     RunJob job = { &ts, path, source, 0 };
-    uv_thread_t runner;
-    uv_thread_options_t thread_opt = { UV_THREAD_HAS_STACK_SIZE, GUEST_STACK_SIZE };
-    if (uv_thread_create_ex(&runner, &thread_opt, run_job, &job) == 0) {
-        uv_thread_join(&runner);
+    GsPlatform *p = interp->platform;
+    void *runner = p->thread_start(p, run_job, &job, GUEST_STACK_SIZE);
+    if (runner) {
+        p->thread_join(p, runner);
     } else {
         gs_thread_set_stack(&ts, 8u << 20);
         job.status = gs_run_file(&ts, path, source);
@@ -368,6 +373,30 @@ static int run_option(const char *a, const char *v, GsOptions *opt, TraceOptions
             opt->switch_interval = d;
         return 0;
     }
+    if (!strcmp(a, "--clock")) {
+        if (strcmp(v, "real") && strcmp(v, "sim")) {
+            fprintf(stderr, "gilscope run: --clock must be real or sim; got '%s'\n", v);
+            return -1;
+        }
+        opt->sim_clock = !strcmp(v, "sim");
+        return 0;
+    }
+    if (!strcmp(a, "--cores") || !strcmp(a, "--seed")) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(v, &end, 10);
+        bool cores = !strcmp(a, "--cores");
+        if (!*v || *end || errno || v[0] == '-' || (cores && (n < 1 || n > 64))) {
+            fprintf(stderr, "gilscope run: %s expects %s, got '%s'\n", a,
+                    cores ? "a number of cores from 1 to 64" : "a whole number from 0", v);
+            return -1;
+        }
+        if (cores)
+            opt->sim.cores = (int)n;
+        else
+            opt->sim.seed = n;
+        return 0;
+    }
     if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
         topt->output = v;
         return 0;
@@ -395,6 +424,7 @@ static int cmd_run(int argc, char **argv)
     TraceOptions topt = { NULL, 0, NULL };
     gs_trace_categories("default", &topt.mask, (char[8]){ 0 }, 8);
     bool policy_set = false;
+    const char *sim_option = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
@@ -410,12 +440,19 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "gilscope run: %s needs a value (see gilscope run --help)\n", a);
             return EXIT_USAGE;
         }
+        if (!strcmp(a, "--cores") || !strcmp(a, "--seed"))
+            sim_option = a;
         GsGilPolicy keep = opt.policy;
         if (run_option(a, argv[i + 1], &opt, &topt, &policy_set) < 0)
             return EXIT_USAGE;
         if (!strcmp(a, "--cpython") && policy_set)
             opt.policy = keep;   /* --policy wins over --cpython, whatever the order */
         i++;
+    }
+    if (sim_option && !opt.sim_clock) {
+        fprintf(stderr, "gilscope run: %s describes the simulated machine; add --clock sim\n",
+                sim_option);
+        return EXIT_USAGE;
     }
     if (i >= argc) {
         fprintf(stderr, "gilscope run: no program given (usage: gilscope run [OPTIONS] FILE.py)\n");

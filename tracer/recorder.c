@@ -646,6 +646,37 @@ static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
             first = false;
         }
     }
+    if (in->opt.sim_clock) {
+        /* Everything the simulated machine was made of, so that the same
+         * options reproduce this file byte for byte (docs/sim-model.md). */
+        const GsSimParams *m = &in->opt.sim;
+        snprintf(tmp, sizeof tmp, "],\"cores\":%d,\"seed\":%llu,\"sim\":{", m->cores,
+                 (unsigned long long)m->seed);
+        put(o, tmp);
+        snprintf(tmp, sizeof tmp,
+                 "\"wake_ns\":%llu,\"jitter_ns\":%llu,\"switch_ns\":%llu,\"syscall_ns\":%llu,"
+                 "\"ipi_ns\":%llu,\"lock_ns\":%llu,\"slice_ns\":%llu,",
+                 (unsigned long long)m->wake_ns, (unsigned long long)m->jitter_ns,
+                 (unsigned long long)m->switch_ns, (unsigned long long)m->syscall_ns,
+                 (unsigned long long)m->ipi_ns, (unsigned long long)m->lock_ns,
+                 (unsigned long long)m->slice_ns);
+        put(o, tmp);
+        snprintf(tmp, sizeof tmp,
+                 "\"wakeup_gran_ns\":%llu,\"timer_slack_ns\":%llu,\"io_ns\":%llu,"
+                 "\"thread_start_ns\":%llu,\"op_ns\":{",
+                 (unsigned long long)m->wakeup_gran_ns, (unsigned long long)m->timer_slack_ns,
+                 (unsigned long long)m->io_ns, (unsigned long long)m->thread_start_ns);
+        put(o, tmp);
+        static const char *const kinds[K_COUNT] = { "fast", "jump", "arith", "name",
+                                                    "attr", "build", "call", "slow" };
+        for (int k = 0; k < K_COUNT; k++) {
+            snprintf(tmp, sizeof tmp, "%s\"%s\":%u", k ? "," : "", kinds[k], gs_op_cost_ns[k]);
+            put(o, tmp);
+        }
+        /* A simulated run starts at the simulated epoch, not at a real date. */
+        put(o, "}},\"start_time\":\"2000-01-01T00:00:00Z\"}\n");
+        return;
+    }
     put(o, "],\"start_time\":\"");
     put(o, r->start_time);
     put(o, "\"}\n");

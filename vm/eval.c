@@ -550,7 +550,7 @@ static int handle_eval_breaker(GsThread *ts)
 static GsObject *eval_frame(GsThread *ts, GsFrame *f)
 {
     static void *const targets[256] = {
-#define GS_X_TARGET(name, num, arg, t27, c39, c310, c311) [num] = &&L_##name,
+#define GS_X_TARGET(name, num, arg, t27, c39, c310, c311, cost) [num] = &&L_##name,
         GS_OPCODE_TABLE(GS_X_TARGET)
 #undef GS_X_TARGET
     };
@@ -580,6 +580,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     int64_t *budget = trace_ops ? &op_budget : &ts->ticks_left;
     bool reraise = false;
     GsObject *retval = NULL;
+    GsSimClock *clock = ts->clock;
 
     /* 3.10+ also check at frame entry (3.11's RESUME). */
     if (rules >= GS_SCHED_310)
@@ -589,6 +590,13 @@ fetch:
     if (--*budget <= 0)
         goto out_of_budget;
 fetch_now:
+    if (clock) {
+        /* The simulated clock: this instruction happens at clock->vt and
+         * takes its cost; past the limit, the other threads catch up. */
+        if (clock->vt >= clock->limit)
+            interp->platform->catch_up(interp->platform);
+        clock->vt += gs_op_ns[next[0]];
+    }
     opcode = next[0];
     oparg = next[1];
     next += 2;

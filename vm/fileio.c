@@ -105,6 +105,9 @@ static GsType file_type;
         gs_gil_release_for((ts), GS_REL_io); \
         ssize_t r_ = call; \
         uv_fs_req_cleanup(&req_); \
+        /* On the simulated clock, the operation takes modelled time. */ \
+        if ((ts)->interp->platform->io) \
+            (ts)->interp->platform->io((ts)->interp->platform, r_ > 0 ? (uint64_t)r_ : 0); \
         gs_gil_reacquire(ts); \
         gs_trace((ts), GS_CAT_IO, GS_EV_io_end, 0, \
                  (int64_t)((ts)->interp->platform->now_ns((ts)->interp->platform) - t0_), 0, \

@@ -20,6 +20,7 @@ void gs_options_default(GsOptions *opt)
     opt->check_interval = 100;
     opt->switch_interval = 0.005;
     opt->recursion_limit = 1000;
+    gs_sim_params_default(&opt->sim);
 }
 
 void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t c,
@@ -172,7 +173,11 @@ GsInterp *gs_interp_new(const GsOptions *opt)
         return NULL;
     interp->opt = *opt;
     interp->out = stdout;
-    interp->platform = gs_platform_real();
+    interp->platform = opt->sim_clock ? gs_platform_sim(&opt->sim) : gs_platform_real();
+    if (!interp->platform) {
+        free(interp);
+        return NULL;
+    }
     interp->trace_t0 = interp->platform->now_ns(interp->platform);
     interp->gil = gs_gil_new(interp->platform, opt->policy, opt->check_interval,
                              (uint64_t)(opt->switch_interval * 1e9), &interp->eval_breaker);

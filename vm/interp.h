@@ -143,6 +143,8 @@ typedef struct {
     int64_t max_ticks;        /* 0: no limit; counts executed instructions */
     double timeout;           /* seconds, 0: none */
     int recursion_limit;      /* 1000, as CPython */
+    bool sim_clock;           /* --clock sim: run on the simulated machine */
+    GsSimParams sim;          /* its parameters (--cores, --seed) */
 } GsOptions;
 
 /* ---- names the runtime looks up often, interned once per interpreter ---------- */
@@ -253,6 +255,7 @@ struct GsThread {
     uint64_t gil_since;       /* when it took it (platform ns) */
     int64_t hold_ticks;       /* check sites passed since it took it */
     void *trace_buf;          /* the tracer's buffer for this thread (tracer/) */
+    GsSimClock *clock;        /* its simulated clock (--clock sim), NULL on the real one */
     GsObject *repr_active[GS_C_DEPTH_MAX]; /* containers being repr'd (gs_repr_enter) */
     int nrepr_active;
     int c_depth;              /* C-level recursion: repr, compare, hash (GS_C_DEPTH_MAX) */

@@ -211,28 +211,42 @@ static GsObject *make_sys(GsThread *ts)
 
 /* ---- time -------------------------------------------------------------------- */
 
-MODFUNC(time_time)
+/* The clocks read the platform's: on the simulated clock (--clock sim)
+ * they tell virtual time, and the wall clock starts at its epoch. */
+static int64_t wall_ns(GsThread *ts)
 {
+    GsPlatform *p = ts->interp->platform;
+    if (p->wall_epoch_ns)
+        return (int64_t)(p->wall_epoch_ns + p->now_ns(p));
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
-    return gs_float_new(ts, (double)t.tv_sec + (double)t.tv_nsec * 1e-9);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static int64_t monotonic_ns(GsThread *ts)
+{
+    GsPlatform *p = ts->interp->platform;
+    return (int64_t)p->now_ns(p);
+}
+
+MODFUNC(time_time)
+{
+    return gs_float_new(ts, (double)wall_ns(ts) * 1e-9);
 }
 
 MODFUNC(time_perf_counter)
 {
-    return gs_float_new(ts, (double)uv_hrtime() * 1e-9);
+    return gs_float_new(ts, (double)monotonic_ns(ts) * 1e-9);
 }
 
 MODFUNC(time_perf_counter_ns)
 {
-    return gs_int_new(ts, (int64_t)uv_hrtime());
+    return gs_int_new(ts, monotonic_ns(ts));
 }
 
 MODFUNC(time_time_ns)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return gs_int_new(ts, (int64_t)t.tv_sec * 1000000000 + t.tv_nsec);
+    return gs_int_new(ts, wall_ns(ts));
 }
 
 /* time.sleep: sleeps in short slices so that --timeout and Ctrl-C are

@@ -32,6 +32,9 @@
  *   c311     CPython 3.11-3.13: backward jumps and calls (and RESUME at
  *            function start, handled by the eval loop itself).  A jump is
  *            backward when its target is before it: S_COND.
+ *   cost     what it costs on the simulated clock (`--clock sim`): a kind
+ *            of work, K_FAST ... K_SLOW, whose nanoseconds are in
+ *            gs_op_cost_ns (opcodes.c, docs/sim-model.md).
  *
  * Where a check may happen decides whether `self.count += 1` can be
  * preempted between its LOAD_ATTR and its STORE_ATTR -- the lost-update
@@ -57,112 +60,125 @@ typedef enum {
 /* Values of the scheduling columns. */
 enum { S_NEVER = 0, S_ALWAYS = 1, S_COND = 2 };
 
-/*   name                       num  arg            t27       c39       c310      c311 */
+/* Values of the cost column: kinds of work, cheapest first. */
+typedef enum {
+    K_FAST,    /* moves a reference: LOAD_FAST, STORE_FAST, LOAD_CONST, POP_TOP, ... */
+    K_JUMP,    /* jumps and loop steps */
+    K_ARITH,   /* arithmetic and comparisons (may allocate a number) */
+    K_NAME,    /* dictionary look-ups of names; returns */
+    K_ATTR,    /* attribute and item access */
+    K_BUILD,   /* building containers, functions, strings */
+    K_CALL,    /* calls: a new frame */
+    K_SLOW,    /* imports, class creation, raising */
+    K_COUNT
+} GsCostKind;
+
+/*   name                       num  arg            t27       c39       c310      c311      cost */
 #define GS_OPCODE_TABLE(X) \
-    X(POP_TOP,                    1, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(ROT_TWO,                    2, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(ROT_THREE,                  3, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(DUP_TOP,                    4, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(DUP_TOP_TWO,                5, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(ROT_FOUR,                   6, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(NOP,                        9, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(UNARY_POSITIVE,            10, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(UNARY_NEGATIVE,            11, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(UNARY_NOT,                 12, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(UNARY_INVERT,              15, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_POWER,              19, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_MULTIPLY,           20, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_MODULO,             22, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_ADD,                23, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_SUBTRACT,           24, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_SUBSCR,             25, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_FLOOR_DIVIDE,       26, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_TRUE_DIVIDE,        27, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_FLOOR_DIVIDE,      28, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_TRUE_DIVIDE,       29, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(RERAISE,                   48, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(WITH_EXCEPT_START,         49, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_ADD,               55, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_SUBTRACT,          56, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_MULTIPLY,          57, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_MODULO,            59, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(STORE_SUBSCR,              60, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DELETE_SUBSCR,             61, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_LSHIFT,             62, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_RSHIFT,             63, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_AND,                64, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_XOR,                65, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BINARY_OR,                 66, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_POWER,             67, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(GET_ITER,                  68, GS_ARG_NONE,   S_COND,   S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_BUILD_CLASS,          71, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_ASSERTION_ERROR,      74, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_LSHIFT,            75, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_RSHIFT,            76, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_AND,               77, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_XOR,               78, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(INPLACE_OR,                79, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LIST_TO_TUPLE,             82, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(RETURN_VALUE,              83, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(POP_BLOCK,                 87, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(POP_EXCEPT,                89, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(STORE_NAME,                90, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DELETE_NAME,               91, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(UNPACK_SEQUENCE,           92, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(FOR_ITER,                  93, GS_ARG_JREL,   S_COND,   S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(STORE_ATTR,                95, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DELETE_ATTR,               96, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(STORE_GLOBAL,              97, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DELETE_GLOBAL,             98, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_CONST,               100, GS_ARG_CONST,  S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(LOAD_NAME,                101, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BUILD_TUPLE,              102, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BUILD_LIST,               103, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BUILD_MAP,                105, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_ATTR,                106, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(COMPARE_OP,               107, GS_ARG_CMP,    S_COND,   S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(IMPORT_NAME,              108, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(IMPORT_FROM,              109, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(JUMP_FORWARD,             110, GS_ARG_JREL,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(JUMP_IF_FALSE_OR_POP,     111, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_NEVER)  \
-    X(JUMP_IF_TRUE_OR_POP,      112, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_NEVER)  \
-    X(JUMP_ABSOLUTE,            113, GS_ARG_JABS,   S_ALWAYS, S_ALWAYS, S_ALWAYS, S_COND)   \
-    X(POP_JUMP_IF_FALSE,        114, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_COND)   \
-    X(POP_JUMP_IF_TRUE,         115, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_COND)   \
-    X(LOAD_GLOBAL,              116, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(IS_OP,                    117, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(CONTAINS_OP,              118, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(JUMP_IF_NOT_EXC_MATCH,    121, GS_ARG_JABS,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(SETUP_FINALLY,            122, GS_ARG_JREL,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_FAST,                124, GS_ARG_LOCAL,  S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(STORE_FAST,               125, GS_ARG_LOCAL,  S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(DELETE_FAST,              126, GS_ARG_LOCAL,  S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(RAISE_VARARGS,            130, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(CALL_FUNCTION,            131, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS) \
-    X(MAKE_FUNCTION,            132, GS_ARG_MKFUNC, S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BUILD_SLICE,              133, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_CLOSURE,             135, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_DEREF,               136, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(STORE_DEREF,              137, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DELETE_DEREF,             138, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(CALL_FUNCTION_KW,         141, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS) \
-    X(CALL_FUNCTION_EX,         142, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS) \
-    X(SETUP_WITH,               143, GS_ARG_JREL,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(EXTENDED_ARG,             144, GS_ARG_NUM,    S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER)  \
-    X(LIST_APPEND,              145, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(MAP_ADD,                  147, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_CLASSDEREF,          148, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(FORMAT_VALUE,             155, GS_ARG_FORMAT, S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BUILD_CONST_KEY_MAP,      156, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(BUILD_STRING,             157, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(LOAD_METHOD,              160, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(CALL_METHOD,              161, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS) \
-    X(LIST_EXTEND,              162, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DICT_MERGE,               164, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)  \
-    X(DICT_UPDATE,              165, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER)
+    X(POP_TOP,                    1, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(ROT_TWO,                    2, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(ROT_THREE,                  3, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(DUP_TOP,                    4, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(DUP_TOP_TWO,                5, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(ROT_FOUR,                   6, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(NOP,                        9, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(UNARY_POSITIVE,            10, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(UNARY_NEGATIVE,            11, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(UNARY_NOT,                 12, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(UNARY_INVERT,              15, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_POWER,              19, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_MULTIPLY,           20, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_MODULO,             22, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_ADD,                23, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_SUBTRACT,           24, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_SUBSCR,             25, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(BINARY_FLOOR_DIVIDE,       26, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_TRUE_DIVIDE,        27, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_FLOOR_DIVIDE,      28, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_TRUE_DIVIDE,       29, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(RERAISE,                   48, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
+    X(WITH_EXCEPT_START,         49, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_CALL)  \
+    X(INPLACE_ADD,               55, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_SUBTRACT,          56, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_MULTIPLY,          57, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_MODULO,            59, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(STORE_SUBSCR,              60, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(DELETE_SUBSCR,             61, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(BINARY_LSHIFT,             62, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_RSHIFT,             63, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_AND,                64, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_XOR,                65, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(BINARY_OR,                 66, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_POWER,             67, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(GET_ITER,                  68, GS_ARG_NONE,   S_COND,   S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
+    X(LOAD_BUILD_CLASS,          71, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
+    X(LOAD_ASSERTION_ERROR,      74, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(INPLACE_LSHIFT,            75, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_RSHIFT,            76, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_AND,               77, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_XOR,               78, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(INPLACE_OR,                79, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(LIST_TO_TUPLE,             82, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(RETURN_VALUE,              83, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_NAME)  \
+    X(POP_BLOCK,                 87, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_FAST)  \
+    X(POP_EXCEPT,                89, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(STORE_NAME,                90, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(DELETE_NAME,               91, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(UNPACK_SEQUENCE,           92, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(FOR_ITER,                  93, GS_ARG_JREL,   S_COND,   S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
+    X(STORE_ATTR,                95, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(DELETE_ATTR,               96, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(STORE_GLOBAL,              97, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(DELETE_GLOBAL,             98, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(LOAD_CONST,               100, GS_ARG_CONST,  S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(LOAD_NAME,                101, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(BUILD_TUPLE,              102, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(BUILD_LIST,               103, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(BUILD_MAP,                105, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(LOAD_ATTR,                106, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(COMPARE_OP,               107, GS_ARG_CMP,    S_COND,   S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(IMPORT_NAME,              108, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
+    X(IMPORT_FROM,              109, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
+    X(JUMP_FORWARD,             110, GS_ARG_JREL,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(JUMP_IF_FALSE_OR_POP,     111, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_NEVER,  K_JUMP)  \
+    X(JUMP_IF_TRUE_OR_POP,      112, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_NEVER,  K_JUMP)  \
+    X(JUMP_ABSOLUTE,            113, GS_ARG_JABS,   S_ALWAYS, S_ALWAYS, S_ALWAYS, S_COND,   K_JUMP)  \
+    X(POP_JUMP_IF_FALSE,        114, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_COND,   K_JUMP)  \
+    X(POP_JUMP_IF_TRUE,         115, GS_ARG_JABS,   S_COND,   S_COND,   S_COND,   S_COND,   K_JUMP)  \
+    X(LOAD_GLOBAL,              116, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(IS_OP,                    117, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(CONTAINS_OP,              118, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(JUMP_IF_NOT_EXC_MATCH,    121, GS_ARG_JABS,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
+    X(SETUP_FINALLY,            122, GS_ARG_JREL,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_FAST)  \
+    X(LOAD_FAST,                124, GS_ARG_LOCAL,  S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(STORE_FAST,               125, GS_ARG_LOCAL,  S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(DELETE_FAST,              126, GS_ARG_LOCAL,  S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(RAISE_VARARGS,            130, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
+    X(CALL_FUNCTION,            131, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS, K_CALL)  \
+    X(MAKE_FUNCTION,            132, GS_ARG_MKFUNC, S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(BUILD_SLICE,              133, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(LOAD_CLOSURE,             135, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_FAST)  \
+    X(LOAD_DEREF,               136, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(STORE_DEREF,              137, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(DELETE_DEREF,             138, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(CALL_FUNCTION_KW,         141, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS, K_CALL)  \
+    X(CALL_FUNCTION_EX,         142, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS, K_CALL)  \
+    X(SETUP_WITH,               143, GS_ARG_JREL,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_CALL)  \
+    X(EXTENDED_ARG,             144, GS_ARG_NUM,    S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
+    X(LIST_APPEND,              145, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(MAP_ADD,                  147, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(LOAD_CLASSDEREF,          148, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
+    X(FORMAT_VALUE,             155, GS_ARG_FORMAT, S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(BUILD_CONST_KEY_MAP,      156, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(BUILD_STRING,             157, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(LOAD_METHOD,              160, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(CALL_METHOD,              161, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS, K_CALL)  \
+    X(LIST_EXTEND,              162, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(DICT_MERGE,               164, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(DICT_UPDATE,              165, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD)
 
 typedef enum {
-#define GS_X_ENUM(name, num, arg, t27, c39, c310, c311) OP_##name = num,
+#define GS_X_ENUM(name, num, arg, t27, c39, c310, c311, cost) OP_##name = num,
     GS_OPCODE_TABLE(GS_X_ENUM)
 #undef GS_X_ENUM
 } GsOpcode;
@@ -176,10 +192,16 @@ typedef struct {
     const char *name;   /* NULL for numbers that are not opcodes */
     GsArgKind arg;
     unsigned char sched[4];  /* indexed by GsSchedRules */
+    unsigned char cost;      /* GsCostKind */
 } GsOpInfo;
 
 /* Indexed by opcode number; filled from GS_OPCODE_TABLE in opcodes.c. */
 extern const GsOpInfo gs_opinfo[256];
+
+/* Simulated nanoseconds per kind of work (the simulated clock). */
+extern const unsigned gs_op_cost_ns[K_COUNT];
+/* The same per opcode number (0 for numbers that are not opcodes). */
+extern const unsigned short gs_op_ns[256];
 
 /* ('<', '<=', '==', '!=', '>', '>='), COMPARE_OP's argument. */
 extern const char *const gs_cmp_names[6];

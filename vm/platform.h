@@ -17,6 +17,15 @@
 #include <stdint.h>
 
 typedef struct GsMutex GsMutex;
+
+/* A thread's place on the simulated clock (platform_sim.c): how far it has
+ * got in virtual time, and how far it may run on its own before it must
+ * let the other threads catch up.  The eval loop adds each instruction's
+ * cost to vt and calls catch_up when vt reaches limit. */
+typedef struct {
+    uint64_t vt;
+    uint64_t limit;
+} GsSimClock;
 typedef struct GsCond GsCond;
 typedef struct GsPlatform GsPlatform;
 
@@ -42,7 +51,41 @@ struct GsPlatform {
     void *(*thread_start)(GsPlatform *p, void (*fn)(void *), void *arg, size_t stack_size);
     void (*thread_join)(GsPlatform *p, void *handle);   /* and frees the handle */
     void (*thread_detach)(GsPlatform *p, void *handle); /* and frees the handle */
+
+    /* The simulated clock only; NULL (or 0) on the real one. */
+    GsSimClock *(*thread_clock)(GsPlatform *p);  /* the calling thread's, NULL if none */
+    void (*catch_up)(GsPlatform *p);             /* the caller reached its limit */
+    void (*io)(GsPlatform *p, uint64_t bytes);   /* a blocking I/O operation's duration */
+    uint64_t wall_epoch_ns;   /* time.time() is wall_epoch_ns + now_ns (0: the system's) */
 };
+
+/* The calling thread's simulated clock, or NULL on the real clock. */
+static inline GsSimClock *gs_platform_clock(GsPlatform *p)
+{
+    return p->thread_clock ? p->thread_clock(p) : NULL;
+}
+
+/* The simulated machine's parameters (docs/sim-model.md explains each). */
+typedef struct {
+    int cores;                 /* CPU cores */
+    uint64_t seed;             /* for the jitter */
+    uint64_t wake_ns;          /* a woken thread starts running on an idle core after this */
+    uint64_t jitter_ns;        /* ... plus a seeded random 0..jitter_ns */
+    uint64_t switch_ns;        /* a context switch on a busy core */
+    uint64_t syscall_ns;       /* a futex wake that finds a waiter: the waker's cost */
+    uint64_t ipi_ns;           /* ... plus this when the woken thread gets another core */
+    uint64_t lock_ns;          /* an uncontended lock, unlock or signal */
+    uint64_t slice_ns;         /* the OS time slice when threads wait for a core */
+    uint64_t wakeup_gran_ns;   /* a woken thread preempts one that has run this long */
+    uint64_t timer_slack_ns;   /* sleeps and timed waits end this much late */
+    uint64_t io_ns;            /* one file operation */
+    uint64_t thread_start_ns;  /* starting a thread */
+} GsSimParams;
+
+/* The defaults: a 2-core Linux machine of the 2020s. */
+void gs_sim_params_default(GsSimParams *prm);
+/* A new simulated machine; NULL: out of memory. */
+GsPlatform *gs_platform_sim(const GsSimParams *prm);
 
 /* The real clock and the operating system's threads (libuv). */
 GsPlatform *gs_platform_real(void);

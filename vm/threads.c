@@ -510,6 +510,7 @@ static void thread_main(void *arg)
     GsInterp *interp = st->interp;
     GsPlatform *p = interp->platform;
     gs_thread_set_stack(ts, GUEST_THREAD_STACK);
+    ts->clock = gs_platform_clock(interp->platform);
     gs_gil_take(interp->gil, ts);
     gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_start, 0, 0, 0, ts->name);
     GsTuple *args = (GsTuple *)st->args;

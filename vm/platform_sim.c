@@ -1,0 +1,724 @@
+/*
+ * platform_sim.c -- the simulated backend of platform.h: a small,
+ * deterministic model of a K-core machine running the guest's threads.
+ *
+ * WHY.  On a real machine no two runs look alike: the GIL's hand-overs
+ * depend on when the kernel wakes a thread, on which core, and on what
+ * else the machine is doing.  `gilscope run --clock sim` runs the same
+ * program on a machine made of a few rules and numbers instead, so that
+ * the same script, options and --seed give the same trace, byte for byte,
+ * on any computer -- and so that a teacher can show 1 core against 4.
+ *
+ * THE BATON.  Guest threads stay real OS threads, but only one of them
+ * executes at any moment: the one holding the baton.  The others sleep on
+ * a (real) condition variable of their own until they are handed it.  So
+ * nothing the guest does depends on the real machine's timing.
+ *
+ * VIRTUAL TIME.  Every thread has its own clock, vt.  The eval loop adds
+ * each instruction's cost (the opcode table's cost column) to it; the
+ * platform operations below add theirs.  A thread's vt is "now" for that
+ * thread: time.time(), perf_counter() and the trace's timestamps read it.
+ *
+ * WHO RUNS NEXT.  The simulator keeps every thread in one of four states:
+ *
+ *   RUN    on a core; its next step happens at its vt
+ *   READY  runnable but waiting for a free core (FIFO)
+ *   WAIT   blocked: on a mutex, a condition variable, a sleep or an I/O;
+ *          it becomes runnable at wake_at (UINT64_MAX: when woken)
+ *   DONE   finished
+ *
+ * and always lets the earliest event happen first: the RUN thread with the
+ * smallest vt, unless a WAIT thread wakes up earlier (ties: wake-ups first,
+ * then the lower thread number).  The chosen thread then runs on its own
+ * -- Python code touches nothing another thread can see without the GIL --
+ * until its vt reaches `limit`, the time of the next event anywhere else;
+ * there it calls catch_up, and the baton may move.  Every platform
+ * operation (lock, unlock, wait, signal, sleep, ...) is such a meeting
+ * point too.  This is a conservative discrete-event simulation: an action
+ * of one thread is never seen by another before its virtual time.
+ *
+ * THE OPERATING SYSTEM, in a few rules (numbers in GsSimParams, their
+ * defaults and reasons in docs/sim-model.md):
+ *
+ *   - a woken thread starts running wake_ns (+ seeded jitter) later if a
+ *     core is free; otherwise it waits in READY for one;
+ *   - a thread on a core gives it up when it blocks, or after slice_ns if
+ *     others are waiting for a core (time slices);
+ *   - a woken thread that finds no free core preempts one that has run at
+ *     least wakeup_gran_ns (Linux's wake-up preemption) -- when it is woken
+ *     by a signal, it preempts the signalling thread right inside the
+ *     signal call, as the kernel does;
+ *   - waking a waiter costs the waker syscall_ns, plus ipi_ns when the
+ *     woken thread starts on another core; uncontended lock, unlock and
+ *     signal cost lock_ns; sleeps and timed waits end timer_slack_ns late;
+ *   - mutexes are not fair: unlock wakes one waiter, which must try again
+ *     (and often finds the mutex taken again) -- like a futex.
+ *
+ * The GIL policies in gil.c run unchanged on top of this, through the same
+ * platform.h calls they make on the real clock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "platform.h"
+
+typedef enum { T_RUN, T_READY, T_WAIT, T_DONE } TState;
+
+typedef struct Sim Sim;
+typedef struct SimThread SimThread;
+
+struct SimThread {
+    int id;                  /* start order: 0 is the main program */
+    Sim *sim;
+    GsSimClock clock;        /* vt: this thread's now; limit: see catch_up */
+    TState state;
+    uv_cond_t go;            /* (real) signalled when it is handed the baton */
+    uint64_t wake_at;        /* WAIT: when it becomes runnable; UINT64_MAX: when woken */
+    bool woken;              /* WAIT: woken by a signal or an unlock, not by its timeout */
+    GsCond *cond;            /* WAIT: the condition variable it is queued on, or NULL */
+    GsMutex *mutex;          /* WAIT: the mutex it is queued on, or NULL */
+    SimThread *next;         /* its place in that queue, or in the READY queue */
+    uint64_t ready_since;    /* READY: since when */
+    uint64_t on_core_since;  /* RUN: when it got its core */
+    bool finished;           /* its function returned (thread_join waits for it) */
+    SimThread *joiners;      /* threads waiting in thread_join for it */
+    void (*fn)(void *);
+    void *arg;
+    uv_thread_t os;
+};
+
+/* FIFO queues of threads, linked through SimThread.next. */
+typedef struct {
+    SimThread *head, *tail;
+} Queue;
+
+struct GsMutex {
+    SimThread *owner;
+    Queue waiters;
+};
+
+struct GsCond {
+    Queue waiters;
+    int inside;              /* threads in wait or timed_wait, queued or already woken */
+};
+
+struct Sim {
+    GsPlatform base;         /* first: a GsPlatform * is a Sim * */
+    GsSimParams prm;
+    uv_mutex_t lock;         /* (real) guards everything below */
+    SimThread **threads;
+    int nthreads, capthreads;
+    SimThread *baton;        /* the thread executing for real */
+    int on_cores;            /* threads in RUN */
+    Queue ready;             /* READY threads, in the order they became ready */
+    uint64_t rng;            /* xorshift64* state, from the seed */
+    _Atomic uint64_t frontier;   /* no thread will read a clock earlier than this */
+};
+
+static _Thread_local SimThread *self_thread;
+
+static Sim *sim_of(GsPlatform *p) { return (Sim *)p; }
+
+/* ---- small helpers ------------------------------------------------------------------- */
+
+static void enqueue(Queue *q, SimThread *t)
+{
+    t->next = NULL;
+    if (q->tail)
+        q->tail->next = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+static SimThread *dequeue(Queue *q)
+{
+    SimThread *t = q->head;
+    if (t) {
+        q->head = t->next;
+        if (!q->head)
+            q->tail = NULL;
+        t->next = NULL;
+    }
+    return t;
+}
+
+static void unqueue(Queue *q, SimThread *t)
+{
+    SimThread **pp = &q->head, *prev = NULL;
+    while (*pp && *pp != t) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (!*pp)
+        return;
+    *pp = t->next;
+    if (q->tail == t)
+        q->tail = prev;
+    t->next = NULL;
+}
+
+/* The seeded noise: xorshift64* (Vigna), enough for jitter. */
+static uint64_t random_below(Sim *s, uint64_t bound)
+{
+    s->rng ^= s->rng >> 12;
+    s->rng ^= s->rng << 25;
+    s->rng ^= s->rng >> 27;
+    uint64_t r = s->rng * 2685821657736338717ull;
+    return bound ? r % bound : 0;
+}
+
+static uint64_t wake_latency(Sim *s)
+{
+    return s->prm.wake_ns + random_below(s, s->prm.jitter_ns + 1);
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* ---- cores ---------------------------------------------------------------------------- */
+
+static void put_on_core(Sim *s, SimThread *t, uint64_t at)
+{
+    t->state = T_RUN;
+    t->clock.vt = max_u64(t->clock.vt, at);
+    t->on_core_since = t->clock.vt;
+    s->on_cores++;
+}
+
+/* A core came free at time `at`: the first READY thread gets it. */
+static void core_freed(Sim *s, uint64_t at)
+{
+    SimThread *t = dequeue(&s->ready);
+    if (t)
+        put_on_core(s, t, max_u64(t->ready_since, at) + s->prm.switch_ns);
+}
+
+static void take_off_core(Sim *s, SimThread *t)
+{
+    s->on_cores--;
+    core_freed(s, t->clock.vt);
+}
+
+/* A running thread that may be preempted for a woken one at `at`: the one
+ * that has been on its core longest, if that is at least wakeup_gran_ns. */
+static SimThread *preemptible(Sim *s, uint64_t at)
+{
+    SimThread *victim = NULL;
+    for (int i = 0; i < s->nthreads; i++) {
+        SimThread *t = s->threads[i];
+        if (t->state == T_RUN && (!victim || t->on_core_since < victim->on_core_since))
+            victim = t;
+    }
+    if (victim && at >= victim->on_core_since + s->prm.wakeup_gran_ns)
+        return victim;
+    return NULL;
+}
+
+static void make_ready(Sim *s, SimThread *t, uint64_t at)
+{
+    t->state = T_READY;
+    t->ready_since = at;
+    enqueue(&s->ready, t);
+}
+
+/* t, blocked until now, can run from time `at`. */
+static void make_runnable(Sim *s, SimThread *t, uint64_t at)
+{
+    if (t->cond)
+        unqueue(&t->cond->waiters, t);
+    if (t->mutex)
+        unqueue(&t->mutex->waiters, t);
+    t->cond = NULL;
+    t->mutex = NULL;
+    t->wake_at = UINT64_MAX;
+    if (s->on_cores < s->prm.cores) {
+        put_on_core(s, t, at);
+        return;
+    }
+    SimThread *victim = preemptible(s, at);
+    if (victim) {
+        /* Wake-up preemption: the victim goes to the back of the queue. */
+        s->on_cores--;
+        make_ready(s, victim, max_u64(victim->clock.vt, at));
+        put_on_core(s, t, max_u64(victim->clock.vt, at) + s->prm.switch_ns);
+        return;
+    }
+    make_ready(s, t, at);
+}
+
+/* ---- the baton --------------------------------------------------------------------------- */
+
+static SimThread *earliest_running(Sim *s)
+{
+    SimThread *best = NULL;
+    for (int i = 0; i < s->nthreads; i++) {
+        SimThread *t = s->threads[i];
+        if (t->state == T_RUN && (!best || t->clock.vt < best->clock.vt))
+            best = t;
+    }
+    return best;
+}
+
+static SimThread *earliest_wake(Sim *s)
+{
+    SimThread *best = NULL;
+    for (int i = 0; i < s->nthreads; i++) {
+        SimThread *t = s->threads[i];
+        if (t->state == T_WAIT && t->wake_at != UINT64_MAX && (!best || t->wake_at < best->wake_at))
+            best = t;
+    }
+    return best;
+}
+
+/* How far run may go on its own: the next event anywhere else. */
+static uint64_t next_event(Sim *s, SimThread *run)
+{
+    uint64_t limit = UINT64_MAX;
+    for (int i = 0; i < s->nthreads; i++) {
+        SimThread *t = s->threads[i];
+        if (t != run && t->state == T_RUN && t->clock.vt < limit)
+            limit = t->clock.vt;
+        if (t->state == T_WAIT && t->wake_at < limit)
+            limit = t->wake_at;
+    }
+    if (s->ready.head && run->on_core_since + s->prm.slice_ns < limit)
+        limit = run->on_core_since + s->prm.slice_ns;
+    return limit;
+}
+
+/* Let every event earlier than the caller's next step happen, then give
+ * the baton to whoever is earliest -- possibly the caller itself, which
+ * then returns at once.  Called with s->lock held, by the baton holder;
+ * returns when `me` holds the baton again (unless it is DONE). */
+static void pass_baton(Sim *s, SimThread *me)
+{
+    for (;;) {
+        SimThread *run = earliest_running(s);
+        SimThread *wake = earliest_wake(s);
+        if (wake && (!run || wake->wake_at <= run->clock.vt)) {
+            make_runnable(s, wake, wake->wake_at);
+            continue;
+        }
+        if (!run) {
+            /* Nobody can run and no timer is pending: every thread waits
+             * for another forever.  On a real machine the program would
+             * hang; here it is reported. */
+            if (s->nthreads && me->state != T_DONE) {
+                fprintf(stderr, "gilscope: simulated deadlock: every thread is blocked and "
+                                "no timer is pending\n");
+                fflush(NULL);
+                _exit(3);
+            }
+            s->baton = NULL;
+            return;
+        }
+        if (s->ready.head && run->clock.vt >= run->on_core_since + s->prm.slice_ns) {
+            /* Its time slice is over and others wait for a core. */
+            s->on_cores--;
+            make_ready(s, run, run->clock.vt);
+            core_freed(s, run->clock.vt);
+            continue;
+        }
+        run->clock.limit = next_event(s, run);
+        atomic_store(&s->frontier, run->clock.vt);
+        s->baton = run;
+        if (run != me)
+            uv_cond_signal(&run->go);
+        break;
+    }
+    if (me->state == T_DONE)
+        return;
+    while (s->baton != me)
+        uv_cond_wait(&me->go, &s->lock);
+}
+
+/* Is the caller one of the simulated threads?  The others (gilscope's own
+ * main thread, before and after the run) only create and free things. */
+static bool outside(Sim *s)
+{
+    return !self_thread || self_thread->sim != s;
+}
+
+/* Every platform operation starts here: the caller's next step is now;
+ * let what happens before it happen first. */
+static SimThread *enter(Sim *s)
+{
+    SimThread *me = self_thread;
+    uv_mutex_lock(&s->lock);
+    pass_baton(s, me);
+    return me;
+}
+
+static void leave(Sim *s, SimThread *me)
+{
+    /* New events may have been scheduled: recompute how far we may go. */
+    me->clock.limit = next_event(s, me);
+    uv_mutex_unlock(&s->lock);
+}
+
+/* Block me until woken or until wake_at, then run again. */
+static void block(Sim *s, SimThread *me, uint64_t wake_at)
+{
+    me->state = T_WAIT;
+    me->wake_at = wake_at;
+    take_off_core(s, me);
+    pass_baton(s, me);
+}
+
+/* Wake t (queued on a cond or mutex) at `now`; returns the waker's cost. */
+static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t)
+{
+    t->woken = true;
+    t->cond = NULL;
+    t->mutex = NULL;
+    uint64_t now = waker->clock.vt;
+    if (s->on_cores < s->prm.cores) {
+        t->wake_at = now + wake_latency(s);
+        return s->prm.syscall_ns + s->prm.ipi_ns;
+    }
+    if (waker->state == T_RUN && now >= waker->on_core_since + s->prm.wakeup_gran_ns) {
+        /* The woken thread preempts the waker inside its system call: it
+         * runs at once on the waker's core. */
+        waker->clock.vt += s->prm.syscall_ns;
+        t->wake_at = UINT64_MAX;
+        s->on_cores--;
+        make_ready(s, waker, waker->clock.vt);
+        put_on_core(s, t, waker->clock.vt + s->prm.switch_ns);
+        return 0;
+    }
+    t->wake_at = now + wake_latency(s);   /* it will wait for a core */
+    return s->prm.syscall_ns;
+}
+
+/* ---- the platform operations ------------------------------------------------------------- */
+
+static uint64_t sim_now(GsPlatform *p)
+{
+    SimThread *me = self_thread;
+    if (me && me->sim == sim_of(p))
+        return me->clock.vt;
+    return atomic_load(&sim_of(p)->frontier);   /* a thread outside the simulation */
+}
+
+static GsMutex *sim_mutex_new(GsPlatform *p) { return calloc(1, sizeof(GsMutex)); }
+static void sim_mutex_free(GsPlatform *p, GsMutex *m) { free(m); }
+static GsCond *sim_cond_new(GsPlatform *p) { return calloc(1, sizeof(GsCond)); }
+static void sim_cond_free(GsPlatform *p, GsCond *c) { free(c); }
+
+static void lock_locked(Sim *s, SimThread *me, GsMutex *m)
+{
+    me->clock.vt += s->prm.lock_ns;
+    while (m->owner) {
+        enqueue(&m->waiters, me);
+        me->mutex = m;
+        me->woken = false;
+        block(s, me, UINT64_MAX);
+    }
+    m->owner = me;
+}
+
+static void unlock_locked(Sim *s, SimThread *me, GsMutex *m)
+{
+    me->clock.vt += s->prm.lock_ns;
+    m->owner = NULL;
+    SimThread *t = dequeue(&m->waiters);
+    if (t)
+        me->clock.vt += wake_waiter(s, me, t);
+}
+
+static void sim_lock(GsPlatform *p, GsMutex *m)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    lock_locked(s, me, m);
+    leave(s, me);
+}
+
+static bool sim_trylock(GsPlatform *p, GsMutex *m)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return true;
+    SimThread *me = enter(s);
+    me->clock.vt += s->prm.lock_ns;
+    bool got = !m->owner;
+    if (got)
+        m->owner = me;
+    leave(s, me);
+    return got;
+}
+
+static void sim_unlock(GsPlatform *p, GsMutex *m)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    unlock_locked(s, me, m);
+    if (me->state != T_RUN)
+        pass_baton(s, me);   /* preempted by the thread it woke */
+    leave(s, me);
+}
+
+static bool sim_timed_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return true;
+    SimThread *me = enter(s);
+    me->clock.vt += s->prm.lock_ns;
+    unlock_locked(s, me, m);
+    if (me->state != T_RUN)
+        pass_baton(s, me);
+    enqueue(&c->waiters, me);
+    c->inside++;
+    me->cond = c;
+    me->woken = false;
+    uint64_t deadline = ns == UINT64_MAX ? UINT64_MAX
+                                         : me->clock.vt + ns + s->prm.timer_slack_ns;
+    block(s, me, deadline);
+    bool timed_out = !me->woken;
+    lock_locked(s, me, m);
+    c->inside--;
+    leave(s, me);
+    return timed_out;
+}
+
+static void sim_wait(GsPlatform *p, GsCond *c, GsMutex *m)
+{
+    sim_timed_wait(p, c, m, UINT64_MAX);
+}
+
+/* Signalling costs a system call whenever a thread is inside a wait on c,
+ * even one already woken that has not yet come back: like a semaphore's
+ * waiter count, the condition variable's stays up until it has.  That is
+ * what made CPython 2.7's every release expensive with two busy threads. */
+static void signal_locked(Sim *s, SimThread *me, GsCond *c, bool all)
+{
+    me->clock.vt += s->prm.lock_ns;
+    if (c->inside > 0 && !c->waiters.head)
+        me->clock.vt += s->prm.syscall_ns;
+    SimThread *t;
+    while ((t = dequeue(&c->waiters))) {
+        me->clock.vt += wake_waiter(s, me, t);
+        if (!all)
+            break;
+    }
+    if (me->state != T_RUN)
+        pass_baton(s, me);
+}
+
+static void sim_signal(GsPlatform *p, GsCond *c)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    signal_locked(s, me, c, false);
+    leave(s, me);
+}
+
+static void sim_broadcast(GsPlatform *p, GsCond *c)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    signal_locked(s, me, c, true);
+    leave(s, me);
+}
+
+static void sim_sleep(GsPlatform *p, uint64_t ns, atomic_int *stop)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    block(s, me, me->clock.vt + ns + s->prm.timer_slack_ns);
+    leave(s, me);
+}
+
+static void sim_io(GsPlatform *p, uint64_t bytes)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    block(s, me, me->clock.vt + s->prm.io_ns + bytes / 4);   /* 4 bytes per ns: 4 GB/s */
+    leave(s, me);
+}
+
+static GsSimClock *sim_thread_clock(GsPlatform *p)
+{
+    SimThread *me = self_thread;
+    return me && me->sim == sim_of(p) ? &me->clock : NULL;
+}
+
+static void sim_catch_up(GsPlatform *p)
+{
+    Sim *s = sim_of(p);
+    if (outside(s))
+        return;
+    SimThread *me = enter(s);
+    leave(s, me);
+}
+
+/* ---- threads ------------------------------------------------------------------------------ */
+
+static void thread_body(void *arg)
+{
+    SimThread *me = arg;
+    Sim *s = me->sim;
+    self_thread = me;
+    uv_mutex_lock(&s->lock);
+    while (s->baton != me)
+        uv_cond_wait(&me->go, &s->lock);
+    uv_mutex_unlock(&s->lock);
+
+    me->fn(me->arg);
+
+    uv_mutex_lock(&s->lock);
+    pass_baton(s, me);   /* our last step happens in its turn */
+    me->finished = true;
+    for (SimThread *j; (j = me->joiners);) {
+        me->joiners = j->next;
+        j->next = NULL;
+        j->woken = true;
+        j->wake_at = me->clock.vt + wake_latency(s);
+    }
+    me->state = T_DONE;
+    take_off_core(s, me);
+    pass_baton(s, me);
+    uv_mutex_unlock(&s->lock);
+}
+
+static void *sim_thread_start(GsPlatform *p, void (*fn)(void *), void *arg, size_t stack)
+{
+    Sim *s = sim_of(p);
+    SimThread *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->sim = s;
+    t->fn = fn;
+    t->arg = arg;
+    t->wake_at = UINT64_MAX;
+    uv_cond_init(&t->go);
+    SimThread *me = self_thread && self_thread->sim == s ? self_thread : NULL;
+    if (me)
+        me = enter(s);
+    else
+        uv_mutex_lock(&s->lock);
+    if (s->nthreads == s->capthreads) {
+        int cap = s->capthreads ? s->capthreads * 2 : 8;
+        SimThread **nt = realloc(s->threads, (size_t)cap * sizeof *nt);
+        if (!nt)
+            goto fail;
+        s->threads = nt;
+        s->capthreads = cap;
+    }
+    t->id = s->nthreads;
+    if (me) {
+        /* Started by a simulated thread: it becomes runnable a little later. */
+        me->clock.vt += s->prm.thread_start_ns;
+        t->clock.vt = me->clock.vt;
+        t->state = T_WAIT;
+        t->wake_at = me->clock.vt + wake_latency(s);
+    } else {
+        /* The first thread (the main program), from outside the simulation. */
+        put_on_core(s, t, atomic_load(&s->frontier));
+        if (!s->baton)
+            s->baton = t;
+    }
+    uv_thread_options_t opt = { UV_THREAD_HAS_STACK_SIZE, stack };
+    if (uv_thread_create_ex(&t->os, &opt, thread_body, t) != 0)
+        goto fail;
+    s->threads[s->nthreads++] = t;
+    if (me)
+        leave(s, me);
+    else
+        uv_mutex_unlock(&s->lock);
+    return t;
+fail:
+    if (me)
+        leave(s, me);
+    else
+        uv_mutex_unlock(&s->lock);
+    uv_cond_destroy(&t->go);
+    free(t);
+    return NULL;
+}
+
+static void sim_thread_join(GsPlatform *p, void *handle)
+{
+    Sim *s = sim_of(p);
+    SimThread *t = handle;
+    SimThread *me = self_thread && self_thread->sim == s ? self_thread : NULL;
+    if (me) {
+        enter(s);
+        while (!t->finished) {
+            me->next = t->joiners;
+            t->joiners = me;
+            me->woken = false;
+            block(s, me, UINT64_MAX);
+        }
+        leave(s, me);
+    }
+    uv_thread_join(&t->os);   /* it has finished its last simulated step */
+}
+
+static void sim_thread_detach(GsPlatform *p, void *handle)
+{
+    SimThread *t = handle;
+    /* The SimThread itself stays in the simulation's table until the end. */
+    pthread_detach(t->os);
+}
+
+void gs_sim_params_default(GsSimParams *prm)
+{
+    *prm = (GsSimParams){
+        .cores = 2,
+        .seed = 1,
+        .wake_ns = 5000,
+        .jitter_ns = 5000,
+        .switch_ns = 2000,
+        .syscall_ns = 200,
+        .ipi_ns = 4000,
+        .lock_ns = 20,
+        .slice_ns = 3000000,
+        .wakeup_gran_ns = 1000000,
+        .timer_slack_ns = 50000,
+        .io_ns = 10000,
+        .thread_start_ns = 50000,
+    };
+}
+
+GsPlatform *gs_platform_sim(const GsSimParams *prm)
+{
+    Sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->prm = *prm;
+    if (s->prm.cores < 1)
+        s->prm.cores = 1;
+    s->rng = prm->seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    if (!s->rng)
+        s->rng = 1;
+    uv_mutex_init(&s->lock);
+    s->base = (GsPlatform){
+        .name = "sim", .now_ns = sim_now, .mutex_new = sim_mutex_new,
+        .mutex_free = sim_mutex_free, .lock = sim_lock, .unlock = sim_unlock,
+        .trylock = sim_trylock, .cond_new = sim_cond_new, .cond_free = sim_cond_free,
+        .wait = sim_wait, .timed_wait = sim_timed_wait, .signal = sim_signal,
+        .broadcast = sim_broadcast, .sleep_ns = sim_sleep, .thread_start = sim_thread_start,
+        .thread_join = sim_thread_join, .thread_detach = sim_thread_detach,
+        .thread_clock = sim_thread_clock, .catch_up = sim_catch_up, .io = sim_io,
+        .wall_epoch_ns = 946684800ull * 1000000000ull,   /* 2000-01-01T00:00:00Z */
+    };
+    return &s->base;
+}
