@@ -20,7 +20,8 @@ import sys
 import threading
 import time
 
-DATA = "/tmp/gilscope_io_threads.txt"
+# One file per process: several runs may go at once (the test suite).
+DATA = f"/tmp/gilscope_io_threads_{os.getpid()}.txt"
 
 
 def sleeper():

@@ -261,6 +261,8 @@ void gs_interp_free(GsInterp *interp)
         interp->free_numbers = (GsObject *)o->type;
         free(o);
     }
+    if (interp->platform->destroy)
+        interp->platform->destroy(interp->platform);
     free(interp);
 }
 

@@ -57,6 +57,7 @@ struct GsPlatform {
     void (*catch_up)(GsPlatform *p);             /* the caller reached its limit */
     void (*io)(GsPlatform *p, uint64_t bytes);   /* a blocking I/O operation's duration */
     uint64_t wall_epoch_ns;   /* time.time() is wall_epoch_ns + now_ns (0: the system's) */
+    void (*destroy)(GsPlatform *p);   /* free it, once no thread uses it (NULL: static) */
 };
 
 /* The calling thread's simulated clock, or NULL on the real clock. */

@@ -84,6 +84,7 @@ struct SimThread {
     SimThread *next;         /* its place in that queue, or in the READY queue */
     uint64_t ready_since;    /* READY: since when */
     uint64_t on_core_since;  /* RUN: when it got its core */
+    uint64_t cpu_ns;         /* CPU time used before on_core_since (Linux's vruntime) */
     bool finished;           /* its function returned (thread_join waits for it) */
     SimThread *joiners;      /* threads waiting in thread_join for it */
     void (*fn)(void *);
@@ -197,32 +198,58 @@ static void core_freed(Sim *s, uint64_t at)
         put_on_core(s, t, max_u64(t->ready_since, at) + s->prm.switch_ns);
 }
 
+/* CPU time t has used, counting its current turn on a core. */
+static uint64_t cpu_used(SimThread *t)
+{
+    return t->cpu_ns + (t->state == T_RUN ? t->clock.vt - t->on_core_since : 0);
+}
+
+/* t gives up its core (whatever state it is going to). */
+static void leave_core(Sim *s, SimThread *t)
+{
+    t->cpu_ns += t->clock.vt - t->on_core_since;
+    s->on_cores--;
+}
+
 static void take_off_core(Sim *s, SimThread *t)
 {
-    s->on_cores--;
+    leave_core(s, t);
     core_freed(s, t->clock.vt);
 }
 
-/* A running thread that may be preempted for a woken one at `at`: the one
- * that has been on its core longest, if that is at least wakeup_gran_ns. */
-static SimThread *preemptible(Sim *s, uint64_t at)
+/* A running thread that a woken thread `w` may preempt: the one that has
+ * used the most CPU, if that is wakeup_gran_ns more than w has (Linux's
+ * wake-up preemption, which favours threads that mostly wait). */
+static SimThread *preemptible(Sim *s, SimThread *w)
 {
     SimThread *victim = NULL;
     for (int i = 0; i < s->nthreads; i++) {
         SimThread *t = s->threads[i];
-        if (t->state == T_RUN && (!victim || t->on_core_since < victim->on_core_since))
+        if (t->state == T_RUN && t != w && (!victim || cpu_used(t) > cpu_used(victim)))
             victim = t;
     }
-    if (victim && at >= victim->on_core_since + s->prm.wakeup_gran_ns)
+    if (victim && cpu_used(victim) >= w->cpu_ns + s->prm.wakeup_gran_ns)
         return victim;
     return NULL;
 }
 
+/* The READY queue is kept in order of CPU time used, least first: like
+ * Linux's fair scheduler, a thread that mostly waits (an I/O thread) gets
+ * a core before one that mostly computes. */
 static void make_ready(Sim *s, SimThread *t, uint64_t at)
 {
     t->state = T_READY;
     t->ready_since = at;
-    enqueue(&s->ready, t);
+    SimThread **pp = &s->ready.head, *prev = NULL;
+    while (*pp && (*pp)->cpu_ns <= t->cpu_ns) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    t->next = *pp;
+    *pp = t;
+    if (!t->next)
+        s->ready.tail = t;
+    (void)prev;
 }
 
 /* t, blocked until now, can run from time `at`. */
@@ -239,10 +266,10 @@ static void make_runnable(Sim *s, SimThread *t, uint64_t at)
         put_on_core(s, t, at);
         return;
     }
-    SimThread *victim = preemptible(s, at);
+    SimThread *victim = preemptible(s, t);
     if (victim) {
-        /* Wake-up preemption: the victim goes to the back of the queue. */
-        s->on_cores--;
+        /* Wake-up preemption: the victim waits for a core again. */
+        leave_core(s, victim);
         make_ready(s, victim, max_u64(victim->clock.vt, at));
         put_on_core(s, t, max_u64(victim->clock.vt, at) + s->prm.switch_ns);
         return;
@@ -318,7 +345,7 @@ static void pass_baton(Sim *s, SimThread *me)
         }
         if (s->ready.head && run->clock.vt >= run->on_core_since + s->prm.slice_ns) {
             /* Its time slice is over and others wait for a core. */
-            s->on_cores--;
+            leave_core(s, run);
             make_ready(s, run, run->clock.vt);
             core_freed(s, run->clock.vt);
             continue;
@@ -380,12 +407,12 @@ static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t)
         t->wake_at = now + wake_latency(s);
         return s->prm.syscall_ns + s->prm.ipi_ns;
     }
-    if (waker->state == T_RUN && now >= waker->on_core_since + s->prm.wakeup_gran_ns) {
+    if (waker->state == T_RUN && cpu_used(waker) >= t->cpu_ns + s->prm.wakeup_gran_ns) {
         /* The woken thread preempts the waker inside its system call: it
          * runs at once on the waker's core. */
         waker->clock.vt += s->prm.syscall_ns;
         t->wake_at = UINT64_MAX;
-        s->on_cores--;
+        leave_core(s, waker);
         make_ready(s, waker, waker->clock.vt);
         put_on_core(s, t, waker->clock.vt + s->prm.switch_ns);
         return 0;
@@ -544,13 +571,17 @@ static void sim_sleep(GsPlatform *p, uint64_t ns, atomic_int *stop)
     leave(s, me);
 }
 
+/* A file operation: the kernel's work (system call, copy from the page
+ * cache) done on the caller's own core -- it keeps the core, without the
+ * GIL, while other threads may run elsewhere. */
 static void sim_io(GsPlatform *p, uint64_t bytes)
 {
     Sim *s = sim_of(p);
     if (outside(s))
         return;
     SimThread *me = enter(s);
-    block(s, me, me->clock.vt + s->prm.io_ns + bytes / 4);   /* 4 bytes per ns: 4 GB/s */
+    me->clock.vt += s->prm.io_ns + bytes / 4;   /* copies at 4 bytes per ns */
+    pass_baton(s, me);
     leave(s, me);
 }
 
@@ -679,6 +710,18 @@ static void sim_thread_detach(GsPlatform *p, void *handle)
     pthread_detach(t->os);
 }
 
+static void sim_destroy(GsPlatform *p)
+{
+    Sim *s = sim_of(p);
+    for (int i = 0; i < s->nthreads; i++) {
+        uv_cond_destroy(&s->threads[i]->go);
+        free(s->threads[i]);
+    }
+    free(s->threads);
+    uv_mutex_destroy(&s->lock);
+    free(s);
+}
+
 void gs_sim_params_default(GsSimParams *prm)
 {
     *prm = (GsSimParams){
@@ -693,7 +736,7 @@ void gs_sim_params_default(GsSimParams *prm)
         .slice_ns = 3000000,
         .wakeup_gran_ns = 1000000,
         .timer_slack_ns = 50000,
-        .io_ns = 10000,
+        .io_ns = 2000,
         .thread_start_ns = 50000,
     };
 }
@@ -719,6 +762,7 @@ GsPlatform *gs_platform_sim(const GsSimParams *prm)
         .thread_join = sim_thread_join, .thread_detach = sim_thread_detach,
         .thread_clock = sim_thread_clock, .catch_up = sim_catch_up, .io = sim_io,
         .wall_epoch_ns = 946684800ull * 1000000000ull,   /* 2000-01-01T00:00:00Z */
+        .destroy = sim_destroy,
     };
     return &s->base;
 }
