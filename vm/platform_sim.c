@@ -710,9 +710,27 @@ static void sim_thread_detach(GsPlatform *p, void *handle)
     pthread_detach(t->os);
 }
 
+/* Have all simulated threads finished?  A thread that has already left the
+ * guest (the interpreter may be freed) still takes its last simulated
+ * step, in its turn. */
+static bool all_done(Sim *s)
+{
+    uv_mutex_lock(&s->lock);
+    bool done = true;
+    for (int i = 0; i < s->nthreads; i++)
+        done = done && s->threads[i]->state == T_DONE;
+    uv_mutex_unlock(&s->lock);
+    return done;
+}
+
 static void sim_destroy(GsPlatform *p)
 {
     Sim *s = sim_of(p);
+    for (int waited_ms = 0; !all_done(s); waited_ms++) {
+        if (waited_ms == 2000)
+            return;   /* one is stuck for real: leave the simulation be */
+        uv_sleep(1);
+    }
     for (int i = 0; i < s->nthreads; i++) {
         uv_cond_destroy(&s->threads[i]->go);
         free(s->threads[i]);
