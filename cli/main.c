@@ -311,7 +311,14 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
     }
     if (status == EXIT_STOPPED && atomic_load(&interp->stop_reason) != GS_STOP_NONE)
         explain_stop(interp, path);
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* CPython, too, says so and exits with 120 when its last flush fails. */
+        int err = interp->out_errno ? interp->out_errno : errno;
+        fprintf(stderr, "gilscope: %s: could not write the program's output: %s\n", path,
+                err ? strerror(err) : "write error");
+        if (status == 0)
+            status = 120;
+    }
     if (rec && gs_recorder_finish(rec, interp, status, stop_reason_name(interp)) < 0 &&
         status == 0)
         status = 1;
@@ -424,7 +431,7 @@ static int cmd_run(int argc, char **argv)
     TraceOptions topt = { NULL, 0, NULL };
     gs_trace_categories("default", &topt.mask, (char[8]){ 0 }, 8);
     bool policy_set = false;
-    const char *sim_option = NULL;
+    const char *sim_option = NULL, *trace_option = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
@@ -442,12 +449,19 @@ static int cmd_run(int argc, char **argv)
         }
         if (!strcmp(a, "--cores") || !strcmp(a, "--seed"))
             sim_option = a;
+        if (!strcmp(a, "--trace") || !strcmp(a, "--trace-ref"))
+            trace_option = a;
         GsGilPolicy keep = opt.policy;
         if (run_option(a, argv[i + 1], &opt, &topt, &policy_set) < 0)
             return EXIT_USAGE;
         if (!strcmp(a, "--cpython") && policy_set)
             opt.policy = keep;   /* --policy wins over --cpython, whatever the order */
         i++;
+    }
+    if (trace_option && !topt.output) {
+        fprintf(stderr, "gilscope run: %s chooses what a trace records; add -o FILE\n",
+                trace_option);
+        return EXIT_USAGE;
     }
     if (sim_option && !opt.sim_clock) {
         fprintf(stderr, "gilscope run: %s describes the simulated machine; add --clock sim\n",
@@ -507,6 +521,9 @@ static int cmd_dis(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Writing to a closed pipe is an error to report, not a reason to die:
+     * print() raises BrokenPipeError, as in CPython. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         fputs(main_help, stderr);
         return EXIT_USAGE;

@@ -2,6 +2,7 @@
  * builtins.c -- the `builtins` module: print, len, range, isinstance, ...
  * plus __build_class__ (what a `class` statement calls) and super().
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,14 @@ BUILTIN(print)
     if (kv[3] && gs_truth(ts, kv[3]) > 0)
         fflush(out);
     gs_buf_free(&b);
+    if (ferror(out)) {
+        /* The output went nowhere: a closed pipe (`| head`), a full disk.
+         * As in CPython, print raises (gilscope ignores SIGPIPE for that). */
+        int err = errno;
+        clearerr(out);
+        return gs_err_set(ts, err == EPIPE ? &gs_exc_BrokenPipeError : &gs_exc_OSError,
+                          "[Errno %d] %s", err, strerror(err));
+    }
     return gs_newref(ts, GS_NONE);
 }
 

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "interp.h"
@@ -116,10 +117,12 @@ static GsType file_type;
 
 static GsObject *os_error(GsThread *ts, ssize_t err, GsObject *name)
 {
-    GsType *t = err == UV_ENOENT ? &gs_exc_FileNotFoundError : &gs_exc_OSError;
+    GsType *t = err == UV_ENOENT ? &gs_exc_FileNotFoundError
+                : err == UV_EISDIR ? &gs_exc_IsADirectoryError : &gs_exc_OSError;
     GsObject *r = name ? gs_repr(ts, name) : NULL;
     gs_err_set(ts, t, "[Errno %d] %s%s%s", (int)-err,
-               err == UV_ENOENT ? "No such file or directory" : uv_strerror((int)err),
+               err == UV_ENOENT ? "No such file or directory"
+               : err == UV_EISDIR ? "Is a directory" : uv_strerror((int)err),
                r ? ": " : "", r ? gs_str_cstr(r) : "");
     gs_xdecref(ts, r);
     return NULL;
@@ -162,6 +165,14 @@ static GsObject *file_open(GsThread *ts, GsObject *self, GsObject *const *args, 
     ssize_t fd = FS_CALL(ts, "open", uv_fs_open(NULL, &req_, gs_str_cstr(name), flags, 0644, NULL));
     if (fd < 0)
         return os_error(ts, fd, name);
+    /* open(2) lets a directory be opened for reading; Python does not. */
+    uv_fs_t st;
+    if (uv_fs_fstat(NULL, &st, (uv_file)fd, NULL) == 0 && (st.statbuf.st_mode & S_IFMT) == S_IFDIR) {
+        uv_fs_req_cleanup(&st);
+        FS_CALL(ts, "close", uv_fs_close(NULL, &req_, (uv_file)fd, NULL));
+        return os_error(ts, UV_EISDIR, name);
+    }
+    uv_fs_req_cleanup(&st);
     GsFile *f = (GsFile *)gs_alloc(ts, &file_type, sizeof(GsFile));
     if (!f) {
         FS_CALL(ts, "close", uv_fs_close(NULL, &req_, (uv_file)fd, NULL));

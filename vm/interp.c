@@ -3,6 +3,7 @@
  * file as __main__, printing uncaught exceptions the way CPython does, and
  * importing the built-in modules.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -500,7 +501,8 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     stop = atomic_load(&ts->interp->stop_reason);
     if (stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT && stop != GS_STOP_FINALIZE)
         status = 3;   /* stopped while waiting for the other threads */
-    fflush(ts->interp->out);
+    if (fflush(ts->interp->out) != 0)
+        ts->interp->out_errno = errno;
     free(abs);
     return status;
 }

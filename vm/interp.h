@@ -212,6 +212,7 @@ struct GsInterp {
     int next_tid;             /* the last guest thread id handed out */
     int64_t total_ticks;      /* check sites passed by all threads (under the GIL) */
     const char *end_reason;   /* how the main program ended: "exit", "exception", "interrupt" */
+    int out_errno;            /* why the last flush of the output failed (0: it did not) */
     atomic_int os_threads;    /* guest OS threads not yet completely finished */
     bool abandoned_threads;   /* some were stuck in a system call at the end (threads.c) */
     /* Tracing: categories to record (GS_CAT_*), and where events go. */

@@ -398,6 +398,9 @@ GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dic
     X(UnboundLocalError, gs_exc_NameError) \
     X(OSError, gs_exc_Exception) \
     X(FileNotFoundError, gs_exc_OSError) \
+    X(IsADirectoryError, gs_exc_OSError) \
+    X(ConnectionError, gs_exc_OSError) \
+    X(BrokenPipeError, gs_exc_ConnectionError) \
     X(RuntimeError, gs_exc_Exception) \
     X(RecursionError, gs_exc_RuntimeError) \
     X(NotImplementedError, gs_exc_RuntimeError) \

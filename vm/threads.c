@@ -135,7 +135,12 @@ static int timeout_arg(GsThread *ts, GsObject *o, bool negative_is_forever, uint
         gs_err_set(ts, &gs_exc_ValueError, "timeout value must be a non-negative number");
         return -1;
     }
-    *out = s > 1e9 ? UINT64_MAX : (uint64_t)(s * 1e9);
+    /* Past _thread.TIMEOUT_MAX (CPython 3.9 on Linux: 2**63 ns, 292 years). */
+    if (s > 9223372036.0) {
+        gs_err_set(ts, &gs_exc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        return -1;
+    }
+    *out = (uint64_t)(s * 1e9);
     return 0;
 }
 
