@@ -65,6 +65,8 @@ struct SymTab {
     int nchildren, capchildren;
     Symbol *syms;
     int nsyms, capsyms;
+    int *index;            /* open-addressing hash of syms by name: index + 1, 0 empty */
+    int index_cap;         /* a power of two, at least twice nsyms */
     const char **params;   /* parameter names in order */
     int nparams, capparams;
     bool needs_class_closure;  /* a class whose methods use __class__ / super() */
@@ -95,6 +97,15 @@ typedef struct {
     const void *datum;     /* finally body (GsNodeList *) or handler name */
 } FBlock;
 
+/* A hash index over a list being built (co_consts, co_names,
+ * co_varnames): position + 1 per slot, 0 empty.  Without it, adding the
+ * n-th name searched all n-1 before it, and a module with 50,000 names
+ * took half a minute to compile. */
+typedef struct {
+    int *slots;
+    int cap;    /* a power of two, at least twice the list's length */
+} ListIndex;
+
 typedef struct Unit Unit;
 struct Unit {
     Unit *parent;
@@ -105,6 +116,7 @@ struct Unit {
     GsObject *varnames;    /* list of str */
     GsObject *cellvars;    /* list of str (sorted) */
     GsObject *freevars;    /* list of str (sorted) */
+    ListIndex consts_ix, names_ix, varnames_ix;   /* indexes of the three lists above */
     Instr *code;
     int ncode, capcode;
     int *labels;           /* label -> instruction index (-1: not placed) */
@@ -218,12 +230,50 @@ static const char *mangle(Compiler *c, const char *private_name, const char *nam
     return m;
 }
 
+/* Names are looked up by hash: a module may define tens of thousands of
+ * them, and a linear search made compiling such a file quadratic. */
+static unsigned name_hash(const char *s)
+{
+    unsigned h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 static Symbol *st_lookup(SymTab *st, const char *name)
 {
-    for (int i = 0; i < st->nsyms; i++)
-        if (strcmp(st->syms[i].name, name) == 0)
-            return &st->syms[i];
+    if (!st->index_cap)
+        return NULL;
+    unsigned mask = (unsigned)st->index_cap - 1;
+    for (unsigned i = name_hash(name) & mask; st->index[i]; i = (i + 1) & mask)
+        if (strcmp(st->syms[st->index[i] - 1].name, name) == 0)
+            return &st->syms[st->index[i] - 1];
     return NULL;
+}
+
+static void st_index_add(SymTab *st, int k)
+{
+    if (2 * (st->nsyms + 1) > st->index_cap) {
+        int cap = st->index_cap ? st->index_cap * 2 : 16;
+        int *index = calloc((size_t)cap, sizeof *index);
+        if (!index) {
+            fprintf(stderr, "gilscope: out of memory\n");
+            abort();
+        }
+        free(st->index);
+        st->index = index;
+        st->index_cap = cap;
+        for (int j = 0; j < k; j++) {
+            unsigned i = name_hash(st->syms[j].name) & (unsigned)(cap - 1);
+            while (index[i])
+                i = (i + 1) & (unsigned)(cap - 1);
+            index[i] = j + 1;
+        }
+    }
+    unsigned mask = (unsigned)st->index_cap - 1, i = name_hash(st->syms[k].name) & mask;
+    while (st->index[i])
+        i = (i + 1) & mask;
+    st->index[i] = k + 1;
 }
 
 static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int lineno, int col)
@@ -232,10 +282,12 @@ static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int line
     Symbol *s = st_lookup(st, name);
     if (!s) {
         st->syms = xgrow(st->syms, &st->capsyms, st->nsyms + 1, sizeof(Symbol));
-        s = &st->syms[st->nsyms++];
+        s = &st->syms[st->nsyms];
         s->name = name;
         s->flags = 0;
         s->scope = SC_NONE;
+        st_index_add(st, st->nsyms);
+        st->nsyms++;
     }
     if ((flag & DEF_PARAM) && (s->flags & DEF_PARAM))
         cerror(c, lineno, col, "duplicate argument '%s' in function definition", name);
@@ -1222,10 +1274,96 @@ static bool const_same(GsObject *a, GsObject *b)
     return false;
 }
 
+/* A hash consistent with const_same: equal constants hash alike. */
+static unsigned const_hash(GsObject *o)
+{
+    unsigned h = (unsigned)(uintptr_t)o->type * 2654435761u;
+    if (GS_IS_INT(o))
+        return h ^ (unsigned)gs_int_value(o) ^ (unsigned)((uint64_t)gs_int_value(o) >> 32);
+    if (GS_IS_FLOAT(o)) {
+        uint64_t bits;
+        memcpy(&bits, &((GsFloat *)o)->value, sizeof bits);
+        return h ^ (unsigned)bits ^ (unsigned)(bits >> 32);
+    }
+    if (GS_IS_STR(o)) {
+        const char *s = gs_str_cstr(o);
+        size_t n = ((GsStr *)o)->nbytes;
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)s[i]) * 16777619u;
+        return h;
+    }
+    if (GS_IS_TUPLE(o)) {
+        GsTuple *t = (GsTuple *)o;
+        for (size_t i = 0; i < t->len; i++)
+            h = (h ^ const_hash(t->items[i])) * 16777619u;
+        return h;
+    }
+    return h ^ (unsigned)(uintptr_t)o;   /* other objects: only themselves */
+}
+
+static void index_put(ListIndex *ix, unsigned hash, int pos)
+{
+    unsigned mask = (unsigned)ix->cap - 1, i = hash & mask;
+    while (ix->slots[i])
+        i = (i + 1) & mask;
+    ix->slots[i] = pos + 1;
+}
+
+/* Position of o in list (by const_same, found through ix), appending it if
+ * absent.  Steals o. */
+static int list_find_or_add(Compiler *c, ListIndex *ix, GsObject *list, GsObject *o)
+{
+    GsList *l = (GsList *)list;
+    unsigned hash = const_hash(o);
+    if (ix->cap) {
+        unsigned mask = (unsigned)ix->cap - 1;
+        for (unsigned i = hash & mask; ix->slots[i]; i = (i + 1) & mask) {
+            int pos = ix->slots[i] - 1;
+            if ((size_t)pos < l->len && const_same(l->items[pos], o)) {
+                gs_decref(c->ts, o);
+                return pos;
+            }
+        }
+    }
+    int r = gs_list_append(c->ts, list, o);
+    gs_decref(c->ts, o);
+    if (r < 0)
+        cfail(c);
+    int pos = (int)l->len - 1;
+    if (2 * (size_t)(pos + 1) > (size_t)ix->cap) {
+        int cap = ix->cap ? ix->cap * 2 : 16;
+        int *slots = calloc((size_t)cap, sizeof *slots);
+        if (!slots)
+            cfail(c);
+        free(ix->slots);
+        ix->slots = slots;
+        ix->cap = cap;
+        for (int k = 0; k < pos; k++)
+            index_put(ix, const_hash(l->items[k]), k);
+    }
+    index_put(ix, hash, pos);
+    return pos;
+}
+
+/* The index that goes with one of the unit's lists, or NULL. */
+static ListIndex *index_of(Unit *u, GsObject *list)
+{
+    if (list == u->consts)
+        return &u->consts_ix;
+    if (list == u->names)
+        return &u->names_ix;
+    if (list == u->varnames)
+        return &u->varnames_ix;
+    return NULL;
+}
+
 /* Index of o in list l (by const_same), appending it if absent.  Steals o. */
 static int add_const_obj(Compiler *c, GsObject *list, GsObject *o)
 {
+    ListIndex *ix = index_of(c->u, list);
     GsList *l = (GsList *)list;
+    if (ix)
+        return list_find_or_add(c, ix, list, o);
     for (size_t i = 0; i < l->len; i++) {
         if (const_same(l->items[i], o)) {
             gs_decref(c->ts, o);
@@ -1241,19 +1379,7 @@ static int add_const_obj(Compiler *c, GsObject *list, GsObject *o)
 
 static int add_name(Compiler *c, GsObject *list, const char *name)
 {
-    GsObject *s = chk(c, gs_str_intern_c(c->ts, name));
-    GsList *l = (GsList *)list;
-    for (size_t i = 0; i < l->len; i++) {
-        if (gs_str_eq(l->items[i], s)) {
-            gs_decref(c->ts, s);
-            return (int)i;
-        }
-    }
-    int r = gs_list_append(c->ts, list, s);
-    gs_decref(c->ts, s);
-    if (r < 0)
-        cfail(c);
-    return (int)l->len - 1;
+    return add_const_obj(c, list, chk(c, gs_str_intern_c(c->ts, name)));
 }
 
 /* co_names index of an attribute name, mangled like any private name. */
@@ -1377,6 +1503,9 @@ static void free_unit(GsThread *ts, Unit *u)
     gs_xdecref(ts, u->consts);
     gs_xdecref(ts, u->names);
     gs_xdecref(ts, u->varnames);
+    free(u->consts_ix.slots);
+    free(u->names_ix.slots);
+    free(u->varnames_ix.slots);
     gs_xdecref(ts, u->cellvars);
     gs_xdecref(ts, u->freevars);
     free(u->code);
@@ -3258,6 +3387,7 @@ static void free_symtab(SymTab *st)
         free_symtab(st->children[i]);
     free(st->children);
     free(st->syms);
+    free(st->index);
     free(st->params);
 }
 
