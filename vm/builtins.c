@@ -599,6 +599,11 @@ static GsObject *lazy_next_inner(GsThread *ts, GsObject *o)
             GsObject *i = gs_int_new(ts, z->count--);
             GsObject *v = i ? gs_getitem(ts, z->seq, i) : NULL;
             gs_xdecref(ts, i);
+            if (!v && gs_err_matches(ts, &gs_exc_IndexError)) {
+                /* The sequence shrank under us: the end, as in CPython. */
+                gs_err_clear(ts);
+                z->count = -1;
+            }
             return v;
         }
     case LAZY_FILTER:

@@ -106,6 +106,11 @@ MODFUNC(sys_setrecursionlimit)
     if (n > 20000)
         return gs_err_set(ts, &gs_exc_ValueError,
                           "gilscope allows a recursion limit of at most 20000");
+    /* CPython's depth counts this very call too. */
+    if (ts->depth + 1 >= n)
+        return gs_err_set(ts, &gs_exc_RecursionError,
+                          "cannot set the recursion limit to %lld at the recursion depth %d: "
+                          "the limit is too low", (long long)n, ts->depth + 1);
     ts->interp->opt.recursion_limit = (int)n;
     return gs_newref(ts, GS_NONE);
 }
