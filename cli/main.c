@@ -519,6 +519,16 @@ static int cmd_dis(int argc, char **argv)
     return status;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* In the AddressSanitizer build, a huge allocation ('a' * 10**12) must be
+ * the guest's MemoryError, as in the normal build, not ASan's abort. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
+#endif
+
 int main(int argc, char **argv)
 {
     /* Writing to a closed pipe is an error to report, not a reason to die:

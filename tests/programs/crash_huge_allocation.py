@@ -1,0 +1,7 @@
+# gilscope-only: allocates nothing in CPython either, but checks the ASan build
+# A huge allocation is a MemoryError, in the AddressSanitizer build too (it
+# aborted there: ASan refuses such requests unless allocator_may_return_null).
+try:
+    x = 'a' * 10**12
+except MemoryError:
+    print('MemoryError')
