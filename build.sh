@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # build.sh -- the two commands of the README:
 #
-#   ./build.sh demo    install what is missing, build, run the countdown demo
+#   ./build.sh demo    install what is missing, build, run `gilscope demo`: the
+#                      canned scenarios under both GILs, shown in the viewer
+#                      (or as PNGs without a display)
 #   ./build.sh test    install what is missing, build, run every test, then
 #                      build again with ASan+UBSan (build-asan/) and run them
 #                      all there too, and with TSan (build-tsan/) the threaded
@@ -31,8 +33,8 @@ usage() {
     cat <<'EOF'
 usage: ./build.sh COMMAND [ARGS...]
 
-  demo [COUNT]  install missing packages, build, and run
-                `build/gilscope run scenarios/countdown.py [COUNT]`
+  demo [ARGS]   install missing packages, build, and run
+                `build/gilscope demo [ARGS]` (e.g. --out DIR, --png)
   test          install missing packages, build, run `meson test` in build/,
                 then build build-asan/ (ASan + UBSan) and run the tests there
   --help        this message
@@ -94,8 +96,8 @@ build() {
 cmd_demo() {
     install_packages
     build "$BUILD_DIR"
-    say "build/gilscope run scenarios/countdown.py $*"
-    "$BUILD_DIR/gilscope" run scenarios/countdown.py "$@"
+    say "build/gilscope demo $*"
+    "$BUILD_DIR/gilscope" demo "$@"
 }
 
 cmd_test() {

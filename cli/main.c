@@ -18,8 +18,10 @@
 
 #include "gs_config.h"
 #include "cli_trace.h"
+#include "demo.h"
 #include "interp.h"
 #include "recorder.h"
+#include "viewer.h"
 
 #define EXIT_USAGE 2
 #define EXIT_STOPPED 3
@@ -34,12 +36,16 @@ static const char *const main_help =
     "what happens as a trace.\n"
     "\n"
     "commands:\n"
+    "  demo [--out DIR]        run the canned scenarios under CPython 2.7's and 3.12's\n"
+    "                          GIL and show them side by side (`gilscope demo --help`)\n"
     "  run FILE.py [ARGS...]   run a program (see `gilscope run --help`)\n"
     "  dis FILE.py             print the CPython 3.9 `dis` listing of every code\n"
     "                          object in FILE.py\n"
     "  stats TRACE [--json]    per-thread GIL statistics of a trace\n"
     "  export --format chrome TRACE -o OUT.json\n"
     "                          convert a trace for Perfetto / chrome://tracing\n"
+    "  view TRACE [TRACE2]     show a trace (or two, compared) as GIL timelines in a\n"
+    "                          window, or --png OUT.png (see `gilscope view --help`)\n"
     "\n"
     "options:\n"
     "  -h, --help              show this help and exit\n"
@@ -551,10 +557,14 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "dis"))
         return cmd_dis(argc - 1, argv + 1);
+    if (!strcmp(cmd, "demo"))
+        return gs_cmd_demo(argc - 1, argv + 1);
     if (!strcmp(cmd, "stats"))
         return gs_cmd_stats(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
         return gs_cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "view"))
+        return gv_cmd_view(argc - 1, argv + 1);
     fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
     return EXIT_USAGE;
 }

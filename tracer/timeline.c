@@ -29,8 +29,7 @@ static bool is_blocking(int why)
            why == GS_WHY_join || why == GS_WHY_wait;
 }
 
-/* The state after ev, given the state before it. */
-static GsTlState next_state(GsTlState state, const GsTraceEvent *ev, int *why)
+GsTlState gs_timeline_next_state(GsTlState state, const GsTraceEvent *ev, int *why)
 {
     switch (ev->kind) {
     case GS_TK_gil_acquire:
@@ -50,33 +49,54 @@ static GsTlState next_state(GsTlState state, const GsTraceEvent *ev, int *why)
     }
 }
 
-static void emit(GsTlSpanFn fn, void *ctx, int64_t start, int64_t end, GsTlState state, int why)
+/* Fill *span with [start, end) in state; false if that would be empty. */
+static bool make_span(GsTlSpan *span, int64_t start, int64_t end, GsTlState state, int why)
 {
     if (end <= start)
-        return;
-    GsTlSpan span = { start, end, state, state == GS_TL_BLOCKED ? why : -1 };
-    fn(&span, ctx);
+        return false;
+    *span = (GsTlSpan){ start, end, state, state == GS_TL_BLOCKED ? why : -1 };
+    return true;
+}
+
+void gs_timeline_walker_init(GsTlWalker *w)
+{
+    *w = (GsTlWalker){ GS_TL_NONE, -1, 0, false };
+}
+
+bool gs_timeline_walker_step(GsTlWalker *w, const GsTraceEvent *ev, GsTlSpan *span)
+{
+    if (!w->started) {          /* the lifetime starts at the first event */
+        w->started = true;
+        w->since = ev->t;
+    }
+    int nwhy = w->why;
+    GsTlState next = gs_timeline_next_state(w->state, ev, &nwhy);
+    if (next == w->state && (w->state != GS_TL_BLOCKED || nwhy == w->why))
+        return false;
+    bool made = make_span(span, w->since, ev->t, w->state, w->why);
+    w->since = ev->t;
+    w->state = next;
+    w->why = nwhy;
+    return made;
+}
+
+bool gs_timeline_walker_finish(GsTlWalker *w, int64_t life_end, GsTlSpan *span)
+{
+    return w->started && make_span(span, w->since, life_end, w->state, w->why);
 }
 
 void gs_timeline_walk(const GsTrace *tr, const GsTraceThread *th, GsTlSpanFn fn, void *ctx)
 {
     int64_t life_start, life_end;
     gs_timeline_lifetime(tr, th, &life_start, &life_end);
-    GsTlState state = GS_TL_NONE;
-    int why = -1;
-    int64_t since = life_start;
-    for (size_t i = 0; i < th->nevents; i++) {
-        const GsTraceEvent *ev = &th->events[i];
-        int nwhy = why;
-        GsTlState next = next_state(state, ev, &nwhy);
-        if (next == state && (state != GS_TL_BLOCKED || nwhy == why))
-            continue;
-        emit(fn, ctx, since, ev->t, state, why);
-        since = ev->t;
-        state = next;
-        why = nwhy;
-    }
-    emit(fn, ctx, since, life_end, state, why);
+    GsTlWalker w;
+    GsTlSpan span;
+    gs_timeline_walker_init(&w);
+    for (size_t i = 0; i < th->nevents; i++)
+        if (gs_timeline_walker_step(&w, &th->events[i], &span))
+            fn(&span, ctx);
+    if (gs_timeline_walker_finish(&w, life_end, &span))
+        fn(&span, ctx);
 }
 
 /* ---- all threads' GIL events in one order -------------------------------------- */

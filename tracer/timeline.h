@@ -50,6 +50,29 @@ void gs_timeline_lifetime(const GsTrace *tr, const GsTraceThread *th, int64_t *s
  * lifetime exactly. */
 void gs_timeline_walk(const GsTrace *tr, const GsTraceThread *th, GsTlSpanFn fn, void *ctx);
 
+/* The state after ev, given the state before it; *why is set when ev
+ * blocks the thread (GsTraceWhy).  Events that are not about the GIL keep
+ * the state. */
+GsTlState gs_timeline_next_state(GsTlState state, const GsTraceEvent *ev, int *why);
+
+/*
+ * The same walk one event at a time, for a caller that streams the events
+ * (the viewer's loader) instead of holding a GsTraceThread.  Feed a
+ * thread's events in order to step(): it returns true with *span set when
+ * a span ends at that event.  finish() gives the last span, up to the end
+ * of the lifetime.  gs_timeline_walk() is a loop over these.
+ */
+typedef struct {
+    GsTlState state;      /* the state since `since` */
+    int why;              /* GS_TL_BLOCKED: why */
+    int64_t since;
+    bool started;         /* an event was seen: the lifetime started */
+} GsTlWalker;
+
+void gs_timeline_walker_init(GsTlWalker *w);
+bool gs_timeline_walker_step(GsTlWalker *w, const GsTraceEvent *ev, GsTlSpan *span);
+bool gs_timeline_walker_finish(GsTlWalker *w, int64_t life_end, GsTlSpan *span);
+
 /* A gil_acquire or gil_release of some thread. */
 typedef struct {
     const GsTraceThread *thread;

@@ -16,12 +16,29 @@
  * out: 2^53 + 1 parses to it) and anything else (1.5, 1e400, NaN) is refused
  * with a message.
  *
+ * THE FAST PATH.  cJSON builds a tree of allocated nodes for every line, which
+ * costs about two microseconds a line: too slow for the viewer's budget of
+ * a million events a second.  So a line in the compact form the recorder
+ * writes -- {"key":value,...} where every value is a string without
+ * escapes or an integer of at most 15 digits -- is split in place by
+ * parse_fast() without allocating.  Anything else (spaces, escapes,
+ * fractions, nested values, true/false/null, broken text) goes to cJSON,
+ * which decides.  The fast path only ever accepts a subset of what cJSON
+ * accepts, with the same values, so the two cannot disagree; and both give
+ * an Obj, on which the one set of field checks below runs.
+ *
+ * THE HOOK.  gs_trace_read_hooked() hands every checked event line to a
+ * callback (the viewer builds its own compact model from them) and can
+ * leave the threads' event arrays empty, so a big trace is never held in
+ * memory twice.
+ *
  * THE CUT-OFF FILE.  A run killed mid-write leaves a last line that stops
  * anywhere, with no "\n".  Such a line that does not parse is dropped with
  * a warning instead of failing the load; a line that does not parse but
  * *does* end with "\n" was written broken, and is an error.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +93,9 @@ typedef struct {
     size_t unknown;           /* lines of unknown kinds, and the first one */
     size_t unknown_line;
     char unknown_kind[40];
+    const GsTraceHooks *hooks;
+    uint64_t line_offset;     /* the line's first byte in the file */
+    GsTraceEvent scratch;     /* the event being read when hooks->drop_events */
 } Loader;
 
 /* Set err to "FILE:LINE: message" and return -1. */
@@ -201,33 +221,71 @@ const char *gs_trace_str(const GsTrace *tr, uint32_t offset)
     return offset < tr->strings_len ? tr->strings + offset : "";
 }
 
-/* ---- reading lines ---------------------------------------------------------------- */
+/* ---- reading lines ----------------------------------------------------------------
+ *
+ * The file is read in blocks into one buffer, and lines are found with
+ * memchr: no per-byte call, no copy of a line that lies in the buffer.  The
+ * buffer holds a whole line of the longest allowed length plus a block, so
+ * refilling always makes progress; a line that would not fit is refused. */
+
+#define READ_BLOCK ((size_t)1 << 20)
+
+typedef struct {
+    FILE *f;
+    char *buf;              /* GS_TRACE_MAX_LINE + 1 + READ_BLOCK + 1 bytes */
+    size_t start, end;      /* the bytes not handed out yet: buf[start..end) */
+    bool eof;               /* the last fread came up short */
+    uint64_t consumed;      /* bytes handed out so far (the next line's offset) */
+} LineReader;
 
 typedef enum { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_IO_ERROR } LineStatus;
 
-/* Read one line into buf (capacity GS_TRACE_MAX_LINE + 1) without its "\n";
- * *newline tells whether the "\n" was there (it is not on a cut-off line). */
-static LineStatus read_line(FILE *f, char *buf, size_t *len, bool *newline)
+/* Move what is left to the front and read more.  Returns -1 on a read error. */
+static int refill(LineReader *rd)
 {
-    size_t n = 0;
-    int c;
-    *newline = false;
-    while ((c = getc_unlocked(f)) != EOF) {
-        if (c == '\n') {
-            *newline = true;
-            break;
-        }
-        if (n == GS_TRACE_MAX_LINE)
-            return LINE_TOO_LONG;
-        buf[n++] = (char)c;
+    size_t left = rd->end - rd->start;
+    memmove(rd->buf, rd->buf + rd->start, left);
+    rd->start = 0;
+    rd->end = left;
+    size_t room = GS_TRACE_MAX_LINE + 1 + READ_BLOCK - left;
+    size_t got = fread(rd->buf + left, 1, room, rd->f);
+    rd->end += got;
+    if (got < room) {
+        rd->eof = true;
+        if (ferror(rd->f))
+            return -1;
     }
-    if (c == EOF && ferror(f))
-        return LINE_IO_ERROR;
-    if (c == EOF && n == 0)
-        return LINE_EOF;
-    buf[n] = '\0';
-    *len = n;
-    return LINE_OK;
+    return 0;
+}
+
+/* The next line, without its "\n", NUL-terminated in the buffer (the parser
+ * may write into it).  *newline tells whether the "\n" was there: it is not
+ * on a cut-off last line. */
+static LineStatus read_line(LineReader *rd, char **line, size_t *len, bool *newline)
+{
+    for (;;) {
+        char *s = rd->buf + rd->start;
+        size_t avail = rd->end - rd->start;
+        char *nl = memchr(s, '\n', avail);
+        if (nl || (rd->eof && avail > 0)) {
+            size_t n = nl ? (size_t)(nl - s) : avail;
+            if (n > GS_TRACE_MAX_LINE)
+                return LINE_TOO_LONG;
+            s[n] = '\0';   /* the "\n", or the spare byte after the data */
+            *line = s;
+            *len = n;
+            *newline = nl != NULL;
+            rd->start += n + (nl != NULL);
+            rd->consumed += n + (nl != NULL);
+            return LINE_OK;
+        }
+        if (avail > GS_TRACE_MAX_LINE)
+            return LINE_TOO_LONG;
+        if (rd->eof)
+            return LINE_EOF;
+        if (refill(rd) < 0)
+            return LINE_IO_ERROR;
+    }
 }
 
 static bool is_blank(const char *s, size_t len)
@@ -244,6 +302,12 @@ static bool valid_utf8(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* Trace lines are nearly all ASCII: skip eight such bytes at a time. */
+        uint64_t w;
+        if (len - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080u) == 0)) {
+            i += 8;
+            continue;
+        }
         unsigned c = s[i];
         size_t extra;
         unsigned min;
@@ -273,33 +337,176 @@ static bool valid_utf8(const unsigned char *s, size_t len)
     return true;
 }
 
-/* ---- reading fields ---------------------------------------------------------------- */
+/* ---- a line as an object -----------------------------------------------------------
+ *
+ * Obj is a parsed line, from either path: the fast path's fields (keys and
+ * strings point into the line buffer), or cJSON's tree.  Val is one field's
+ * value as the checks below need it.  A key that appears twice means its
+ * first value on both paths (cJSON_GetObjectItem finds the first). */
 
-static const char *json_type_name(const cJSON *v)
+typedef enum { VAL_MISSING, VAL_STRING, VAL_NUMBER, VAL_BOOL, VAL_NULL, VAL_ARRAY,
+               VAL_OBJECT } ValType;
+
+typedef struct {
+    ValType type;
+    double num;             /* VAL_NUMBER */
+    const char *str;        /* VAL_STRING: NUL-terminated */
+} Val;
+
+#define FAST_MAX_FIELDS 16
+
+typedef struct {
+    const cJSON *json;      /* the cJSON path's object; NULL on the fast path */
+    int nfields;            /* the fast path's fields */
+    const char *keys[FAST_MAX_FIELDS];
+    Val vals[FAST_MAX_FIELDS];
+} Obj;
+
+static Val val_of_json(const cJSON *v)
 {
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "an array";
-    return "an object";
+    Val r = { VAL_MISSING, 0, NULL };
+    if (!v)
+        return r;
+    if (cJSON_IsString(v) && v->valuestring)
+        r.type = VAL_STRING, r.str = v->valuestring;
+    else if (cJSON_IsNumber(v))
+        r.type = VAL_NUMBER, r.num = v->valuedouble;
+    else if (cJSON_IsBool(v))
+        r.type = VAL_BOOL;
+    else if (cJSON_IsNull(v))
+        r.type = VAL_NULL;
+    else if (cJSON_IsArray(v))
+        r.type = VAL_ARRAY;
+    else
+        r.type = VAL_OBJECT;
+    return r;
 }
 
+static Val obj_get(const Obj *o, const char *key)
+{
+    if (o->json)
+        return val_of_json(cJSON_GetObjectItemCaseSensitive(o->json, key));
+    for (int i = 0; i < o->nfields; i++)
+        if (o->keys[i][0] == key[0] && strcmp(o->keys[i], key) == 0)
+            return o->vals[i];
+    return (Val){ VAL_MISSING, 0, NULL };
+}
+
+static const char *val_type_name(Val v)
+{
+    static const char *const names[] = {
+        "nothing", "a string", "a number", "a boolean", "null", "an array", "an object",
+    };
+    return names[v.type];
+}
+
+/* A string starting at s[*i] (just after its opening quote), without
+ * escapes or control characters; *i is left on the closing quote. */
+static bool fast_string(const char *s, size_t len, size_t *i)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t k = *i;
+    /* Eight bytes at a time: flag bytes that are '"', '\\' or below 0x20
+     * ((x - 1) & ~x has the high bit set where x is 0; the lowest flagged
+     * byte is always a true one). */
+    while (len - k >= 8) {
+        uint64_t w, q, b;
+        memcpy(&w, s + k, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs;
+        if (hit) {
+            k += (size_t)__builtin_ctzll(hit) / 8;   /* the first flagged byte (little-endian) */
+            break;
+        }
+        k += 8;
+    }
+    while (k < len && s[k] != '"') {
+        if (s[k] == '\\' || (unsigned char)s[k] < 0x20)
+            return false;
+        k++;
+    }
+    *i = k;
+    return k < len;
+}
+
+/* An integer of 1 to 15 digits (below 2^53: exact as a double). */
+static bool fast_int(const char *s, size_t len, size_t *i, double *out)
+{
+    size_t k = *i;
+    bool neg = k < len && s[k] == '-';
+    k += neg;
+    size_t first = k;
+    int64_t n = 0;
+    while (k < len && s[k] >= '0' && s[k] <= '9') {
+        n = n * 10 + (s[k++] - '0');
+        if (k - first > 15)
+            return false;
+    }
+    if (k == first)
+        return false;
+    *out = (double)(neg ? -n : n);
+    *i = k;
+    return true;
+}
+
+/* The fast path (see the top of the file).  On success the keys and
+ * strings are NUL-terminated in place; on failure nothing was changed. */
+static bool parse_fast(char *s, size_t len, Obj *o)
+{
+    size_t quotes[2 * FAST_MAX_FIELDS];
+    int nquotes = 0;
+    size_t i = 1;
+    o->json = NULL;
+    o->nfields = 0;
+    if (len < 2 || s[0] != '{')
+        return false;
+    if (s[1] == '}')
+        i = 2;
+    while (i == 1 || s[i - 1] == ',') {
+        if (o->nfields == FAST_MAX_FIELDS || i >= len || s[i] != '"')
+            return false;
+        o->keys[o->nfields] = s + ++i;
+        if (!fast_string(s, len, &i))
+            return false;
+        quotes[nquotes++] = i++;
+        if (i + 1 >= len || s[i++] != ':')
+            return false;
+        Val *v = &o->vals[o->nfields++];
+        if (s[i] == '"') {
+            v->type = VAL_STRING;
+            v->str = s + ++i;
+            if (!fast_string(s, len, &i))
+                return false;
+            quotes[nquotes++] = i++;
+        } else {
+            v->type = VAL_NUMBER;
+            if (!fast_int(s, len, &i, &v->num))
+                return false;
+        }
+        if (i >= len || (s[i] != ',' && s[i] != '}'))
+            return false;
+        i++;
+    }
+    if (s[i - 1] != '}' || !is_blank(s + i, len - i))
+        return false;
+    for (int k = 0; k < nquotes; k++)
+        s[quotes[k]] = '\0';
+    return true;
+}
+
+/* ---- reading fields ---------------------------------------------------------------- */
+
 /* Read the integer field key into *out, which must lie in lo..hi. */
-static int get_int(Loader *ld, const cJSON *obj, const char *key, int64_t lo, int64_t hi,
+static int get_int(Loader *ld, const Obj *obj, const char *key, int64_t lo, int64_t hi,
                    int64_t *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v)
+    Val v = obj_get(obj, key);
+    if (v.type == VAL_MISSING)
         return fail(ld, "expected an integer \"%s\", it is missing", key);
-    if (!cJSON_IsNumber(v))
-        return fail(ld, "expected an integer \"%s\", got %s", key, json_type_name(v));
-    double d = v->valuedouble;
+    if (v.type != VAL_NUMBER)
+        return fail(ld, "expected an integer \"%s\", got %s", key, val_type_name(v));
+    double d = v.num;
     /* NaN fails both comparisons, so it lands here too. */
     if (!(d > -MAX_EXACT_INT && d < MAX_EXACT_INT))
         return fail(ld, "\"%s\" is out of range (%.16g)", key, d);
@@ -316,27 +523,27 @@ static int get_int(Loader *ld, const cJSON *obj, const char *key, int64_t lo, in
 }
 
 /* An integer field that may be absent (then *out = -1). */
-static int get_opt_int(Loader *ld, const cJSON *obj, const char *key, int64_t *out)
+static int get_opt_int(Loader *ld, const Obj *obj, const char *key, int64_t *out)
 {
     *out = -1;
-    if (!cJSON_GetObjectItemCaseSensitive(obj, key))
+    if (obj_get(obj, key).type == VAL_MISSING)
         return 0;
     return get_int(ld, obj, key, INT64_MIN, INT64_MAX, out);
 }
 
-static int get_str(Loader *ld, const cJSON *obj, const char *key, const char **out)
+static int get_str(Loader *ld, const Obj *obj, const char *key, const char **out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v)
+    Val v = obj_get(obj, key);
+    if (v.type == VAL_MISSING)
         return fail(ld, "expected a string \"%s\", it is missing", key);
-    if (!cJSON_IsString(v) || !v->valuestring)
-        return fail(ld, "expected a string \"%s\", got %s", key, json_type_name(v));
-    *out = v->valuestring;
+    if (v.type != VAL_STRING)
+        return fail(ld, "expected a string \"%s\", got %s", key, val_type_name(v));
+    *out = v.str;
     return 0;
 }
 
 /* A string field, interned in the pool. */
-static int get_pooled(Loader *ld, const cJSON *obj, const char *key, uint32_t *out)
+static int get_pooled(Loader *ld, const Obj *obj, const char *key, uint32_t *out)
 {
     const char *s;
     if (get_str(ld, obj, key, &s) < 0)
@@ -346,7 +553,7 @@ static int get_pooled(Loader *ld, const cJSON *obj, const char *key, uint32_t *o
     return 0;
 }
 
-static int get_tid(Loader *ld, const cJSON *obj, int *tid)
+static int get_tid(Loader *ld, const Obj *obj, int *tid)
 {
     int64_t v;
     if (get_int(ld, obj, "tid", 0, GS_TRACE_MAX_TID - 1, &v) < 0)
@@ -397,6 +604,15 @@ static GsTraceEvent *new_event(Loader *ld, int tid, int kind, int64_t t)
         fail(ld, "out of memory");
         return NULL;
     }
+    if (ld->hooks->drop_events) {
+        /* The hook keeps what it needs: the thread's array stays empty. */
+        GsTraceEvent *ev = &ld->scratch;
+        memset(ev, 0, sizeof *ev);
+        ev->t = t;
+        ev->kind = (uint8_t)kind;
+        ev->line = (uint32_t)ld->line;
+        return ev;
+    }
     if (th->nevents == th->cap) {
         size_t cap = th->cap ? th->cap * 2 : 64;
         GsTraceEvent *e = realloc(th->events, cap * sizeof *e);
@@ -417,7 +633,7 @@ static GsTraceEvent *new_event(Loader *ld, int tid, int kind, int64_t t)
 
 /* ---- the kinds' fields --------------------------------------------------------------- */
 
-static int read_holder(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
+static int read_holder(Loader *ld, const Obj *obj, GsTraceEvent *ev)
 {
     int64_t h;
     if (get_int(ld, obj, "holder", -1, GS_TRACE_MAX_TID - 1, &h) < 0)
@@ -426,7 +642,7 @@ static int read_holder(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
     return 0;
 }
 
-static int read_why(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
+static int read_why(Loader *ld, const Obj *obj, GsTraceEvent *ev)
 {
     const char *why;
     if (get_str(ld, obj, "why", &why) < 0)
@@ -441,7 +657,7 @@ static int read_why(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
                 "lock, join, wait or exit)", why);
 }
 
-static int read_gc(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
+static int read_gc(Loader *ld, const Obj *obj, GsTraceEvent *ev)
 {
     int64_t gen;
     if (get_int(ld, obj, "gen", 0, 2, &gen) < 0)
@@ -452,7 +668,7 @@ static int read_gc(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
     return 0;
 }
 
-static int read_ref(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
+static int read_ref(Loader *ld, const Obj *obj, GsTraceEvent *ev)
 {
     if (get_int(ld, obj, "obj", 0, INT64_MAX, &ev->ref.obj) < 0 ||
         get_pooled(ld, obj, "type", &ev->ref.type) < 0)
@@ -468,7 +684,7 @@ static int read_ref(Loader *ld, const cJSON *obj, GsTraceEvent *ev)
 }
 
 /* The kind-specific fields of a kept event. */
-static int read_fields(Loader *ld, const cJSON *obj, GsTraceEvent *ev, GsTraceThread *th)
+static int read_fields(Loader *ld, const Obj *obj, GsTraceEvent *ev, GsTraceThread *th)
 {
     switch (ev->kind) {
     case GS_TK_gil_request:
@@ -507,22 +723,22 @@ static const char *meta_str(const cJSON *meta, const char *key)
     return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
 }
 
-/* The first line.  On success the trace takes obj over (*keep = true). */
-static int read_meta(Loader *ld, cJSON *obj, int64_t t, bool *keep)
+/* The first line.  On success the trace takes its cJSON tree over. */
+static int read_meta(Loader *ld, const Obj *o, int64_t t)
 {
-    const cJSON *format = cJSON_GetObjectItemCaseSensitive(obj, "format");
-    if (!cJSON_IsString(format) || strcmp(format->valuestring, "gilscope-trace") != 0)
+    Val format = obj_get(o, "format");
+    if (format.type != VAL_STRING || strcmp(format.str, "gilscope-trace") != 0)
         return fail(ld, "not a gilscope trace (the meta line's \"format\" is not "
                     "\"gilscope-trace\")");
     int64_t version;
-    if (get_int(ld, obj, "version", 1, INT64_MAX, &version) < 0)
+    if (get_int(ld, o, "version", 1, INT64_MAX, &version) < 0)
         return -1;
     if (version != 1)
         return fail(ld, "trace format version %lld; this gilscope reads version 1",
                     (long long)version);
     GsTrace *tr = ld->tr;
+    cJSON *obj = (cJSON *)o->json;   /* parse_line never takes the fast path for meta */
     tr->meta = obj;
-    *keep = true;
     tr->script = meta_str(obj, "script");
     tr->cpython = meta_str(obj, "cpython");
     tr->policy = meta_str(obj, "policy");
@@ -531,7 +747,7 @@ static int read_meta(Loader *ld, cJSON *obj, int64_t t, bool *keep)
     return 0;
 }
 
-static int read_end(Loader *ld, const cJSON *obj)
+static int read_end(Loader *ld, const Obj *obj)
 {
     GsTraceEnd *e = &ld->tr->end;
     if (get_opt_int(ld, obj, "status", &e->status) < 0 ||
@@ -540,11 +756,11 @@ static int read_end(Loader *ld, const cJSON *obj)
         get_opt_int(ld, obj, "ticks", &e->ticks) < 0 ||
         get_opt_int(ld, obj, "switches", &e->switches) < 0)
         return -1;
-    const cJSON *reason = cJSON_GetObjectItemCaseSensitive(obj, "reason");
-    if (reason) {
-        if (!cJSON_IsString(reason))
-            return fail(ld, "expected a string \"reason\", got %s", json_type_name(reason));
-        snprintf(e->reason, sizeof e->reason, "%s", reason->valuestring);
+    Val reason = obj_get(obj, "reason");
+    if (reason.type != VAL_MISSING) {
+        if (reason.type != VAL_STRING)
+            return fail(ld, "expected a string \"reason\", got %s", val_type_name(reason));
+        snprintf(e->reason, sizeof e->reason, "%s", reason.str);
     }
     ld->seen_end = true;
     ld->tr->complete = true;
@@ -553,24 +769,42 @@ static int read_end(Loader *ld, const cJSON *obj)
 
 /* ---- one line ------------------------------------------------------------------------ */
 
-static int find_kind(const char *ev)
+/* A kind's index in names[], or -1.  Comparing lengths first: this runs
+ * for every line, and most names differ in length. */
+static int find_name(const char *ev, const char *const *names, int n)
 {
-    for (int i = 0; i < GS_TK_COUNT; i++)
-        if (strcmp(ev, kind_names[i]) == 0)
+    size_t len = strlen(ev);
+    for (int i = 0; i < n; i++)
+        if (names[i][0] == ev[0] && strlen(names[i]) == len && memcmp(ev, names[i], len) == 0)
             return i;
     return -1;
 }
 
+static int find_kind(const char *ev)
+{
+    return find_name(ev, kind_names, GS_TK_COUNT);
+}
+
 static bool is_unkept_kind(const char *ev)
 {
-    for (size_t i = 0; i < sizeof unkept_kinds / sizeof unkept_kinds[0]; i++)
-        if (strcmp(ev, unkept_kinds[i]) == 0)
-            return true;
-    return false;
+    return find_name(ev, unkept_kinds, (int)(sizeof unkept_kinds / sizeof unkept_kinds[0])) >= 0;
+}
+
+/* Hand a checked event line to the hook, if there is one. */
+static int call_hook(Loader *ld, const Obj *obj, const char *ev, int tid, int64_t t,
+                     const GsTraceEvent *e)
+{
+    if (!ld->hooks->event)
+        return 0;
+    GsTraceLine line = {
+        .ev = ev, .t = t, .tid = tid, .line = ld->line, .offset = ld->line_offset,
+        .event = e, .loader_ = ld, .obj_ = obj,
+    };
+    return ld->hooks->event(ld->hooks->ctx, &line);
 }
 
 /* An event line (neither meta nor end). */
-static int read_event(Loader *ld, const cJSON *obj, const char *ev, int64_t t)
+static int read_event(Loader *ld, const Obj *obj, const char *ev, int64_t t)
 {
     int tid;
     int kind = find_kind(ev);
@@ -588,24 +822,25 @@ static int read_event(Loader *ld, const cJSON *obj, const char *ev, int64_t t)
         return -1;
     if (kind < 0) {
         ld->tr->nskipped++;
-        return 0;
+        return call_hook(ld, obj, ev, tid, t, NULL);
     }
     GsTraceEvent *e = new_event(ld, tid, kind, t);
     if (!e)
         return -1;
     GsTraceThread *th = &ld->tr->threads[ld->slot[tid] - 1];
-    return read_fields(ld, obj, e, th);
+    if (read_fields(ld, obj, e, th) < 0)
+        return -1;
+    return call_hook(ld, obj, ev, tid, t, e);
 }
 
-/* "ev" and "t", the ordering rules, then the line's kind.  *keep is set when
- * the trace took obj over (the meta line). */
-static int read_object(Loader *ld, cJSON *obj, bool *keep)
+/* "ev" and "t", the ordering rules, then the line's kind. */
+static int read_object(Loader *ld, const Obj *obj)
 {
     const char *ev;
     int64_t t;
     if (!ld->seen_meta) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "ev");
-        if (!cJSON_IsString(v) || strcmp(v->valuestring, "meta") != 0)
+        Val v = obj_get(obj, "ev");
+        if (v.type != VAL_STRING || strcmp(v.str, "meta") != 0)
             return fail(ld, "not a gilscope trace (no meta line)");
     }
     if (ld->seen_end)
@@ -618,7 +853,7 @@ static int read_object(Loader *ld, cJSON *obj, bool *keep)
     ld->last_t = t;
     ld->tr->t_end = t;
     if (!ld->seen_meta)
-        return read_meta(ld, obj, t, keep);
+        return read_meta(ld, obj, t);
     if (strcmp(ev, "meta") == 0)
         return fail(ld, "a second meta line");
     if (strcmp(ev, "end") == 0)
@@ -627,36 +862,32 @@ static int read_object(Loader *ld, cJSON *obj, bool *keep)
 }
 
 /* Why a line is not a JSON object: NUL bytes, bad UTF-8, bad JSON, another
- * value, or text after the object.  Returns the parsed object, or NULL with
- * err set. */
-static cJSON *parse_line(Loader *ld, const char *buf, size_t len)
+ * value, or text after the object.  Fills *obj (from the fast path, or
+ * with a cJSON tree the caller deletes) and returns 0, or -1 with err set. */
+static int parse_line(Loader *ld, char *buf, size_t len, Obj *obj)
 {
-    if (memchr(buf, '\0', len)) {
-        fail(ld, "not JSON (a NUL byte: binary data?)");
-        return NULL;
-    }
-    if (!valid_utf8((const unsigned char *)buf, len)) {
-        fail(ld, "not JSON (not valid UTF-8)");
-        return NULL;
-    }
+    if (memchr(buf, '\0', len))
+        return fail(ld, "not JSON (a NUL byte: binary data?)");
+    if (!valid_utf8((const unsigned char *)buf, len))
+        return fail(ld, "not JSON (not valid UTF-8)");
+    /* The meta line is kept whole as a cJSON tree: never the fast path. */
+    if (ld->seen_meta && !ld->hooks->no_fast_path && parse_fast(buf, len, obj))
+        return 0;
     const char *end = NULL;
-    cJSON *obj = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-    if (!obj) {
-        fail(ld, "not JSON");
-        return NULL;
-    }
+    cJSON *json = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!json)
+        return fail(ld, "not JSON");
     /* cJSON stops after the first value; "{...} junk" must not pass. */
     if (end && !is_blank(end, len - (size_t)(end - buf))) {
-        cJSON_Delete(obj);
-        fail(ld, "not JSON (text after the object)");
-        return NULL;
+        cJSON_Delete(json);
+        return fail(ld, "not JSON (text after the object)");
     }
-    if (!cJSON_IsObject(obj)) {
-        cJSON_Delete(obj);
-        fail(ld, "not a JSON object");
-        return NULL;
+    if (!cJSON_IsObject(json)) {
+        cJSON_Delete(json);
+        return fail(ld, "not a JSON object");
     }
-    return obj;
+    obj->json = json;
+    return 0;
 }
 
 /* ---- the whole file -------------------------------------------------------------------- */
@@ -690,12 +921,12 @@ static int by_tid(const void *a, const void *b)
 
 /* One line: parse it and take it in.  A last line cut off mid-write (no "\n"
  * and unparseable) is dropped with a warning. */
-static int load_line(Loader *ld, const char *buf, size_t len, bool newline)
+static int load_line(Loader *ld, char *buf, size_t len, bool newline)
 {
     if (is_blank(buf, len))
         return 0;
-    cJSON *obj = parse_line(ld, buf, len);
-    if (!obj) {
+    Obj obj;
+    if (parse_line(ld, buf, len, &obj) < 0) {
         if (!ld->seen_meta)
             return fail(ld, "not a gilscope trace (no meta line)");
         if (!newline) {
@@ -705,25 +936,39 @@ static int load_line(Loader *ld, const char *buf, size_t len, bool newline)
         }
         return -1;
     }
-    bool keep = false;
-    int rc = read_object(ld, obj, &keep);
-    if (!keep)
-        cJSON_Delete(obj);
+    int rc = read_object(ld, &obj);
+    if (obj.json != ld->tr->meta)     /* read_meta keeps the meta line's tree */
+        cJSON_Delete((cJSON *)obj.json);
     if (rc == 0)
         ld->good_line = ld->line;
     return rc;
 }
 
+static void report_progress(Loader *ld, const LineReader *rd, uint64_t total)
+{
+    if (ld->hooks->progress)
+        ld->hooks->progress(ld->hooks->ctx, rd->consumed, total);
+}
+
 static int load_lines(Loader *ld, FILE *f)
 {
-    char *buf = malloc(GS_TRACE_MAX_LINE + 1);
-    if (!buf)
+    LineReader rd = { .f = f, .buf = malloc(GS_TRACE_MAX_LINE + READ_BLOCK + 2) };
+    if (!rd.buf)
         return fail(ld, "out of memory");
+    struct stat sb;
+    uint64_t total = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+    uint64_t next_report = 0;
     int rc = 0;
     for (;;) {
         size_t len = 0;
-        bool newline;
-        LineStatus st = read_line(f, buf, &len, &newline);
+        bool newline = false;
+        char *buf = NULL;
+        ld->line_offset = rd.consumed;
+        if (rd.consumed >= next_report) {   /* about every megabyte */
+            report_progress(ld, &rd, total);
+            next_report = rd.consumed + READ_BLOCK;
+        }
+        LineStatus st = read_line(&rd, &buf, &len, &newline);
         if (st == LINE_EOF)
             break;
         ld->line++;
@@ -739,15 +984,24 @@ static int load_lines(Loader *ld, FILE *f)
         if (rc < 0 || !newline)
             break;
     }
-    free(buf);
+    if (rc == 0)
+        report_progress(ld, &rd, total);
+    free(rd.buf);
     return rc;
 }
 
 int gs_trace_read(FILE *f, const char *name, GsTrace **out, char *err, size_t errlen)
 {
+    return gs_trace_read_hooked(f, name, NULL, out, err, errlen);
+}
+
+int gs_trace_read_hooked(FILE *f, const char *name, const GsTraceHooks *hooks, GsTrace **out,
+                         char *err, size_t errlen)
+{
+    static const GsTraceHooks no_hooks;
     *out = NULL;
     GsTrace *tr = calloc(1, sizeof *tr);
-    Loader ld = { .tr = tr, .err = err, .errlen = errlen };
+    Loader ld = { .tr = tr, .err = err, .errlen = errlen, .hooks = hooks ? hooks : &no_hooks };
     if (!tr || !(tr->name = strdup(name)) || !(tr->strings = calloc(1, 64))) {
         snprintf(err, errlen, "%s: out of memory", name);
         gs_trace_free(tr);
@@ -814,4 +1068,33 @@ const GsTraceThread *gs_trace_thread(const GsTrace *tr, int tid)
             hi = mid;
     }
     return NULL;
+}
+
+/* ---- the hook's view of a line ---------------------------------------------------- */
+
+int gs_trace_line_int(const GsTraceLine *line, const char *key, int64_t lo, int64_t hi,
+                      int64_t *out)
+{
+    return get_int(line->loader_, line->obj_, key, lo, hi, out);
+}
+
+int gs_trace_line_str(const GsTraceLine *line, const char *key, const char **out)
+{
+    return get_str(line->loader_, line->obj_, key, out);
+}
+
+bool gs_trace_line_has(const GsTraceLine *line, const char *key)
+{
+    return obj_get(line->obj_, key).type != VAL_MISSING;
+}
+
+int gs_trace_line_fail(const GsTraceLine *line, const char *fmt, ...)
+{
+    Loader *ld = line->loader_;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fail(ld, "%s", msg);
 }

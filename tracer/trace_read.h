@@ -19,6 +19,9 @@
  * middle) is not an error: it loads up to its last complete line, and the
  * trace carries warnings for the caller to print.
  *
+ * Lines in the compact form the recorder writes are split without cJSON (a
+ * fast path: see trace_read.c); anything else is parsed by cJSON.
+ *
  * Tolerated on input: blank lines (skipped), "\r\n" line ends, a last line
  * without "\n".  Rejected: lines over GS_TRACE_MAX_LINE bytes, NUL bytes,
  * invalid UTF-8, anything after the object on a line, and a tid outside
@@ -128,12 +131,58 @@ typedef struct {
     size_t nwarnings;
 } GsTrace;
 
+/*
+ * STREAMING.  gs_trace_read_hooked() reads like gs_trace_read(), with the
+ * same checks and messages, and also hands every checked event line to
+ * hooks->event in file order (not meta, end, or kinds this version does
+ * not know).  With drop_events the threads' event arrays stay empty: the
+ * hook keeps what it needs, so a big trace is not held twice.  The viewer
+ * (viewer/model.c) loads this way.
+ */
+typedef struct GsTraceLine {
+    const char *ev;              /* the "ev" value */
+    int64_t t;
+    int tid;
+    size_t line;                 /* its line number, from 1 */
+    uint64_t offset;             /* its first byte in the file */
+    const GsTraceEvent *event;   /* a kept kind's fields; NULL for lock, io, ticks and op */
+    void *loader_;               /* private: for the gs_trace_line_* readers */
+    const void *obj_;
+} GsTraceLine;
+
+typedef struct {
+    /* Return 0 to go on, or -1 to stop the load (after gs_trace_line_fail,
+     * or a gs_trace_line_* reader that failed, has set the error). */
+    int (*event)(void *ctx, const GsTraceLine *line);
+    /* Called about every megabyte, and once at the end: bytes read so far
+     * and the file's size (0 when unknown, e.g. a pipe). */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+    bool drop_events;            /* leave the threads' event arrays empty */
+    bool no_fast_path;           /* parse every line with cJSON (tests compare the two) */
+} GsTraceHooks;
+
 /* Load the trace at path.  On success *out is a new trace (gs_trace_free it);
  * on failure *out is NULL and err holds the message. */
 int gs_trace_load(const char *path, GsTrace **out, char *err, size_t errlen);
 
 /* The same from an open stream; name is used in messages. */
 int gs_trace_read(FILE *f, const char *name, GsTrace **out, char *err, size_t errlen);
+
+/* The same, calling hooks (which may be NULL). */
+int gs_trace_read_hooked(FILE *f, const char *name, const GsTraceHooks *hooks, GsTrace **out,
+                         char *err, size_t errlen);
+
+/* More fields of the line a hook was given, checked like the loader's own
+ * (and with its messages: "FILE:LINE: expected an integer "ticks", ...").
+ * 0 on success; -1 with the load's error set -- return -1 from the hook. */
+int gs_trace_line_int(const GsTraceLine *line, const char *key, int64_t lo, int64_t hi,
+                      int64_t *out);
+int gs_trace_line_str(const GsTraceLine *line, const char *key, const char **out);
+bool gs_trace_line_has(const GsTraceLine *line, const char *key);
+/* Set the load's error to "FILE:LINE: message" and return -1. */
+int gs_trace_line_fail(const GsTraceLine *line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 void gs_trace_free(GsTrace *tr);
 

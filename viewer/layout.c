@@ -1,0 +1,1467 @@
+/*
+ * layout.c -- the picture as draw commands (see layout.h).
+ *
+ * The file follows the picture from the top down: geometry, header, axis,
+ * lanes (folded per pixel column), markers and arrows, ticks and
+ * reference counts, then legend, caption, stats, status, and the overlays
+ * (hover, selection, measure, help).  Every function appends commands;
+ * none keeps state between frames.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "explain.h"
+#include "layout.h"
+#include "timefmt.h"
+
+/* ---- the palette -----------------------------------------------------------------
+ *
+ * Okabe and Ito's eight colours stay distinct under the common kinds of
+ * colour blindness.  The theme is light: projectors wash out dark ones. */
+
+#define RGB(r, g, b) ((GvColor){ r, g, b, 255 })
+static const GvColor OI_BLACK = RGB(0, 0, 0), OI_ORANGE = RGB(230, 159, 0),
+                     OI_SKY = RGB(86, 180, 233), OI_GREEN = RGB(0, 158, 115),
+                     OI_YELLOW = RGB(240, 228, 66), OI_BLUE = RGB(0, 114, 178),
+                     OI_VERMILLION = RGB(213, 94, 0), OI_PURPLE = RGB(204, 121, 167);
+static const GvColor C_BG = RGB(255, 255, 255), C_TEXT = RGB(25, 25, 25),
+                     C_DIM = RGB(100, 100, 100), C_GRID = RGB(222, 222, 222),
+                     C_LANE = RGB(243, 243, 243), C_FINISHED = RGB(205, 205, 205),
+                     C_PANEL = RGB(248, 248, 248), C_BORDER = RGB(170, 170, 170);
+
+GvColor gv_state_color(int st)
+{
+    switch (st) {
+    case GV_ST_HAS_GIL:  return OI_GREEN;
+    case GV_ST_WAITING:  return OI_ORANGE;
+    case GV_ST_SLEEP:    return OI_SKY;
+    case GV_ST_IO:       return OI_BLUE;
+    case GV_ST_LOCK:
+    case GV_ST_JOIN:
+    case GV_ST_WAIT:     return OI_PURPLE;
+    case GV_ST_FINISHED: return C_FINISHED;
+    default:             return C_LANE;
+    }
+}
+
+GvColor gv_thread_color(size_t lane)
+{
+    static const GvColor colors[] = {
+        RGB(0, 114, 178), RGB(213, 94, 0), RGB(86, 180, 233), RGB(204, 121, 167),
+        RGB(230, 159, 0), RGB(0, 158, 115), RGB(240, 228, 66), RGB(0, 0, 0),
+    };
+    return colors[lane % 8];
+}
+
+static GvColor with_alpha(GvColor c, uint8_t a)
+{
+    c.a = a;
+    return c;
+}
+
+/* Black or white text, whichever reads on c. */
+static GvColor ink_on(GvColor c)
+{
+    return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b < 150 ? C_BG : C_TEXT;
+}
+
+/* Lanes stack a column's states from the bottom in this order. */
+static const GvState stack_order[] = {
+    GV_ST_HAS_GIL, GV_ST_WAITING, GV_ST_SLEEP, GV_ST_IO, GV_ST_LOCK, GV_ST_JOIN, GV_ST_WAIT,
+    GV_ST_FINISHED,
+};
+#define NSTACK (sizeof stack_order / sizeof stack_order[0])
+
+static const char *const short_names[GV_ST_COUNT] = {
+    [GV_ST_HAS_GIL] = "has GIL", [GV_ST_WAITING] = "waiting", [GV_ST_SLEEP] = "sleep",
+    [GV_ST_IO] = "I/O", [GV_ST_LOCK] = "lock", [GV_ST_JOIN] = "join", [GV_ST_WAIT] = "wait",
+    [GV_ST_FINISHED] = "finished",
+};
+
+/* The legend: the states' colours, then the markers. */
+typedef enum { LEG_STATE, LEG_RETRY, LEG_DROP, LEG_HANDOFF, LEG_GC } LegendKind;
+
+static const struct {
+    LegendKind kind;
+    GvState st;
+    const char *label;
+} legend[] = {
+    { LEG_STATE, GV_ST_HAS_GIL, "has the GIL" }, { LEG_STATE, GV_ST_WAITING, "waiting for the GIL" },
+    { LEG_STATE, GV_ST_SLEEP, "sleep" }, { LEG_STATE, GV_ST_IO, "I/O" },
+    { LEG_STATE, GV_ST_LOCK, "lock, join, wait" }, { LEG_STATE, GV_ST_FINISHED, "finished" },
+    { LEG_RETRY, 0, "failed wake-up" }, { LEG_DROP, 0, "drop request" },
+    { LEG_HANDOFF, 0, "GIL handoff" }, { LEG_GC, 0, "GC" },
+};
+#define NLEGEND (sizeof legend / sizeof legend[0])
+
+/* ---- text ----------------------------------------------------------------------- */
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+static int text_w(const GvTextMetrics *tm, const char *s, int size, int flags)
+{
+    if (tm && tm->measure)
+        return tm->measure(tm->ctx, s, size, flags);
+    /* DejaVu Sans Mono advances 1233/2048 of an em, rounded to pixels. */
+    return (int)utf8_chars(s) * (int)lround(size * 0.602);
+}
+
+/* s (in a buffer of cap bytes) cut to fit w pixels, ending in "…" when
+ * cut.  The "…" takes three bytes: there must be room for it where the
+ * cut falls, even when s filled its buffer. */
+static void fit_text(const GvTextMetrics *tm, char *s, size_t cap, int size, int flags, int w)
+{
+    static const char ellipsis[] = "…";
+    if (text_w(tm, s, size, flags) <= w)
+        return;
+    size_t n = strlen(s);
+    while (n > 0) {
+        do
+            n--;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80);
+        if (n + sizeof ellipsis > cap)
+            continue;
+        memcpy(s + n, ellipsis, sizeof ellipsis);
+        if (text_w(tm, s, size, flags) <= w)
+            return;
+    }
+    s[0] = '\0';
+}
+
+/* ---- geometry ------------------------------------------------------------------------ */
+
+static int px(double design, float scale)
+{
+    int v = (int)lround(design * scale);
+    return v < 1 ? 1 : v;
+}
+
+#define STATS_MAX_THREADS 6
+
+static int stats_lines(const GvModel *m)
+{
+    size_t n = m->stats.nthreads;
+    return (int)(n > STATS_MAX_THREADS ? STATS_MAX_THREADS + 1 : n) + 2;  /* + header, total */
+}
+
+static int header_height(const GvGeom *g, const GvModel *m)
+{
+    size_t warnings = m->tr->nwarnings < 2 ? m->tr->nwarnings : 2;
+    return g->font_big * 14 / 10 + g->line_h + (int)warnings * g->small_line_h;
+}
+
+static void add_row(GvGeom *g, GvRowKind kind, int model, size_t index, int *y, int h, int gap)
+{
+    if (g->nrows == GV_MAX_ROWS)
+        return;
+    g->rows[g->nrows++] = (GvRow){ kind, model, index, *y, h };
+    *y += h + gap;
+}
+
+static int legend_item_w(const GvGeom *g, const GvTextMetrics *tm, size_t i)
+{
+    return g->font + g->pad / 2 + text_w(tm, legend[i].label, g->font_small, 0) + 2 * g->pad;
+}
+
+/* The legend wraps: how many lines it takes in a window `width` wide. */
+static int legend_lines(const GvGeom *g, const GvTextMetrics *tm, int width)
+{
+    int lines = 1, x = g->plot_x;
+    for (size_t i = 0; i < NLEGEND; i++) {
+        int w = legend_item_w(g, tm, i);
+        if (x + w > width - g->pad && x > g->plot_x)
+            lines++, x = g->plot_x;
+        x += w;
+    }
+    return lines;
+}
+
+void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm, GvGeom *g)
+{
+    memset(g, 0, sizeof *g);
+    float s = v->dpi * (v->present ? 1.5f : 1.0f);
+    g->scale = s;
+    g->font = px(14, s), g->font_small = px(12, s), g->font_big = px(17, s);
+    g->line_h = g->font * 14 / 10, g->small_line_h = g->font_small * 135 / 100;
+    g->pad = px(8, s);
+    int lane_h = px(22, s), small_h = px(16, s), gap = px(3, s);
+
+    int label_w = text_w(tm, "T00 MainThread", g->font_small, 0) + 3 * g->pad;
+    if (label_w > v->width / 4)
+        label_w = v->width / 4;
+    g->plot_x = label_w;
+    g->plot_w = v->width - label_w - g->pad;
+    if (g->plot_w < 10)
+        g->plot_w = 10;
+
+    /* Everything but the lanes has a fixed height; the lanes share the rest. */
+    int stats_h = 0, fixed = 3 * g->pad;
+    for (int k = 0; k < sc->n; k++) {
+        g->header_h[k] = header_height(g, sc->m[k]);
+        int sh = stats_lines(sc->m[k]) * g->small_line_h + g->pad;
+        stats_h = sh > stats_h ? sh : stats_h;
+        fixed += g->header_h[k] + g->pad;
+    }
+    g->axis_h = g->line_h + px(6, s);
+    g->caption_h = g->line_h * sc->n;
+    g->stats_h = stats_h;
+    g->legend_h = legend_lines(g, tm, v->width) * g->line_h;
+    fixed += g->axis_h + g->legend_h + g->caption_h + stats_h + g->line_h;
+
+    int want = 0, nthreads = 0;
+    for (int k = 0; k < sc->n; k++) {
+        const GvModel *m = sc->m[k];
+        int extra = (m->nticks ? 1 : 0) + (int)m->npicked;
+        want += lane_h + gap + (int)m->nlanes * (lane_h + gap) + extra * (small_h + gap);
+        nthreads += (int)m->nlanes;
+    }
+    int avail = v->height - fixed;
+    if (want > avail && want > 0) {      /* squeeze, down to half height */
+        double f = (double)avail / want < 0.5 ? 0.5 : (double)avail / want;
+        lane_h = (int)(lane_h * f) < 4 ? 4 : (int)(lane_h * f);
+        small_h = (int)(small_h * f) < 4 ? 4 : (int)(small_h * f);
+    } else if (want > 0) {               /* few lanes: grow them, up to twice */
+        double f = (double)avail / want > 2 ? 2 : (double)avail / want;
+        lane_h = (int)(lane_h * f);
+        small_h = (int)(small_h * (f > 1.5 ? 1.5 : f));
+    }
+    /* Room for thread lanes once the GIL, ticks and object rows are in. */
+    int room = avail;
+    for (int k = 0; k < sc->n; k++) {
+        const GvModel *m = sc->m[k];
+        room -= lane_h + gap + ((m->nticks ? 1 : 0) + (int)m->npicked) * (small_h + gap);
+    }
+    int fit = room / (lane_h + gap);
+    if (fit > GV_MAX_ROWS - 8 * sc->n)
+        fit = GV_MAX_ROWS - 8 * sc->n;
+
+    int y = g->pad;
+    for (int k = 0; k < sc->n; k++) {
+        const GvModel *m = sc->m[k];
+        g->header_y[k] = y;
+        y += g->header_h[k];
+        if (k == 0) {
+            g->axis_y = y;
+            y += g->axis_h;
+            g->rows_y0 = y;
+        }
+        /* Each model's share of the thread rows, in proportion to its threads. */
+        int share = nthreads ? (int)((long)fit * (long)m->nlanes / nthreads) : 0;
+        int show = share < (int)m->nlanes ? (share < 1 ? 1 : share) : (int)m->nlanes;
+        if (show > (int)m->nlanes)
+            show = (int)m->nlanes;
+        int first = v->lane_scroll < (int)m->nlanes - show ? v->lane_scroll : (int)m->nlanes - show;
+        first = first < 0 ? 0 : first;
+        g->hidden[k] = (int)m->nlanes - show;
+        add_row(g, GV_ROW_GIL, k, 0, &y, lane_h, gap);
+        for (int i = first; i < first + show; i++)
+            add_row(g, GV_ROW_THREAD, k, (size_t)i, &y, lane_h, gap);
+        if (m->nticks)
+            add_row(g, GV_ROW_TICKS, k, 0, &y, small_h, gap);
+        for (size_t i = 0; i < m->npicked; i++)
+            add_row(g, GV_ROW_OBJ, k, i, &y, small_h, gap);
+        g->rows_y1 = y - gap;
+        y += g->pad;
+        if (k + 1 < sc->n)
+            y += g->pad;
+    }
+    g->legend_y = y;
+    g->caption_y = y + g->legend_h;
+    g->stats_y = g->caption_y + g->caption_h + g->pad / 2;
+    g->status_y = v->height - g->line_h;
+}
+
+double gv_time_x(const GvView *v, const GvGeom *g, int64_t t)
+{
+    return g->plot_x + (double)(t - v->t0) * g->plot_w / (double)(v->t1 - v->t0);
+}
+
+int64_t gv_x_time(const GvView *v, const GvGeom *g, double x)
+{
+    return v->t0 + (int64_t)llround((x - g->plot_x) * (double)(v->t1 - v->t0) / g->plot_w);
+}
+
+int64_t gv_clip_time(const GvScene *sc, const GvView *v, int k)
+{
+    int64_t end = sc->m[k]->t_end;
+    return v->playhead < end ? v->playhead : end;
+}
+
+/* ---- the drawing context ----------------------------------------------------------- */
+
+/* A rectangle, or a run of columns to label (x, w; y = the state). */
+typedef struct {
+    int x, y, w, h;
+} Box;
+
+typedef struct {
+    Box *box;
+    size_t n, cap;
+} Boxes;
+
+/* A lane's rectangles are held back and drawn colour by colour when the
+ * lane is done: neighbouring columns alternate colours, and SDL draws one
+ * call with many rectangles far faster than many calls with one. */
+typedef struct {
+    Boxes lane[GV_ST_COUNT];    /* a thread lane's rectangles, by state */
+    Boxes gil;                  /* its share of the GIL lane */
+    Boxes labels, gil_labels;   /* runs wide enough to be labelled */
+} Pending;
+
+typedef struct {
+    const GvScene *sc;
+    const GvView *v;
+    const GvGeom *g;
+    const GvTextMetrics *tm;
+    GvCmdList *out;
+    double nspp;            /* ns per pixel column */
+    int64_t *gacc;          /* per column: GIL time of the lanes stacked so far */
+    double *scratch;        /* per column, for the ticks */
+    Pending pend;
+} Ctx;
+
+static void push_box(Ctx *c, Boxes *b, int x, int y, int w, int h)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        Box *p = realloc(b->box, cap * sizeof *p);
+        if (!p) {
+            c->out->oom = true;
+            return;
+        }
+        b->box = p;
+        b->cap = cap;
+    }
+    b->box[b->n++] = (Box){ x, y, w, h };
+}
+
+static void free_pending(Pending *p)
+{
+    for (int s = 0; s < GV_ST_COUNT; s++)
+        free(p->lane[s].box);
+    free(p->gil.box);
+    free(p->labels.box);
+    free(p->gil_labels.box);
+}
+
+/* Where column px of the plot starts, in ns. */
+static int64_t col_t(const Ctx *c, int px)
+{
+    return c->v->t0 + (int64_t)llround(px * c->nspp);
+}
+
+static double tx(const Ctx *c, int64_t t)
+{
+    return gv_time_x(c->v, c->g, t);
+}
+
+static int row_of_lane(const GvGeom *g, int model, size_t lane)
+{
+    for (int r = 0; r < g->nrows; r++)
+        if (g->rows[r].model == model && g->rows[r].kind == GV_ROW_THREAD &&
+            g->rows[r].index == lane)
+            return r;
+    return -1;
+}
+
+static int gil_row(const GvGeom *g, int model)
+{
+    for (int r = 0; r < g->nrows; r++)
+        if (g->rows[r].model == model && g->rows[r].kind == GV_ROW_GIL)
+            return r;
+    return -1;
+}
+
+static void text(Ctx *c, int x, int y, int size, int flags, GvColor col, const char *s)
+{
+    gv_text(c->out, x, y, size, flags, col, s);
+}
+
+/* ---- header ------------------------------------------------------------------------- */
+
+/* The run's command line from meta: the script and its arguments. */
+static void run_title(const GvModel *m, char *buf, size_t len)
+{
+    const cJSON *argv = cJSON_GetObjectItemCaseSensitive(m->tr->meta, "argv");
+    size_t n = (size_t)snprintf(buf, len, "%s", m->tr->script[0] ? m->tr->script : m->tr->name);
+    const cJSON *a;
+    int i = 0;
+    cJSON_ArrayForEach(a, argv) {
+        if (i++ == 0 || !cJSON_IsString(a) || n >= len)
+            continue;
+        n += (size_t)snprintf(buf + n, len - n, " %s", a->valuestring);
+    }
+}
+
+static void run_info(const GvModel *m, char *buf, size_t len)
+{
+    const cJSON *meta = m->tr->meta;
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(meta, "check_interval");
+    const cJSON *si = cJSON_GetObjectItemCaseSensitive(meta, "switch_interval");
+    const cJSON *clock = cJSON_GetObjectItemCaseSensitive(meta, "clock");
+    char policy[96], dur[32];
+    if (strcmp(m->tr->policy, "tick") == 0 && cJSON_IsNumber(ci))
+        snprintf(policy, sizeof policy, "tick policy: a release every %d ticks", ci->valueint);
+    else if (strcmp(m->tr->policy, "interval") == 0 && cJSON_IsNumber(si)) {
+        gv_fmt_dur(dur, sizeof dur, (int64_t)llround(si->valuedouble * 1e9));
+        snprintf(policy, sizeof policy, "interval policy: switch interval %s", dur);
+    } else
+        snprintf(policy, sizeof policy, "%s policy", m->tr->policy[0] ? m->tr->policy : "unknown");
+    gv_fmt_dur(dur, sizeof dur, m->t_end - m->t_start);
+    snprintf(buf, len, "CPython %s · %s · %s clock · %zu thread%s · %s · %zu events",
+             m->tr->cpython[0] ? m->tr->cpython : "?", policy,
+             cJSON_IsString(clock) ? clock->valuestring : "?", m->nlanes,
+             m->nlanes == 1 ? "" : "s", dur, m->nevents);
+}
+
+static void draw_header(Ctx *c, int k)
+{
+    const GvModel *m = c->sc->m[k];
+    const GvGeom *g = c->g;
+    char buf[512], title[400];
+    int y = g->header_y[k], w = c->v->width - 2 * g->pad;
+    gv_cmds_tag(c->out, GV_TAG_HEADER, -1, k);
+    run_title(m, title, sizeof title);
+    snprintf(buf, sizeof buf, "%s%s", c->sc->n > 1 ? (k ? "B  " : "A  ") : "", title);
+    fit_text(c->tm, buf, sizeof buf, g->font_big, GV_TEXT_BOLD, w);
+    text(c, g->pad, y, g->font_big, GV_TEXT_BOLD, C_TEXT, buf);
+    y += g->font_big * 14 / 10;
+    run_info(m, buf, sizeof buf);
+    fit_text(c->tm, buf, sizeof buf, g->font, 0, w);
+    text(c, g->pad, y, g->font, 0, C_DIM, buf);
+    y += g->line_h;
+    for (size_t i = 0; i < m->tr->nwarnings && i < 2; i++) {
+        snprintf(buf, sizeof buf, "⚠ %s", m->tr->warnings[i]);
+        fit_text(c->tm, buf, sizeof buf, g->font_small, 0, w);
+        text(c, g->pad, y, g->font_small, 0, OI_VERMILLION, buf);
+        y += g->small_line_h;
+    }
+}
+
+/* ---- axis and grid ---------------------------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static void draw_axis(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    const GvView *v = c->v;
+    int64_t step = gv_axis_step(v->t1 - v->t0, g->plot_w, px(120, g->scale));
+    gv_cmds_tag(c->out, GV_TAG_AXIS, -1, 0);
+    gv_rect(c->out, g->plot_x, g->axis_y, g->plot_w, g->axis_h, C_PANEL);
+    int base = g->axis_y + g->axis_h - 1;
+    gv_rect(c->out, g->plot_x, base, g->plot_w, 1, C_BORDER);
+    for (int64_t t = floor_div(v->t0, step) * step; t <= v->t1; t += step) {
+        int x = (int)lround(tx(c, t));
+        if (x < g->plot_x || x >= g->plot_x + g->plot_w)
+            continue;
+        char label[48];
+        gv_fmt_axis(label, sizeof label, t, step);
+        int w = text_w(c->tm, label, g->font_small, 0);
+        gv_cmds_tag(c->out, GV_TAG_GRID, -1, 0);
+        gv_rect(c->out, x, g->rows_y0, 1, g->rows_y1 - g->rows_y0, C_GRID);
+        gv_cmds_tag(c->out, GV_TAG_AXIS, -1, 0);
+        gv_rect(c->out, x, base - px(5, g->scale), 1, px(5, g->scale), C_TEXT);
+        int lx = x - w / 2 < g->plot_x ? g->plot_x : x - w / 2;
+        text(c, lx, g->axis_y + px(3, g->scale), g->font_small, 0, C_TEXT, label);
+    }
+}
+
+/* ---- lanes, folded per pixel column --------------------------------------------------------
+ *
+ * fold_lane() walks the columns a lane has data in.  For each it asks the
+ * model how long the thread spent in each state there, turns the shares
+ * into pixel heights, and merges equal columns into runs; a run is drawn
+ * as one rectangle per state.  The same pass stacks the thread's has-GIL
+ * share onto the GIL lane (gacc holds what the lanes before it put in
+ * each column), so the GIL lane costs nothing extra. */
+
+typedef struct {
+    int x0, w;              /* columns [x0, x0 + w) of the plot; w = 0: no run */
+    uint16_t h[GV_ST_COUNT];
+} LaneRun;
+
+typedef struct {
+    int x0, w;
+    int lo, hi;             /* pixels from the bottom of the GIL lane */
+} GilRun;
+
+/* A column's shares d[] of dt ns as pixel heights of an h-pixel lane. */
+static void column_heights(const int64_t d[GV_ST_COUNT], int64_t dt, int h,
+                           uint16_t out[GV_ST_COUNT])
+{
+    double acc = 0;
+    int below = 0;
+    memset(out, 0, GV_ST_COUNT * sizeof *out);
+    for (size_t k = 0; k < NSTACK; k++) {
+        acc += (double)d[stack_order[k]];
+        int top = (int)lround(acc / (double)dt * h);
+        top = top > h ? h : top;
+        out[stack_order[k]] = (uint16_t)(top > below ? top - below : 0);
+        below = top > below ? top : below;
+    }
+}
+
+/* A label inside a run that one state fills: "waiting 5.00 ms". */
+static void label_run(Ctx *c, int k, const GvLane *l, const GvRow *row, const Box *r,
+                      GvState st)
+{
+    int minw = 4 * c->g->font_small;
+    if (r->w < minw || st == GV_ST_NONE)
+        return;
+    int64_t from, to, mid = col_t(c, r->x + r->w / 2);
+    if (gv_lane_state_at(l, mid, &from, &to) != st)
+        return;
+    int64_t clip = gv_clip_time(c->sc, c->v, k);
+    char dur[32], label[64];
+    gv_fmt_dur(dur, sizeof dur, (to > clip ? clip : to) - from);
+    snprintf(label, sizeof label, "%s %s", short_names[st], dur);
+    int size = c->g->font_small, w = text_w(c->tm, label, size, 0);
+    if (w > r->w - 6) {
+        snprintf(label, sizeof label, "%s", short_names[st]);
+        w = text_w(c->tm, label, size, 0);
+        if (w > r->w - 6)
+            return;
+    }
+    int x = c->g->plot_x + r->x + (r->w - w) / 2;
+    int y = row->y + (row->h - size * 12 / 10) / 2;
+    if (row->h < size)
+        return;
+    gv_cmds_tag(c->out, GV_TAG_LANE_TEXT, (int)(row - c->g->rows), st);
+    text(c, x, y, size, 0, ink_on(gv_state_color(st)), label);
+}
+
+static void flush_lane_run(Ctx *c, int rowi, LaneRun *r)
+{
+    if (!r->w || rowi < 0)
+        return;
+    const GvRow *row = &c->g->rows[rowi];
+    int x = c->g->plot_x + r->x0, y = row->y + row->h;
+    for (size_t i = 0; i < NSTACK; i++) {
+        GvState st = stack_order[i];
+        if (!r->h[st])
+            continue;
+        y -= r->h[st];
+        push_box(c, &c->pend.lane[st], x, y, r->w, r->h[st]);
+        if (r->h[st] == row->h)
+            push_box(c, &c->pend.labels, r->x0, st, r->w, 0);
+    }
+    r->w = 0;
+}
+
+/* Who holds the GIL, written inside a full-height run when it fits:
+ * colours alone would leave the reader matching swatches. */
+static void label_gil_run(Ctx *c, const GvLane *l, const GvRow *row, const Box *r,
+                          size_t lane)
+{
+    char label[96];
+    int size = c->g->font_small;
+    if (row->h < size)
+        return;
+    snprintf(label, sizeof label, "T%d %s", l->tid, l->name);
+    if (text_w(c->tm, label, size, GV_TEXT_BOLD) > r->w - 6)
+        snprintf(label, sizeof label, "T%d", l->tid);
+    int w = text_w(c->tm, label, size, GV_TEXT_BOLD);
+    if (w > r->w - 6)
+        return;
+    GvColor bg = gv_thread_color(lane);
+    gv_text(c->out, c->g->plot_x + r->x + (r->w - w) / 2, row->y + (row->h - size * 12 / 10) / 2,
+            size, GV_TEXT_BOLD, ink_on(bg), label);
+}
+
+static void flush_gil_run(Ctx *c, int gil_rowi, GilRun *r)
+{
+    if (!r->w || gil_rowi < 0)
+        return;
+    const GvRow *row = &c->g->rows[gil_rowi];
+    if (r->hi > r->lo) {
+        push_box(c, &c->pend.gil, c->g->plot_x + r->x0, row->y + row->h - r->hi, r->w,
+                 r->hi - r->lo);
+        if (r->lo == 0 && r->hi == row->h)
+            push_box(c, &c->pend.gil_labels, r->x0, 0, r->w, 0);
+    }
+    r->w = 0;
+}
+
+/* Draw what a lane held back: rectangles state by state, then labels. */
+static void flush_pending(Ctx *c, int k, size_t li, int rowi, int gil_rowi)
+{
+    const GvLane *l = &c->sc->m[k]->lanes[li];
+    Pending *p = &c->pend;
+    for (size_t i = 0; i < NSTACK; i++) {
+        GvState st = stack_order[i];
+        gv_cmds_tag(c->out, GV_TAG_LANE, rowi, st);
+        for (size_t j = 0; j < p->lane[st].n; j++) {
+            const Box *b = &p->lane[st].box[j];
+            gv_rect(c->out, b->x, b->y, b->w, b->h, gv_state_color(st));
+        }
+        p->lane[st].n = 0;
+    }
+    gv_cmds_tag(c->out, GV_TAG_GIL, gil_rowi, (int)li);
+    for (size_t j = 0; j < p->gil.n; j++)
+        gv_rect(c->out, p->gil.box[j].x, p->gil.box[j].y, p->gil.box[j].w, p->gil.box[j].h,
+                gv_thread_color(li));
+    for (size_t j = 0; j < p->gil_labels.n; j++)
+        label_gil_run(c, l, &c->g->rows[gil_rowi], &p->gil_labels.box[j], li);
+    for (size_t j = 0; j < p->labels.n; j++)
+        label_run(c, k, l, &c->g->rows[rowi], &p->labels.box[j], p->labels.box[j].y);
+    p->gil.n = p->gil_labels.n = p->labels.n = 0;
+}
+
+static void extend_lane_run(Ctx *c, int rowi, LaneRun *r, int px, const uint16_t h[GV_ST_COUNT])
+{
+    if (r->w && r->x0 + r->w == px && memcmp(r->h, h, sizeof r->h) == 0) {
+        r->w++;
+        return;
+    }
+    flush_lane_run(c, rowi, r);
+    bool empty = true;
+    for (int s = 0; s < GV_ST_COUNT; s++)
+        empty &= h[s] == 0;
+    if (!empty) {
+        *r = (LaneRun){ px, 1, { 0 } };
+        memcpy(r->h, h, sizeof r->h);
+    }
+}
+
+static void extend_gil_run(Ctx *c, int gil_rowi, GilRun *r, int px, int lo, int hi)
+{
+    if (r->w && r->x0 + r->w == px && r->lo == lo && r->hi == hi) {
+        r->w++;
+        return;
+    }
+    flush_gil_run(c, gil_rowi, r);
+    if (hi > lo)
+        *r = (GilRun){ px, 1, lo, hi };
+}
+
+/* The columns [*a, *b) where a lane has something to draw. */
+static bool lane_columns(const Ctx *c, const GvLane *l, int64_t clip, int *a, int *b)
+{
+    if (!l->n || clip <= c->v->t0 || l->t[0] >= c->v->t1 || l->t[0] > clip)
+        return false;
+    double xa = floor((double)(l->t[0] - c->v->t0) / c->nspp);
+    double xb = ceil((double)(clip - c->v->t0) / c->nspp);
+    *a = xa < 0 ? 0 : (int)xa;
+    *b = xb > c->g->plot_w ? c->g->plot_w : (int)xb;
+    return *a < *b;
+}
+
+static void fold_lane(Ctx *c, int k, size_t li, int rowi, int gil_rowi)
+{
+    const GvModel *m = c->sc->m[k];
+    const GvLane *l = &m->lanes[li];
+    int64_t clip = gv_clip_time(c->sc, c->v, k);
+    int a, b;
+    if (!lane_columns(c, l, clip, &a, &b))
+        return;
+    int64_t prev[GV_ST_COUNT], cur[GV_ST_COUNT], d[GV_ST_COUNT];
+    int64_t ta = col_t(c, a);
+    gv_lane_cover(l, ta < clip ? ta : clip, prev);
+    if (rowi < 0) {     /* only the GIL lane wants it: skip a thread that never held it here */
+        gv_lane_cover(l, col_t(c, b) < clip ? col_t(c, b) : clip, cur);
+        if (cur[GV_ST_HAS_GIL] == prev[GV_ST_HAS_GIL] && c->nspp >= 1)
+            return;
+    }
+    int lane_h = rowi >= 0 ? c->g->rows[rowi].h : 0;
+    int gil_h = gil_rowi >= 0 ? c->g->rows[gil_rowi].h : 0;
+    LaneRun run = { 0 };
+    GilRun grun = { 0 };
+    for (int x = a; x < b; x++) {
+        int64_t tb = col_t(c, x + 1), te = tb < clip ? tb : clip, dt = tb - ta;
+        uint16_t h[GV_ST_COUNT] = { 0 };
+        int glo = 0, ghi = 0;
+        if (dt <= 0) {      /* zoomed past a nanosecond a column: the state at ta */
+            int64_t from, to;
+            GvState st = ta < clip ? gv_lane_state_at(l, ta, &from, &to) : GV_ST_NONE;
+            h[st] = st == GV_ST_NONE ? 0 : (uint16_t)lane_h;
+            ghi = st == GV_ST_HAS_GIL ? gil_h : 0;
+        } else {
+            gv_lane_cover(l, te, cur);
+            for (int s = 0; s < GV_ST_COUNT; s++)
+                d[s] = cur[s] - prev[s];
+            memcpy(prev, cur, sizeof prev);
+            column_heights(d, dt, lane_h, h);
+            glo = (int)lround((double)c->gacc[x] / dt * gil_h);
+            c->gacc[x] += d[GV_ST_HAS_GIL];
+            ghi = (int)lround((double)c->gacc[x] / dt * gil_h);
+            ghi = ghi > gil_h ? gil_h : ghi;
+        }
+        ta = tb;
+        if (rowi >= 0)
+            extend_lane_run(c, rowi, &run, x, h);
+        if (gil_rowi >= 0)
+            extend_gil_run(c, gil_rowi, &grun, x, glo, ghi);
+    }
+    flush_lane_run(c, rowi, &run);
+    flush_gil_run(c, gil_rowi, &grun);
+    flush_pending(c, k, li, rowi, gil_rowi);
+}
+
+/* ---- markers on the lanes ---------------------------------------------------------------- */
+
+/* A downward arrowhead with its tip at (x, y). */
+static void arrow_down(Ctx *c, int x, int y, int size, GvColor col)
+{
+    gv_tri(c->out, x - size / 2, y - size, x + size / 2 + 1, y - size, x, y, col);
+}
+
+static void arrow_up(Ctx *c, int x, int y, int size, GvColor col)
+{
+    gv_tri(c->out, x - size / 2, y + size, x + size / 2 + 1, y + size, x, y, col);
+}
+
+/* A vertical arrow from row `from` to row `to` at x (the rows' facing edges). */
+static void row_arrow(Ctx *c, int x0, const GvRow *from, int x1, const GvRow *to, int width,
+                      GvColor col)
+{
+    int head = px(6, c->g->scale);
+    if (to->y > from->y) {
+        gv_line(c->out, x0, from->y + from->h / 2, x1, to->y - 1, width, col);
+        arrow_down(c, x1, to->y, head, col);
+    } else {
+        gv_line(c->out, x0, from->y + from->h / 2, x1, to->y + to->h, width, col);
+        arrow_up(c, x1, to->y + to->h, head, col);
+    }
+}
+
+/* Marks of one kind in the visible range, at most one every `gap` pixels:
+ * the next one drawn is looked up by time, not walked to. */
+typedef void (*MarkFn)(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x);
+
+static void each_mark(Ctx *c, int k, const GvLane *l, int rowi, int kind, int gap, MarkFn fn)
+{
+    int64_t clip = gv_clip_time(c->sc, c->v, k), end = clip < c->v->t1 ? clip : c->v->t1;
+    const GvIdxList *list = &l->marks[kind];
+    size_t j = gv_mark_lower(l, kind, c->v->t0);
+    while (j < list->n) {
+        int64_t t = l->t[list->idx[j]];
+        if (t > end)
+            break;
+        int x = (int)lround(tx(c, t));
+        fn(c, k, l, rowi, list->idx[j], x);
+        size_t next = gv_mark_lower(l, kind, gv_x_time(c->v, c->g, x + gap));
+        j = next > j ? next : j + 1;
+    }
+}
+
+static void mark_retry(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+{
+    /* Beazley's colours for a failed wake-up: yellow, edged in red. */
+    const GvRow *row = &c->g->rows[rowi];
+    int s = px(10, c->g->scale), e = px(2, c->g->scale);
+    gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_RETRY);
+    gv_tri(c->out, x - s / 2 - e, row->y - 1, x + s / 2 + e, row->y - 1, x, row->y + s + e,
+           OI_VERMILLION);
+    gv_tri(c->out, x - s / 2 + e / 2, row->y, x + s / 2 - e / 2, row->y, x, row->y + s - e,
+           OI_YELLOW);
+}
+
+static void mark_drop(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+{
+    const GvLane *holder = gv_model_lane(c->sc->m[k], l->arg[i]);
+    int hrow = holder ? row_of_lane(c->g, k, (size_t)(holder - c->sc->m[k]->lanes)) : -1;
+    gv_cmds_tag(c->out, GV_TAG_DROP, rowi, hrow);
+    if (hrow >= 0 && hrow != rowi) {
+        row_arrow(c, x, &c->g->rows[rowi], x, &c->g->rows[hrow], px(2, c->g->scale),
+                  OI_VERMILLION);
+        return;
+    }
+    const GvRow *row = &c->g->rows[rowi];   /* the holder is not shown: a stub */
+    gv_line(c->out, x, row->y + row->h / 2, x, row->y, px(2, c->g->scale), OI_VERMILLION);
+    arrow_up(c, x, row->y, px(6, c->g->scale), OI_VERMILLION);
+}
+
+static void mark_print(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+{
+    const GvRow *row = &c->g->rows[rowi];
+    int s = px(4, c->g->scale);
+    gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_PRINT);
+    gv_rect(c->out, x - s / 2, row->y + row->h - s, s, s, OI_BLACK);
+}
+
+static void mark_gc(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+{
+    const GvRow *row = &c->g->rows[rowi];
+    /* Which collection: i is its gc_start's index; find it among the marks. */
+    const GvIdxList *list = &l->marks[GV_MARK_GC];
+    size_t j = gv_mark_lower(l, GV_MARK_GC, l->t[i]);
+    while (j < list->n && list->idx[j] != i)
+        j++;
+    int64_t end = j < list->n && l->gc_end[j] >= 0 ? l->gc_end[j] : gv_clip_time(c->sc, c->v, k);
+    int x1 = (int)lround(tx(c, end)), h = px(4, c->g->scale);
+    gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_GC);
+    gv_rect(c->out, x, row->y, x1 - x < 2 ? 2 : x1 - x, h, OI_BLACK);
+    if (x1 - x > 3 * c->g->font_small)
+        text(c, x + 2, row->y + h, c->g->font_small, GV_TEXT_BOLD, OI_BLACK, "GC");
+}
+
+static void draw_marks(Ctx *c, int k, size_t li, int rowi)
+{
+    const GvLane *l = &c->sc->m[k]->lanes[li];
+    int gap = px(5, c->g->scale);
+    each_mark(c, k, l, rowi, GV_MARK_GC, 2, mark_gc);
+    each_mark(c, k, l, rowi, GV_MARK_PRINT, gap, mark_print);
+    each_mark(c, k, l, rowi, GV_MARK_DROP, gap, mark_drop);
+    each_mark(c, k, l, rowi, GV_MARK_RETRY, 2 * gap, mark_retry);
+}
+
+/* Was the GIL handed over: was the thread that took it waiting for it
+ * when the other let go?  (If it asked later, the GIL just lay free.) */
+static bool handed_over(const GvModel *m, const GvHandoff *h, int64_t released)
+{
+    int64_t from, to;
+    GvState st = gv_lane_state_at(&m->lanes[h->to], h->t - 1, &from, &to);
+    return st == GV_ST_WAITING && from <= released;
+}
+
+/* Arrows from the thread that let go of the GIL to the one that took it. */
+static void draw_handoffs(Ctx *c, int k)
+{
+    const GvModel *m = c->sc->m[k];
+    int64_t clip = gv_clip_time(c->sc, c->v, k), end = clip < c->v->t1 ? clip : c->v->t1;
+    int gap = px(6, c->g->scale);
+    size_t j = gv_handoff_lower(m, c->v->t0);
+    while (j < m->nhandoffs && m->handoffs[j].t <= end) {
+        const GvHandoff *h = &m->handoffs[j];
+        int x1 = (int)lround(tx(c, h->t));
+        int fr = h->from == GV_NO_LANE ? -1 : row_of_lane(c->g, k, h->from);
+        int tr = row_of_lane(c->g, k, h->to);
+        int64_t released = fr >= 0 ? gv_handoff_release_t(m, h) : 0;
+        if (fr >= 0 && tr >= 0 && handed_over(m, h, released)) {
+            int x0 = (int)lround(tx(c, released));
+            gv_cmds_tag(c->out, GV_TAG_HANDOFF, tr, h->forced);
+            row_arrow(c, x0, &c->g->rows[fr], x1, &c->g->rows[tr],
+                      h->forced ? px(2, c->g->scale) : 1, OI_BLACK);
+        }
+        size_t next = gv_handoff_lower(m, gv_x_time(c->v, c->g, x1 + gap));
+        j = next > j ? next : j + 1;
+    }
+}
+
+/* ---- ticks and reference counts ----------------------------------------------------------- */
+
+static void draw_ticks_row(Ctx *c, int k, int rowi)
+{
+    const GvModel *m = c->sc->m[k];
+    const GvRow *row = &c->g->rows[rowi];
+    int64_t clip = gv_clip_time(c->sc, c->v, k);
+    int w = c->g->plot_w;
+    double maxrate = 0, before = gv_ticks_before(m, col_t(c, 0));
+    for (int x = 0; x < w; x++) {       /* ticks per ns in each column */
+        int64_t a = col_t(c, x), b = col_t(c, x + 1), e = b < clip ? b : clip;
+        double after = e > a ? gv_ticks_before(m, e) : before;
+        c->scratch[x] = b > a ? (after - before) / (double)(b - a) : 0;
+        maxrate = c->scratch[x] > maxrate ? c->scratch[x] : maxrate;
+        before = e == b ? after : gv_ticks_before(m, b);
+    }
+    /* Scaled to the busiest column in view, as counters are in Perfetto. */
+    int x0 = 0, h0 = 0;
+    gv_cmds_tag(c->out, GV_TAG_TICKS, rowi, 0);
+    for (int x = 0; x <= w; x++) {
+        int h = x < w && maxrate > 0 ? (int)lround(c->scratch[x] / maxrate * (row->h - 1)) : 0;
+        if (x < w && h == h0)
+            continue;
+        gv_rect(c->out, c->g->plot_x + x0, row->y + row->h - h0, x - x0, h0, C_DIM);
+        x0 = x, h0 = h;
+    }
+    /* The scale under the row's name, when the row is tall enough. */
+    char label[64];
+    int small = c->g->font_small * 8 / 10 + 1;
+    snprintf(label, sizeof label, "max %.3g/µs", maxrate * 1000);
+    gv_cmds_tag(c->out, GV_TAG_LABEL, rowi, 0);
+    if (row->h >= (c->g->font_small + small) * 12 / 10)
+        text(c, c->g->pad, row->y + c->g->font_small * 12 / 10, small, 0, C_DIM, label);
+}
+
+static void draw_obj_row(Ctx *c, int k, int rowi)
+{
+    const GvModel *m = c->sc->m[k];
+    const GvRow *row = &c->g->rows[rowi];
+    const GvObjLane *ol = &m->picked[row->index];
+    const GvObject *o = &m->objs[ol->obj];
+    int64_t clip = gv_clip_time(c->sc, c->v, k);
+    int64_t end = o->freed ? (o->last_t < clip ? o->last_t : clip) : clip;
+    double scale = (double)(row->h - 2) / (o->maxref > 0 ? o->maxref : 1);
+    int run_x = 0, run_w = 0, run_lo = 0, run_hi = 0;
+    gv_cmds_tag(c->out, GV_TAG_REF, rowi, (int)row->index);
+    for (int x = 0; x <= c->g->plot_w; x++) {
+        int32_t lo = 0, hi = 0;
+        int64_t a = col_t(c, x), b = col_t(c, x + 1);
+        bool have = x < c->g->plot_w && a < end &&
+                    gv_obj_range(m, ol, a, b < end ? b : end, &lo, &hi);
+        int ylo = have ? (int)lround(lo * scale) : -1, yhi = have ? (int)lround(hi * scale) : -1;
+        if (run_w && have && x == run_x + run_w && ylo == run_lo && yhi == run_hi) {
+            run_w++;
+            continue;
+        }
+        if (run_w)
+            gv_rect(c->out, c->g->plot_x + run_x, row->y + row->h - 2 - run_hi, run_w,
+                    run_hi - run_lo + 2, OI_BLUE);
+        run_x = x, run_w = have ? 1 : 0, run_lo = ylo, run_hi = yhi;
+    }
+}
+
+/* ---- the rows' labels --------------------------------------------------------------------- */
+
+static void draw_label(Ctx *c, int rowi)
+{
+    const GvRow *row = &c->g->rows[rowi];
+    const GvModel *m = c->sc->m[row->model];
+    const GvGeom *g = c->g;
+    char buf[128];
+    int size = g->font_small, flags = 0, x = g->pad, w = g->plot_x - 2 * g->pad;
+    int y = row->y + (row->h - size * 12 / 10) / 2;
+    gv_cmds_tag(c->out, GV_TAG_LABEL, rowi, row->kind);
+    switch (row->kind) {
+    case GV_ROW_GIL:
+        snprintf(buf, sizeof buf, "%sGIL", c->sc->n > 1 ? (row->model ? "B " : "A ") : "");
+        flags = GV_TEXT_BOLD;
+        size = g->font;
+        y = row->y + (row->h - size * 12 / 10) / 2;
+        break;
+    case GV_ROW_THREAD: {
+        const GvLane *l = &m->lanes[row->index];
+        int sw = size * 7 / 10;
+        gv_rect(c->out, x, row->y + (row->h - sw) / 2, sw, sw, gv_thread_color(row->index));
+        x += sw + g->pad / 2;
+        w -= sw + g->pad / 2;
+        snprintf(buf, sizeof buf, "T%d %s", l->tid, l->name);
+        break;
+    }
+    case GV_ROW_TICKS:
+        snprintf(buf, sizeof buf, "ticks");
+        y = row->y;
+        break;
+    default: {
+        const GvObject *o = &m->objs[m->picked[row->index].obj];
+        snprintf(buf, sizeof buf, "%s #%lld", gs_trace_str(m->tr, o->type), (long long)o->id);
+        break;
+    }
+    }
+    fit_text(c->tm, buf, sizeof buf, size, flags, w);
+    if (row->h >= size * 8 / 10)
+        text(c, x, y, size, flags, C_TEXT, buf);
+}
+
+static void draw_rows(Ctx *c, int k)
+{
+    const GvGeom *g = c->g;
+    const GvModel *m = c->sc->m[k];
+    int gr = gil_row(g, k);
+    /* Lanes' backgrounds first, then the grid shows through gaps only. */
+    for (int r = 0; r < g->nrows; r++) {
+        if (g->rows[r].model != k)
+            continue;
+        gv_cmds_tag(c->out, GV_TAG_BACKGROUND, r, 0);
+        gv_rect(c->out, g->plot_x, g->rows[r].y, g->plot_w, g->rows[r].h, C_LANE);
+        draw_label(c, r);
+    }
+    memset(c->gacc, 0, (size_t)g->plot_w * sizeof *c->gacc);
+    for (size_t li = 0; li < m->nlanes; li++)
+        fold_lane(c, k, li, row_of_lane(g, k, li), gr);
+    for (int r = 0; r < g->nrows; r++) {
+        if (g->rows[r].model != k)
+            continue;
+        if (g->rows[r].kind == GV_ROW_THREAD)
+            draw_marks(c, k, g->rows[r].index, r);
+        else if (g->rows[r].kind == GV_ROW_TICKS)
+            draw_ticks_row(c, k, r);
+        else if (g->rows[r].kind == GV_ROW_OBJ)
+            draw_obj_row(c, k, r);
+    }
+    draw_handoffs(c, k);
+}
+
+/* ---- legend, caption, stats, status ------------------------------------------------------- */
+
+/* One legend item's symbol, in a box of s pixels at (x, y) (its middle). */
+static void legend_symbol(Ctx *c, LegendKind kind, GvState st, int x, int y, int s)
+{
+    switch (kind) {
+    case LEG_STATE:
+        gv_rect(c->out, x, y - s / 2, s, s, gv_state_color(st));
+        break;
+    case LEG_RETRY:
+        gv_tri(c->out, x - 1, y - s / 2 - 1, x + s + 1, y - s / 2 - 1, x + s / 2, y + s / 2 + 1,
+               OI_VERMILLION);
+        gv_tri(c->out, x + 1, y - s / 2, x + s - 1, y - s / 2, x + s / 2, y + s / 2 - 1, OI_YELLOW);
+        break;
+    case LEG_DROP:
+    case LEG_HANDOFF: {
+        GvColor col = kind == LEG_DROP ? OI_VERMILLION : OI_BLACK;
+        gv_line(c->out, x + s / 2, y - s / 2, x + s / 2, y + s / 2 - 3, 2, col);
+        arrow_down(c, x + s / 2, y + s / 2, s / 2, col);
+        break;
+    }
+    default:
+        gv_rect(c->out, x, y - 2, s, 4, OI_BLACK);
+    }
+}
+
+static void draw_legend(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    int x = g->plot_x, y = g->legend_y;
+    gv_cmds_tag(c->out, GV_TAG_LEGEND, -1, 0);
+    for (size_t i = 0; i < NLEGEND; i++) {
+        int w = legend_item_w(g, c->tm, i), s = g->font * 8 / 10;
+        if (x + w > c->v->width - g->pad && x > g->plot_x)     /* wrap, as legend_lines() */
+            x = g->plot_x, y += g->line_h;
+        legend_symbol(c, legend[i].kind, legend[i].st, x, y + g->line_h / 2, s);
+        text(c, x + g->font + g->pad / 2, y + (g->line_h - g->font_small * 12 / 10) / 2,
+             g->font_small, 0, C_TEXT, legend[i].label);
+        x += w;
+    }
+}
+
+static void draw_caption(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    for (int k = 0; k < c->sc->n; k++) {
+        char cap[400], buf[420];
+        gv_caption(c->sc->m[k], gv_clip_time(c->sc, c->v, k), cap, sizeof cap);
+        snprintf(buf, sizeof buf, "%s%s", c->sc->n > 1 ? (k ? "B ▸ " : "A ▸ ") : "▸ ", cap);
+        fit_text(c->tm, buf, sizeof buf, g->font, GV_TEXT_BOLD, c->v->width - g->pad - g->plot_x);
+        gv_cmds_tag(c->out, GV_TAG_CAPTION, -1, k);
+        text(c, g->plot_x, g->caption_y + k * g->line_h, g->font, GV_TEXT_BOLD, C_TEXT, buf);
+    }
+}
+
+enum { NCOLS = 8 };
+
+static void stats_cells(const GvModel *m, const GsThreadStats *ts, int tid, char cells[NCOLS][64])
+{
+    int64_t life = ts->lifetime_ns;
+    int64_t blocked = ts->state_ns[GS_TL_BLOCKED];
+    if (tid >= 0)
+        snprintf(cells[0], 64, "T%d %s", tid, ts->name);
+    else
+        snprintf(cells[0], 64, "total");
+    snprintf(cells[1], 64, "%.1f%%", gs_stats_pct(ts->state_ns[GS_TL_HAS_GIL], life));
+    snprintf(cells[2], 64, "%.1f%%", gs_stats_pct(ts->state_ns[GS_TL_WAITING], life));
+    snprintf(cells[3], 64, "%.1f%%", gs_stats_pct(blocked, life));
+    snprintf(cells[4], 64, "%lld", (long long)ts->acquisitions);
+    snprintf(cells[5], 64, "%lld", (long long)ts->retries);
+    snprintf(cells[6], 64, "%lld", (long long)ts->drop_requests);
+    gv_fmt_dur(cells[7], 64, ts->acquisitions ? ts->wait_sum_ns / ts->acquisitions : 0);
+    (void)m;
+}
+
+/* One model's table in [x, x + w): the numbers of `gilscope stats`. */
+static void draw_stats_table(Ctx *c, int k, int x, int w)
+{
+    static const char *const heads[NCOLS] = {
+        "thread", "has GIL", "waiting", "blocked", "acquired", "retries", "drop reqs", "mean wait",
+    };
+    const GvModel *m = c->sc->m[k];
+    const GvGeom *g = c->g;
+    size_t n = m->stats.nthreads, shown = n > STATS_MAX_THREADS ? STATS_MAX_THREADS : n;
+    char (*cells)[NCOLS][64] = calloc(shown + 2, sizeof *cells);
+    if (!cells)
+        return;
+    for (int j = 0; j < NCOLS; j++)
+        snprintf(cells[0][j], 64, "%s", heads[j]);
+    if (c->sc->n > 1)
+        snprintf(cells[0][0], 64, "%s threads", k ? "B" : "A");
+    for (size_t i = 0; i < shown; i++)
+        stats_cells(m, &m->stats.threads[i], m->stats.threads[i].tid, cells[i + 1]);
+    stats_cells(m, &m->stats.total, -1, cells[shown + 1]);
+    int cw[NCOLS], ncols = NCOLS, total = 0, gap = g->pad * 3 / 2;
+    for (int j = 0; j < NCOLS; j++) {
+        cw[j] = 0;
+        for (size_t i = 0; i < shown + 2; i++) {
+            int tw = text_w(c->tm, cells[i][j], g->font_small, i == 0 ? GV_TEXT_BOLD : 0);
+            cw[j] = tw > cw[j] ? tw : cw[j];
+        }
+    }
+    cw[0] = cw[0] > w / 3 ? w / 3 : cw[0];
+    for (int j = 0; j < ncols; j++)
+        total += cw[j] + gap;
+    while (ncols > 2 && total > w)       /* narrow: drop columns from the right */
+        total -= cw[--ncols] + gap;
+    gv_cmds_tag(c->out, GV_TAG_STATS, -1, k);
+    int y = g->stats_y;
+    for (size_t i = 0; i < shown + 2; i++) {
+        int cx = x, flags = i == 0 || i == shown + 1 ? GV_TEXT_BOLD : 0;
+        if (i == shown + 1 && n > shown) {     /* the threads left out */
+            char more[48];
+            snprintf(more, sizeof more, "… %zu more", n - shown);
+            text(c, cx, y, g->font_small, 0, C_DIM, more);
+            y += g->small_line_h;
+        }
+        for (int j = 0; j < ncols; j++) {
+            char cell[64];
+            snprintf(cell, sizeof cell, "%s", cells[i][j]);
+            fit_text(c->tm, cell, sizeof cell, g->font_small, flags, cw[j]);
+            int tw = text_w(c->tm, cell, g->font_small, flags);
+            int tx0 = j == 0 ? cx : cx + cw[j] - tw;     /* numbers right-aligned */
+            text(c, tx0, y, g->font_small, flags, i == 0 ? C_DIM : C_TEXT, cell);
+            cx += cw[j] + gap;
+        }
+        if (i == 0)
+            gv_rect(c->out, x, y + g->small_line_h - 2, total - gap, 1, C_BORDER);
+        y += g->small_line_h;
+    }
+    free(cells);
+}
+
+static void draw_stats(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    int w = (c->v->width - 2 * g->pad) / c->sc->n;
+    for (int k = 0; k < c->sc->n; k++)
+        draw_stats_table(c, k, g->pad + k * w, w - 2 * g->pad);
+}
+
+/* "1.05 µs of the run per second": how fast the playhead moves. */
+static void speed_text(double speed, char *buf, size_t len)
+{
+    char d[32];
+    gv_fmt_dur(d, sizeof d, (int64_t)llround(speed * 1e9));
+    snprintf(buf, len, "%s of the run per second", d);
+}
+
+static void draw_status(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    const GvView *v = c->v;
+    char a[32], b[32], w[32], sp[64], buf[360], more[64] = "";
+    gv_fmt_dur(a, sizeof a, v->t0);
+    gv_fmt_dur(b, sizeof b, v->t1);
+    gv_fmt_dur(w, sizeof w, v->t1 - v->t0);
+    speed_text(v->speed, sp, sizeof sp);
+    int hidden = g->hidden[0] + (c->sc->n > 1 ? g->hidden[1] : 0);
+    if (hidden)
+        snprintf(more, sizeof more, " · %d more thread%s: Up/Down", hidden, hidden > 1 ? "s" : "");
+    snprintf(buf, sizeof buf, "%s to %s (%s wide) · %s: %s ([ ] change)%s · ? keys", a, b, w,
+             v->playing ? "▶ replaying" : "replay (space)", sp, more);
+    fit_text(c->tm, buf, sizeof buf, g->font_small, 0, v->width - 2 * g->pad);
+    gv_cmds_tag(c->out, GV_TAG_STATUS, -1, 0);
+    gv_rect(c->out, 0, g->status_y, v->width, v->height - g->status_y, C_PANEL);
+    text(c, g->pad, g->status_y + (g->line_h - g->font_small * 12 / 10) / 2, g->font_small, 0,
+         C_DIM, buf);
+}
+
+/* ---- overlays ------------------------------------------------------------------------------ */
+
+static void draw_playhead(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    const GvView *v = c->v;
+    if (!v->playing && v->playhead >= gv_scene_end(c->sc))
+        return;
+    int x = (int)lround(tx(c, v->playhead));
+    if (x < g->plot_x || x >= g->plot_x + g->plot_w)
+        return;
+    char label[32];
+    gv_fmt_dur(label, sizeof label, v->playhead);
+    int w = text_w(c->tm, label, g->font_small, GV_TEXT_BOLD) + g->pad;
+    gv_cmds_tag(c->out, GV_TAG_PLAYHEAD, -1, 0);
+    gv_rect(c->out, x - 1, g->axis_y, px(2, g->scale), g->rows_y1 - g->axis_y, OI_VERMILLION);
+    int lx = x + w > g->plot_x + g->plot_w ? x - w : x;
+    gv_rect(c->out, lx, g->axis_y, w, g->small_line_h, OI_VERMILLION);
+    text(c, lx + g->pad / 2, g->axis_y + 1, g->font_small, GV_TEXT_BOLD, C_BG, label);
+}
+
+static void draw_measure(Ctx *c)
+{
+    const GvGeom *g = c->g;
+    const GvView *v = c->v;
+    if (!v->measuring)
+        return;
+    int64_t a = v->m0 < v->m1 ? v->m0 : v->m1, b = v->m0 < v->m1 ? v->m1 : v->m0;
+    int x0 = (int)lround(tx(c, a)), x1 = (int)lround(tx(c, b));
+    char dur[32], label[48];
+    gv_fmt_dur(dur, sizeof dur, b - a);
+    snprintf(label, sizeof label, "Δ %s", dur);
+    gv_cmds_tag(c->out, GV_TAG_MEASURE, -1, 0);
+    gv_rect(c->out, x0, g->rows_y0, x1 - x0 < 1 ? 1 : x1 - x0, g->rows_y1 - g->rows_y0,
+            with_alpha(OI_BLUE, 40));
+    gv_rect(c->out, x0, g->rows_y0, 1, g->rows_y1 - g->rows_y0, OI_BLUE);
+    gv_rect(c->out, x1, g->rows_y0, 1, g->rows_y1 - g->rows_y0, OI_BLUE);
+    int w = text_w(c->tm, label, g->font, GV_TEXT_BOLD) + g->pad;
+    int lx = (x0 + x1) / 2 - w / 2, ly = g->axis_y + g->axis_h / 2 - g->line_h / 2;
+    gv_rect(c->out, lx, ly, w, g->line_h, OI_BLUE);
+    text(c, lx + g->pad / 2, ly + (g->line_h - g->font * 12 / 10) / 2, g->font, GV_TEXT_BOLD,
+         C_BG, label);
+}
+
+/* A box of text lines near (x, y), kept inside the window. */
+static void text_box(Ctx *c, int x, int y, char lines[][512], int n, GvTag tag)
+{
+    const GvGeom *g = c->g;
+    int w = 0, lh = g->small_line_h, maxw = c->v->width - 2 * g->pad;
+    for (int i = 0; i < n; i++) {
+        fit_text(c->tm, lines[i], sizeof lines[i], g->font_small, i == 0 ? GV_TEXT_BOLD : 0,
+                 maxw - 2 * g->pad);
+        int tw = text_w(c->tm, lines[i], g->font_small, i == 0 ? GV_TEXT_BOLD : 0);
+        w = tw > w ? tw : w;
+    }
+    w += 2 * g->pad;
+    int h = n * lh + g->pad;
+    x = x + w > c->v->width - g->pad ? c->v->width - g->pad - w : x;
+    y = y + h > c->v->height ? c->v->height - h : y;
+    x = x < 0 ? 0 : x, y = y < 0 ? 0 : y;
+    gv_cmds_tag(c->out, tag, -1, 0);
+    gv_rect(c->out, x, y, w, h, with_alpha(C_BG, 240));
+    gv_frame(c->out, x, y, w, h, 1, C_BORDER);
+    for (int i = 0; i < n; i++)
+        text(c, x + g->pad, y + g->pad / 2 + i * lh, g->font_small, i == 0 ? GV_TEXT_BOLD : 0,
+             C_TEXT, lines[i]);
+}
+
+static void describe_pick(Ctx *c, const GvPick *p, char lines[][512], int *n)
+{
+    const GvModel *m = c->sc->m[p->model < 0 ? 0 : p->model];
+    char t[32];
+    gv_fmt_dur(t, sizeof t, p->t);
+    *n = 0;
+    switch (p->kind) {
+    case GV_PICK_EVENT: {
+        const GvLane *l = &m->lanes[p->lane];
+        gv_explain_event(m, l, p->idx, lines[0], 512);
+        gv_fmt_dur(t, sizeof t, l->t[p->idx]);
+        snprintf(lines[1], 512, "%s at %s, line %u · click for all its fields",
+                 gv_kind_name(l->kind[p->idx]), t, l->line[p->idx]);
+        *n = 2;
+        break;
+    }
+    case GV_PICK_SPAN:
+        gv_explain_span(m, &m->lanes[p->lane], p->st, p->from, p->to, lines[0], 512);
+        *n = 1;
+        break;
+    case GV_PICK_GIL:
+        if (p->lane == GV_NO_LANE)
+            snprintf(lines[0], 512, "at %s nobody holds the GIL", t);
+        else
+            snprintf(lines[0], 512, "at %s T%d holds the GIL", t, m->lanes[p->lane].tid);
+        *n = 1;
+        break;
+    case GV_PICK_AXIS:
+        snprintf(lines[0], 512, "%s · click to move the playhead here", t);
+        *n = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static void draw_hover(Ctx *c)
+{
+    const GvView *v = c->v;
+    const GvGeom *g = c->g;
+    if (!v->mouse_in || v->help || v->drag == GV_DRAG_PAN)
+        return;
+    GvPick p;
+    gv_pick(c->sc, v, g, v->mouse_x, v->mouse_y, &p);
+    if (p.kind == GV_PICK_NONE)
+        return;
+    gv_cmds_tag(c->out, GV_TAG_HOVER, p.row, p.kind);
+    gv_rect(c->out, v->mouse_x, g->rows_y0, 1, g->rows_y1 - g->rows_y0, with_alpha(OI_BLACK, 90));
+    char lines[2][512];
+    int n;
+    describe_pick(c, &p, lines, &n);
+    if (n)
+        text_box(c, v->mouse_x + g->pad * 2, v->mouse_y + g->pad * 2, lines, n, GV_TAG_HOVER);
+}
+
+static void draw_selection(Ctx *c)
+{
+    const GvView *v = c->v;
+    const GvGeom *g = c->g;
+    if (!v->sel.on || v->sel.model >= c->sc->n)
+        return;
+    const GvModel *m = c->sc->m[v->sel.model];
+    if (v->sel.lane >= m->nlanes || v->sel.idx >= m->lanes[v->sel.lane].n)
+        return;
+    const GvLane *l = &m->lanes[v->sel.lane];
+    int rowi = row_of_lane(g, v->sel.model, v->sel.lane);
+    if (rowi >= 0) {
+        int x = (int)lround(tx(c, l->t[v->sel.idx]));
+        const GvRow *row = &g->rows[rowi];
+        gv_cmds_tag(c->out, GV_TAG_SELECTION, rowi, 0);
+        gv_rect(c->out, x - 1, row->y - 2, 3, row->h + 4, OI_BLACK);
+        arrow_down(c, x, row->y - 2, px(8, g->scale), OI_BLACK);
+    }
+    /* The panel: the event in words, then its fields one per line. */
+    char lines[16][512];
+    int n = 1;
+    gv_explain_event(m, l, v->sel.idx, lines[0], sizeof lines[0]);
+    const char *s = v->sel.text;
+    while (*s && n < 16) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        snprintf(lines[n++], sizeof lines[0], "%.*s", (int)(len < 500 ? len : 500), s);
+        s += len + (nl != NULL);
+    }
+    text_box(c, g->plot_x + g->plot_w / 2, g->rows_y0, lines, n, GV_TAG_SELECTION);
+}
+
+static void draw_help(Ctx *c)
+{
+    static const char *const keys[] = {
+        "Keys and mouse",
+        "space        play / pause the replay",
+        "[  ]         replay slower / faster",
+        "Home  End    playhead to the start / to the end",
+        ".  ,         next / previous GIL handoff",
+        "W  S         zoom in / out (mouse wheel: at the pointer)",
+        "A  D         pan left / right (or drag with the mouse)",
+        "F            fit the whole run",
+        "click axis   move the playhead (drag to scrub)",
+        "shift-drag   measure a duration",
+        "click lane   select an event: all its fields",
+        "Up  Down     scroll the thread lanes",
+        "R            the next objects' reference counts",
+        "P            presentation mode: bigger text and lanes",
+        "?            this help      Esc  close, clear      Q  quit",
+    };
+    const GvGeom *g = c->g;
+    int n = (int)(sizeof keys / sizeof keys[0]), lh = g->line_h, w = 0;
+    for (int i = 0; i < n; i++) {
+        int tw = text_w(c->tm, keys[i], g->font, i == 0 ? GV_TEXT_BOLD : 0);
+        w = tw > w ? tw : w;
+    }
+    w += 4 * g->pad;
+    int h = n * lh + 3 * g->pad;
+    int x = (c->v->width - w) / 2, y = (c->v->height - h) / 2;
+    gv_cmds_tag(c->out, GV_TAG_HELP, -1, 0);
+    gv_rect(c->out, 0, 0, c->v->width, c->v->height, with_alpha(C_BG, 170));
+    gv_rect(c->out, x, y, w, h, C_BG);
+    gv_frame(c->out, x, y, w, h, px(2, g->scale), C_TEXT);
+    for (int i = 0; i < n; i++)
+        text(c, x + 2 * g->pad, y + 3 * g->pad / 2 + i * lh, g->font, i == 0 ? GV_TEXT_BOLD : 0,
+             C_TEXT, keys[i]);
+}
+
+/* ---- the frame ------------------------------------------------------------------------------ */
+
+void gv_layout(const GvScene *sc, const GvView *v, const GvTextMetrics *tm, GvCmdList *out)
+{
+    GvGeom g;
+    gv_layout_geom(sc, v, tm, &g);
+    gv_cmds_clear(out);
+    Ctx c = { sc, v, &g, tm, out, (double)(v->t1 - v->t0) / g.plot_w,
+              calloc((size_t)g.plot_w + 1, sizeof(int64_t)),
+              calloc((size_t)g.plot_w + 1, sizeof(double)), { { { 0 } } } };
+    gv_cmds_tag(out, GV_TAG_BACKGROUND, -1, 0);
+    gv_rect(out, 0, 0, v->width, v->height, C_BG);
+    if (!c.gacc || !c.scratch) {
+        out->oom = true;
+        free(c.gacc), free(c.scratch);
+        return;
+    }
+    for (int k = 0; k < sc->n; k++)
+        draw_header(&c, k);
+    draw_axis(&c);
+    for (int k = 0; k < sc->n; k++)
+        draw_rows(&c, k);
+    draw_measure(&c);
+    draw_playhead(&c);
+    draw_legend(&c);
+    draw_caption(&c);
+    draw_stats(&c);
+    draw_status(&c);
+    draw_selection(&c);
+    draw_hover(&c);
+    if (v->help)
+        draw_help(&c);
+    free(c.gacc);
+    free(c.scratch);
+    free_pending(&c.pend);
+}
+
+void gv_layout_progress(int w, int h, float dpi, const char *what, double frac,
+                        const GvTextMetrics *tm, GvCmdList *out)
+{
+    float s = dpi > 0 ? dpi : 1;
+    int font = px(16, s), bw = w * 2 / 3, bh = px(18, s), x = (w - bw) / 2, y = h / 2;
+    char label[512];
+    gv_cmds_clear(out);
+    gv_cmds_tag(out, GV_TAG_PROGRESS, -1, 0);
+    gv_rect(out, 0, 0, w, h, C_BG);
+    if (frac >= 0)
+        snprintf(label, sizeof label, "Loading %s … %.0f%%", what, frac * 100);
+    else
+        snprintf(label, sizeof label, "Loading %s …", what);
+    fit_text(tm, label, sizeof label, font, 0, bw);
+    gv_text(out, x, y - font * 2, font, 0, C_TEXT, label);
+    gv_frame(out, x, y, bw, bh, 1, C_BORDER);
+    if (frac > 0)
+        gv_rect(out, x + 2, y + 2, (int)((bw - 4) * (frac > 1 ? 1 : frac)), bh - 4, OI_BLUE);
+}
+
+/* ---- what is under the pointer ------------------------------------------------------------ */
+
+static void pick_thread(const GvScene *sc, const GvView *v, const GvGeom *g, GvPick *p)
+{
+    const GvModel *m = sc->m[p->model];
+    const GvLane *l = &m->lanes[p->lane];
+    int64_t clip = gv_clip_time(sc, v, p->model);
+    double nspp = (double)(v->t1 - v->t0) / g->plot_w, best = 6 * g->scale * nspp;
+    size_t up = gv_lane_upper(l, p->t);
+    for (size_t i = up > 0 ? up - 1 : 0; i <= up && i < l->n; i++) {
+        double d = fabs((double)(l->t[i] - p->t));
+        if (l->t[i] <= clip && d <= best) {
+            best = d;
+            p->kind = GV_PICK_EVENT;
+            p->idx = i;
+        }
+    }
+    if (p->kind == GV_PICK_EVENT || p->t > clip)
+        return;
+    p->st = gv_lane_state_at(l, p->t, &p->from, &p->to);
+    if (p->to > clip)
+        p->to = clip;
+    if (p->st != GV_ST_NONE)
+        p->kind = GV_PICK_SPAN;
+}
+
+void gv_pick(const GvScene *sc, const GvView *v, const GvGeom *g, int x, int y, GvPick *p)
+{
+    *p = (GvPick){ GV_PICK_NONE, -1, -1, 0, 0, gv_x_time(v, g, x), GV_ST_NONE, 0, 0 };
+    if (x < g->plot_x || x >= g->plot_x + g->plot_w)
+        return;
+    if (y >= g->axis_y && y < g->axis_y + g->axis_h) {
+        p->kind = GV_PICK_AXIS;
+        return;
+    }
+    for (int r = 0; r < g->nrows; r++) {
+        const GvRow *row = &g->rows[r];
+        if (y < row->y || y >= row->y + row->h)
+            continue;
+        p->row = r;
+        p->model = row->model;
+        p->kind = GV_PICK_ROW;
+        if (row->kind == GV_ROW_THREAD) {
+            p->lane = row->index;
+            pick_thread(sc, v, g, p);
+        } else if (row->kind == GV_ROW_GIL && p->t <= gv_clip_time(sc, v, row->model)) {
+            const GvModel *m = sc->m[row->model];
+            int64_t from, to;
+            p->kind = GV_PICK_GIL;
+            p->lane = GV_NO_LANE;
+            for (size_t i = 0; i < m->nlanes; i++)
+                if (gv_lane_state_at(&m->lanes[i], p->t, &from, &to) == GV_ST_HAS_GIL)
+                    p->lane = i;
+        }
+        return;
+    }
+    if (y >= g->rows_y0 && y < g->rows_y1)
+        p->kind = GV_PICK_PLOT;
+}
