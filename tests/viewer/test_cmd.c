@@ -118,6 +118,13 @@ static void test_traces(void)
            "cannot write the PNG", "an unwritable output");
     setenv("SDL_VIDEODRIVER", "no-such-driver", 1);
     expect(run("view", states_path, NULL), 1, err_text, "cannot open a window", "no display");
+    /* No driver named and no display: SDL would fall back to its invisible
+     * offscreen driver, and the window would run unseen forever. */
+    unsetenv("SDL_VIDEODRIVER");
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    expect(run("view", states_path, NULL), 1, err_text, "no display",
+           "no display and no driver named: an error, not an invisible window");
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
     unlink(png);
     unlink(bad);
