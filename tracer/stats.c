@@ -80,7 +80,7 @@ static void count_drop_requests(const GsTrace *tr, GsStats *st)
     }
 }
 
-static void add_to_total(GsThreadStats *total, const GsThreadStats *ts)
+void gs_stats_add_to_total(GsThreadStats *total, const GsThreadStats *ts)
 {
     total->lifetime_ns += ts->lifetime_ns;
     for (int s = 0; s < GS_TL_COUNT; s++)
@@ -136,7 +136,7 @@ int gs_stats_compute(const GsTrace *tr, GsStats *st)
     }
     count_drop_requests(tr, st);
     for (size_t i = 0; i < st->nthreads; i++)
-        add_to_total(&st->total, &st->threads[i]);
+        gs_stats_add_to_total(&st->total, &st->threads[i]);
     if (count_switches(tr, &st->switches) < 0) {
         gs_stats_fini(st);
         return -1;

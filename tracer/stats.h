@@ -39,6 +39,10 @@ typedef struct {
 int gs_stats_compute(const GsTrace *tr, GsStats *st);
 void gs_stats_fini(GsStats *st);
 
+/* Add one thread's numbers into a total (the "total" row); the viewer,
+ * which sums its stats while streaming a trace, uses it too. */
+void gs_stats_add_to_total(GsThreadStats *total, const GsThreadStats *ts);
+
 /* part as a percentage of whole (0 when whole is 0). */
 double gs_stats_pct(int64_t part, int64_t whole);
 

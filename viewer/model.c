@@ -675,21 +675,6 @@ static void finish_stats(Load *L, LaneLoad *ll, const GsTraceThread *th)
     ll->ts.drop_requests = (size_t)ll->ts.tid < L->ndrops ? L->drops[ll->ts.tid] : 0;
 }
 
-static void add_to_total(GsThreadStats *total, const GsThreadStats *ts)
-{
-    total->lifetime_ns += ts->lifetime_ns;
-    for (int s = 0; s < GS_TL_COUNT; s++)
-        total->state_ns[s] += ts->state_ns[s];
-    for (int w = 0; w < GS_WHY_COUNT; w++)
-        total->blocked_ns[w] += ts->blocked_ns[w];
-    total->acquisitions += ts->acquisitions;
-    total->retries += ts->retries;
-    total->drop_requests += ts->drop_requests;
-    total->wait_sum_ns += ts->wait_sum_ns;
-    if (ts->wait_max_ns > total->wait_max_ns)
-        total->wait_max_ns = ts->wait_max_ns;
-}
-
 /* Put the lanes in tid order (as the stats and the trace's threads are),
  * renumbering the handoffs; fill in names and the stats. */
 static int finish_lanes(Load *L)
@@ -722,7 +707,7 @@ static int finish_lanes(Load *L)
         finish_stats(L, &L->ll[old], th);
         m->stats.threads[i] = L->ll[old].ts;
         m->stats.threads[i].name = lanes[i].name;
-        add_to_total(&m->stats.total, &m->stats.threads[i]);
+        gs_stats_add_to_total(&m->stats.total, &m->stats.threads[i]);
     }
     for (size_t k = 0; k < m->nhandoffs; k++) {
         GvHandoff *h = &m->handoffs[k];
