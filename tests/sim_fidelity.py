@@ -19,6 +19,12 @@ assertions -- no timing on the machine that runs the tests is involved.
                          another seed: a different one
   golden                 tests/traces/golden_sim.jsonl, byte for byte
                          (--update rewrites it)
+  traced-flood           --trace op on a 60000-iteration loop: more records
+                         than the tracer lets a thread get ahead of its
+                         writer; the run must not hang (it did: the writer
+                         waited for virtual time, which waited for the
+                         thread waiting for the writer), and the trace is
+                         complete and in time order
 
 Exit 0 when the check holds, 1 otherwise (saying what was seen).
 """
@@ -152,6 +158,28 @@ def main():
                     print(f"first difference at line {i + 1}:\n got: {a[:300]}\nwant: {b[:300]}")
                     break
         expect(got == want, f"the golden trace, byte for byte ({len(want)} bytes)")
+    elif check == "traced-flood":
+        with tempfile.TemporaryDirectory() as tmp:
+            prog, trace = os.path.join(tmp, "flood.py"), os.path.join(tmp, "t.jsonl")
+            with open(prog, "w") as f:
+                f.write("n = 0\nfor i in range(60000):\n    n += i\nprint(n)\n")
+            try:
+                p = subprocess.run([gilscope, "run", "--clock", "sim", "--trace", "default,op",
+                                    "-o", trace, prog], stdout=subprocess.PIPE, text=True,
+                                   timeout=120)
+            except subprocess.TimeoutExpired:
+                expect(False, "a flood of op events on the simulated clock: no hang")
+            expect(p.returncode == 0 and p.stdout.strip() == "1799970000",
+                   f"the flood run finished: status {p.returncode}")
+            last, lines, backwards = -1, 0, 0
+            with open(trace) as f:
+                for line in f:
+                    t = json.loads(line)["t"]
+                    backwards += t < last
+                    last, lines = t, lines + 1
+            end = json.loads(line)
+        expect(end["ev"] == "end" and end["events"] == lines - 2 and backwards == 0,
+               f"{lines} lines, in time order, end counts {end.get('events')}")
     else:
         sys.exit(f"unknown check {check!r}")
     return 0

@@ -84,6 +84,7 @@ struct Buffer {
     atomic_uint_fast64_t pub_t;   /* t of the last published record */
     atomic_int parked;            /* 1: records nothing until it un-parks */
     atomic_size_t owed;           /* bytes of chunks and strings not yet freed */
+    size_t stalled_at;            /* the writer's count when waiting for it gave up */
     /* the writer's side */
     Chunk *head;             /* the oldest chunk not yet freed */
     size_t head_pos;         /* the next record to write in it */
@@ -117,14 +118,13 @@ struct GsRecorder {
     GsInterp *interp;
     /* the writer thread */
     Out *out;
-    size_t written;          /* events written */
+    atomic_size_t written;   /* events written (read by threads waiting for the writer) */
     uint64_t last_t;         /* t of the last event written */
     uv_thread_t writer;
     uv_mutex_t wlock;        /* guards stopping; with wake */
     uv_cond_t wake;          /* nudges the writer (a chunk filled up, a thread waits) */
     bool stopping;
     atomic_bool writer_running;
-    atomic_int barrier;      /* touched only to make a full memory barrier */
 };
 
 static const char *const event_names[] = {
@@ -252,6 +252,7 @@ static Buffer *thread_buffer(GsRecorder *r, GsThread *ts)
     if (!b)
         return NULL;
     b->tid = ts->tid;
+    b->stalled_at = SIZE_MAX;
     b->tail = b->head = chunk_new(b);
     if (!b->tail) {
         free(b);
@@ -299,13 +300,33 @@ static void on_park(void *ctx, GsThread *ts)
 }
 
 /* Too far ahead of the writer: wait for it (it is nudged, and polled). */
+/* Too far ahead of the writer: wait for it (it is nudged, and polled).
+ * Waiting must never hang the run, so the bound gives way when the run is
+ * being stopped, and when the writer makes no progress for 100 ms -- on
+ * the simulated clock a flood of records can share one timestamp, which
+ * the writer may not write yet; then the thread goes on until the writer
+ * has moved again (stalled_at). */
 static void wait_for_writer(GsRecorder *r, Buffer *b)
 {
-    while (atomic_load_explicit(&b->owed, memory_order_relaxed) > RECORDER_MAX_OWED &&
-           atomic_load(&r->writer_running)) {
+    GsPlatform *p = r->platform;
+    if (p->publish)
+        p->publish(p);   /* the simulated clock: let the writer see our time */
+    size_t seen = atomic_load(&r->written);
+    for (int still = 0; atomic_load_explicit(&b->owed, memory_order_relaxed) > RECORDER_MAX_OWED &&
+                        atomic_load(&r->writer_running);) {
+        if (atomic_load(&r->interp->stop_reason) != GS_STOP_NONE)
+            return;
         uv_cond_signal(&r->wake);
         struct timespec pause = { 0, 50 * 1000 };
         nanosleep(&pause, NULL);
+        size_t now = atomic_load(&r->written);
+        if (now != seen) {
+            seen = now;
+            still = 0;
+        } else if (++still == 2000) {
+            b->stalled_at = seen;
+            return;
+        }
     }
 }
 
@@ -361,7 +382,8 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
     }
     if (atomic_load_explicit(&b->parked, memory_order_relaxed))
         unpark(b);
-    if (atomic_load_explicit(&b->owed, memory_order_relaxed) > RECORDER_MAX_OWED)
+    if (atomic_load_explicit(&b->owed, memory_order_relaxed) > RECORDER_MAX_OWED &&
+        atomic_load_explicit(&r->written, memory_order_relaxed) != b->stalled_at)
         wait_for_writer(r, b);
     Record *rec = next_slot(b);
     if (!rec) {
@@ -854,12 +876,13 @@ static Buffer **snapshot(GsRecorder *r, size_t *n)
 }
 
 /* How far this round may write: see the watermark at the top. */
-static uint64_t watermark(GsRecorder *r, Buffer **bufs, size_t n)
+static uint64_t watermark(uint64_t now, Buffer **bufs, size_t n)
 {
-    uint64_t w = r->platform->now_ns(r->platform) - r->t0;
-    atomic_fetch_add_explicit(&r->barrier, 0, memory_order_seq_cst);   /* a full barrier */
+    uint64_t w = now;
     for (size_t i = 0; i < n; i++) {
-        if (atomic_load_explicit(&bufs[i]->parked, memory_order_acquire))
+        /* A read-modify-write of the flag itself: it reads the latest
+         * value and is a full barrier, pairing with unpark's exchange. */
+        if (atomic_fetch_or_explicit(&bufs[i]->parked, 0, memory_order_seq_cst))
             continue;
         uint64_t t = atomic_load_explicit(&bufs[i]->pub_t, memory_order_acquire);
         if (t < w)
@@ -884,7 +907,7 @@ static void write_until(GsRecorder *r, Buffer **bufs, size_t n, uint64_t limit)
         if (!best)
             return;
         write_event(r->out, best);
-        r->written++;
+        atomic_fetch_add_explicit(&r->written, 1, memory_order_relaxed);
         r->last_t = best->ev.t;
         if (owns_string(best->ev.kind) && best->ev.p) {
             atomic_fetch_sub_explicit(&from->owed, strlen(best->ev.p) + 1,
@@ -898,11 +921,14 @@ static void write_until(GsRecorder *r, Buffer **bufs, size_t n, uint64_t limit)
 /* One round: everything below the watermark (final: everything). */
 static void drain(GsRecorder *r, bool final)
 {
+    /* "now" first, then the list of threads: a thread that registers
+     * after the snapshot (under its mutex) reads the clock after "now". */
+    uint64_t now = r->platform->now_ns(r->platform) - r->t0;
     size_t n;
     Buffer **bufs = snapshot(r, &n);
     if (!bufs)
         return;
-    uint64_t limit = final ? UINT64_MAX : watermark(r, bufs, n);
+    uint64_t limit = final ? UINT64_MAX : watermark(now, bufs, n);
     write_until(r, bufs, n, limit);
     out_flush(r->out);
     free(bufs);
@@ -922,9 +948,9 @@ static void writer_main(void *arg)
         if (r->stopping)
             break;
         uv_mutex_unlock(&r->wlock);
-        size_t before_round = r->written;
+        size_t before_round = atomic_load(&r->written);
         drain(r, false);
-        if (r->written != before_round)
+        if (atomic_load(&r->written) != before_round)
             period = WRITER_PERIOD_NS;
         else if (period < 32 * WRITER_PERIOD_NS)
             period *= 2;
@@ -982,7 +1008,7 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     field_i64(o, ",\"status\":", status);
     put(o, ",\"reason\":\"");
     put(o, reason);
-    field_i64(o, "\",\"events\":", (int64_t)r->written);
+    field_i64(o, "\",\"events\":", (int64_t)atomic_load(&r->written));
     field_i64(o, ",\"dropped\":", (int64_t)atomic_load(&r->dropped));
     field_i64(o, ",\"ticks\":", interp->total_ticks);
     field_i64(o, ",\"switches\":", interp->gil_switches);

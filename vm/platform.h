@@ -56,6 +56,7 @@ struct GsPlatform {
     GsSimClock *(*thread_clock)(GsPlatform *p);  /* the calling thread's, NULL if none */
     void (*catch_up)(GsPlatform *p);             /* the caller reached its limit */
     void (*io)(GsPlatform *p, uint64_t bytes);   /* a blocking I/O operation's duration */
+    void (*publish)(GsPlatform *p);  /* let outside threads' now_ns catch up with the caller */
     uint64_t wall_epoch_ns;   /* time.time() is wall_epoch_ns + now_ns (0: the system's) */
     void (*destroy)(GsPlatform *p);   /* free it, once no thread uses it (NULL: static) */
 };

@@ -333,8 +333,10 @@ static void pass_baton(Sim *s, SimThread *me)
         if (!run) {
             /* Nobody can run and no timer is pending: every thread waits
              * for another forever.  On a real machine the program would
-             * hang; here it is reported. */
-            if (s->nthreads && me->state != T_DONE) {
+             * hang; here it is reported -- unless the main program (the
+             * first thread) has finished: then the rest are daemon threads
+             * left behind, as CPython leaves them. */
+            if (s->nthreads && s->threads[0]->state != T_DONE) {
                 fprintf(stderr, "gilscope: simulated deadlock: every thread is blocked and "
                                 "no timer is pending\n");
                 fflush(NULL);
@@ -397,7 +399,7 @@ static void block(Sim *s, SimThread *me, uint64_t wake_at)
 }
 
 /* Wake t (queued on a cond or mutex) at `now`; returns the waker's cost. */
-static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t)
+static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t, bool may_preempt)
 {
     t->woken = true;
     t->cond = NULL;
@@ -407,7 +409,8 @@ static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t)
         t->wake_at = now + wake_latency(s);
         return s->prm.syscall_ns + s->prm.ipi_ns;
     }
-    if (waker->state == T_RUN && cpu_used(waker) >= t->cpu_ns + s->prm.wakeup_gran_ns) {
+    if (may_preempt && waker->state == T_RUN &&
+        cpu_used(waker) >= t->cpu_ns + s->prm.wakeup_gran_ns) {
         /* The woken thread preempts the waker inside its system call: it
          * runs at once on the waker's core. */
         waker->clock.vt += s->prm.syscall_ns;
@@ -448,13 +451,14 @@ static void lock_locked(Sim *s, SimThread *me, GsMutex *m)
     m->owner = me;
 }
 
-static void unlock_locked(Sim *s, SimThread *me, GsMutex *m)
+/* may_preempt: false when the caller is about to block anyway (wait). */
+static void unlock_locked(Sim *s, SimThread *me, GsMutex *m, bool may_preempt)
 {
     me->clock.vt += s->prm.lock_ns;
     m->owner = NULL;
     SimThread *t = dequeue(&m->waiters);
     if (t)
-        me->clock.vt += wake_waiter(s, me, t);
+        me->clock.vt += wake_waiter(s, me, t, may_preempt);
 }
 
 static void sim_lock(GsPlatform *p, GsMutex *m)
@@ -487,7 +491,7 @@ static void sim_unlock(GsPlatform *p, GsMutex *m)
     if (outside(s))
         return;
     SimThread *me = enter(s);
-    unlock_locked(s, me, m);
+    unlock_locked(s, me, m, true);
     if (me->state != T_RUN)
         pass_baton(s, me);   /* preempted by the thread it woke */
     leave(s, me);
@@ -500,13 +504,13 @@ static bool sim_timed_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
         return true;
     SimThread *me = enter(s);
     me->clock.vt += s->prm.lock_ns;
-    unlock_locked(s, me, m);
-    if (me->state != T_RUN)
-        pass_baton(s, me);
+    /* Queue on c *before* letting go of m, as pthread_cond_wait does in one
+     * step: a thread that takes m next and signals c must find us there. */
     enqueue(&c->waiters, me);
     c->inside++;
     me->cond = c;
     me->woken = false;
+    unlock_locked(s, me, m, false);
     uint64_t deadline = ns == UINT64_MAX ? UINT64_MAX
                                          : me->clock.vt + ns + s->prm.timer_slack_ns;
     block(s, me, deadline);
@@ -533,7 +537,7 @@ static void signal_locked(Sim *s, SimThread *me, GsCond *c, bool all)
         me->clock.vt += s->prm.syscall_ns;
     SimThread *t;
     while ((t = dequeue(&c->waiters))) {
-        me->clock.vt += wake_waiter(s, me, t);
+        me->clock.vt += wake_waiter(s, me, t, true);
         if (!all)
             break;
     }
@@ -589,6 +593,20 @@ static GsSimClock *sim_thread_clock(GsPlatform *p)
 {
     SimThread *me = self_thread;
     return me && me->sim == sim_of(p) ? &me->clock : NULL;
+}
+
+/* Tell observers outside the simulation (the tracer's writer) how far
+ * virtual time has surely got: no thread will read a clock earlier than
+ * the baton holder's time, nor than its limit (the next event elsewhere). */
+static void sim_publish(GsPlatform *p)
+{
+    Sim *s = sim_of(p);
+    SimThread *me = self_thread;
+    if (outside(s) || s->baton != me)
+        return;
+    uint64_t t = me->clock.vt < me->clock.limit ? me->clock.vt : me->clock.limit;
+    if (t > atomic_load(&s->frontier))
+        atomic_store(&s->frontier, t);
 }
 
 static void sim_catch_up(GsPlatform *p)
@@ -676,10 +694,15 @@ static void *sim_thread_start(GsPlatform *p, void (*fn)(void *), void *arg, size
         uv_mutex_unlock(&s->lock);
     return t;
 fail:
-    if (me)
+    if (me) {
         leave(s, me);
-    else
+    } else {
+        if (s->baton == t)   /* the first thread was put on a core above */
+            s->baton = NULL;
+        if (t->state == T_RUN)
+            s->on_cores--;
         uv_mutex_unlock(&s->lock);
+    }
     uv_cond_destroy(&t->go);
     free(t);
     return NULL;
@@ -779,6 +802,7 @@ GsPlatform *gs_platform_sim(const GsSimParams *prm)
         .broadcast = sim_broadcast, .sleep_ns = sim_sleep, .thread_start = sim_thread_start,
         .thread_join = sim_thread_join, .thread_detach = sim_thread_detach,
         .thread_clock = sim_thread_clock, .catch_up = sim_catch_up, .io = sim_io,
+        .publish = sim_publish,
         .wall_epoch_ns = 946684800ull * 1000000000ull,   /* 2000-01-01T00:00:00Z */
         .destroy = sim_destroy,
     };
