@@ -16,7 +16,9 @@
  * what the threads have published by time, writes it as JSON lines, and
  * frees the chunks it has written.  Memory is bounded: a thread that gets
  * more than RECORDER_MAX_OWED bytes ahead of the writer waits for it (the
- * tracer then slows the guest down instead of eating all memory).
+ * tracer then slows the guest down instead of eating all memory) -- unless
+ * the writer cannot move (wait_for_writer says when), since a tracer must
+ * never hang the run it watches.
  *
  * HOW FAR THE WRITER MAY GO.  Lines must come out in time order, but a
  * thread may still be about to record an event older than what another
