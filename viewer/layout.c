@@ -781,7 +781,8 @@ static void mark_drop(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
                   OI_VERMILLION);
         return;
     }
-    const GvRow *row = &c->g->rows[rowi];   /* the holder is not shown: a stub */
+    /* The holder's lane is not shown: only a short arrow pointing out. */
+    const GvRow *row = &c->g->rows[rowi];
     gv_line(c->out, x, row->y + row->h / 2, x, row->y, px(2, c->g->scale), OI_VERMILLION);
     arrow_up(c, x, row->y, px(6, c->g->scale), OI_VERMILLION);
 }
