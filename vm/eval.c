@@ -13,12 +13,12 @@
  * expired, Ctrl-C was pressed.  CPython does not look at every
  * instruction -- which instructions are followed by a check is exactly
  * what decides whether `self.count += 1` can be interrupted between its
- * read and its write (see opcodes.h).  gilscope imitates that per CPython
- * version: ts->check_after[op] says whether `op` is followed by a check,
- * and conditional jumps decide in their own bodies.  All checks go to
- * the single label `check:` below, which reads the interpreter's
- * eval_breaker flag.  This is the only place where a running thread can
- * be asked to let go.
+ * read and its write.  gilscope imitates that per CPython version, and
+ * the eval loop asks one place, sched.h, after every instruction:
+ * gs_sched_checks(rules, opcode, outcome) -- `outcome` tells a conditional
+ * jump's result, 0 for everything else.  All checks go to the single
+ * label `check:` below, which reads the interpreter's eval_breaker flag.
+ * This is the only place where a running thread can be asked to let go.
  *
  * Separately, every instruction counts down ts->ticks_left, so that
  * --max-ticks stops a runaway program after exactly N instructions, callees
@@ -540,9 +540,15 @@ static int handle_eval_breaker(GsThread *ts)
 #define JUMPBY(n) (next += (n))
 #define INSTR_OFFSET() ((int)(next - first) - 2)
 
-/* Dispatch the next instruction, after the check if this opcode has one. */
-#define DISPATCH() do { if (check_after[opcode]) goto check; goto fetch; } while (0)
-#define DISPATCH_CHECK() goto check
+/* Dispatch the next instruction, after the check if the version imitated
+ * has one after this opcode (sched.h decides; `outcome` is how a jump
+ * ended, GS_OUT_* bits).  DISPATCH_FAST is for opcodes that never check
+ * in any version (the table says S_NEVER in every column). */
+#define DISPATCH_OUTCOME(outcome) do { \
+        if (gs_sched_checks(rules, opcode, (outcome))) goto check; \
+        goto fetch; \
+    } while (0)
+#define DISPATCH() DISPATCH_OUTCOME(0)
 #define DISPATCH_FAST() goto fetch
 #define TARGET(op) L_##op:
 #define ERROR_IF(cond) do { if (cond) goto error; } while (0)
@@ -564,7 +570,6 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     GsObject *consts_tuple = co->consts, *names_tuple = co->names;
     GsObject *const *consts = ((GsTuple *)consts_tuple)->items;
     GsObject *const *names = ((GsTuple *)names_tuple)->items;
-    const unsigned char *check_after = ts->check_after;
     GsSchedRules rules = interp->opt.sched;
     GsGil *gil = interp->gil;
     /* The tick policy counts down at every check site, even when nothing
@@ -583,7 +588,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     GsSimClock *clock = ts->clock;
 
     /* 3.10+ also check at frame entry (3.11's RESUME). */
-    if (rules >= GS_SCHED_310)
+    if (gs_sched_checks_on_entry(rules))
         goto check;
 
 fetch:
@@ -608,10 +613,13 @@ check:
     ts->hold_ticks++;
     if ((tick_policy && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
         atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
+        /* Before a try/finally or with block the check is put off: the
+         * tick counts, nothing is handled (sched.h). */
+        bool defer = gs_sched_defers(rules, next[0]);
         f->sp = sp;
         f->lasti = INSTR_OFFSET();
-        gs_gil_check(gil, ts);
-        if (handle_eval_breaker(ts) < 0)
+        gs_gil_check(gil, ts, defer);
+        if (!defer && handle_eval_breaker(ts) < 0)
             goto error;
     }
     goto fetch;
@@ -884,11 +892,6 @@ max_ticks_reached:
         gs_decref(ts, a);
         sp--;
         SET_TOP(r);
-        /* 2.7: a COMPARE_OP followed by a conditional jump does not tick
-         * (PREDICT jumps straight into the jump's body). */
-        if (rules == GS_SCHED_27 &&
-            (next[0] == OP_POP_JUMP_IF_FALSE || next[0] == OP_POP_JUMP_IF_TRUE))
-            DISPATCH_FAST();
         DISPATCH();
     }
 
@@ -912,19 +915,11 @@ max_ticks_reached:
         DISPATCH();
     }
 
-    /* Conditional jumps: CPython 2.7 and 3.9 skip the check when the
-     * operand is exactly True or False; 3.10 checks when the jump is taken;
-     * 3.11 when it is taken backwards. */
-#define COND_JUMP_CHECK(taken, exact_bool) do { \
-        bool chk_; \
-        switch (rules) { \
-        case GS_SCHED_27: case GS_SCHED_39: chk_ = !(exact_bool); break; \
-        case GS_SCHED_310: chk_ = (taken); break; \
-        default: chk_ = (taken) && next <= here_; break; \
-        } \
-        if (chk_) DISPATCH_CHECK(); \
-        DISPATCH_FAST(); \
-    } while (0)
+    /* Conditional jumps tell sched.h how they ended: taken or not,
+     * backwards or not, on an operand that was exactly True/False or not. */
+#define COND_JUMP_CHECK(taken, exact_bool) \
+    DISPATCH_OUTCOME(((taken) ? GS_OUT_TAKEN : 0) | (next <= here_ ? GS_OUT_BACKWARD : 0) | \
+                     ((exact_bool) ? GS_OUT_EXACT_BOOL : 0))
 
     TARGET(POP_JUMP_IF_FALSE) {
         const unsigned char *here_ = next - 2;
@@ -999,10 +994,7 @@ max_ticks_reached:
     TARGET(JUMP_ABSOLUTE) {
         const unsigned char *here = next - 2;
         JUMPTO(oparg);
-        /* 3.11+: only backward jumps check. */
-        if (rules == GS_SCHED_311 && next > here)
-            DISPATCH_FAST();
-        DISPATCH_CHECK();
+        DISPATCH_OUTCOME(GS_OUT_TAKEN | (next <= here ? GS_OUT_BACKWARD : 0));
     }
 
     TARGET(GET_ITER) {
@@ -1011,9 +1003,6 @@ max_ticks_reached:
         ERROR_IF(!it);
         gs_decref(ts, v);
         SET_TOP(it);
-        /* 2.7: PREDICT(FOR_ITER) skips the tick. */
-        if (rules == GS_SCHED_27 && next[0] == OP_FOR_ITER)
-            DISPATCH_FAST();
         DISPATCH();
     }
 
@@ -1022,10 +1011,6 @@ max_ticks_reached:
         GsObject *v = gs_iternext(ts, it);
         if (v) {
             PUSH(v);
-            /* 2.7: PREDICT(STORE_FAST) / PREDICT(UNPACK_SEQUENCE). */
-            if (rules == GS_SCHED_27 &&
-                (next[0] == OP_STORE_FAST || next[0] == OP_UNPACK_SEQUENCE))
-                DISPATCH_FAST();
             DISPATCH();
         }
         ERROR_IF(gs_err_occurred(ts));
@@ -1650,7 +1635,7 @@ exit_frame:
 #undef JUMPBY
 #undef INSTR_OFFSET
 #undef DISPATCH
-#undef DISPATCH_CHECK
+#undef DISPATCH_OUTCOME
 #undef DISPATCH_FAST
 #undef TARGET
 #undef ERROR_IF

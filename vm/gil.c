@@ -211,12 +211,15 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
 
 /* ---- the safe point -------------------------------------------------------------- */
 
-void gs_gil_check(GsGil *g, GsThread *ts)
+void gs_gil_check(GsGil *g, GsThread *ts, bool defer)
 {
     if (atomic_load(&g->threads) < 2)
         return;
     if (g->policy == GS_GIL_TICK) {
-        if (--g->ticker >= 0)
+        /* 2.7: `if (--_Py_Ticker < 0)`, and inside it the SETUP_FINALLY
+         * test comes first: a deferred check leaves the ticker below zero,
+         * so the very next tick releases. */
+        if (--g->ticker >= 0 || defer)
             return;
         g->ticker = g->check_interval;
         /* Release and immediately re-take: 2.7's
@@ -225,7 +228,7 @@ void gs_gil_check(GsGil *g, GsThread *ts)
         gs_gil_take(g, ts);
         return;
     }
-    if (atomic_load(&g->drop_request)) {
+    if (!defer && atomic_load(&g->drop_request)) {
         gs_gil_drop(g, ts, GS_REL_drop_request);
         gs_gil_take(g, ts);
     }

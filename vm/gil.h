@@ -61,8 +61,9 @@ void gs_gil_take(GsGil *gil, GsThread *ts);
 void gs_gil_drop(GsGil *gil, GsThread *ts, GsReleaseReason why);
 
 /* The eval loop's safe point: called where the imitated CPython checks.
- * Decides, by policy, whether to hand the GIL over now. */
-void gs_gil_check(GsGil *gil, GsThread *ts);
+ * Decides, by policy, whether to hand the GIL over now.  `defer`: the
+ * check is put off (sched.h): a tick still counts, nothing is handed over. */
+void gs_gil_check(GsGil *gil, GsThread *ts, bool defer);
 
 /* Around a blocking call (CPython's Py_BEGIN/END_ALLOW_THREADS). */
 void gs_gil_release_for(GsThread *ts, GsReleaseReason why);

@@ -36,19 +36,13 @@ void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t
 
 int gs_options_set_cpython(GsOptions *opt, const char *version)
 {
-    static const struct { const char *v; GsSchedRules r; } known[] = {
-        { "2.7", GS_SCHED_27 }, { "3.9", GS_SCHED_39 }, { "3.10", GS_SCHED_310 },
-        { "3.11", GS_SCHED_311 }, { "3.12", GS_SCHED_311 },
-    };
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        if (strcmp(version, known[i].v) == 0) {
-            opt->cpython = known[i].v;
-            opt->sched = known[i].r;
-            opt->policy = known[i].r == GS_SCHED_27 ? GS_GIL_TICK : GS_GIL_INTERVAL;
-            return 0;
-        }
-    }
-    return -1;
+    const GsCpythonVersion *v = gs_cpython_find(version);
+    if (!v)
+        return -1;
+    opt->cpython = v->version;
+    opt->sched = v->rules;
+    opt->policy = strcmp(v->policy, "tick") == 0 ? GS_GIL_TICK : GS_GIL_INTERVAL;
+    return 0;
 }
 
 /* ---- threads -------------------------------------------------------------------- */
@@ -60,9 +54,6 @@ void gs_thread_init(GsThread *ts, GsInterp *interp, int tid)
     ts->tid = tid;
     /* The check happens before each fetch: N + 1 lets exactly N run. */
     ts->ticks_left = interp->opt.max_ticks > 0 ? interp->opt.max_ticks + 1 : INT64_MAX;
-    for (int op = 0; op < 256; op++)
-        ts->check_after[op] = gs_opinfo[op].name &&
-                              gs_opinfo[op].sched[interp->opt.sched] == S_ALWAYS;
 }
 
 /* ---- built-in type dictionaries ---------------------------------------------------

@@ -18,6 +18,7 @@
 #include "gil.h"
 #include "object.h"
 #include "opcodes.h"
+#include "sched.h"
 #include "platform.h"
 
 /* ---- code objects --------------------------------------------------------- */
@@ -246,10 +247,6 @@ struct GsThread {
     GsObject *curexc;         /* the exception being raised, or NULL */
     GsObject *handled;        /* the exception being handled (sys.exc_info) */
     int64_t ticks_left;       /* instructions before --max-ticks stops the run (eval.c) */
-    /* check_after[op]: does CPython (the version imitated) check for a
-     * pending switch right after op?  Filled from the opcode table's
-     * column for opt.sched (S_ALWAYS -> 1; S_COND ops decide themselves). */
-    unsigned char check_after[256];
     int tid;                  /* 0 = main thread, then 1, 2, ... in start order */
     char *name;               /* "MainThread", "Thread-1", ... (owned; NULL: main) */
     bool has_gil;             /* does this thread hold the GIL? */

@@ -3,7 +3,7 @@
 
 const GsOpInfo gs_opinfo[256] = {
 #define GS_X_INFO(name, num, arg, t27, c39, c310, c311, cost) \
-    [num] = { #name, arg, { t27, c39, c310, c311 }, cost },
+    [num] = { #name, arg, cost },
     GS_OPCODE_TABLE(GS_X_INFO)
 #undef GS_X_INFO
 };

@@ -13,25 +13,27 @@
  *   name     the CPython opcode name
  *   num      CPython 3.9's number (>= 90 means "has an argument")
  *   arg      how `dis` explains the argument (see GsArgKind)
- *   t27      does it tick in CPython 2.7?  The 2.7 eval loop decrements
- *            _Py_Ticker once per trip round its main loop; opcodes whose
- *            body jumps straight to the next opcode (`goto
- *            fast_next_opcode`, or a successful PREDICT) skip that trip
- *            and so do not tick.  S_ALWAYS: the check may run right after
- *            this opcode.  S_NEVER: never.  S_COND: the opcode's body
- *            decides (conditional jumps whose operand is exactly
- *            True/False, predicted pairs such as COMPARE_OP followed by
- *            POP_JUMP_IF_FALSE).
+ *   t27      does it tick in CPython 2.7 (2.7.18 as built by default,
+ *            with computed gotos)?  The 2.7 eval loop decrements _Py_Ticker
+ *            once per trip round its main loop; opcodes whose body jumps
+ *            straight to the next opcode (`goto fast_next_opcode`) skip
+ *            that trip and so do not tick.  Computed gotos turn 2.7's
+ *            PREDICT off, so COMPARE_OP, GET_ITER and FOR_ITER tick.
  *   c39      is it followed by an eval-breaker check in CPython 3.9?  3.9
  *            checks after every opcode that ends with DISPATCH() and skips
  *            the ones that end with FAST_DISPATCH() -- the same "fast"
- *            opcodes 2.7 did not tick for.  (3.9 is built with computed
- *            gotos on Linux, which turns PREDICT off: COMPARE_OP checks.)
+ *            opcodes 2.7 did not tick for.
  *   c310     CPython 3.10: only taken conditional jumps, JUMP_ABSOLUTE,
  *            calls (and frame entry, handled by the eval loop itself).
  *   c311     CPython 3.11-3.13: backward jumps and calls (and RESUME at
- *            function start, handled by the eval loop itself).  A jump is
- *            backward when its target is before it: S_COND.
+ *            function start, handled by the eval loop itself).
+ *
+ *            In the four scheduling columns S_ALWAYS means a check follows
+ *            the opcode, S_NEVER that none does, and S_COND that it depends
+ *            on how the opcode ended (a conditional jump's operand, a
+ *            jump's direction).  sched.h/sched.c read these columns and
+ *            decide the S_COND cases: that is the only place the rule
+ *            lives.
  *   cost     what it costs on the simulated clock (`--clock sim`): a kind
  *            of work, K_FAST ... K_SLOW, whose nanoseconds are in
  *            gs_op_cost_ns (opcodes.c, docs/sim-model.md).
@@ -110,7 +112,7 @@ typedef enum {
     X(BINARY_XOR,                65, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
     X(BINARY_OR,                 66, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
     X(INPLACE_POWER,             67, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
-    X(GET_ITER,                  68, GS_ARG_NONE,   S_COND,   S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
+    X(GET_ITER,                  68, GS_ARG_NONE,   S_ALWAYS,  S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
     X(LOAD_BUILD_CLASS,          71, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
     X(LOAD_ASSERTION_ERROR,      74, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
     X(INPLACE_LSHIFT,            75, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
@@ -125,7 +127,7 @@ typedef enum {
     X(STORE_NAME,                90, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
     X(DELETE_NAME,               91, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
     X(UNPACK_SEQUENCE,           92, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
-    X(FOR_ITER,                  93, GS_ARG_JREL,   S_COND,   S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
+    X(FOR_ITER,                  93, GS_ARG_JREL,   S_ALWAYS,  S_ALWAYS, S_NEVER,  S_NEVER,  K_JUMP)  \
     X(STORE_ATTR,                95, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
     X(DELETE_ATTR,               96, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
     X(STORE_GLOBAL,              97, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
@@ -136,7 +138,7 @@ typedef enum {
     X(BUILD_LIST,               103, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(BUILD_MAP,                105, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(LOAD_ATTR,                106, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
-    X(COMPARE_OP,               107, GS_ARG_CMP,    S_COND,   S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
+    X(COMPARE_OP,               107, GS_ARG_CMP,    S_ALWAYS,  S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
     X(IMPORT_NAME,              108, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
     X(IMPORT_FROM,              109, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
     X(JUMP_FORWARD,             110, GS_ARG_JREL,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
@@ -185,13 +187,9 @@ typedef enum {
 
 #define GS_HAVE_ARGUMENT 90
 
-/* Which CPython's scheduling rules to follow: a column of the table. */
-typedef enum { GS_SCHED_27, GS_SCHED_39, GS_SCHED_310, GS_SCHED_311 } GsSchedRules;
-
 typedef struct {
     const char *name;   /* NULL for numbers that are not opcodes */
     GsArgKind arg;
-    unsigned char sched[4];  /* indexed by GsSchedRules */
     unsigned char cost;      /* GsCostKind */
 } GsOpInfo;
 

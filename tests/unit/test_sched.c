@@ -1,0 +1,103 @@
+/*
+ * test_sched.c -- the scheduling rule (sched.h), stated as a table: for
+ * each CPython version imitated, which instructions of the lecture's
+ * listings are followed by a check (under 2.7: tick), and which checks are
+ * put off.  A row per (version, instruction, how it ended).  The figures
+ * come from CPython's own eval loops (2.7.18 and 3.9 as built by default,
+ * with computed gotos; 3.10; 3.11/3.12) and were checked against a real
+ * 2.7.18 through its _Py_Ticker (tests/sched/tick_parity.py).
+ */
+#include "sched.h"
+#include "tap.h"
+
+enum { N = 0, Y = 1 };   /* no check / a check */
+
+typedef struct {
+    int op;
+    unsigned outcome;          /* GS_OUT_* bits */
+    const char *what;
+    unsigned char want[GS_SCHED_COUNT];   /* 2.7, 3.9, 3.10, 3.11+ */
+} Row;
+
+#define TAKEN GS_OUT_TAKEN
+#define BACK (GS_OUT_TAKEN | GS_OUT_BACKWARD)
+#define EXACT GS_OUT_EXACT_BOOL
+
+static const Row rows[] = {
+    /* countdown: while n > 0: n -= 1 */
+    { OP_LOAD_FAST, 0, "LOAD_FAST n", { N, N, N, N } },
+    { OP_LOAD_CONST, 0, "LOAD_CONST 0", { N, N, N, N } },
+    { OP_COMPARE_OP, 0, "COMPARE_OP > (2.7: PREDICT is off with computed gotos)", { Y, Y, N, N } },
+    { OP_POP_JUMP_IF_FALSE, EXACT, "POP_JUMP_IF_FALSE on True, not taken", { N, N, N, N } },
+    { OP_POP_JUMP_IF_FALSE, EXACT | TAKEN, "POP_JUMP_IF_FALSE on False, taken forward",
+      { N, N, Y, N } },
+    { OP_POP_JUMP_IF_FALSE, 0, "POP_JUMP_IF_FALSE on a non-bool, not taken", { Y, Y, N, N } },
+    { OP_POP_JUMP_IF_TRUE, BACK | EXACT, "POP_JUMP_IF_TRUE on True, taken backward",
+      { N, N, Y, Y } },
+    { OP_INPLACE_SUBTRACT, 0, "INPLACE_SUBTRACT", { Y, Y, N, N } },
+    { OP_STORE_FAST, 0, "STORE_FAST n", { N, N, N, N } },
+    { OP_JUMP_ABSOLUTE, BACK, "JUMP_ABSOLUTE backward (the loop)", { Y, Y, Y, Y } },
+    { OP_JUMP_ABSOLUTE, TAKEN, "JUMP_ABSOLUTE forward", { Y, Y, Y, N } },
+    /* for i in range(n): ... */
+    { OP_GET_ITER, 0, "GET_ITER (2.7: ticks, no PREDICT)", { Y, Y, N, N } },
+    { OP_FOR_ITER, 0, "FOR_ITER (2.7: ticks, no PREDICT)", { Y, Y, N, N } },
+    { OP_JUMP_FORWARD, TAKEN, "JUMP_FORWARD", { N, N, N, N } },
+    /* self.count += 1: the lost-update window */
+    { OP_DUP_TOP, 0, "DUP_TOP", { N, N, N, N } },
+    { OP_LOAD_ATTR, 0, "LOAD_ATTR count (inside the window)", { Y, Y, N, N } },
+    { OP_INPLACE_ADD, 0, "INPLACE_ADD (inside the window)", { Y, Y, N, N } },
+    { OP_ROT_TWO, 0, "ROT_TWO", { N, N, N, N } },
+    { OP_STORE_ATTR, 0, "STORE_ATTR count", { Y, Y, N, N } },
+    /* calls and names */
+    { OP_LOAD_GLOBAL, 0, "LOAD_GLOBAL", { Y, Y, N, N } },
+    { OP_LOAD_METHOD, 0, "LOAD_METHOD", { Y, Y, N, N } },
+    { OP_CALL_METHOD, 0, "CALL_METHOD", { Y, Y, Y, Y } },
+    { OP_CALL_FUNCTION, 0, "CALL_FUNCTION", { Y, Y, Y, Y } },
+    { OP_POP_TOP, 0, "POP_TOP", { N, N, N, N } },
+    { OP_RETURN_VALUE, 0, "RETURN_VALUE", { N, N, N, N } },
+    /* refcount slides: a = []; b = a */
+    { OP_BUILD_LIST, 0, "BUILD_LIST", { Y, Y, N, N } },
+    { OP_STORE_NAME, 0, "STORE_NAME", { Y, Y, N, N } },
+    { OP_LOAD_NAME, 0, "LOAD_NAME", { Y, Y, N, N } },
+    /* with lock: / try: */
+    { OP_SETUP_WITH, 0, "SETUP_WITH", { Y, Y, N, N } },
+    { OP_SETUP_FINALLY, 0, "SETUP_FINALLY", { Y, Y, N, N } },
+    { OP_POP_BLOCK, 0, "POP_BLOCK", { Y, Y, N, N } },
+};
+
+/* Which next opcodes put a check off, per version. */
+typedef struct {
+    int next_op;
+    unsigned char want[GS_SCHED_COUNT];
+} DeferRow;
+
+static const DeferRow defer_rows[] = {
+    { OP_SETUP_FINALLY, { Y, Y, Y, N } },
+    { OP_SETUP_WITH, { N, Y, Y, N } },
+    { OP_LOAD_ATTR, { N, N, N, N } },
+    { OP_CALL_FUNCTION, { N, N, N, N } },
+};
+
+static const char *const version_names[GS_SCHED_COUNT] = { "2.7", "3.9", "3.10", "3.11+" };
+
+int main(void)
+{
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (int r = 0; r < GS_SCHED_COUNT; r++)
+            TAP_INT_EQ(gs_sched_checks(r, rows[i].op, rows[i].outcome), rows[i].want[r],
+                       "%s: %s %s", version_names[r], rows[i].what,
+                       rows[i].want[r] ? "checks" : "does not check");
+    for (size_t i = 0; i < sizeof defer_rows / sizeof defer_rows[0]; i++)
+        for (int r = 0; r < GS_SCHED_COUNT; r++)
+            TAP_INT_EQ(gs_sched_defers(r, defer_rows[i].next_op), defer_rows[i].want[r],
+                       "%s: a check before %s is %s", version_names[r],
+                       gs_opinfo[defer_rows[i].next_op].name,
+                       defer_rows[i].want[r] ? "put off" : "not put off");
+    /* Every version's CPython is known, and 2.7 alone uses the tick GIL. */
+    TAP_STR_EQ(gs_cpython_find("2.7")->policy, "tick", "2.7 uses the tick policy");
+    TAP_STR_EQ(gs_cpython_find("3.12")->policy, "interval", "3.12 uses the interval policy");
+    TAP_OK(gs_cpython_find("3.8") == NULL, "3.8 is not imitated");
+    TAP_INT_EQ(gs_sched_checks_on_entry(GS_SCHED_39), 0, "3.9 does not check on frame entry");
+    TAP_INT_EQ(gs_sched_checks_on_entry(GS_SCHED_311), 1, "3.11 checks on frame entry (RESUME)");
+    return tap_done();
+}

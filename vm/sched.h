@@ -1,0 +1,109 @@
+/*
+ * sched.h -- where a running thread may be switched: the one home of that
+ * rule.
+ *
+ * A thread holding the GIL only lets go at a *check*: a point between two
+ * instructions where the eval loop looks at the eval breaker (and, under
+ * CPython 2.7, decrements _Py_Ticker: a *tick*).  Which instructions are
+ * followed by a check differs between CPython versions, and it decides
+ * whether `self.count += 1` can be interrupted between its LOAD_ATTR and
+ * its STORE_ATTR -- the lecture's lost update.  docs/scheduling.md tells
+ * the story; this header is the rule itself, and the eval loop asks only
+ * it:
+ *
+ *   gs_sched_checks(rules, op, outcome)   after op, is there a check?
+ *   gs_sched_defers(rules, next_op)       is that check put off, because
+ *                                         the next instruction opens a
+ *                                         try/finally or a with block?
+ *
+ * The per-opcode facts are the scheduling columns of the opcode table
+ * (opcodes.h: S_NEVER, S_ALWAYS, or S_COND for the few instructions whose
+ * body decides); the conditional cases and the deferral are decided here.
+ *
+ * The versions, as built by default on Linux (with computed gotos):
+ *
+ *   2.7   Every opcode ticks except the "fast" ones whose body jumps
+ *         straight to the next opcode (LOAD_FAST, LOAD_CONST, STORE_FAST,
+ *         POP_TOP, ROT_*, DUP_TOP*, NOP, JUMP_FORWARD), and conditional
+ *         jumps whose operand is exactly True or False.  Computed gotos
+ *         turn 2.7's PREDICT off, so COMPARE_OP, GET_ITER and FOR_ITER do
+ *         tick (measured: `while n > 0: n -= 1` is 3 ticks an iteration).
+ *         A check is put off when the next opcode is SETUP_FINALLY.
+ *   3.9   The same opcodes check (DISPATCH vs FAST_DISPATCH).  A check is
+ *         put off before SETUP_FINALLY, SETUP_WITH, BEFORE_ASYNC_WITH and
+ *         YIELD_FROM.
+ *   3.10  Only taken conditional jumps, JUMP_ABSOLUTE, calls, and frame
+ *         entry check; the same four opcodes put a check off.
+ *   3.11+ Backward jumps, calls and function entry (RESUME); nothing is
+ *         put off (3.11 has no SETUP_* opcodes any more).
+ */
+#ifndef GS_SCHED_H
+#define GS_SCHED_H
+
+#include <stdbool.h>
+
+#include "opcodes.h"
+
+/* Which CPython's rules to follow (one scheduling column of the table). */
+typedef enum { GS_SCHED_27, GS_SCHED_39, GS_SCHED_310, GS_SCHED_311, GS_SCHED_COUNT } GsSchedRules;
+
+/* How a conditional instruction ended, for gs_sched_checks: bits. */
+enum {
+    GS_OUT_TAKEN = 1,       /* the jump was taken */
+    GS_OUT_BACKWARD = 2,    /* ... to an earlier offset */
+    GS_OUT_EXACT_BOOL = 4,  /* the operand tested was exactly True or False */
+};
+
+/* gs_sched_table[rules][op]: the table's column, S_NEVER / S_ALWAYS /
+ * S_COND (sched.c fills it from GS_OPCODE_TABLE). */
+extern const unsigned char gs_sched_table[GS_SCHED_COUNT][256];
+
+/* The S_COND cases (sched.c): conditional jumps and JUMP_ABSOLUTE. */
+bool gs_sched_cond_checks(GsSchedRules rules, int op, unsigned outcome);
+
+/* After `op` ended with `outcome` (GS_OUT_* bits; 0 for instructions that
+ * do not jump), does the CPython imitated check the eval breaker? */
+static inline bool gs_sched_checks(GsSchedRules rules, int op, unsigned outcome)
+{
+    unsigned char s = gs_sched_table[rules][op];
+    return s == S_COND ? gs_sched_cond_checks(rules, op, outcome) : s == S_ALWAYS;
+}
+
+/* A check just before `next_op` is put off: the tick is counted, but no
+ * switch, signal or stop is handled until the next check.  CPython does it
+ * so that nothing can come between acquiring a resource and the try or
+ * with block that protects it. */
+static inline bool gs_sched_defers(GsSchedRules rules, int next_op)
+{
+    switch (rules) {
+    case GS_SCHED_27:
+        return next_op == OP_SETUP_FINALLY;
+    case GS_SCHED_39:
+    case GS_SCHED_310:
+        /* BEFORE_ASYNC_WITH and YIELD_FROM are not in gilscope's opcode
+         * set yet (no coroutines); they join this list when they are. */
+        return next_op == OP_SETUP_FINALLY || next_op == OP_SETUP_WITH;
+    default:
+        return false;
+    }
+}
+
+/* Does this version also check on entering a frame (3.10, 3.11's RESUME)? */
+static inline bool gs_sched_checks_on_entry(GsSchedRules rules)
+{
+    return rules >= GS_SCHED_310;
+}
+
+/* The CPython versions gilscope imitates (--cpython): the check rules and
+ * the GIL policy (a name from gs_policies, policy.h) each one uses. */
+typedef struct {
+    const char *version;    /* "2.7", "3.9", "3.10", "3.11", "3.12" */
+    GsSchedRules rules;
+    const char *policy;     /* "tick" or "interval" */
+} GsCpythonVersion;
+
+extern const GsCpythonVersion gs_cpython_versions[];   /* ends with a NULL version */
+/* The entry for `version`, or NULL when gilscope does not know it. */
+const GsCpythonVersion *gs_cpython_find(const char *version);
+
+#endif
