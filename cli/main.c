@@ -59,7 +59,7 @@ static const char *const run_help =
     "options:\n"
     "  --cpython VERSION   the CPython to imitate: 2.7, 3.9, 3.10, 3.11 or 3.12 (default\n"
     "                      3.12); picks the GIL policy and where a thread may be switched\n"
-    "  --policy tick|interval   override the GIL policy: tick (2.7) or interval (3.2+)\n"
+    "  --policy NAME       override the GIL policy (the policies are listed below)\n"
     "  --check-interval N  tick policy: ticks between GIL releases (default 100)\n"
     "  --switch-interval S interval policy: seconds before a waiter asks (default 0.005)\n"
     "  --clock real|sim    real: real threads on this machine's clock (the default);\n"
@@ -76,6 +76,17 @@ static const char *const run_help =
     "\n"
     "Exit status: 0 done, 1 uncaught exception or syntax error, 2 bad command line,\n"
     "3 stopped by --max-ticks, --timeout or a signal, N after sys.exit(N).\n";
+
+/* run's help, with the GIL policies from their table (policies.h). */
+static void print_run_help(void)
+{
+    fputs(run_help, stdout);
+    printf("\nGIL policies (--policy):\n");
+    for (int id = 0; id < GS_POLICY_COUNT; id++) {
+        const GsPolicyInfo *p = gs_policy_info(id);
+        printf("  %-10s CPython %s: %s\n", p->name, p->cpython, p->summary);
+    }
+}
 
 static const char *const dis_help =
     "usage: gilscope dis FILE.py\n"
@@ -357,11 +368,15 @@ static int run_option(const char *a, const char *v, GsOptions *opt, TraceOptions
         return 0;
     }
     if (!strcmp(a, "--policy")) {
-        if (strcmp(v, "tick") && strcmp(v, "interval")) {
-            fprintf(stderr, "gilscope run: --policy must be tick or interval; got '%s'\n", v);
+        int id = gs_policy_find(v);
+        if (id < 0) {
+            fprintf(stderr, "gilscope run: --policy must be one of");
+            for (int i = 0; i < GS_POLICY_COUNT; i++)
+                fprintf(stderr, "%s %s", i ? "," : "", gs_policy_info(i)->name);
+            fprintf(stderr, "; got '%s'\n", v);
             return -1;
         }
-        opt->policy = !strcmp(v, "tick") ? GS_GIL_TICK : GS_GIL_INTERVAL;
+        opt->policy = id;
         *policy_set = true;
         return 0;
     }
@@ -442,7 +457,7 @@ static int cmd_run(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(run_help, stdout);
+            print_run_help();
             return 0;
         }
         if (!strcmp(a, "--")) {
@@ -457,7 +472,7 @@ static int cmd_run(int argc, char **argv)
             sim_option = a;
         if (!strcmp(a, "--trace") || !strcmp(a, "--trace-ref"))
             trace_option = a;
-        GsGilPolicy keep = opt.policy;
+        GsGilPolicyId keep = opt.policy;
         if (run_option(a, argv[i + 1], &opt, &topt, &policy_set) < 0)
             return EXIT_USAGE;
         if (!strcmp(a, "--cpython") && policy_set)

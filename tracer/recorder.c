@@ -657,7 +657,7 @@ static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
     char tmp[256];
     snprintf(tmp, sizeof tmp, "],\"cpython\":\"%s\",\"policy\":\"%s\",\"check_interval\":%d,"
              "\"switch_interval\":%g,\"clock\":\"%s\",\"categories\":[",
-             in->opt.cpython, in->opt.policy == GS_GIL_TICK ? "tick" : "interval",
+             in->opt.cpython, gs_policy_info(in->opt.policy)->name,
              in->opt.check_interval, in->opt.switch_interval, in->platform->name);
     put(o, tmp);
     static const char *const cat_names[] = { "gil", "thread", "lock", "io", "gc", "tick",

@@ -31,6 +31,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "policies.h"
 #include "stats.h"
 
 double gs_stats_pct(int64_t part, int64_t whole)
@@ -304,6 +305,10 @@ static void print_header(FILE *out, const GsTrace *tr, const GsStats *st)
     if (*tr->cpython || *tr->policy)
         fprintf(out, "  (CPython %s, %s policy)", *tr->cpython ? tr->cpython : "?",
                 *tr->policy ? tr->policy : "?");
+    int policy = gs_policy_find(tr->policy);
+    if (policy >= 0)   /* say what the policy does (policies.h) */
+        fprintf(out, "\n%s policy (CPython %s): %s", tr->policy, gs_policy_info(policy)->cpython,
+                gs_policy_info(policy)->summary);
     fprintf(out, "\nthe run%s: %s, the GIL held %.1f%% of it, %lld switch%s",
             tr->complete ? "" : " (cut off)", dur,
             gs_stats_pct(st->total.state_ns[GS_TL_HAS_GIL], st->duration_ns),

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "policies.h"
 #include "explain.h"
 #include "layout.h"
 #include "timefmt.h"
@@ -406,15 +407,18 @@ static void run_title(const GvModel *m, char *buf, size_t len)
 static void run_info(const GvModel *m, char *buf, size_t len)
 {
     const cJSON *meta = m->tr->meta;
-    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(meta, "check_interval");
-    const cJSON *si = cJSON_GetObjectItemCaseSensitive(meta, "switch_interval");
     const cJSON *clock = cJSON_GetObjectItemCaseSensitive(meta, "clock");
     char policy[96], dur[32];
-    if (strcmp(m->tr->policy, "tick") == 0 && cJSON_IsNumber(ci))
-        snprintf(policy, sizeof policy, "tick policy: a release every %d ticks", ci->valueint);
-    else if (strcmp(m->tr->policy, "interval") == 0 && cJSON_IsNumber(si)) {
-        gv_fmt_dur(dur, sizeof dur, (int64_t)llround(si->valuedouble * 1e9));
-        snprintf(policy, sizeof policy, "interval policy: switch interval %s", dur);
+    /* The policy's one setting, from its row in policies.h. */
+    int id = gs_policy_find(m->tr->policy);
+    const GsPolicyInfo *pi = id < 0 ? NULL : gs_policy_info(id);
+    const cJSON *knob = pi && pi->knob ? cJSON_GetObjectItemCaseSensitive(meta, pi->knob) : NULL;
+    if (pi && pi->unit == GS_KNOB_TICKS && cJSON_IsNumber(knob))
+        snprintf(policy, sizeof policy, "%s policy: a release every %d ticks", pi->name,
+                 knob->valueint);
+    else if (pi && pi->unit == GS_KNOB_SECONDS && cJSON_IsNumber(knob)) {
+        gv_fmt_dur(dur, sizeof dur, (int64_t)llround(knob->valuedouble * 1e9));
+        snprintf(policy, sizeof policy, "%s policy: switch interval %s", pi->name, dur);
     } else
         snprintf(policy, sizeof policy, "%s policy", m->tr->policy[0] ? m->tr->policy : "unknown");
     gv_fmt_dur(dur, sizeof dur, m->t_end - m->t_start);

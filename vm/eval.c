@@ -572,10 +572,10 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     GsObject *const *names = ((GsTuple *)names_tuple)->items;
     GsSchedRules rules = interp->opt.sched;
     GsGil *gil = interp->gil;
-    /* The tick policy counts down at every check site, even when nothing
-     * is pending (2.7's _Py_Ticker); the interval policy only acts on
-     * the eval breaker. */
-    bool tick_policy = gil && gil->policy == GS_GIL_TICK;
+    /* A policy may need every check, even when nothing is pending (the
+     * tick policy counts 2.7's _Py_Ticker down); the others are only
+     * called when the eval breaker is set. */
+    bool check_every_time = gil && gil->ops->check_every_time;
     bool trace_ops = interp->trace_mask & GS_CAT_OP;
     int opcode = 0, oparg = 0;
     /* The fast path pays one decrement per instruction: of the thread's
@@ -611,7 +611,7 @@ dispatch_opcode:
 check:
     /* THE safe point: the only place a running thread lets go of the GIL. */
     ts->hold_ticks++;
-    if ((tick_policy && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
+    if ((check_every_time && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
         atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
         /* Before a try/finally or with block the check is put off: the
          * tick counts, nothing is handled (sched.h). */

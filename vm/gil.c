@@ -41,9 +41,16 @@
  *    up to a whole interval to get it back from a CPU-bound thread.
  *
  * Where the running thread checks depends on the CPython version being
- * imitated (opcodes.h, docs/scheduling.md); this file is only called from
- * the eval loop's one safe point (gs_gil_check) and around blocking calls
+ * imitated (sched.h, docs/scheduling.md); the GIL is only called from the
+ * eval loop's one safe point (gs_gil_check) and around blocking calls
  * (gs_gil_release_for / gs_gil_reacquire).
+ *
+ * THE FILES.  Each policy is a table of operations (GsGilPolicyOps, gil.h)
+ * in a file of its own: gil_tick.c and gil_interval.c.  This file holds
+ * what they share -- the lock itself (a `locked` flag under a mutex, a
+ * condition variable to wait on), the bookkeeping of who holds it, and the
+ * tracing of it -- and the table that maps each row of policies.h to its
+ * operations.
  *
  * Every step is reported to the tracer: gil_request when a thread starts
  * waiting, gil_retry when it wakes up to find the GIL still held,
@@ -55,13 +62,29 @@
 #include "gil.h"
 #include "interp.h"
 
-GsGil *gs_gil_new(GsPlatform *p, GsGilPolicy policy, int check_interval, uint64_t interval_ns,
+/* Each row of policies.h names its operations gs_gil_policy_NAME. */
+#define GS_X_POLICY_EXTERN(name, cpython, summary, knob, unit) \
+    extern const GsGilPolicyOps gs_gil_policy_##name;
+GS_GIL_POLICY_TABLE(GS_X_POLICY_EXTERN)
+#undef GS_X_POLICY_EXTERN
+
+static const GsGilPolicyOps *const policy_ops[GS_POLICY_COUNT] = {
+#define GS_X_POLICY_OPS(name, cpython, summary, knob, unit) \
+    [GS_POLICY_##name] = &gs_gil_policy_##name,
+    GS_GIL_POLICY_TABLE(GS_X_POLICY_OPS)
+#undef GS_X_POLICY_OPS
+};
+
+GsGil *gs_gil_new(GsPlatform *p, GsGilPolicyId policy, int check_interval, uint64_t interval_ns,
                   atomic_int *eval_breaker)
 {
+    if ((unsigned)policy >= GS_POLICY_COUNT)
+        return NULL;
     GsGil *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
     g->policy = policy;
+    g->ops = policy_ops[policy];
     g->platform = p;
     g->check_interval = check_interval;
     g->interval_ns = interval_ns;
@@ -92,56 +115,9 @@ void gs_gil_free(GsGil *g)
     free(g);
 }
 
-/* The eval breaker is set while a drop is requested (or a stop is pending:
- * the interpreter's stop_reason keeps it set). */
-static void set_drop_request(GsGil *g)
-{
-    atomic_store(&g->drop_request, 1);
-    atomic_store(g->eval_breaker, 1);
-}
+/* ---- the lock both of CPython's GILs are ------------------------------------ */
 
-static void clear_drop_request(GsGil *g, GsThread *ts)
-{
-    atomic_store(&g->drop_request, 0);
-    if (atomic_load(&ts->interp->stop_reason) == GS_STOP_NONE)
-        atomic_store(g->eval_breaker, 0);
-}
-
-/* ---- taking -------------------------------------------------------------------- */
-
-/* The old GIL: wait until the lock is free; every wake-up that finds it
- * taken again is a failed attempt. */
-static void take_tick(GsGil *g, GsThread *ts)
-{
-    GsPlatform *p = g->platform;
-    while (g->locked) {
-        p->wait(p, g->cond, g->mutex);
-        if (g->locked)
-            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
-    }
-}
-
-/* The new GIL: wait at most one interval at a time; if the holder has not
- * changed during a whole interval, ask it to drop the GIL. */
-static void take_interval(GsGil *g, GsThread *ts)
-{
-    GsPlatform *p = g->platform;
-    while (g->locked) {
-        uint64_t saved_switch = g->switch_number;
-        bool timed_out = p->timed_wait(p, g->cond, g->mutex, g->interval_ns);
-        if (!g->locked)
-            break;
-        if (timed_out && g->switch_number == saved_switch) {
-            if (!atomic_load(&g->drop_request))
-                gs_trace(ts, GS_CAT_GIL, GS_EV_gil_drop_request, g->holder, 0, 0, NULL);
-            set_drop_request(g);
-        } else if (!timed_out) {
-            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
-        }
-    }
-}
-
-void gs_gil_take(GsGil *g, GsThread *ts)
+void gs_gil_lock_take(GsGil *g, GsThread *ts, GsGilWaitFn *wait, GsGilWaitFn *taken)
 {
     GsPlatform *p = g->platform;
     uint64_t start = p->now_ns(p);
@@ -149,10 +125,7 @@ void gs_gil_take(GsGil *g, GsThread *ts)
     if (g->locked) {
         gs_trace(ts, GS_CAT_GIL, GS_EV_gil_request, g->holder, 0, 0, NULL);
         g->waiting++;
-        if (g->policy == GS_GIL_TICK)
-            take_tick(g, ts);
-        else
-            take_interval(g, ts);
+        wait(g, ts);
         g->waiting--;
     }
     g->locked = true;
@@ -162,14 +135,8 @@ void gs_gil_take(GsGil *g, GsThread *ts)
         g->switch_number++;
         ts->interp->gil_switches++;
     }
-    if (g->policy == GS_GIL_INTERVAL) {
-        /* Wake a thread waiting in forced switching: the GIL changed hands. */
-        p->lock(p, g->switch_mutex);
-        p->signal(p, g->switch_cond);
-        p->unlock(p, g->switch_mutex);
-        if (atomic_load(&g->drop_request))
-            clear_drop_request(g, ts);
-    }
+    if (taken)
+        taken(g, ts);
     p->unlock(p, g->mutex);
     ts->has_gil = true;
     ts->gil_since = p->now_ns(p);
@@ -177,9 +144,7 @@ void gs_gil_take(GsGil *g, GsThread *ts)
     gs_trace(ts, GS_CAT_GIL, GS_EV_gil_acquire, 0, (int64_t)(ts->gil_since - start), 0, NULL);
 }
 
-/* ---- dropping -------------------------------------------------------------------- */
-
-void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
+void gs_gil_lock_release(GsGil *g, GsThread *ts, GsReleaseReason why)
 {
     GsPlatform *p = g->platform;
     uint64_t now = p->now_ns(p);
@@ -199,51 +164,20 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
      * on another core can take the lock first.  Signalling under the mutex
      * instead would let the releaser win every race and hide the battle. */
     p->signal(p, g->cond);
-    if (g->policy == GS_GIL_INTERVAL && why == GS_REL_drop_request) {
-        /* Forced switching: do not race for the GIL we were asked to give
-         * up; wait until another thread has it. */
-        p->lock(p, g->switch_mutex);
-        if (atomic_load(&g->last_holder) == ts->tid && atomic_load(&g->threads) > 1)
-            p->wait(p, g->switch_cond, g->switch_mutex);
-        p->unlock(p, g->switch_mutex);
-    }
 }
 
-/* ---- the safe point -------------------------------------------------------------- */
-
-void gs_gil_check(GsGil *g, GsThread *ts, bool defer)
-{
-    if (atomic_load(&g->threads) < 2)
-        return;
-    if (g->policy == GS_GIL_TICK) {
-        /* 2.7: `if (--_Py_Ticker < 0)`, and inside it the SETUP_FINALLY
-         * test comes first: a deferred check leaves the ticker below zero,
-         * so the very next tick releases. */
-        if (--g->ticker >= 0 || defer)
-            return;
-        g->ticker = g->check_interval;
-        /* Release and immediately re-take: 2.7's
-         * PyThread_release_lock; PyThread_acquire_lock. */
-        gs_gil_drop(g, ts, GS_REL_check);
-        gs_gil_take(g, ts);
-        return;
-    }
-    if (!defer && atomic_load(&g->drop_request)) {
-        gs_gil_drop(g, ts, GS_REL_drop_request);
-        gs_gil_take(g, ts);
-    }
-}
+/* ---- around blocking calls ------------------------------------------------------ */
 
 void gs_gil_release_for(GsThread *ts, GsReleaseReason why)
 {
     GsGil *g = ts->interp->gil;
     if (g && ts->has_gil)
-        gs_gil_drop(g, ts, why);
+        g->ops->on_block(g, ts, why);
 }
 
 void gs_gil_reacquire(GsThread *ts)
 {
     GsGil *g = ts->interp->gil;
     if (g && !ts->has_gil)
-        gs_gil_take(g, ts);
+        g->ops->on_wake(g, ts);
 }

@@ -11,17 +11,38 @@
 
 #include "event.h"
 #include "platform.h"
+#include "policies.h"
 
 typedef struct GsThread GsThread;
+typedef struct GsGil GsGil;
 
-typedef enum {
-    GS_GIL_TICK,       /* CPython 2.3 - 3.1: release and re-take every N ticks */
-    GS_GIL_INTERVAL,   /* CPython 3.2+: drop on request after a switch interval */
-} GsGilPolicy;
+/* A GIL policy: what a thread does to take the GIL, to let go of it, at
+ * the eval loop's safe point, and around a blocking call.  One table per
+ * policy, in a file of its own (gil_tick.c, gil_interval.c), named by a
+ * row of policies.h; gs_gil_new picks it once.  docs/architecture.md says
+ * what a new policy must implement. */
+typedef struct {
+    /* Take the GIL for ts, blocking until it has it.  Records gil_request,
+     * gil_retry, gil_drop_request and gil_acquire as they happen. */
+    void (*take)(GsGil *g, GsThread *ts);
+    /* Let go of it; `why` is gil_release's reason. */
+    void (*drop)(GsGil *g, GsThread *ts, GsReleaseReason why);
+    /* The safe point (sched.h decides where it is): hand the GIL over now?
+     * `defer`: the check is put off; count it, hand nothing over. */
+    void (*check)(GsGil *g, GsThread *ts, bool defer);
+    /* Around a blocking call (CPython's Py_BEGIN/END_ALLOW_THREADS). */
+    void (*on_block)(GsGil *g, GsThread *ts, GsReleaseReason why);
+    void (*on_wake)(GsGil *g, GsThread *ts);
+    /* true: `check` must run at every check site while other threads are
+     * alive, not only when the eval breaker is set (2.7's ticker counts
+     * every tick). */
+    bool check_every_time;
+} GsGilPolicyOps;
 
-typedef struct GsGil {
+struct GsGil {
     /* configuration (read-only once threads run) */
-    GsGilPolicy policy;
+    GsGilPolicyId policy;      /* its row in policies.h */
+    const GsGilPolicyOps *ops; /* its operations */
     GsPlatform *platform;
     int check_interval;        /* tick policy: ticks between checks (sys.setcheckinterval) */
     uint64_t interval_ns;      /* interval policy: how long a waiter waits before asking */
@@ -48,22 +69,41 @@ typedef struct GsGil {
     int ticker;
 
     atomic_int threads;        /* guest threads alive: no switching with one */
-} GsGil;
+};
 
-GsGil *gs_gil_new(GsPlatform *p, GsGilPolicy policy, int check_interval, uint64_t interval_ns,
+GsGil *gs_gil_new(GsPlatform *p, GsGilPolicyId policy, int check_interval, uint64_t interval_ns,
                   atomic_int *eval_breaker);
 void gs_gil_free(GsGil *gil);
 
-/* Take the GIL for ts (blocking).  Records gil_request / gil_retry /
- * gil_drop_request / gil_acquire. */
-void gs_gil_take(GsGil *gil, GsThread *ts);
-/* Let go of the GIL; why says what for (gil_release's "why"). */
-void gs_gil_drop(GsGil *gil, GsThread *ts, GsReleaseReason why);
+/* Take the GIL for ts (blocking), and let go of it: the policy's take and
+ * drop.  Thread start and exit use these. */
+static inline void gs_gil_take(GsGil *g, GsThread *ts) { g->ops->take(g, ts); }
+static inline void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
+{
+    g->ops->drop(g, ts, why);
+}
 
 /* The eval loop's safe point: called where the imitated CPython checks.
  * Decides, by policy, whether to hand the GIL over now.  `defer`: the
  * check is put off (sched.h): a tick still counts, nothing is handed over. */
-void gs_gil_check(GsGil *gil, GsThread *ts, bool defer);
+static inline void gs_gil_check(GsGil *g, GsThread *ts, bool defer)
+{
+    if (atomic_load_explicit(&g->threads, memory_order_relaxed) > 1)
+        g->ops->check(g, ts, defer);
+}
+
+/* ---- building blocks for policies whose GIL is a lock ----------------------
+ * Both of CPython's GILs are a `locked` flag under a mutex, with a
+ * condition variable to wait on; they differ in how a thread waits and in
+ * what happens after a switch.  gil.c implements the common part once. */
+
+/* Wait while the GIL is locked (called with g->mutex held), and the
+ * policy's extra step once a thread has taken it (mutex still held; NULL:
+ * none). */
+typedef void GsGilWaitFn(GsGil *g, GsThread *ts);
+void gs_gil_lock_take(GsGil *g, GsThread *ts, GsGilWaitFn *wait, GsGilWaitFn *taken);
+/* Unlock it and signal one waiter. */
+void gs_gil_lock_release(GsGil *g, GsThread *ts, GsReleaseReason why);
 
 /* Around a blocking call (CPython's Py_BEGIN/END_ALLOW_THREADS). */
 void gs_gil_release_for(GsThread *ts, GsReleaseReason why);

@@ -17,7 +17,7 @@ void gs_options_default(GsOptions *opt)
     memset(opt, 0, sizeof *opt);
     opt->cpython = "3.12";
     opt->sched = GS_SCHED_311;
-    opt->policy = GS_GIL_INTERVAL;
+    opt->policy = GS_POLICY_interval;
     opt->check_interval = 100;
     opt->switch_interval = 0.005;
     opt->recursion_limit = 1000;
@@ -41,7 +41,7 @@ int gs_options_set_cpython(GsOptions *opt, const char *version)
         return -1;
     opt->cpython = v->version;
     opt->sched = v->rules;
-    opt->policy = strcmp(v->policy, "tick") == 0 ? GS_GIL_TICK : GS_GIL_INTERVAL;
+    opt->policy = gs_policy_find(v->policy);
     return 0;
 }
 

@@ -138,7 +138,7 @@ typedef struct {
 typedef struct {
     const char *cpython;      /* "2.7", "3.9", "3.10", "3.11", "3.12" */
     GsSchedRules sched;       /* from cpython */
-    GsGilPolicy policy;       /* from cpython unless --policy */
+    GsGilPolicyId policy;     /* from cpython unless --policy (policies.h) */
     int check_interval;       /* tick policy: 100 (sys.setcheckinterval) */
     double switch_interval;   /* interval policy: 0.005 s (sys.setswitchinterval) */
     int64_t max_ticks;        /* 0: no limit; counts executed instructions */

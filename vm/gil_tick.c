@@ -1,0 +1,50 @@
+/*
+ * gil_tick.c -- the old GIL (CPython 2.3 - 3.1), "tick based".
+ *
+ * Every `check_interval` ticks (sys.setcheckinterval, 100 by default) the
+ * running thread releases the lock and immediately asks for it again, with
+ * nothing in between: 2.7's PyThread_release_lock; PyThread_acquire_lock.
+ * The waiter, signalled, usually wakes on another core to find the lock
+ * taken again -- a failed wake-up, gil_retry.  gil.c's essay tells the
+ * whole story.
+ */
+#include "gil.h"
+#include "interp.h"
+
+/* Wait until the lock is free; every wake-up that finds it taken again is
+ * a failed attempt (Beazley's RETRY). */
+static void tick_wait(GsGil *g, GsThread *ts)
+{
+    GsPlatform *p = g->platform;
+    while (g->locked) {
+        p->wait(p, g->cond, g->mutex);
+        if (g->locked)
+            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
+    }
+}
+
+static void tick_take(GsGil *g, GsThread *ts)
+{
+    gs_gil_lock_take(g, ts, tick_wait, NULL);
+}
+
+/* 2.7: `if (--_Py_Ticker < 0)`; inside it the SETUP_FINALLY test comes
+ * first, so a deferred check leaves the ticker below zero and the very
+ * next tick releases.  Only the holder touches the ticker. */
+static void tick_check(GsGil *g, GsThread *ts, bool defer)
+{
+    if (--g->ticker >= 0 || defer)
+        return;
+    g->ticker = g->check_interval;
+    gs_gil_lock_release(g, ts, GS_REL_check);
+    tick_take(g, ts);
+}
+
+const GsGilPolicyOps gs_gil_policy_tick = {
+    .take = tick_take,
+    .drop = gs_gil_lock_release,
+    .check = tick_check,
+    .on_block = gs_gil_lock_release,
+    .on_wake = tick_take,
+    .check_every_time = true,
+};
