@@ -14,7 +14,7 @@
  * instruction -- which instructions are followed by a check is exactly
  * what decides whether `self.count += 1` can be interrupted between its
  * read and its write.  gilscope imitates that per CPython version, and
- * the eval loop asks one place, sched.h, after every instruction:
+ * the eval loop asks one place, sched_rules.h, after every instruction:
  * gs_sched_checks(rules, opcode, outcome) -- `outcome` tells a conditional
  * jump's result, 0 for everything else.  All checks go to the single
  * label `check:` below, which reads the interpreter's eval_breaker flag.
@@ -541,7 +541,7 @@ static int handle_eval_breaker(GsThread *ts)
 #define INSTR_OFFSET() ((int)(next - first) - 2)
 
 /* Dispatch the next instruction, after the check if the version imitated
- * has one after this opcode (sched.h decides; `outcome` is how a jump
+ * has one after this opcode (sched_rules.h decides; `outcome` is how a jump
  * ended, GS_OUT_* bits).  DISPATCH_FAST is for opcodes that never check
  * in any version (the table says S_NEVER in every column). */
 #define DISPATCH_OUTCOME(outcome) do { \
@@ -614,7 +614,7 @@ check:
     if ((check_every_time && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
         atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
         /* Before a try/finally or with block the check is put off: the
-         * tick counts, nothing is handled (sched.h). */
+         * tick counts, nothing is handled (sched_rules.h). */
         bool defer = gs_sched_defers(rules, next[0]);
         f->sp = sp;
         f->lasti = INSTR_OFFSET();
@@ -915,7 +915,7 @@ max_ticks_reached:
         DISPATCH();
     }
 
-    /* Conditional jumps tell sched.h how they ended: taken or not,
+    /* Conditional jumps tell sched_rules.h how they ended: taken or not,
      * backwards or not, on an operand that was exactly True/False or not. */
 #define COND_JUMP_CHECK(taken, exact_bool) \
     DISPATCH_OUTCOME(((taken) ? GS_OUT_TAKEN : 0) | (next <= here_ ? GS_OUT_BACKWARD : 0) | \

@@ -41,7 +41,7 @@
  *    up to a whole interval to get it back from a CPU-bound thread.
  *
  * Where the running thread checks depends on the CPython version being
- * imitated (sched.h, docs/scheduling.md); the GIL is only called from the
+ * imitated (sched_rules.h, docs/scheduling.md); the GIL is only called from the
  * eval loop's one safe point (gs_gil_check) and around blocking calls
  * (gs_gil_release_for / gs_gil_reacquire).
  *

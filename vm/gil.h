@@ -27,7 +27,7 @@ typedef struct {
     void (*take)(GsGil *g, GsThread *ts);
     /* Let go of it; `why` is gil_release's reason. */
     void (*drop)(GsGil *g, GsThread *ts, GsReleaseReason why);
-    /* The safe point (sched.h decides where it is): hand the GIL over now?
+    /* The safe point (sched_rules.h decides where it is): hand the GIL over now?
      * `defer`: the check is put off; count it, hand nothing over. */
     void (*check)(GsGil *g, GsThread *ts, bool defer);
     /* Around a blocking call (CPython's Py_BEGIN/END_ALLOW_THREADS). */
@@ -85,7 +85,7 @@ static inline void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
 
 /* The eval loop's safe point: called where the imitated CPython checks.
  * Decides, by policy, whether to hand the GIL over now.  `defer`: the
- * check is put off (sched.h): a tick still counts, nothing is handed over. */
+ * check is put off (sched_rules.h): a tick still counts, nothing is handed over. */
 static inline void gs_gil_check(GsGil *g, GsThread *ts, bool defer)
 {
     if (atomic_load_explicit(&g->threads, memory_order_relaxed) > 1)

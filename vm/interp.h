@@ -18,7 +18,7 @@
 #include "gil.h"
 #include "object.h"
 #include "opcodes.h"
-#include "sched.h"
+#include "sched_rules.h"
 #include "platform.h"
 
 /* ---- code objects --------------------------------------------------------- */

@@ -31,7 +31,7 @@
  *            In the four scheduling columns S_ALWAYS means a check follows
  *            the opcode, S_NEVER that none does, and S_COND that it depends
  *            on how the opcode ended (a conditional jump's operand, a
- *            jump's direction).  sched.h/sched.c read these columns and
+ *            jump's direction).  sched_rules.h/sched_rules.c read these columns and
  *            decide the S_COND cases: that is the only place the rule
  *            lives.
  *   cost     what it costs on the simulated clock (`--clock sim`): a kind

@@ -1,5 +1,5 @@
 /*
- * test_sched.c -- the scheduling rule (sched.h), stated as a table: for
+ * test_sched.c -- the scheduling rule (sched_rules.h), stated as a table: for
  * each CPython version imitated, which instructions of the lecture's
  * listings are followed by a check (under 2.7: tick), and which checks are
  * put off.  A row per (version, instruction, how it ended).  The figures
@@ -7,7 +7,7 @@
  * with computed gotos; 3.10; 3.11/3.12) and were checked against a real
  * 2.7.18 through its _Py_Ticker (tests/sched/tick_parity.py).
  */
-#include "sched.h"
+#include "sched_rules.h"
 #include "tap.h"
 
 enum { N = 0, Y = 1 };   /* no check / a check */

@@ -1,11 +1,11 @@
 /*
- * sched.c -- the rule of where a running thread may be switched, for each
- * CPython version imitated.  sched.h explains the rule; this file holds the
+ * sched_rules.c -- the rule of where a running thread may be switched, for each
+ * CPython version imitated.  sched_rules.h explains the rule; this file holds the
  * parts that are not a plain table look-up.
  */
 #include <string.h>
 
-#include "sched.h"
+#include "sched_rules.h"
 
 const unsigned char gs_sched_table[GS_SCHED_COUNT][256] = {
 #define GS_X_COL(name, num, arg, t27, c39, c310, c311, cost) [num] = t27,

@@ -1,5 +1,5 @@
 /*
- * sched.h -- where a running thread may be switched: the one home of that
+ * sched_rules.h -- where a running thread may be switched: the one home of that
  * rule.
  *
  * A thread holding the GIL only lets go at a *check*: a point between two
@@ -37,8 +37,8 @@
  *   3.11+ Backward jumps, calls and function entry (RESUME); nothing is
  *         put off (3.11 has no SETUP_* opcodes any more).
  */
-#ifndef GS_SCHED_H
-#define GS_SCHED_H
+#ifndef GS_SCHED_RULES_H
+#define GS_SCHED_RULES_H
 
 #include <stdbool.h>
 
@@ -55,10 +55,10 @@ enum {
 };
 
 /* gs_sched_table[rules][op]: the table's column, S_NEVER / S_ALWAYS /
- * S_COND (sched.c fills it from GS_OPCODE_TABLE). */
+ * S_COND (sched_rules.c fills it from GS_OPCODE_TABLE). */
 extern const unsigned char gs_sched_table[GS_SCHED_COUNT][256];
 
-/* The S_COND cases (sched.c): conditional jumps and JUMP_ABSOLUTE. */
+/* The S_COND cases (sched_rules.c): conditional jumps and JUMP_ABSOLUTE. */
 bool gs_sched_cond_checks(GsSchedRules rules, int op, unsigned outcome);
 
 /* After `op` ended with `outcome` (GS_OUT_* bits; 0 for instructions that
