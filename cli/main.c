@@ -4,7 +4,7 @@
  * exit status:
  *
  *   0  the program finished          1  an uncaught exception or a syntax error
- *   2  a bad command line            3  stopped by --timeout, --max-ticks or a signal
+ *   2  a bad command line            3  stopped by --timeout, --max-instructions or a signal
  *   n  the program called sys.exit(n)
  */
 #include <errno.h>
@@ -70,12 +70,13 @@ static const char *const run_help =
     "  --trace CATS        what to record: gil,thread,lock,io,gc,print (the default),\n"
     "                      and on request tick, op, ref; or all\n"
     "  --trace-ref TYPES   with ref: only objects of these types (e.g. list,Counter)\n"
-    "  --max-ticks N       stop after N executed bytecode instructions (exit status 3)\n"
+    "  --max-instructions N   stop after N executed bytecode instructions (exit\n"
+    "                      status 3; --max-ticks is the old spelling)\n"
     "  --timeout SECONDS   stop after SECONDS of wall time (exit status 3)\n"
     "  -h, --help          show this help and exit\n"
     "\n"
     "Exit status: 0 done, 1 uncaught exception or syntax error, 2 bad command line,\n"
-    "3 stopped by --max-ticks, --timeout or a signal, N after sys.exit(N).\n";
+    "3 stopped by --max-instructions, --timeout or a signal, N after sys.exit(N).\n";
 
 /* run's help, with the GIL policies from their table (policies.h). */
 static void print_run_help(void)
@@ -161,7 +162,7 @@ static void on_signal(int sig)
     } else {
         atomic_store(&signal_interp->stop_reason, GS_STOP_SIGNAL);
     }
-    atomic_store(&signal_interp->eval_breaker, 1);
+    gs_breaker_set(&signal_interp->eval_breaker, GS_BREAK_STOP);
 }
 
 typedef struct {
@@ -185,7 +186,7 @@ static void watchdog_main(void *arg)
         if (now >= deadline) {
             w->fired = true;
             atomic_store(&w->interp->stop_reason, GS_STOP_TIMEOUT);
-            atomic_store(&w->interp->eval_breaker, 1);
+            gs_breaker_set(&w->interp->eval_breaker, GS_BREAK_STOP);
             break;
         }
         uv_cond_timedwait(&w->cond, &w->mutex, deadline - now);
@@ -215,10 +216,10 @@ static void explain_stop(GsInterp *interp, const char *path)
     if (reason == GS_STOP_TIMEOUT)
         fprintf(stderr, "gilscope: %s: stopped by --timeout %g s; the program was still running\n",
                 path, interp->opt.timeout);
-    else if (reason == GS_STOP_MAX_TICKS)
-        fprintf(stderr, "gilscope: %s: stopped by --max-ticks %lld: the program had executed "
+    else if (reason == GS_STOP_MAX_INSTRUCTIONS)
+        fprintf(stderr, "gilscope: %s: stopped by --max-instructions %lld: the program had executed "
                         "that many bytecode instructions\n",
-                path, (long long)interp->opt.max_ticks);
+                path, (long long)interp->opt.max_instructions);
     else
         fprintf(stderr, "gilscope: %s: stopped by a signal\n", path);
 }
@@ -249,7 +250,7 @@ static const char *stop_reason_name(GsInterp *interp)
 {
     switch (atomic_load(&interp->stop_reason)) {
     case GS_STOP_TIMEOUT: return "timeout";
-    case GS_STOP_MAX_TICKS: return "max_ticks";
+    case GS_STOP_MAX_INSTRUCTIONS: return "max_instructions";
     case GS_STOP_SIGNAL: return "signal";
     case GS_STOP_INTERRUPT: return "interrupt";
     default: return interp->end_reason ? interp->end_reason : "exit";
@@ -380,14 +381,18 @@ static int run_option(const char *a, const char *v, GsOptions *opt, TraceOptions
         *policy_set = true;
         return 0;
     }
-    if (!strcmp(a, "--max-ticks") || !strcmp(a, "--check-interval")) {
+    /* --max-ticks: the old spelling of --max-instructions ("tick" now
+     * means only 2.7's _Py_Ticker). */
+    if (!strcmp(a, "--max-ticks"))
+        a = "--max-instructions";
+    if (!strcmp(a, "--max-instructions") || !strcmp(a, "--check-interval")) {
         if (parse_number(a, v, &d) < 0 || d != (double)(int64_t)d ||
             (!strcmp(a, "--check-interval") && d > 1e9)) {
             fprintf(stderr, "gilscope run: %s expects a positive whole number\n", a);
             return -1;
         }
-        if (!strcmp(a, "--max-ticks"))
-            opt->max_ticks = (int64_t)d;
+        if (!strcmp(a, "--max-instructions"))
+            opt->max_instructions = (int64_t)d;
         else
             opt->check_interval = (int)d;
         return 0;

@@ -25,6 +25,10 @@ assertions -- no timing on the machine that runs the tests is involved.
                          waited for virtual time, which waited for the
                          thread waiting for the writer), and the trace is
                          complete and in time order
+  counting               a run that counts instructions (--max-instructions
+                         far above what it runs) takes the eval loop's other
+                         path through the fetch trap; its trace must be the
+                         same, line for line after `meta`, as without
 
 Exit 0 when the check holds, 1 otherwise (saying what was seen).
 """
@@ -158,6 +162,17 @@ def main():
                     print(f"first difference at line {i + 1}:\n got: {a[:300]}\nwant: {b[:300]}")
                     break
         expect(got == want, f"the golden trace, byte for byte ({len(want)} bytes)")
+    elif check == "counting":
+        with tempfile.TemporaryDirectory() as tmp:
+            plain, counted = os.path.join(tmp, "plain.jsonl"), os.path.join(tmp, "counted.jsonl")
+            args = ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,tick",
+                    "tests/threads/sim_golden.py"]
+            run(gilscope, args, plain)
+            run(gilscope, ["--max-instructions", "900000000"] + args, counted)
+            a = open(plain).read().splitlines()[1:]
+            b = open(counted).read().splitlines()[1:]
+        expect(len(a) > 100 and a == b,
+               f"counting instructions does not move virtual time ({len(a)} lines, same)")
     elif check == "traced-flood":
         with tempfile.TemporaryDirectory() as tmp:
             prog, trace = os.path.join(tmp, "flood.py"), os.path.join(tmp, "t.jsonl")

@@ -1012,7 +1012,7 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     put(o, reason);
     field_i64(o, "\",\"events\":", (int64_t)atomic_load(&r->written));
     field_i64(o, ",\"dropped\":", (int64_t)atomic_load(&r->dropped));
-    field_i64(o, ",\"ticks\":", interp->total_ticks);
+    field_i64(o, ",\"ticks\":", interp->total_checks);
     field_i64(o, ",\"switches\":", interp->gil_switches);
     put(o, "}\n");
     out_flush(o);

@@ -4,7 +4,7 @@
  *
  * Each guest thread appends events to a buffer of its own, without taking
  * the GIL or any lock; when the run ends -- normally, by an exception, or
- * stopped by --timeout, --max-ticks or a signal -- gs_recorder_finish
+ * stopped by --timeout, --max-instructions or a signal -- gs_recorder_finish
  * merges the buffers by time and writes the file, `meta` line first and
  * `end` line last.
  */

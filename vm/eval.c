@@ -20,10 +20,11 @@
  * label `check:` below, which reads the interpreter's eval_breaker flag.
  * This is the only place where a running thread can be asked to let go.
  *
- * Separately, every instruction counts down ts->ticks_left, so that
- * --max-ticks stops a runaway program after exactly N instructions, callees
- * included; with op tracing on, the same decrement sends every instruction
- * through the slow path that records it.
+ * Separately, every instruction pays into one counter (THE FETCH TRAP,
+ * below): the simulated clock's time, or the count by which
+ * --max-instructions stops a runaway program after exactly N instructions,
+ * callees included; with op tracing on, every instruction goes through the
+ * trap that records it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -511,8 +512,10 @@ static int handle_eval_breaker(GsThread *ts)
         int interrupt = GS_STOP_INTERRUPT;
         if (!atomic_compare_exchange_strong(&ts->interp->stop_reason, &interrupt, GS_STOP_NONE))
             return handle_eval_breaker(ts);
-        if (!atomic_load(&ts->interp->gil->drop_request))
-            atomic_store(&ts->interp->eval_breaker, 0);
+        gs_breaker_clear(&ts->interp->eval_breaker, GS_BREAK_STOP);
+        /* A stop that came in meanwhile keeps its bit. */
+        if (atomic_load(&ts->interp->stop_reason) != GS_STOP_NONE)
+            gs_breaker_set(&ts->interp->eval_breaker, GS_BREAK_STOP);
         GsObject *e = gs_exc_new(ts, &gs_exc_KeyboardInterrupt, NULL, 0);
         if (e) {
             gs_err_set_obj(ts, e);
@@ -578,30 +581,39 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     bool check_every_time = gil && gil->ops->check_every_time;
     bool trace_ops = interp->trace_mask & GS_CAT_OP;
     int opcode = 0, oparg = 0;
-    /* The fast path pays one decrement per instruction: of the thread's
-     * --max-ticks count, or, when tracing ops, of a one-instruction budget
-     * that sends every instruction through the slow path. */
-    int64_t op_budget = 1;
-    int64_t *budget = trace_ops ? &op_budget : &ts->ticks_left;
     bool reraise = false;
     GsObject *retval = NULL;
+    /* THE FETCH TRAP.  Some work must happen at an exact instruction, not
+     * at the next check: the simulated clock's next event, the
+     * --max-instructions count, an `op` record per instruction.  All of it
+     * hides behind one counter, *fuel, that each instruction pays its cost
+     * into; the fetch path's only test is whether it has run out, and the
+     * trap (below the check) does what is due and refills it:
+     *   - on the simulated clock, fuel is the thread's clock->room, and an
+     *     instruction costs its simulated nanoseconds (gs_op_ns): running
+     *     out means the next event elsewhere is due (catch_up);
+     *   - on the real clock, fuel is the instructions left before
+     *     --max-instructions stops the run (INT64_MAX without a limit), an
+     *     instruction costs 1;
+     *   - when every instruction must stop by (op tracing, or a limit on
+     *     the simulated clock), fuel is a local that is always empty, and
+     *     the trap does the clock and the count itself. */
     GsSimClock *clock = ts->clock;
+    bool counting = trace_ops || interp->opt.max_instructions > 0;
+    int64_t no_fuel = 0;
+    int64_t *fuel = clock ? (counting ? &no_fuel : &clock->room)
+                          : (trace_ops ? &no_fuel : &ts->instr_left);
+    const unsigned short *cost = clock && !counting ? gs_op_ns : gs_op_one;
 
     /* 3.10+ also check at frame entry (3.11's RESUME). */
     if (gs_sched_checks_on_entry(rules))
         goto check;
 
 fetch:
-    if (--*budget <= 0)
-        goto out_of_budget;
-fetch_now:
-    if (clock) {
-        /* The simulated clock: this instruction happens at clock->vt and
-         * takes its cost; past the limit, the other threads catch up. */
-        if (clock->vt >= clock->limit)
-            interp->platform->catch_up(interp->platform);
-        clock->vt += gs_op_ns[next[0]];
-    }
+    if (*fuel <= 0)
+        goto trap;
+    *fuel -= cost[next[0]];
+fetch_paid:
     opcode = next[0];
     oparg = next[1];
     next += 2;
@@ -610,9 +622,9 @@ dispatch_opcode:
 
 check:
     /* THE safe point: the only place a running thread lets go of the GIL. */
-    ts->hold_ticks++;
+    ts->hold_checks++;
     if ((check_every_time && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
-        atomic_load_explicit(&interp->eval_breaker, memory_order_relaxed)) {
+        gs_breaker_pending(&interp->eval_breaker)) {
         /* Before a try/finally or with block the check is put off: the
          * tick counts, nothing is handled (sched_rules.h). */
         bool defer = gs_sched_defers(rules, next[0]);
@@ -624,25 +636,35 @@ check:
     }
     goto fetch;
 
-out_of_budget:
+trap:
+    /* The fuel ran out (see THE FETCH TRAP above).  The instruction at
+     * `next` has not been paid for yet. */
+    if (interp->opt.max_instructions > 0) {
+        if (ts->instr_left <= 0)
+            goto max_instructions_reached;
+        if (fuel != &ts->instr_left)
+            ts->instr_left--;   /* counted here, one instruction at a time */
+    } else if (fuel == &ts->instr_left) {
+        ts->instr_left = INT64_MAX;   /* no limit: refill */
+        goto fetch;
+    }
+    if (clock) {
+        /* This instruction happens at the thread's vt and takes its cost;
+         * past the limit, the other threads catch up first. */
+        if (clock->room <= 0)
+            interp->platform->catch_up(interp->platform);
+        gs_sim_advance(clock, gs_op_ns[next[0]]);
+    }
     if (trace_ops) {
-        /* One `op` event per instruction, then straight back here. */
-        if (--ts->ticks_left <= 0 && interp->opt.max_ticks > 0)
-            goto max_ticks_reached;
         int off = (int)(next - first);
         gs_trace_emit(ts, GS_EV_op, next[0], gs_code_line(co, off), off, co);
-        op_budget = 1;
-        goto fetch_now;
     }
-    if (interp->opt.max_ticks > 0)
-        goto max_ticks_reached;
-    ts->ticks_left = INT64_MAX;
-    goto fetch_now;
+    goto fetch_paid;
 
-max_ticks_reached:
-    ts->ticks_left = INT64_MAX;   /* the stop is under way: nothing to count any more */
-    atomic_store(&interp->stop_reason, GS_STOP_MAX_TICKS);
-    atomic_store(&interp->eval_breaker, 1);
+max_instructions_reached:
+    ts->instr_left = INT64_MAX;   /* the stop is under way: nothing to count any more */
+    atomic_store(&interp->stop_reason, GS_STOP_MAX_INSTRUCTIONS);
+    gs_breaker_set(&interp->eval_breaker, GS_BREAK_STOP);
     gs_err_set(ts, &gs_exc_SystemExit, "stopped");
     goto error;
 

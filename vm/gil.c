@@ -76,7 +76,7 @@ static const GsGilPolicyOps *const policy_ops[GS_POLICY_COUNT] = {
 };
 
 GsGil *gs_gil_new(GsPlatform *p, GsGilPolicyId policy, int check_interval, uint64_t interval_ns,
-                  atomic_int *eval_breaker)
+                  GsBreaker *eval_breaker)
 {
     if ((unsigned)policy >= GS_POLICY_COUNT)
         return NULL;
@@ -140,7 +140,7 @@ void gs_gil_lock_take(GsGil *g, GsThread *ts, GsGilWaitFn *wait, GsGilWaitFn *ta
     p->unlock(p, g->mutex);
     ts->has_gil = true;
     ts->gil_since = p->now_ns(p);
-    ts->hold_ticks = 0;
+    ts->hold_checks = 0;
     gs_trace(ts, GS_CAT_GIL, GS_EV_gil_acquire, 0, (int64_t)(ts->gil_since - start), 0, NULL);
 }
 
@@ -148,8 +148,8 @@ void gs_gil_lock_release(GsGil *g, GsThread *ts, GsReleaseReason why)
 {
     GsPlatform *p = g->platform;
     uint64_t now = p->now_ns(p);
-    ts->interp->total_ticks += ts->hold_ticks;   /* still under the GIL */
-    gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, ts->hold_ticks, NULL);
+    ts->interp->total_checks += ts->hold_checks;   /* still under the GIL */
+    gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, ts->hold_checks, NULL);
     gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, why, (int64_t)(now - ts->gil_since), 0, NULL);
     ts->has_gil = false;
     if (ts->interp->trace_park)

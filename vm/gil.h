@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "breaker.h"
 #include "event.h"
 #include "platform.h"
 #include "policies.h"
@@ -46,7 +47,7 @@ struct GsGil {
     GsPlatform *platform;
     int check_interval;        /* tick policy: ticks between checks (sys.setcheckinterval) */
     uint64_t interval_ns;      /* interval policy: how long a waiter waits before asking */
-    atomic_int *eval_breaker;  /* the interpreter's: set to make the holder stop and look */
+    GsBreaker *eval_breaker;   /* the interpreter's: GS_BREAK_GIL_DROP makes the holder look */
 
     /* the lock itself, guarded by mutex */
     GsMutex *mutex;
@@ -72,7 +73,7 @@ struct GsGil {
 };
 
 GsGil *gs_gil_new(GsPlatform *p, GsGilPolicyId policy, int check_interval, uint64_t interval_ns,
-                  atomic_int *eval_breaker);
+                  GsBreaker *eval_breaker);
 void gs_gil_free(GsGil *gil);
 
 /* Take the GIL for ts (blocking), and let go of it: the policy's take and

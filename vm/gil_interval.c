@@ -12,19 +12,18 @@
 #include "gil.h"
 #include "interp.h"
 
-/* The eval breaker is set while a drop is requested (or a stop is pending:
- * the interpreter's stop_reason keeps it set). */
+/* The eval breaker's GS_BREAK_GIL_DROP bit is set while a drop is
+ * requested. */
 static void set_drop_request(GsGil *g)
 {
     atomic_store(&g->drop_request, 1);
-    atomic_store(g->eval_breaker, 1);
+    gs_breaker_set(g->eval_breaker, GS_BREAK_GIL_DROP);
 }
 
-static void clear_drop_request(GsGil *g, GsThread *ts)
+static void clear_drop_request(GsGil *g)
 {
     atomic_store(&g->drop_request, 0);
-    if (atomic_load(&ts->interp->stop_reason) == GS_STOP_NONE)
-        atomic_store(g->eval_breaker, 0);
+    gs_breaker_clear(g->eval_breaker, GS_BREAK_GIL_DROP);
 }
 
 /* Wait at most one interval at a time; if the holder has not changed
@@ -56,7 +55,7 @@ static void interval_taken(GsGil *g, GsThread *ts)
     p->signal(p, g->switch_cond);
     p->unlock(p, g->switch_mutex);
     if (atomic_load(&g->drop_request))
-        clear_drop_request(g, ts);
+        clear_drop_request(g);
 }
 
 static void interval_take(GsGil *g, GsThread *ts)

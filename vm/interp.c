@@ -52,8 +52,9 @@ void gs_thread_init(GsThread *ts, GsInterp *interp, int tid)
     memset(ts, 0, sizeof *ts);
     ts->interp = interp;
     ts->tid = tid;
-    /* The check happens before each fetch: N + 1 lets exactly N run. */
-    ts->ticks_left = interp->opt.max_ticks > 0 ? interp->opt.max_ticks + 1 : INT64_MAX;
+    /* The fetch trap stops the run when the count is 0 before an
+     * instruction: N lets exactly N run (eval.c). */
+    ts->instr_left = interp->opt.max_instructions > 0 ? interp->opt.max_instructions : INT64_MAX;
 }
 
 /* ---- built-in type dictionaries ---------------------------------------------------

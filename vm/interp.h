@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "event.h"
+#include "breaker.h"
 #include "gil.h"
 #include "object.h"
 #include "opcodes.h"
@@ -141,7 +142,7 @@ typedef struct {
     GsGilPolicyId policy;     /* from cpython unless --policy (policies.h) */
     int check_interval;       /* tick policy: 100 (sys.setcheckinterval) */
     double switch_interval;   /* interval policy: 0.005 s (sys.setswitchinterval) */
-    int64_t max_ticks;        /* 0: no limit; counts executed instructions */
+    int64_t max_instructions; /* --max-instructions, 0: no limit */
     double timeout;           /* seconds, 0: none */
     int recursion_limit;      /* 1000, as CPython */
     bool sim_clock;           /* --clock sim: run on the simulated machine */
@@ -194,10 +195,11 @@ struct GsInterp {
     GsGcState gc;
     uint32_t next_serial;     /* next object serial number */
     /* Set by another thread (watchdog, signal handler, GIL) to make every
-     * running thread stop at its next safe point.  The eval loop reads it
-     * with a relaxed load at the opcodes the CPython being imitated checks. */
-    atomic_int eval_breaker;
-    atomic_int stop_reason;   /* GS_STOP_*: why eval_breaker was set */
+     * running thread leave the fast path at its next check: a bit per
+     * reason (breaker.h).  The eval loop reads it with a relaxed load at
+     * the checks of the CPython being imitated. */
+    GsBreaker eval_breaker;
+    atomic_int stop_reason;   /* GS_STOP_*: which stop GS_BREAK_STOP is for */
     FILE *out;                /* where print() writes (stdout) */
     GsObject *source_lines;   /* dict filename -> list of lines, for tracebacks */
     GsObject *names[GS_N_COUNT];  /* interned common names, GS_N_* */
@@ -211,7 +213,7 @@ struct GsInterp {
     GsGil *gil;               /* the global interpreter lock */
     int64_t gil_switches;     /* times the GIL changed hands (under the GIL) */
     int next_tid;             /* the last guest thread id handed out */
-    int64_t total_ticks;      /* check sites passed by all threads (under the GIL) */
+    int64_t total_checks;     /* checks passed by all threads (under the GIL; 2.7: ticks) */
     const char *end_reason;   /* how the main program ended: "exit", "exception", "interrupt" */
     int out_errno;            /* why the last flush of the output failed (0: it did not) */
     atomic_int os_threads;    /* guest OS threads not yet completely finished */
@@ -237,7 +239,7 @@ struct GsInterp {
 /* Why a run is being stopped from outside the guest program.  Such a stop
  * unwinds every frame without running `except` or `finally` blocks, so
  * that a guest cannot catch it. */
-enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_TICKS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL,
+enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_INSTRUCTIONS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL,
        GS_STOP_FINALIZE /* the main thread ended: daemon threads stop */ };
 
 struct GsThread {
@@ -246,12 +248,12 @@ struct GsThread {
     int depth;                /* Python call depth, for RecursionError */
     GsObject *curexc;         /* the exception being raised, or NULL */
     GsObject *handled;        /* the exception being handled (sys.exc_info) */
-    int64_t ticks_left;       /* instructions before --max-ticks stops the run (eval.c) */
+    int64_t instr_left;       /* instructions before --max-instructions stops the run (eval.c) */
     int tid;                  /* 0 = main thread, then 1, 2, ... in start order */
     char *name;               /* "MainThread", "Thread-1", ... (owned; NULL: main) */
     bool has_gil;             /* does this thread hold the GIL? */
     uint64_t gil_since;       /* when it took it (platform ns) */
-    int64_t hold_ticks;       /* check sites passed since it took it */
+    int64_t hold_checks;      /* checks passed since it took the GIL */
     void *trace_buf;          /* the tracer's buffer for this thread (tracer/) */
     GsSimClock *clock;        /* its simulated clock (--clock sim), NULL on the real one */
     GsObject *repr_active[GS_C_DEPTH_MAX]; /* containers being repr'd (gs_repr_enter) */

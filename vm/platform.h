@@ -19,13 +19,29 @@
 typedef struct GsMutex GsMutex;
 
 /* A thread's place on the simulated clock (platform_sim.c): how far it has
- * got in virtual time, and how far it may run on its own before it must
- * let the other threads catch up.  The eval loop adds each instruction's
- * cost to vt and calls catch_up when vt reaches limit. */
+ * got in virtual time (vt), and how far it may run on its own before it
+ * must let the other threads catch up (limit).  It is kept as `room`, the
+ * nanoseconds left before the limit, so that the eval loop's fast path is
+ * one subtraction and one test: each instruction takes its cost from room,
+ * and the loop traps into catch_up when room has run out.  vt is
+ * limit - room; the functions below keep that true. */
 typedef struct {
-    uint64_t vt;
-    uint64_t limit;
+    int64_t room;     /* limit - vt: may go below 0 by one instruction's cost */
+    uint64_t limit;   /* never above INT64_MAX, so that room fits */
 } GsSimClock;
+
+static inline uint64_t gs_sim_vt(const GsSimClock *c) { return c->limit - (uint64_t)c->room; }
+static inline void gs_sim_advance(GsSimClock *c, uint64_t ns) { c->room -= (int64_t)ns; }
+static inline void gs_sim_set_vt(GsSimClock *c, uint64_t vt)
+{
+    c->room = (int64_t)(c->limit - vt);
+}
+static inline void gs_sim_set_limit(GsSimClock *c, uint64_t limit)
+{
+    uint64_t vt = gs_sim_vt(c);
+    c->limit = limit > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : limit;
+    gs_sim_set_vt(c, vt);
+}
 typedef struct GsCond GsCond;
 typedef struct GsPlatform GsPlatform;
 

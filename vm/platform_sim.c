@@ -185,8 +185,8 @@ static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static void put_on_core(Sim *s, SimThread *t, uint64_t at)
 {
     t->state = T_RUN;
-    t->clock.vt = max_u64(t->clock.vt, at);
-    t->on_core_since = t->clock.vt;
+    gs_sim_set_vt(&t->clock, max_u64(gs_sim_vt(&t->clock), at));
+    t->on_core_since = gs_sim_vt(&t->clock);
     s->on_cores++;
 }
 
@@ -201,20 +201,20 @@ static void core_freed(Sim *s, uint64_t at)
 /* CPU time t has used, counting its current turn on a core. */
 static uint64_t cpu_used(SimThread *t)
 {
-    return t->cpu_ns + (t->state == T_RUN ? t->clock.vt - t->on_core_since : 0);
+    return t->cpu_ns + (t->state == T_RUN ? gs_sim_vt(&t->clock) - t->on_core_since : 0);
 }
 
 /* t gives up its core (whatever state it is going to). */
 static void leave_core(Sim *s, SimThread *t)
 {
-    t->cpu_ns += t->clock.vt - t->on_core_since;
+    t->cpu_ns += gs_sim_vt(&t->clock) - t->on_core_since;
     s->on_cores--;
 }
 
 static void take_off_core(Sim *s, SimThread *t)
 {
     leave_core(s, t);
-    core_freed(s, t->clock.vt);
+    core_freed(s, gs_sim_vt(&t->clock));
 }
 
 /* A running thread that a woken thread `w` may preempt: the one that has
@@ -270,8 +270,8 @@ static void make_runnable(Sim *s, SimThread *t, uint64_t at)
     if (victim) {
         /* Wake-up preemption: the victim waits for a core again. */
         leave_core(s, victim);
-        make_ready(s, victim, max_u64(victim->clock.vt, at));
-        put_on_core(s, t, max_u64(victim->clock.vt, at) + s->prm.switch_ns);
+        make_ready(s, victim, max_u64(gs_sim_vt(&victim->clock), at));
+        put_on_core(s, t, max_u64(gs_sim_vt(&victim->clock), at) + s->prm.switch_ns);
         return;
     }
     make_ready(s, t, at);
@@ -284,7 +284,7 @@ static SimThread *earliest_running(Sim *s)
     SimThread *best = NULL;
     for (int i = 0; i < s->nthreads; i++) {
         SimThread *t = s->threads[i];
-        if (t->state == T_RUN && (!best || t->clock.vt < best->clock.vt))
+        if (t->state == T_RUN && (!best || gs_sim_vt(&t->clock) < gs_sim_vt(&best->clock)))
             best = t;
     }
     return best;
@@ -307,8 +307,8 @@ static uint64_t next_event(Sim *s, SimThread *run)
     uint64_t limit = UINT64_MAX;
     for (int i = 0; i < s->nthreads; i++) {
         SimThread *t = s->threads[i];
-        if (t != run && t->state == T_RUN && t->clock.vt < limit)
-            limit = t->clock.vt;
+        if (t != run && t->state == T_RUN && gs_sim_vt(&t->clock) < limit)
+            limit = gs_sim_vt(&t->clock);
         if (t->state == T_WAIT && t->wake_at < limit)
             limit = t->wake_at;
     }
@@ -326,7 +326,7 @@ static void pass_baton(Sim *s, SimThread *me)
     for (;;) {
         SimThread *run = earliest_running(s);
         SimThread *wake = earliest_wake(s);
-        if (wake && (!run || wake->wake_at <= run->clock.vt)) {
+        if (wake && (!run || wake->wake_at <= gs_sim_vt(&run->clock))) {
             make_runnable(s, wake, wake->wake_at);
             continue;
         }
@@ -345,15 +345,15 @@ static void pass_baton(Sim *s, SimThread *me)
             s->baton = NULL;
             return;
         }
-        if (s->ready.head && run->clock.vt >= run->on_core_since + s->prm.slice_ns) {
+        if (s->ready.head && gs_sim_vt(&run->clock) >= run->on_core_since + s->prm.slice_ns) {
             /* Its time slice is over and others wait for a core. */
             leave_core(s, run);
-            make_ready(s, run, run->clock.vt);
-            core_freed(s, run->clock.vt);
+            make_ready(s, run, gs_sim_vt(&run->clock));
+            core_freed(s, gs_sim_vt(&run->clock));
             continue;
         }
-        run->clock.limit = next_event(s, run);
-        atomic_store(&s->frontier, run->clock.vt);
+        gs_sim_set_limit(&run->clock, next_event(s, run));
+        atomic_store(&s->frontier, gs_sim_vt(&run->clock));
         s->baton = run;
         if (run != me)
             uv_cond_signal(&run->go);
@@ -385,7 +385,7 @@ static SimThread *enter(Sim *s)
 static void leave(Sim *s, SimThread *me)
 {
     /* New events may have been scheduled: recompute how far we may go. */
-    me->clock.limit = next_event(s, me);
+    gs_sim_set_limit(&me->clock, next_event(s, me));
     uv_mutex_unlock(&s->lock);
 }
 
@@ -404,7 +404,7 @@ static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t, bool may_pre
     t->woken = true;
     t->cond = NULL;
     t->mutex = NULL;
-    uint64_t now = waker->clock.vt;
+    uint64_t now = gs_sim_vt(&waker->clock);
     if (s->on_cores < s->prm.cores) {
         t->wake_at = now + wake_latency(s);
         return s->prm.syscall_ns + s->prm.ipi_ns;
@@ -413,11 +413,11 @@ static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t, bool may_pre
         cpu_used(waker) >= t->cpu_ns + s->prm.wakeup_gran_ns) {
         /* The woken thread preempts the waker inside its system call: it
          * runs at once on the waker's core. */
-        waker->clock.vt += s->prm.syscall_ns;
+        gs_sim_advance(&waker->clock, s->prm.syscall_ns);
         t->wake_at = UINT64_MAX;
         leave_core(s, waker);
-        make_ready(s, waker, waker->clock.vt);
-        put_on_core(s, t, waker->clock.vt + s->prm.switch_ns);
+        make_ready(s, waker, gs_sim_vt(&waker->clock));
+        put_on_core(s, t, gs_sim_vt(&waker->clock) + s->prm.switch_ns);
         return 0;
     }
     t->wake_at = now + wake_latency(s);   /* it will wait for a core */
@@ -430,7 +430,7 @@ static uint64_t sim_now(GsPlatform *p)
 {
     SimThread *me = self_thread;
     if (me && me->sim == sim_of(p))
-        return me->clock.vt;
+        return gs_sim_vt(&me->clock);
     return atomic_load(&sim_of(p)->frontier);   /* a thread outside the simulation */
 }
 
@@ -441,7 +441,7 @@ static void sim_cond_free(GsPlatform *p, GsCond *c) { free(c); }
 
 static void lock_locked(Sim *s, SimThread *me, GsMutex *m)
 {
-    me->clock.vt += s->prm.lock_ns;
+    gs_sim_advance(&me->clock, s->prm.lock_ns);
     while (m->owner) {
         enqueue(&m->waiters, me);
         me->mutex = m;
@@ -454,11 +454,11 @@ static void lock_locked(Sim *s, SimThread *me, GsMutex *m)
 /* may_preempt: false when the caller is about to block anyway (wait). */
 static void unlock_locked(Sim *s, SimThread *me, GsMutex *m, bool may_preempt)
 {
-    me->clock.vt += s->prm.lock_ns;
+    gs_sim_advance(&me->clock, s->prm.lock_ns);
     m->owner = NULL;
     SimThread *t = dequeue(&m->waiters);
     if (t)
-        me->clock.vt += wake_waiter(s, me, t, may_preempt);
+        gs_sim_advance(&me->clock, wake_waiter(s, me, t, may_preempt));
 }
 
 static void sim_lock(GsPlatform *p, GsMutex *m)
@@ -477,7 +477,7 @@ static bool sim_trylock(GsPlatform *p, GsMutex *m)
     if (outside(s))
         return true;
     SimThread *me = enter(s);
-    me->clock.vt += s->prm.lock_ns;
+    gs_sim_advance(&me->clock, s->prm.lock_ns);
     bool got = !m->owner;
     if (got)
         m->owner = me;
@@ -503,7 +503,7 @@ static bool sim_timed_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
     if (outside(s))
         return true;
     SimThread *me = enter(s);
-    me->clock.vt += s->prm.lock_ns;
+    gs_sim_advance(&me->clock, s->prm.lock_ns);
     /* Queue on c *before* letting go of m, as pthread_cond_wait does in one
      * step: a thread that takes m next and signals c must find us there. */
     enqueue(&c->waiters, me);
@@ -512,7 +512,7 @@ static bool sim_timed_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
     me->woken = false;
     unlock_locked(s, me, m, false);
     uint64_t deadline = ns == UINT64_MAX ? UINT64_MAX
-                                         : me->clock.vt + ns + s->prm.timer_slack_ns;
+                                         : gs_sim_vt(&me->clock) + ns + s->prm.timer_slack_ns;
     block(s, me, deadline);
     bool timed_out = !me->woken;
     lock_locked(s, me, m);
@@ -532,12 +532,12 @@ static void sim_wait(GsPlatform *p, GsCond *c, GsMutex *m)
  * what made CPython 2.7's every release expensive with two busy threads. */
 static void signal_locked(Sim *s, SimThread *me, GsCond *c, bool all)
 {
-    me->clock.vt += s->prm.lock_ns;
+    gs_sim_advance(&me->clock, s->prm.lock_ns);
     if (c->inside > 0 && !c->waiters.head)
-        me->clock.vt += s->prm.syscall_ns;
+        gs_sim_advance(&me->clock, s->prm.syscall_ns);
     SimThread *t;
     while ((t = dequeue(&c->waiters))) {
-        me->clock.vt += wake_waiter(s, me, t, true);
+        gs_sim_advance(&me->clock, wake_waiter(s, me, t, true));
         if (!all)
             break;
     }
@@ -571,7 +571,7 @@ static void sim_sleep(GsPlatform *p, uint64_t ns, atomic_int *stop)
     if (outside(s))
         return;
     SimThread *me = enter(s);
-    block(s, me, me->clock.vt + ns + s->prm.timer_slack_ns);
+    block(s, me, gs_sim_vt(&me->clock) + ns + s->prm.timer_slack_ns);
     leave(s, me);
 }
 
@@ -584,7 +584,7 @@ static void sim_io(GsPlatform *p, uint64_t bytes)
     if (outside(s))
         return;
     SimThread *me = enter(s);
-    me->clock.vt += s->prm.io_ns + bytes / 4;   /* copies at 4 bytes per ns */
+    gs_sim_advance(&me->clock, s->prm.io_ns + bytes / 4);   /* copies at 4 bytes per ns */
     pass_baton(s, me);
     leave(s, me);
 }
@@ -604,7 +604,7 @@ static void sim_publish(GsPlatform *p)
     SimThread *me = self_thread;
     if (outside(s) || s->baton != me)
         return;
-    uint64_t t = me->clock.vt < me->clock.limit ? me->clock.vt : me->clock.limit;
+    uint64_t t = gs_sim_vt(&me->clock) < me->clock.limit ? gs_sim_vt(&me->clock) : me->clock.limit;
     if (t > atomic_load(&s->frontier))
         atomic_store(&s->frontier, t);
 }
@@ -639,7 +639,7 @@ static void thread_body(void *arg)
         me->joiners = j->next;
         j->next = NULL;
         j->woken = true;
-        j->wake_at = me->clock.vt + wake_latency(s);
+        j->wake_at = gs_sim_vt(&me->clock) + wake_latency(s);
     }
     me->state = T_DONE;
     take_off_core(s, me);
@@ -674,10 +674,10 @@ static void *sim_thread_start(GsPlatform *p, void (*fn)(void *), void *arg, size
     t->id = s->nthreads;
     if (me) {
         /* Started by a simulated thread: it becomes runnable a little later. */
-        me->clock.vt += s->prm.thread_start_ns;
-        t->clock.vt = me->clock.vt;
+        gs_sim_advance(&me->clock, s->prm.thread_start_ns);
+        gs_sim_set_vt(&t->clock, gs_sim_vt(&me->clock));
         t->state = T_WAIT;
-        t->wake_at = me->clock.vt + wake_latency(s);
+        t->wake_at = gs_sim_vt(&me->clock) + wake_latency(s);
     } else {
         /* The first thread (the main program), from outside the simulation. */
         put_on_core(s, t, atomic_load(&s->frontier));

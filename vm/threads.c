@@ -64,7 +64,7 @@ void gs_main_thread_exit(GsThread *ts)
     if (atomic_load(&in->os_threads) > 0) {
         int expected = GS_STOP_NONE;
         atomic_compare_exchange_strong(&in->stop_reason, &expected, GS_STOP_FINALIZE);
-        atomic_store(&in->eval_breaker, 1);
+        gs_breaker_set(&in->eval_breaker, GS_BREAK_STOP);
     }
     gs_gil_drop(in->gil, ts, GS_REL_exit);
     /* Threads stop at their next safe point or wait slice.  One stuck in a

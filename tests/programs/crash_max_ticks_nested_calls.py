@@ -1,5 +1,5 @@
 # gilscope-only
-# gilscope-args: --max-ticks 100000
+# gilscope-args: --max-instructions 100000
 # The instructions run in g() count too, although f() returns after it:
 # 200 calls of f() are about 600000 instructions, so the run must stop.
 def g():
