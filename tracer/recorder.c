@@ -422,7 +422,7 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
     atomic_store_explicit(&b->pub_t, rec->ev.t, memory_order_release);
     if (b->tail_n == RECORDER_CHUNK)
         uv_cond_signal(&r->wake);
-    if (!ts->has_gil)
+    if (!ts->gil.has_gil)
         park(b);
 }
 
@@ -1013,7 +1013,7 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     field_i64(o, "\",\"events\":", (int64_t)atomic_load(&r->written));
     field_i64(o, ",\"dropped\":", (int64_t)atomic_load(&r->dropped));
     field_i64(o, ",\"ticks\":", interp->total_checks);
-    field_i64(o, ",\"switches\":", interp->gil_switches);
+    field_i64(o, ",\"switches\":", interp->gil->switches);
     put(o, "}\n");
     out_flush(o);
     int rc = 0;

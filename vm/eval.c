@@ -622,7 +622,7 @@ dispatch_opcode:
 
 check:
     /* THE safe point: the only place a running thread lets go of the GIL. */
-    ts->hold_checks++;
+    ts->gil.checks++;
     if ((check_every_time && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
         gs_breaker_pending(&interp->eval_breaker)) {
         /* Before a try/finally or with block the check is put off: the
@@ -630,7 +630,7 @@ check:
         bool defer = gs_sched_defers(rules, next[0]);
         f->sp = sp;
         f->lasti = INSTR_OFFSET();
-        gs_gil_check(gil, ts, defer);
+        gs_gil_check(gil, &ts->gil, defer);
         if (!defer && handle_eval_breaker(ts) < 0)
             goto error;
     }

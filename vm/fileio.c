@@ -38,9 +38,9 @@ static void file_lock(GsThread *ts, GsFile *f)
     GsPlatform *p = ts->interp->platform;
     if (p->trylock(p, f->lock))
         return;
-    gs_gil_release_for(ts, GS_REL_io);
+    gs_begin_allow_threads(ts, GS_REL_io);
     p->lock(p, f->lock);
-    gs_gil_reacquire(ts);
+    gs_end_allow_threads(ts);
 }
 
 static void file_unlock(GsThread *ts, GsFile *f)
@@ -103,13 +103,13 @@ static GsType file_type;
         uv_fs_t req_; \
         uint64_t t0_ = (ts)->interp->platform->now_ns((ts)->interp->platform); \
         gs_trace((ts), GS_CAT_IO, GS_EV_io_begin, 0, 0, 0, (kind)); \
-        gs_gil_release_for((ts), GS_REL_io); \
+        gs_begin_allow_threads((ts), GS_REL_io); \
         ssize_t r_ = call; \
         uv_fs_req_cleanup(&req_); \
         /* On the simulated clock, the operation takes modelled time. */ \
         if ((ts)->interp->platform->io) \
             (ts)->interp->platform->io((ts)->interp->platform, r_ > 0 ? (uint64_t)r_ : 0); \
-        gs_gil_reacquire(ts); \
+        gs_end_allow_threads(ts); \
         gs_trace((ts), GS_CAT_IO, GS_EV_io_end, 0, \
                  (int64_t)((ts)->interp->platform->now_ns((ts)->interp->platform) - t0_), 0, \
                  (kind)); \

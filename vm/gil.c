@@ -60,7 +60,6 @@
 #include <stdlib.h>
 
 #include "gil.h"
-#include "interp.h"
 
 /* Each row of policies.h names its operations gs_gil_policy_NAME. */
 #define GS_X_POLICY_EXTERN(name, cpython, summary, knob, unit) \
@@ -76,7 +75,7 @@ static const GsGilPolicyOps *const policy_ops[GS_POLICY_COUNT] = {
 };
 
 GsGil *gs_gil_new(GsPlatform *p, GsGilPolicyId policy, int check_interval, uint64_t interval_ns,
-                  GsBreaker *eval_breaker)
+                  GsBreaker *eval_breaker, GsGilHooks hooks)
 {
     if ((unsigned)policy >= GS_POLICY_COUNT)
         return NULL;
@@ -89,6 +88,7 @@ GsGil *gs_gil_new(GsPlatform *p, GsGilPolicyId policy, int check_interval, uint6
     g->check_interval = check_interval;
     g->interval_ns = interval_ns;
     g->eval_breaker = eval_breaker;
+    g->hooks = hooks;
     g->holder = -1;
     atomic_store(&g->last_holder, -1);
     g->ticker = check_interval;
@@ -117,43 +117,42 @@ void gs_gil_free(GsGil *g)
 
 /* ---- the lock both of CPython's GILs are ------------------------------------ */
 
-void gs_gil_lock_take(GsGil *g, GsThread *ts, GsGilWaitFn *wait, GsGilWaitFn *taken)
+void gs_gil_lock_take(GsGil *g, GsGilThread *t, GsGilWaitFn *wait, GsGilWaitFn *taken)
 {
     GsPlatform *p = g->platform;
     uint64_t start = p->now_ns(p);
     p->lock(p, g->mutex);
     if (g->locked) {
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_request, g->holder, 0, 0, NULL);
+        gs_gil_report(g, t, GS_GIL_REQUEST, g->holder, 0);
         g->waiting++;
-        wait(g, ts);
+        wait(g, t);
         g->waiting--;
     }
     g->locked = true;
-    g->holder = ts->tid;
-    if (atomic_load(&g->last_holder) != ts->tid) {
-        atomic_store(&g->last_holder, ts->tid);
+    g->holder = t->tid;
+    if (atomic_load(&g->last_holder) != t->tid) {
+        atomic_store(&g->last_holder, t->tid);
         g->switch_number++;
-        ts->interp->gil_switches++;
+        g->switches++;
     }
     if (taken)
-        taken(g, ts);
+        taken(g, t);
     p->unlock(p, g->mutex);
-    ts->has_gil = true;
-    ts->gil_since = p->now_ns(p);
-    ts->hold_checks = 0;
-    gs_trace(ts, GS_CAT_GIL, GS_EV_gil_acquire, 0, (int64_t)(ts->gil_since - start), 0, NULL);
+    t->has_gil = true;
+    t->since = p->now_ns(p);
+    t->checks = 0;
+    gs_gil_report(g, t, GS_GIL_ACQUIRE, 0, (int64_t)(t->since - start));
 }
 
-void gs_gil_lock_release(GsGil *g, GsThread *ts, GsReleaseReason why)
+void gs_gil_lock_release(GsGil *g, GsGilThread *t, GsReleaseReason why)
 {
     GsPlatform *p = g->platform;
     uint64_t now = p->now_ns(p);
-    ts->interp->total_checks += ts->hold_checks;   /* still under the GIL */
-    gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, ts->hold_checks, NULL);
-    gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, why, (int64_t)(now - ts->gil_since), 0, NULL);
-    ts->has_gil = false;
-    if (ts->interp->trace_park)
-        ts->interp->trace_park(ts->interp->trace_ctx, ts);
+    /* Reported while still holding the GIL: the hook may touch what the
+     * GIL protects.  From here on t records nothing until it has it back. */
+    gs_gil_report(g, t, GS_GIL_RELEASE, why, (int64_t)(now - t->since));
+    t->has_gil = false;
+    gs_gil_report(g, t, GS_GIL_PARK, 0, 0);
     p->lock(p, g->mutex);
     g->locked = false;
     g->holder = -1;
@@ -168,16 +167,14 @@ void gs_gil_lock_release(GsGil *g, GsThread *ts, GsReleaseReason why)
 
 /* ---- around blocking calls ------------------------------------------------------ */
 
-void gs_gil_release_for(GsThread *ts, GsReleaseReason why)
+void gs_gil_release_for(GsGil *g, GsGilThread *t, GsReleaseReason why)
 {
-    GsGil *g = ts->interp->gil;
-    if (g && ts->has_gil)
-        g->ops->on_block(g, ts, why);
+    if (g && t->has_gil)
+        g->ops->on_block(g, t, why);
 }
 
-void gs_gil_reacquire(GsThread *ts)
+void gs_gil_reacquire(GsGil *g, GsGilThread *t)
 {
-    GsGil *g = ts->interp->gil;
-    if (g && !ts->has_gil)
-        g->ops->on_wake(g, ts);
+    if (g && !t->has_gil)
+        g->ops->on_wake(g, t);
 }

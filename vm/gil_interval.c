@@ -10,7 +10,6 @@
  * whole story.
  */
 #include "gil.h"
-#include "interp.h"
 
 /* The eval breaker's GS_BREAK_GIL_DROP bit is set while a drop is
  * requested. */
@@ -28,7 +27,7 @@ static void clear_drop_request(GsGil *g)
 
 /* Wait at most one interval at a time; if the holder has not changed
  * during a whole interval, ask it to drop the GIL. */
-static void interval_wait(GsGil *g, GsThread *ts)
+static void interval_wait(GsGil *g, GsGilThread *t)
 {
     GsPlatform *p = g->platform;
     while (g->locked) {
@@ -38,17 +37,17 @@ static void interval_wait(GsGil *g, GsThread *ts)
             break;
         if (timed_out && g->switch_number == saved_switch) {
             if (!atomic_load(&g->drop_request))
-                gs_trace(ts, GS_CAT_GIL, GS_EV_gil_drop_request, g->holder, 0, 0, NULL);
+                gs_gil_report(g, t, GS_GIL_DROP_REQUEST, g->holder, 0);
             set_drop_request(g);
         } else if (!timed_out) {
-            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
+            gs_gil_report(g, t, GS_GIL_RETRY, g->holder, 0);
         }
     }
 }
 
 /* Taken (g->mutex held): wake a thread waiting in forced switching -- the
  * GIL changed hands -- and clear a drop request that is now answered. */
-static void interval_taken(GsGil *g, GsThread *ts)
+static void interval_taken(GsGil *g, GsGilThread *t)
 {
     GsPlatform *p = g->platform;
     p->lock(p, g->switch_mutex);
@@ -58,31 +57,31 @@ static void interval_taken(GsGil *g, GsThread *ts)
         clear_drop_request(g);
 }
 
-static void interval_take(GsGil *g, GsThread *ts)
+static void interval_take(GsGil *g, GsGilThread *t)
 {
-    gs_gil_lock_take(g, ts, interval_wait, interval_taken);
+    gs_gil_lock_take(g, t, interval_wait, interval_taken);
 }
 
-static void interval_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
+static void interval_drop(GsGil *g, GsGilThread *t, GsReleaseReason why)
 {
-    gs_gil_lock_release(g, ts, why);
+    gs_gil_lock_release(g, t, why);
     if (why == GS_REL_drop_request) {
         /* Forced switching: do not race for the GIL we were asked to give
          * up; wait until another thread has it. */
         GsPlatform *p = g->platform;
         p->lock(p, g->switch_mutex);
-        if (atomic_load(&g->last_holder) == ts->tid && atomic_load(&g->threads) > 1)
+        if (atomic_load(&g->last_holder) == t->tid && atomic_load(&g->threads) > 1)
             p->wait(p, g->switch_cond, g->switch_mutex);
         p->unlock(p, g->switch_mutex);
     }
 }
 
 /* Only a pending drop request makes the holder let go. */
-static void interval_check(GsGil *g, GsThread *ts, bool defer)
+static void interval_check(GsGil *g, GsGilThread *t, bool defer)
 {
     if (!defer && atomic_load(&g->drop_request)) {
-        interval_drop(g, ts, GS_REL_drop_request);
-        interval_take(g, ts);
+        interval_drop(g, t, GS_REL_drop_request);
+        interval_take(g, t);
     }
 }
 

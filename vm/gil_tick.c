@@ -9,35 +9,34 @@
  * whole story.
  */
 #include "gil.h"
-#include "interp.h"
 
 /* Wait until the lock is free; every wake-up that finds it taken again is
  * a failed attempt (Beazley's RETRY). */
-static void tick_wait(GsGil *g, GsThread *ts)
+static void tick_wait(GsGil *g, GsGilThread *t)
 {
     GsPlatform *p = g->platform;
     while (g->locked) {
         p->wait(p, g->cond, g->mutex);
         if (g->locked)
-            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
+            gs_gil_report(g, t, GS_GIL_RETRY, g->holder, 0);
     }
 }
 
-static void tick_take(GsGil *g, GsThread *ts)
+static void tick_take(GsGil *g, GsGilThread *t)
 {
-    gs_gil_lock_take(g, ts, tick_wait, NULL);
+    gs_gil_lock_take(g, t, tick_wait, NULL);
 }
 
 /* 2.7: `if (--_Py_Ticker < 0)`; inside it the SETUP_FINALLY test comes
  * first, so a deferred check leaves the ticker below zero and the very
  * next tick releases.  Only the holder touches the ticker. */
-static void tick_check(GsGil *g, GsThread *ts, bool defer)
+static void tick_check(GsGil *g, GsGilThread *t, bool defer)
 {
     if (--g->ticker >= 0 || defer)
         return;
     g->ticker = g->check_interval;
-    gs_gil_lock_release(g, ts, GS_REL_check);
-    tick_take(g, ts);
+    gs_gil_lock_release(g, t, GS_REL_check);
+    tick_take(g, t);
 }
 
 const GsGilPolicyOps gs_gil_policy_tick = {

@@ -4,6 +4,7 @@
  * importing the built-in modules.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -34,6 +35,44 @@ void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t
     in->trace_sink(in->trace_ctx, ts, &ev);
 }
 
+/* ---- what the GIL reports ---------------------------------------------------
+ * The GIL (gil.c) knows a thread only as the GsGilThread inside its
+ * GsThread; its events become trace events here. */
+
+static GsThread *thread_of(GsGilThread *t)
+{
+    return (GsThread *)((char *)t - offsetof(GsThread, gil));
+}
+
+static void on_gil_event(void *ctx, GsGilThread *t, GsGilEvent ev, int other, int64_t ns)
+{
+    GsInterp *in = ctx;
+    GsThread *ts = thread_of(t);
+    switch (ev) {
+    case GS_GIL_REQUEST:
+        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_request, other, 0, 0, NULL);
+        break;
+    case GS_GIL_RETRY:
+        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, other, 0, 0, NULL);
+        break;
+    case GS_GIL_DROP_REQUEST:
+        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_drop_request, other, 0, 0, NULL);
+        break;
+    case GS_GIL_ACQUIRE:
+        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_acquire, 0, ns, 0, NULL);
+        break;
+    case GS_GIL_RELEASE:
+        in->total_checks += t->checks;   /* still under the GIL */
+        gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, t->checks, NULL);
+        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, other, ns, 0, NULL);
+        break;
+    case GS_GIL_PARK:
+        if (in->trace_park)
+            in->trace_park(in->trace_ctx, ts);
+        break;
+    }
+}
+
 int gs_options_set_cpython(GsOptions *opt, const char *version)
 {
     const GsCpythonVersion *v = gs_cpython_find(version);
@@ -52,6 +91,7 @@ void gs_thread_init(GsThread *ts, GsInterp *interp, int tid)
     memset(ts, 0, sizeof *ts);
     ts->interp = interp;
     ts->tid = tid;
+    ts->gil.tid = tid;
     /* The fetch trap stops the run when the count is 0 before an
      * instruction: N lets exactly N run (eval.c). */
     ts->instr_left = interp->opt.max_instructions > 0 ? interp->opt.max_instructions : INT64_MAX;
@@ -172,8 +212,9 @@ GsInterp *gs_interp_new(const GsOptions *opt)
         return NULL;
     }
     interp->trace_t0 = interp->platform->now_ns(interp->platform);
+    GsGilHooks hooks = { on_gil_event, interp };
     interp->gil = gs_gil_new(interp->platform, opt->policy, opt->check_interval,
-                             (uint64_t)(opt->switch_interval * 1e9), &interp->eval_breaker);
+                             (uint64_t)(opt->switch_interval * 1e9), &interp->eval_breaker, hooks);
     if (!interp->gil) {
         free(interp);
         return NULL;

@@ -211,7 +211,6 @@ struct GsInterp {
     int nfree_numbers;
     GsPlatform *platform;     /* the clock and the OS primitives (real or simulated) */
     GsGil *gil;               /* the global interpreter lock */
-    int64_t gil_switches;     /* times the GIL changed hands (under the GIL) */
     int next_tid;             /* the last guest thread id handed out */
     int64_t total_checks;     /* checks passed by all threads (under the GIL; 2.7: ticks) */
     const char *end_reason;   /* how the main program ended: "exit", "exception", "interrupt" */
@@ -251,9 +250,7 @@ struct GsThread {
     int64_t instr_left;       /* instructions before --max-instructions stops the run (eval.c) */
     int tid;                  /* 0 = main thread, then 1, 2, ... in start order */
     char *name;               /* "MainThread", "Thread-1", ... (owned; NULL: main) */
-    bool has_gil;             /* does this thread hold the GIL? */
-    uint64_t gil_since;       /* when it took it (platform ns) */
-    int64_t hold_checks;      /* checks passed since it took the GIL */
+    GsGilThread gil;          /* what the GIL knows of it: holds it?, since, checks */
     void *trace_buf;          /* the tracer's buffer for this thread (tracer/) */
     GsSimClock *clock;        /* its simulated clock (--clock sim), NULL on the real one */
     GsObject *repr_active[GS_C_DEPTH_MAX]; /* containers being repr'd (gs_repr_enter) */
@@ -279,6 +276,18 @@ static inline bool gs_stack_ok(GsThread *ts)
     return !ts->stack_usable || ts->stack_base - (uintptr_t)&probe < ts->stack_usable;
 }
 static inline void gs_leave_recursive_call(GsThread *ts) { ts->c_depth--; }
+
+/* Around a blocking call, CPython's Py_BEGIN_ALLOW_THREADS and
+ * Py_END_ALLOW_THREADS: let other threads run while this one waits. */
+static inline void gs_begin_allow_threads(GsThread *ts, GsReleaseReason why)
+{
+    gs_gil_release_for(ts->interp->gil, &ts->gil, why);
+}
+
+static inline void gs_end_allow_threads(GsThread *ts)
+{
+    gs_gil_reacquire(ts->interp->gil, &ts->gil);
+}
 
 /* Lifecycle. */
 GsInterp *gs_interp_new(const GsOptions *opt);

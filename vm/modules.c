@@ -276,7 +276,7 @@ MODFUNC(time_sleep)
     uint64_t ns = (uint64_t)(secs * 1e9);
     uint64_t start = p->now_ns(p);
     gs_trace(ts, GS_CAT_IO, GS_EV_io_begin, 0, 0, 0, "sleep");
-    gs_gil_release_for(ts, GS_REL_sleep);
+    gs_begin_allow_threads(ts, GS_REL_sleep);
     /* In slices, so that a stop ends the sleep early -- and Ctrl-C too, but
      * only in the main thread, where KeyboardInterrupt is delivered. */
     for (uint64_t end = start + ns;;) {
@@ -289,7 +289,7 @@ MODFUNC(time_sleep)
             break;
         p->sleep_ns(p, end - now < 20000000 ? end - now : 20000000, NULL);
     }
-    gs_gil_reacquire(ts);
+    gs_end_allow_threads(ts);
     gs_trace(ts, GS_CAT_IO, GS_EV_io_end, 0, (int64_t)(p->now_ns(p) - start), 0, "sleep");
     return gs_newref(ts, GS_NONE);
 }
@@ -426,10 +426,10 @@ MODFUNC(os_remove)
         return gs_err_set(ts, &gs_exc_TypeError, "remove: path should be string, not %s",
                           args[0]->type->name);
     uv_fs_t req;
-    gs_gil_release_for(ts, GS_REL_io);
+    gs_begin_allow_threads(ts, GS_REL_io);
     int r = uv_fs_unlink(NULL, &req, gs_str_cstr(args[0]), NULL);
     uv_fs_req_cleanup(&req);
-    gs_gil_reacquire(ts);
+    gs_end_allow_threads(ts);
     if (r < 0)
         return gs_err_set(ts, r == UV_ENOENT ? &gs_exc_FileNotFoundError : &gs_exc_OSError,
                           "[Errno %d] %s: '%s'", -r,

@@ -39,7 +39,7 @@ static bool wait_interrupted(GsThread *ts)
 void gs_main_thread_enter(GsThread *ts)
 {
     atomic_fetch_add(&ts->interp->gil->threads, 1);
-    gs_gil_take(ts->interp->gil, ts);
+    gs_gil_take(ts->interp->gil, &ts->gil);
     gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_start, 0, 0, 0, "MainThread");
 }
 
@@ -66,7 +66,7 @@ void gs_main_thread_exit(GsThread *ts)
         atomic_compare_exchange_strong(&in->stop_reason, &expected, GS_STOP_FINALIZE);
         gs_breaker_set(&in->eval_breaker, GS_BREAK_STOP);
     }
-    gs_gil_drop(in->gil, ts, GS_REL_exit);
+    gs_gil_drop(in->gil, &ts->gil, GS_REL_exit);
     /* Threads stop at their next safe point or wait slice.  One stuck in a
      * system call (a read from a pipe nobody writes) never does: like
      * CPython, which abandons daemon threads at exit, give up on it after a
@@ -213,13 +213,13 @@ static int lock_take(GsThread *ts, GsLock *l, bool blocking, uint64_t timeout_ns
     p->unlock(p, l->m);
     gs_trace(ts, GS_CAT_LOCK, GS_EV_lock_request, 0, (int64_t)l->ob.serial, 0, NULL);
     uint64_t start = p->now_ns(p);
-    gs_gil_release_for(ts, GS_REL_lock);
+    gs_begin_allow_threads(ts, GS_REL_lock);
     p->lock(p, l->m);
     bool got = wait_until(ts, l->c, l->m, lock_free_p, l, timeout_ns);
     if (got)
         l->locked = true;
     p->unlock(p, l->m);
-    gs_gil_reacquire(ts);
+    gs_end_allow_threads(ts);
     if (got)
         gs_trace(ts, GS_CAT_LOCK, GS_EV_lock_acquire, 0, (int64_t)l->ob.serial,
                  (int64_t)(p->now_ns(p) - start), NULL);
@@ -432,11 +432,11 @@ static GsObject *event_wait(GsThread *ts, GsObject *self, GsObject *const *args,
     GsEventObj *e = (GsEventObj *)self;
     if (e->flag)
         return gs_newref(ts, GS_TRUE);
-    gs_gil_release_for(ts, GS_REL_wait);
+    gs_begin_allow_threads(ts, GS_REL_wait);
     plat(ts)->lock(plat(ts), e->m);
     bool set = wait_until(ts, e->c, e->m, event_set_p, e, timeout);
     plat(ts)->unlock(plat(ts), e->m);
-    gs_gil_reacquire(ts);
+    gs_end_allow_threads(ts);
     if (!set && stopping(ts))
         return gs_err_set(ts, &gs_exc_SystemExit, "stopped");
     return gs_newref(ts, gs_bool(set));
@@ -516,7 +516,7 @@ static void thread_main(void *arg)
     GsPlatform *p = interp->platform;
     gs_thread_set_stack(ts, GUEST_THREAD_STACK);
     ts->clock = gs_platform_clock(interp->platform);
-    gs_gil_take(interp->gil, ts);
+    gs_gil_take(interp->gil, &ts->gil);
     gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_start, 0, 0, 0, ts->name);
     GsTuple *args = (GsTuple *)st->args;
     GsObject *r;
@@ -545,7 +545,7 @@ static void thread_main(void *arg)
     p->broadcast(p, sh->c);
     p->unlock(p, sh->m);
     atomic_fetch_sub(&interp->gil->threads, 1);
-    gs_gil_drop(interp->gil, ts, GS_REL_exit);
+    gs_gil_drop(interp->gil, &ts->gil, GS_REL_exit);
     free(ts->name);
     free(ts);
     free(st);
@@ -642,11 +642,11 @@ static GsObject *handle_join(GsThread *ts, GsObject *self, GsObject *const *args
     bool done = sh->done;
     p->unlock(p, sh->m);
     if (!done) {
-        gs_gil_release_for(ts, GS_REL_join);
+        gs_begin_allow_threads(ts, GS_REL_join);
         p->lock(p, sh->m);
         done = wait_until(ts, sh->c, sh->m, thread_done_p, sh, timeout);
         p->unlock(p, sh->m);
-        gs_gil_reacquire(ts);
+        gs_end_allow_threads(ts);
         if (!done && stopping(ts))
             return gs_err_set(ts, &gs_exc_SystemExit, "stopped");
     }
