@@ -36,8 +36,6 @@
 
 extern char **environ;
 
-extern const char gs_scenario_countdown[], gs_scenario_racy_counter[],
-    gs_scenario_locked_counter[], gs_scenario_io_threads[];
 
 typedef struct {
     const char *name;

@@ -19,7 +19,7 @@
 #include "gs_config.h"
 #include "cli_trace.h"
 #include "demo.h"
-#include "interp.h"
+#include "runtime/interp.h"
 #include "recorder.h"
 #include "viewer.h"
 

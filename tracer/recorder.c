@@ -2,7 +2,7 @@
  * recorder.c -- per-thread event buffers, and a writer thread that streams
  * them to the trace file while the program runs.
  *
- * THE RECORD PATH.  gs_trace_emit (vm/interp.c) hands an event to record(),
+ * THE RECORD PATH.  gs_trace_emit (vm/runtime/interp.c) hands an event to record(),
  * which stamps its time and appends it to the calling thread's own buffer:
  * no lock, no GIL.  A buffer is a chain of fixed-size chunks; the thread
  * publishes each record by bumping its chunk's count (a release store), so

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 
 typedef struct GsRecorder GsRecorder;
 

@@ -31,7 +31,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "policies.h"
+#include "threads/policies.h"
 #include "stats.h"
 
 double gs_stats_pct(int64_t part, int64_t whole)

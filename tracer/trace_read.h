@@ -43,7 +43,7 @@ struct cJSON;
 #define GS_TRACE_MAX_TID 100000
 
 /* The event kinds the model keeps, X(name): the "ev" value is the name.
- * (vm/event.h has the full list the recorder writes.) */
+ * (vm/threads/event.h has the full list the recorder writes.) */
 #define GS_TRACE_KINDS(X) \
     X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
     X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc)

@@ -14,7 +14,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "policies.h"
+#include "threads/policies.h"
 #include "explain.h"
 #include "layout.h"
 #include "timefmt.h"

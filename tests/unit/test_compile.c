@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 #include "tap.h"
 
 static const struct {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 #include "tap.h"
 
 static GsThread thread;

@@ -1,6 +1,6 @@
 /*
- * test_format.c -- unit tests for vm/format.c (float repr and the
- * format-spec mini-language) and vm/buf.c (GsBuf).
+ * test_format.c -- unit tests for vm/objects/format.c (float repr and the
+ * format-spec mini-language) and vm/objects/buf.c (GsBuf).
  *
  * Every expected string below was produced by running format() / repr()
  * in a real CPython (3.11, whose output for these cases is the same as
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
+#include "objects/format.h"
 #include "tap.h"
 
 /* The result of the last check: the formatted text, or "ERR: message". */

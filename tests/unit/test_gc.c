@@ -6,21 +6,28 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "interp.h"
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/interp.h"
 #include "tap.h"
 
-/* The gc module's functions (gc.c).  No header declares them: the module
- * table that registers them refers to them by name. */
-#define GS_GC_MOD_FN(name) \
-    GsObject *name(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GS_GC_MOD_FN(gs_gc_mod_collect)
-GS_GC_MOD_FN(gs_gc_mod_enable)
-GS_GC_MOD_FN(gs_gc_mod_disable)
-GS_GC_MOD_FN(gs_gc_mod_isenabled)
-GS_GC_MOD_FN(gs_gc_mod_get_threshold)
-GS_GC_MOD_FN(gs_gc_mod_set_threshold)
-GS_GC_MOD_FN(gs_gc_mod_get_count)
-#undef GS_GC_MOD_FN
+/* The gc module's functions, found by name in the table gc.c exports. */
+static GsCFunc gc_fn(const char *name)
+{
+    for (const GsMethodDef *m = gs_gc_module_functions; m->name; m++)
+        if (strcmp(m->name, name) == 0)
+            return m->fn;
+    fprintf(stderr, "test_gc: gc.%s is missing\n", name);
+    exit(1);
+}
+#define gs_gc_mod_collect gc_fn("collect")
+#define gs_gc_mod_enable gc_fn("enable")
+#define gs_gc_mod_disable gc_fn("disable")
+#define gs_gc_mod_isenabled gc_fn("isenabled")
+#define gs_gc_mod_get_threshold gc_fn("get_threshold")
+#define gs_gc_mod_set_threshold gc_fn("set_threshold")
+#define gs_gc_mod_get_count gc_fn("get_count")
 
 static GsThread thread;
 static GsThread *ts = &thread;

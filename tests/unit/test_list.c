@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "interp.h"
-#include "object.h"
+#include "runtime/interp.h"
+#include "objects/object.h"
 #include "tap.h"
 
 static GsThread thread;

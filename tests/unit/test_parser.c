@@ -1,5 +1,5 @@
 /*
- * test_parser.c -- the tokenizer and parser (vm/lexer.c, vm/parser.c).
+ * test_parser.c -- the tokenizer and parser (vm/compiler/lexer.c, vm/compiler/parser.c).
  *
  * Every valid snippet is parsed and its tree printed in a compact form of
  * Python's ast.dump:
@@ -17,7 +17,7 @@
  * crash the parser; errors are fine).
  *
  * Build alone:
- *   gcc -std=gnu11 -Ivm -Itests/unit tests/unit/test_parser.c vm/parser.c vm/lexer.c
+ *   gcc -std=gnu11 -Ivm -Itests/unit tests/unit/test_parser.c vm/compiler/parser.c vm/compiler/lexer.c
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ast.h"
-#include "lexer.h"
+#include "compiler/ast.h"
+#include "compiler/lexer.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------------

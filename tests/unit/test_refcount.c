@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/eval.h"
 #include "tap.h"
 
 static GsObject *run(GsThread *ts, GsObject *globals, const char *src)

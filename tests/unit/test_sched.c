@@ -7,7 +7,7 @@
  * with computed gotos; 3.10; 3.11/3.12) and were checked against a real
  * 2.7.18 through its _Py_Ticker (tests/sched/tick_parity.py).
  */
-#include "sched_rules.h"
+#include "runtime/sched_rules.h"
 #include "tap.h"
 
 enum { N = 0, Y = 1 };   /* no check / a check */

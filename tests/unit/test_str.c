@@ -1,5 +1,5 @@
 /*
- * test_str.c -- unit tests of str (vm/str.c) and bytes (vm/bytes.c).
+ * test_str.c -- unit tests of str (vm/objects/str.c) and bytes (vm/objects/bytes.c).
  *
  * Most cases are a table: an operation on C-built values and the repr of
  * its result -- or "ExceptionType: message" -- that python3 printed for
@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "object.h"
+#include "runtime/interp.h"
+#include "objects/object.h"
 #include "tap.h"
 
 static GsThread *ts;

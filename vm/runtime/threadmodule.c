@@ -1,6 +1,6 @@
 /*
  * threads.c -- guest threads and the `_thread` module that `threading`
- * (vm/lib/threading.py) is written on, as in CPython.
+ * (vm/runtime/lib/threading.py) is written on, as in CPython.
  *
  * Every guest thread is a real OS thread with its own GsThread.  It runs
  * bytecode only while holding the GIL; every call here that may block --
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "eval.h"
 
 #define STOP_POLL_NS 20000000u    /* 20 ms */
 #define GUEST_THREAD_STACK ((size_t)64 << 20)

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "eval.h"
 
 /* ---- frames -------------------------------------------------------------------- */
 

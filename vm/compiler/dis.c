@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "compiler.h"
+#include "runtime/interp.h"
 
 /* The argument's explanation, CPython's argrepr. */
 static int argrepr(GsThread *ts, GsBuf *out, GsCode *co, int op, int arg, int offset)

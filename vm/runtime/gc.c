@@ -539,8 +539,8 @@ done:
 }
 
 /* gc.collect(generation=2) -> the number of unreachable objects found. */
-GsObject *gs_gc_mod_collect(GsThread *ts, GsObject *self, GsObject *const *args,
-                            size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_collect(GsThread *ts, GsObject *self, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
 {
     if (nargs > 1)
         return gs_err_set(ts, &gs_exc_TypeError, "collect() takes at most 1 argument "
@@ -559,8 +559,8 @@ GsObject *gs_gc_mod_collect(GsThread *ts, GsObject *self, GsObject *const *args,
     return gs_int_new(ts, gs_gc_collect(ts, generation));
 }
 
-GsObject *gs_gc_mod_enable(GsThread *ts, GsObject *self, GsObject *const *args,
-                           size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_enable(GsThread *ts, GsObject *self, GsObject *const *args,
+                               size_t nargs, GsObject *kwnames)
 {
     if (check_no_args(ts, "enable", nargs, kwnames) < 0)
         return NULL;
@@ -568,8 +568,8 @@ GsObject *gs_gc_mod_enable(GsThread *ts, GsObject *self, GsObject *const *args,
     return gs_newref(ts, GS_NONE);
 }
 
-GsObject *gs_gc_mod_disable(GsThread *ts, GsObject *self, GsObject *const *args,
-                            size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_disable(GsThread *ts, GsObject *self, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
 {
     if (check_no_args(ts, "disable", nargs, kwnames) < 0)
         return NULL;
@@ -577,16 +577,16 @@ GsObject *gs_gc_mod_disable(GsThread *ts, GsObject *self, GsObject *const *args,
     return gs_newref(ts, GS_NONE);
 }
 
-GsObject *gs_gc_mod_isenabled(GsThread *ts, GsObject *self, GsObject *const *args,
-                              size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_isenabled(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
 {
     if (check_no_args(ts, "isenabled", nargs, kwnames) < 0)
         return NULL;
     return gs_newref(ts, gs_bool(ts->interp->gc.enabled));
 }
 
-GsObject *gs_gc_mod_get_threshold(GsThread *ts, GsObject *self, GsObject *const *args,
-                                  size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_get_threshold(GsThread *ts, GsObject *self, GsObject *const *args,
+                                      size_t nargs, GsObject *kwnames)
 {
     if (check_no_args(ts, "get_threshold", nargs, kwnames) < 0)
         return NULL;
@@ -596,8 +596,8 @@ GsObject *gs_gc_mod_get_threshold(GsThread *ts, GsObject *self, GsObject *const 
 }
 
 /* gc.set_threshold(threshold0[, threshold1[, threshold2]]) */
-GsObject *gs_gc_mod_set_threshold(GsThread *ts, GsObject *self, GsObject *const *args,
-                                  size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_set_threshold(GsThread *ts, GsObject *self, GsObject *const *args,
+                                      size_t nargs, GsObject *kwnames)
 {
     if (gs_kw_count(kwnames) > 0)
         return gs_err_set(ts, &gs_exc_TypeError, "set_threshold() takes no keyword arguments");
@@ -617,8 +617,8 @@ GsObject *gs_gc_mod_set_threshold(GsThread *ts, GsObject *self, GsObject *const 
     return gs_newref(ts, GS_NONE);
 }
 
-GsObject *gs_gc_mod_get_count(GsThread *ts, GsObject *self, GsObject *const *args,
-                              size_t nargs, GsObject *kwnames)
+static GsObject *gc_mod_get_count(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
 {
     if (check_no_args(ts, "get_count", nargs, kwnames) < 0)
         return NULL;
@@ -626,3 +626,11 @@ GsObject *gs_gc_mod_get_count(GsThread *ts, GsObject *self, GsObject *const *arg
     const int64_t v[3] = { g[0].count, g[1].count, g[2].count };
     return int_triple(ts, v);
 }
+
+/* The gc module's functions (modules.c makes the module). */
+const GsMethodDef gs_gc_module_functions[] = {
+    { "collect", gc_mod_collect }, { "enable", gc_mod_enable },
+    { "disable", gc_mod_disable }, { "isenabled", gc_mod_isenabled },
+    { "get_threshold", gc_mod_get_threshold }, { "set_threshold", gc_mod_set_threshold },
+    { "get_count", gc_mod_get_count }, { NULL, NULL },
+};

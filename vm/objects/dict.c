@@ -39,7 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 
 enum {
     IX_EMPTY = -1,     /* index slot never used: ends a probe */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 
 /* Heap types inherit every slot from their nearest built-in base. */
 static GsType *builtin_base(GsType *t)

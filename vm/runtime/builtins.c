@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "interp.h"
+#include "objects/format.h"
+#include "eval.h"
 
 GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns);   /* eval.c */
 

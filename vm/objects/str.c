@@ -55,7 +55,7 @@
 #include <wctype.h>
 
 #include "format.h"
-#include "interp.h"
+#include "runtime/interp.h"
 #include "object.h"
 
 /* ======================================================================

@@ -13,7 +13,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 #include "object.h"
 
 #define TUPLE(o) ((GsTuple *)(o))

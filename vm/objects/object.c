@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "format.h"
-#include "interp.h"
+#include "runtime/interp.h"
 
 bool gs_ref_tracing = false;
 

@@ -9,16 +9,9 @@
 #include <time.h>
 #include <uv.h>
 
-#include "interp.h"
+#include "eval.h"
 
 /* gc.c's guest-facing functions. */
-GsObject *gs_gc_mod_collect(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GsObject *gs_gc_mod_enable(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GsObject *gs_gc_mod_disable(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GsObject *gs_gc_mod_isenabled(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GsObject *gs_gc_mod_get_threshold(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GsObject *gs_gc_mod_set_threshold(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
-GsObject *gs_gc_mod_get_count(GsThread *, GsObject *, GsObject *const *, size_t, GsObject *);
 
 #define MODFUNC(name) \
     static GsObject *name(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs, \
@@ -303,12 +296,6 @@ static const GsMethodDef time_functions[] = {
 
 /* ---- gc ------------------------------------------------------------------------ */
 
-static const GsMethodDef gc_functions[] = {
-    { "collect", gs_gc_mod_collect }, { "enable", gs_gc_mod_enable },
-    { "disable", gs_gc_mod_disable }, { "isenabled", gs_gc_mod_isenabled },
-    { "get_threshold", gs_gc_mod_get_threshold }, { "set_threshold", gs_gc_mod_set_threshold },
-    { "get_count", gs_gc_mod_get_count }, { NULL, NULL },
-};
 
 /* ---- dis -------------------------------------------------------------------------- */
 
@@ -386,9 +373,7 @@ static const GsMethodDef math_functions[] = {
     { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil }, { NULL, NULL },
 };
 
-/* ---- threading: Python source compiled into the binary (vm/lib/threading.py) ---------- */
-
-extern const char gs_lib_threading[];
+/* ---- threading: Python source compiled into the binary (vm/runtime/lib/threading.py) ---------- */
 
 static GsObject *make_python_module(GsThread *ts, const char *name, const char *source)
 {
@@ -463,7 +448,7 @@ GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
     if (strcmp(name, "time") == 0)
         return gs_module_from_defs(ts, "time", time_functions);
     if (strcmp(name, "gc") == 0)
-        return gs_module_from_defs(ts, "gc", gc_functions);
+        return gs_module_from_defs(ts, "gc", gs_gc_module_functions);
     if (strcmp(name, "dis") == 0)
         return gs_module_from_defs(ts, "dis", dis_functions);
     if (strcmp(name, "math") == 0) {

@@ -2,7 +2,7 @@
 
 The parts the lectures use: Thread (with target= or a subclass's run()),
 Lock, RLock, Event, current_thread, get_ident, active_count.  Locks and
-events are implemented in C (vm/threads.c) and release the GIL while they
+events are implemented in C (vm/runtime/threadmodule.c) and release the GIL while they
 wait, as CPython's do.
 """
 import _thread

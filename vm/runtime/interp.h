@@ -14,13 +14,13 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "event.h"
-#include "breaker.h"
-#include "gil.h"
-#include "object.h"
-#include "opcodes.h"
+#include "threads/event.h"
+#include "threads/breaker.h"
+#include "threads/gil.h"
+#include "objects/object.h"
+#include "compiler/compiler.h"
 #include "sched_rules.h"
-#include "platform.h"
+#include "threads/platform.h"
 
 /* ---- code objects --------------------------------------------------------- */
 
@@ -33,7 +33,7 @@ enum {  /* co_flags, CPython's values */
     GS_CO_NOFREE = 0x40,
 };
 
-typedef struct {
+typedef struct GsCode {
     GsObject ob;
     int argcount;          /* positional parameters */
     int kwonlyargcount;
@@ -82,34 +82,9 @@ typedef struct {
     GsObject *module;      /* __module__ */
 } GsFunction;
 
-/* ---- frames ----------------------------------------------------------------
- * Frames are not guest objects here (gilscope has no sys._getframe); they
- * are C structs on a per-thread stack.  A traceback records
- * (filename, line, function) as the exception passes each frame. */
-
-#define GS_MAX_BLOCKS 20  /* CPython's CO_MAXBLOCKS */
-
-typedef struct {
-    int type;              /* the SETUP_* opcode that pushed it, or EXCEPT_HANDLER */
-    int handler;           /* offset to jump to */
-    int level;             /* value-stack depth to unwind to */
-} GsBlock;
-
+/* Frames (eval.h): C structs on a per-thread stack, private to the eval
+ * loop and the few runtime functions that walk them. */
 typedef struct GsFrame GsFrame;
-struct GsFrame {
-    GsFrame *back;
-    GsCode *code;          /* borrowed from func (or the module run) */
-    GsObject *func;        /* the function running, NULL for module/class code */
-    GsObject *globals;     /* borrowed */
-    GsObject *builtins;    /* borrowed */
-    GsObject *locals;      /* dict for module and class bodies, else NULL */
-    int lasti;             /* offset of the instruction running */
-    int nblocks;
-    GsBlock blocks[GS_MAX_BLOCKS];
-    GsObject **stack;      /* the value stack: points into localsplus */
-    GsObject **sp;
-    GsObject *localsplus[];/* locals, then cells and free vars, then the stack */
-};
 
 /* ---- the cycle collector's per-interpreter state (gc.c) ---------------------- */
 
@@ -296,8 +271,7 @@ void gs_thread_init(GsThread *ts, GsInterp *interp, int tid);
 void gs_options_default(GsOptions *opt);
 int gs_options_set_cpython(GsOptions *opt, const char *version); /* -1: unknown */
 
-/* Running code. */
-GsObject *gs_eval_code(GsThread *ts, GsCode *code, GsObject *globals, GsObject *locals);
+/* Running code (the eval loop's entry points are in eval.h). */
 GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, size_t nargs,
                            GsObject *kwnames);
 GsObject *gs_function_new(GsThread *ts, GsObject *code, GsObject *globals,
@@ -319,19 +293,9 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v);
 /* Uncaught exceptions: print a CPython-style traceback to stderr. */
 void gs_print_exception(GsThread *ts, GsObject *exc);
 
-/* The compiler (compile.c): source -> module code object, or NULL with a
- * SyntaxError set.  The error's attributes: msg, filename, lineno, offset, text. */
-GsObject *gs_compile(GsThread *ts, const char *source, const char *filename);
-
-/* dis (dis.c): print code's listing in CPython 3.9's layout; recurse into
- * nested code objects when `recursive`. */
-int gs_dis_code(GsThread *ts, GsBuf *out, GsCode *code, bool recursive);
-
 /* Modules (modules.c). */
 int gs_builtins_init(GsThread *ts);
 GsObject *gs_module_from_defs(GsThread *ts, const char *name, const GsMethodDef *functions);
-/* Call func(*args, **kwargs) with args a tuple, kwargs a dict or NULL (eval.c). */
-GsObject *gs_call_with_dict(GsThread *ts, GsObject *func, GsObject *args, GsObject *kwargs);
 /* Threads (threads.c). */
 GsObject *gs_thread_module_new(GsThread *ts);
 extern GsType *const gs_thread_types[];   /* NULL-terminated */
@@ -349,6 +313,9 @@ void gs_gc_track(GsThread *ts, GsObject *o);          /* called by gs_alloc */
 void gs_gc_untrack(GsThread *ts, GsObject *o);        /* called by gs_dealloc */
 int64_t gs_gc_collect(GsThread *ts, int generation);  /* unreachable objects found */
 void gs_gc_maybe_collect(GsThread *ts);               /* after an allocation */
+extern const GsMethodDef gs_gc_module_functions[];    /* the gc module's, NULL-ended */
+/* threading.py's source, compiled into the binary (runtime/lib/, embed.py). */
+extern const char gs_lib_threading[];
 static inline GsGcHead *gs_gc_head(GsObject *o) { return (GsGcHead *)o - 1; }
 static inline GsObject *gs_gc_object(GsGcHead *g) { return (GsObject *)(g + 1); }
 

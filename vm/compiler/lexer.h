@@ -1,7 +1,7 @@
 /*
  * lexer.h -- the tokenizer: Python 3 source (UTF-8) in, tokens out.
  *
- * Private to the parser (vm/parser.c); nothing else in gilscope needs it.
+ * Private to the parser (vm/compiler/parser.c); nothing else in gilscope needs it.
  *
  * The lexer is pulled one token at a time, the way CPython's tokenizer is
  * driven by its parser.  That matters for error messages: a tokenizer

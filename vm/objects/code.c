@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 
 /* ---- code objects ----------------------------------------------------------- */
 

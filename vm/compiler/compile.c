@@ -28,7 +28,8 @@
 #include <string.h>
 
 #include "ast.h"
-#include "interp.h"
+#include "compiler.h"
+#include "runtime/interp.h"
 
 /* ======================================================================
  * Symbol table

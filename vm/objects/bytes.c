@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "runtime/interp.h"
 #include "object.h"
 
 static GsBytes *as_bytes(GsObject *o) { return (GsBytes *)o; }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <uv.h>
 
-#include "interp.h"
+#include "eval.h"
 
 /* ---- options ---------------------------------------------------------------- */
 
