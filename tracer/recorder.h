@@ -3,10 +3,12 @@
  * (docs/trace-format.md).
  *
  * Each guest thread appends events to a buffer of its own, without taking
- * the GIL or any lock; when the run ends -- normally, by an exception, or
- * stopped by --timeout, --max-instructions or a signal -- gs_recorder_finish
- * merges the buffers by time and writes the file, `meta` line first and
- * `end` line last.
+ * the GIL or any lock; a writer thread merges the buffers by time and
+ * streams them to the file while the run goes on (recorder.c explains how
+ * it knows how far it may write).  When the run ends -- normally, by an
+ * exception, or stopped by --timeout, --max-instructions or a signal --
+ * gs_recorder_finish writes what is left and the `end` line; the `meta`
+ * line was written first, at attach.
  */
 #ifndef GS_RECORDER_H
 #define GS_RECORDER_H
@@ -36,7 +38,7 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
 /* Start recording interp's events. */
 void gs_recorder_attach(GsRecorder *r, GsInterp *interp, const GsRecorderMeta *meta);
 /* Stop recording, write the file and free the recorder.  reason: "exit",
- * "timeout", "max_ticks", "signal", "interrupt".  Returns 0, or -1 with a
+ * "exception", "timeout", "max_instructions", "signal", "interrupt".  Returns 0, or -1 with a
  * message on stderr if the file could not be written. */
 int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *reason);
 

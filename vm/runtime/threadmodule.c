@@ -1,5 +1,5 @@
 /*
- * threads.c -- guest threads and the `_thread` module that `threading`
+ * threadmodule.c -- guest threads and the `_thread` module that `threading`
  * (vm/runtime/lib/threading.py) is written on, as in CPython.
  *
  * Every guest thread is a real OS thread with its own GsThread.  It runs

@@ -1,12 +1,13 @@
 /*
  * platform.h -- what the GIL and the blocking calls wait on.
  *
- * The GIL policies (gil.c) never call the operating system directly: they
- * lock mutexes, wait on condition variables with or without a timeout, and
- * read a clock through this small interface.  The real backend
- * (platform_uv.c) maps it onto libuv; a simulated backend can map it onto
- * a deterministic virtual machine, so that the *same* policy code runs on
- * both clocks.
+ * The GIL policies (gil_tick.c, gil_interval.c) and the runtime's blocking
+ * calls never call the operating system directly: they lock mutexes, wait
+ * on condition variables with or without a timeout, sleep, start threads
+ * and read a clock through this small interface.  platform_uv.c maps it
+ * onto libuv and this machine's clock; platform_sim.c onto a deterministic
+ * simulated machine (`--clock sim`, docs/sim-model.md), so that the *same*
+ * policy code runs on both clocks.
  */
 #ifndef GS_PLATFORM_H
 #define GS_PLATFORM_H
