@@ -498,6 +498,63 @@ static GsObject *make_function(GsThread *ts, GsFrame *f, int flags, GsObject ***
     return (GsObject *)fn;
 }
 
+/* RAISE_VARARGS 1 and 2: `raise exc` and `raise exc from cause` (steals
+ * both references; sets the exception). */
+static void raise_from(GsThread *ts, GsObject *exc, GsObject *cause)
+{
+    if (cause && cause != GS_NONE && !gs_is_exception(cause) &&
+        !(GS_IS_TYPE(cause) && gs_type_is_subtype((GsType *)cause, &gs_exc_BaseException))) {
+        gs_decref(ts, cause);
+        gs_decref(ts, exc);
+        gs_err_set(ts, &gs_exc_TypeError, "exception causes must derive from BaseException");
+        return;
+    }
+    gs_err_set_obj(ts, exc);
+    gs_decref(ts, exc);
+    if (!cause)
+        return;
+    /* `from X` sets __cause__ (an instance; a class is called) and
+     * __suppress_context__; `from None` only the latter. */
+    GsObject *c = cause == GS_NONE ? NULL : gs_is_exception(cause) ? gs_newref(ts, cause)
+                                                                  : gs_call0(ts, cause);
+    if (ts->curexc && gs_is_exception(ts->curexc)) {
+        gs_setref(ts, &((GsException *)ts->curexc)->cause, c);
+        ((GsException *)ts->curexc)->suppress_context = true;
+    } else {
+        gs_xdecref(ts, c);
+    }
+    gs_decref(ts, cause);
+}
+
+/* DICT_UPDATE and DICT_MERGE: copy `other` into the dict d.  DICT_MERGE
+ * (building **kwargs for a call to fn) refuses a key given twice; fn is
+ * NULL for DICT_UPDATE.  Returns -1 with an exception set. */
+static int dict_merge(GsThread *ts, GsObject *d, GsObject *other, GsObject *fn)
+{
+    if (!GS_IS_DICT(other)) {
+        gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not a mapping", other->type->name);
+        return -1;
+    }
+    size_t pos = 0;
+    GsObject *k, *v;
+    while (gs_dict_next(other, &pos, &k, &v)) {
+        if (fn && gs_dict_get(ts, d, k)) {
+            GsObject *mod = fn->type == &gs_function_type ? ((GsFunction *)fn)->module : NULL;
+            GsObject *qn = fn->type == &gs_function_type ? ((GsFunction *)fn)->qualname : NULL;
+            gs_err_set(ts, &gs_exc_TypeError,
+                       "%s%s%s() got multiple values for keyword argument '%s'",
+                       mod && GS_IS_STR(mod) ? gs_str_cstr(mod) : "", mod && GS_IS_STR(mod) ? "." : "",
+                       qn ? gs_str_cstr(qn) : fn->type == &gs_cfunction_type
+                           ? ((GsCFunction *)fn)->name : fn->type->name,
+                       GS_IS_STR(k) ? gs_str_cstr(k) : "?");
+            return -1;
+        }
+        if (gs_dict_set(ts, d, k, v) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The safe point's slow path (see the essay at the top).  Returns -1 when
  * the run must stop. */
 static int handle_eval_breaker(GsThread *ts)
@@ -1350,33 +1407,8 @@ max_instructions_reached:
     TARGET(DICT_UPDATE)
     TARGET(DICT_MERGE) {
         GsObject *other = POP();
-        GsObject *d = PEEK(oparg);
-        int r = 0;
-        if (!GS_IS_DICT(other)) {
-            gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not a mapping",
-                       other->type->name);
-            r = -1;
-        } else {
-            size_t pos = 0;
-            GsObject *k, *v;
-            while (r == 0 && gs_dict_next(other, &pos, &k, &v)) {
-                if (opcode == OP_DICT_MERGE && gs_dict_get(ts, d, k)) {
-                    /* The function being called sits below the args and the dict. */
-                    GsObject *fn = sp[-(oparg + 2)];
-                    GsObject *mod = fn->type == &gs_function_type ? ((GsFunction *)fn)->module : NULL;
-                    GsObject *qn = fn->type == &gs_function_type ? ((GsFunction *)fn)->qualname : NULL;
-                    gs_err_set(ts, &gs_exc_TypeError,
-                               "%s%s%s() got multiple values for keyword argument '%s'",
-                               mod && GS_IS_STR(mod) ? gs_str_cstr(mod) : "", mod && GS_IS_STR(mod) ? "." : "",
-                               qn ? gs_str_cstr(qn) : fn->type == &gs_cfunction_type
-                                   ? ((GsCFunction *)fn)->name : fn->type->name,
-                               GS_IS_STR(k) ? gs_str_cstr(k) : "?");
-                    r = -1;
-                    break;
-                }
-                r = gs_dict_set(ts, d, k, v);
-            }
-        }
+        /* The function being called sits below the args and the dict. */
+        int r = dict_merge(ts, PEEK(oparg), other, opcode == OP_DICT_MERGE ? sp[-(oparg + 2)] : NULL);
         gs_decref(ts, other);
         ERROR_IF(r < 0);
         DISPATCH();
@@ -1479,28 +1511,7 @@ max_instructions_reached:
         }
         GsObject *cause = oparg == 2 ? POP() : NULL;
         GsObject *exc = POP();
-        if (cause && cause != GS_NONE && !gs_is_exception(cause) &&
-            !(GS_IS_TYPE(cause) && gs_type_is_subtype((GsType *)cause, &gs_exc_BaseException))) {
-            gs_decref(ts, cause);
-            gs_decref(ts, exc);
-            gs_err_set(ts, &gs_exc_TypeError, "exception causes must derive from BaseException");
-            goto error;
-        }
-        gs_err_set_obj(ts, exc);
-        gs_decref(ts, exc);
-        if (cause) {
-            /* `from X` sets __cause__ (an instance; a class is called) and
-             * __suppress_context__; `from None` only the latter. */
-            GsObject *c = cause == GS_NONE ? NULL : gs_is_exception(cause) ? gs_newref(ts, cause)
-                                                                          : gs_call0(ts, cause);
-            if (ts->curexc && gs_is_exception(ts->curexc)) {
-                gs_setref(ts, &((GsException *)ts->curexc)->cause, c);
-                ((GsException *)ts->curexc)->suppress_context = true;
-            } else {
-                gs_xdecref(ts, c);
-            }
-            gs_decref(ts, cause);
-        }
+        raise_from(ts, exc, cause);
         goto error;
     }
 
