@@ -7,19 +7,10 @@
 
 #include "sched_rules.h"
 
-const unsigned char gs_sched_table[GS_SCHED_COUNT][256] = {
-#define GS_X_COL(name, num, arg, t27, c39, c310, c311, cost) [num] = t27,
-    [GS_SCHED_27] = { GS_OPCODE_TABLE(GS_X_COL) },
-#undef GS_X_COL
-#define GS_X_COL(name, num, arg, t27, c39, c310, c311, cost) [num] = c39,
-    [GS_SCHED_39] = { GS_OPCODE_TABLE(GS_X_COL) },
-#undef GS_X_COL
-#define GS_X_COL(name, num, arg, t27, c39, c310, c311, cost) [num] = c310,
-    [GS_SCHED_310] = { GS_OPCODE_TABLE(GS_X_COL) },
-#undef GS_X_COL
-#define GS_X_COL(name, num, arg, t27, c39, c310, c311, cost) [num] = c311,
-    [GS_SCHED_311] = { GS_OPCODE_TABLE(GS_X_COL) },
-#undef GS_X_COL
+const unsigned char gs_sched_table[256][GS_SCHED_COUNT] = {
+#define GS_X_COLS(name, num, arg, t27, c39, c310, c311, cost) [num] = { t27, c39, c310, c311 },
+    GS_OPCODE_TABLE(GS_X_COLS)
+#undef GS_X_COLS
 };
 
 /* The instructions marked S_COND in some column.

@@ -54,9 +54,9 @@ enum {
     GS_OUT_EXACT_BOOL = 4,  /* the operand tested was exactly True or False */
 };
 
-/* gs_sched_table[rules][op]: the table's column, S_NEVER / S_ALWAYS /
- * S_COND (sched_rules.c fills it from GS_OPCODE_TABLE). */
-extern const unsigned char gs_sched_table[GS_SCHED_COUNT][256];
+/* gs_sched_table[op][rules]: the table's scheduling columns, S_NEVER /
+ * S_ALWAYS / S_COND (sched_rules.c fills it from GS_OPCODE_TABLE). */
+extern const unsigned char gs_sched_table[256][GS_SCHED_COUNT];
 
 /* The S_COND cases (sched_rules.c): conditional jumps and JUMP_ABSOLUTE. */
 bool gs_sched_cond_checks(GsSchedRules rules, int op, unsigned outcome);
@@ -65,7 +65,7 @@ bool gs_sched_cond_checks(GsSchedRules rules, int op, unsigned outcome);
  * do not jump), does the CPython imitated check the eval breaker? */
 static inline bool gs_sched_checks(GsSchedRules rules, int op, unsigned outcome)
 {
-    unsigned char s = gs_sched_table[rules][op];
+    unsigned char s = gs_sched_table[op][rules];
     return s == S_COND ? gs_sched_cond_checks(rules, op, outcome) : s == S_ALWAYS;
 }
 

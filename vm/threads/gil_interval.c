@@ -85,11 +85,9 @@ static void interval_check(GsGil *g, GsGilThread *t, bool defer)
     }
 }
 
+/* Only the drop request (and the eval breaker with it) calls for a check:
+ * check_every_time is false. */
 const GsGilPolicyOps gs_gil_policy_interval = {
-    .take = interval_take,
-    .drop = interval_drop,
-    .check = interval_check,
-    .on_block = interval_drop,
-    .on_wake = interval_take,
-    .check_every_time = false,
+    .take = interval_take, .drop = interval_drop, .check = interval_check,
+    .on_block = interval_drop, .on_wake = interval_take,
 };

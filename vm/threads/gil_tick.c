@@ -39,11 +39,9 @@ static void tick_check(GsGil *g, GsGilThread *t, bool defer)
     tick_take(g, t);
 }
 
+/* A blocking call lets go and takes back like any other release: the old
+ * GIL has no forced switching.  The ticker needs every check. */
 const GsGilPolicyOps gs_gil_policy_tick = {
-    .take = tick_take,
-    .drop = gs_gil_lock_release,
-    .check = tick_check,
-    .on_block = gs_gil_lock_release,
-    .on_wake = tick_take,
-    .check_every_time = true,
+    .take = tick_take, .drop = gs_gil_lock_release, .check = tick_check,
+    .on_block = gs_gil_lock_release, .on_wake = tick_take, .check_every_time = true,
 };
