@@ -622,7 +622,7 @@ out_of_budget:
         if (--ts->ticks_left <= 0 && interp->opt.max_ticks > 0)
             goto max_ticks_reached;
         int off = (int)(next - first);
-        gs_trace_emit(ts, GS_EV_op, next[0], gs_code_line(co, off), off, co);
+        gs_ev_op(ts, next[0], gs_code_line(co, off), off, co);
         op_budget = 1;
         goto fetch_now;
     }

@@ -117,7 +117,7 @@ static void take_tick(GsGil *g, GsThread *ts)
     while (g->locked) {
         p->wait(p, g->cond, g->mutex);
         if (g->locked)
-            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
+            gs_ev_gil_retry(ts, g->holder);
     }
 }
 
@@ -133,10 +133,10 @@ static void take_interval(GsGil *g, GsThread *ts)
             break;
         if (timed_out && g->switch_number == saved_switch) {
             if (!atomic_load(&g->drop_request))
-                gs_trace(ts, GS_CAT_GIL, GS_EV_gil_drop_request, g->holder, 0, 0, NULL);
+                gs_ev_gil_drop_request(ts, g->holder);
             set_drop_request(g);
         } else if (!timed_out) {
-            gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, g->holder, 0, 0, NULL);
+            gs_ev_gil_retry(ts, g->holder);
         }
     }
 }
@@ -147,7 +147,7 @@ void gs_gil_take(GsGil *g, GsThread *ts)
     uint64_t start = p->now_ns(p);
     p->lock(p, g->mutex);
     if (g->locked) {
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_request, g->holder, 0, 0, NULL);
+        gs_ev_gil_request(ts, g->holder);
         g->waiting++;
         if (g->policy == GS_GIL_TICK)
             take_tick(g, ts);
@@ -174,7 +174,7 @@ void gs_gil_take(GsGil *g, GsThread *ts)
     ts->has_gil = true;
     ts->gil_since = p->now_ns(p);
     ts->hold_ticks = 0;
-    gs_trace(ts, GS_CAT_GIL, GS_EV_gil_acquire, 0, (int64_t)(ts->gil_since - start), 0, NULL);
+    gs_ev_gil_acquire(ts, (int64_t)(ts->gil_since - start));
 }
 
 /* ---- dropping -------------------------------------------------------------------- */
@@ -184,8 +184,8 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
     GsPlatform *p = g->platform;
     uint64_t now = p->now_ns(p);
     ts->interp->total_ticks += ts->hold_ticks;   /* still under the GIL */
-    gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, ts->hold_ticks, NULL);
-    gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, why, (int64_t)(now - ts->gil_since), 0, NULL);
+    gs_ev_ticks(ts, ts->hold_ticks);
+    gs_ev_gil_release(ts, why, (int64_t)(now - ts->gil_since));
     ts->has_gil = false;
     if (ts->interp->trace_park)
         ts->interp->trace_park(ts->interp->trace_ctx, ts);

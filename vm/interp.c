@@ -24,14 +24,11 @@ void gs_options_default(GsOptions *opt)
     gs_sim_params_default(&opt->sim);
 }
 
-void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t c,
-                   const void *p)
+void gs_trace_emit(GsThread *ts, const GsEvent *ev)
 {
     GsInterp *in = ts->interp;
-    if (!in->trace_sink)
-        return;
-    GsEvent ev = { 0, (uint16_t)kind, a, b, c, p };   /* the sink stamps t */
-    in->trace_sink(in->trace_ctx, ts, &ev);
+    if (in->trace_sink)
+        in->trace_sink(in->trace_ctx, ts, ev);   /* the sink stamps t */
 }
 
 int gs_options_set_cpython(GsOptions *opt, const char *version)
