@@ -5,9 +5,14 @@
  * reads it one line at a time, checks every line against the format, and
  * keeps only what `gilscope stats` and `gilscope export` need: for every
  * thread, an array of small fixed-size events (time, kind, a few numbers, a
- * string reference).  Lock, I/O, tick and op events are checked and
- * counted but not kept; kinds this version does not know are skipped (a
- * newer gilscope may add kinds without bumping the format version).
+ * string reference).  Lock, I/O, tick and op events are counted (and
+ * handed to the hook, see STREAMING) but not kept; kinds this version does
+ * not know are skipped (a newer gilscope may add kinds without bumping the
+ * format version).
+ *
+ * The kinds of events and the names of their fields come from the table
+ * the recorder writes with (vm/event.h, GS_EVENTS): a header of its own,
+ * so the reader shares it without linking the VM.
  *
  * ERRORS.  Nothing here prints or exits.  A function that can fail returns
  * 0 on success and -1 on failure, with one line in the caller's err buffer
@@ -35,6 +40,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../vm/event.h"
+
 struct cJSON;
 
 /* A longer line is an error: no event comes near it, so it is garbage. */
@@ -42,8 +49,9 @@ struct cJSON;
 /* tids are small: 0 for the main thread, then 1, 2, ... in start order. */
 #define GS_TRACE_MAX_TID 100000
 
-/* The event kinds the model keeps, X(name): the "ev" value is the name.
- * (vm/event.h has the full list the recorder writes.) */
+/* The event kinds the model keeps, X(name): a subset of vm/event.h's
+ * GS_EVENTS, by the same names (a name that is not there does not
+ * compile). */
 #define GS_TRACE_KINDS(X) \
     X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
     X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc)
@@ -55,9 +63,8 @@ typedef enum {
     GS_TK_COUNT
 } GsTraceKind;
 
-/* gil_release's "why", in the order of the format's table. */
-#define GS_TRACE_WHYS(X) \
-    X(check) X(drop_request) X(sleep) X(io) X(lock) X(join) X(wait) X(exit)
+/* gil_release's "why": the reasons the recorder writes (vm/event.h). */
+#define GS_TRACE_WHYS(X) GS_RELEASE_REASONS(X)
 
 typedef enum {
 #define GS_X_WHY_ENUM(name) GS_WHY_##name,
@@ -141,6 +148,7 @@ typedef struct {
  */
 typedef struct GsTraceLine {
     const char *ev;              /* the "ev" value */
+    int kind;                    /* its GsEventKind (vm/event.h) */
     int64_t t;
     int tid;
     size_t line;                 /* its line number, from 1 */

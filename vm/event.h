@@ -52,7 +52,8 @@ typedef enum {
 /*
  * FORMATS.  How a field is written on its JSON line, and what the reader
  * accepts back.  A number is written as a JSON integer whatever its format;
- * the format still says what it means, and the reader checks its range.
+ * the format still says what it means, and the reader checks its range
+ * (tracer/trace_read.c, read_value).
  */
 #define GS_FIELD_FORMATS(X) \
     X(INT)      /* an integer */                                            \
