@@ -68,7 +68,7 @@ static const char *const run_help =
     "  --seed S            with --clock sim: the seed of its random jitter (default 1)\n"
     "  -o, --output FILE   record a trace (JSON Lines, see docs/trace-format.md)\n"
     "  --trace CATS        what to record: gil,thread,lock,io,gc,print (the default),\n"
-    "                      and on request tick, op, ref; or all\n"
+    "                      and on request check, op, ref; or all\n"
     "  --trace-ref TYPES   with ref: only objects of these types (e.g. list,Counter)\n"
     "  --max-ticks N       stop after N executed bytecode instructions (exit status 3)\n"
     "  --timeout SECONDS   stop after SECONDS of wall time (exit status 3)\n"
@@ -238,7 +238,7 @@ static const char *stop_reason_name(GsInterp *interp)
 {
     switch (atomic_load(&interp->stop_reason)) {
     case GS_STOP_TIMEOUT: return "timeout";
-    case GS_STOP_MAX_TICKS: return "max_ticks";
+    case GS_STOP_MAX_TICKS: return "max_instructions";
     case GS_STOP_SIGNAL: return "signal";
     case GS_STOP_INTERRUPT: return "interrupt";
     default: return interp->end_reason ? interp->end_reason : "exit";

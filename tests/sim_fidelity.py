@@ -144,7 +144,7 @@ def main():
         golden = os.path.join(HERE, "traces", "golden_sim.jsonl")
         with tempfile.TemporaryDirectory() as tmp:
             trace = os.path.join(tmp, "t.jsonl")
-            run(gilscope, ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,tick",
+            run(gilscope, ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,check",
                            "tests/threads/sim_golden.py"], trace)
             got = open(trace, "rb").read()
         if "--update" in sys.argv:

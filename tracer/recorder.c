@@ -164,7 +164,10 @@ int gs_trace_categories(const char *spec, unsigned *mask, char *err, size_t errl
     static const struct { const char *name; unsigned bits; } cats[] = {
         { "gil", GS_CAT_GIL }, { "thread", GS_CAT_THREAD }, { "lock", GS_CAT_LOCK },
         { "io", GS_CAT_IO }, { "gc", GS_CAT_GC }, { "print", GS_CAT_PRINT },
-        { "tick", GS_CAT_TICK }, { "op", GS_CAT_OP }, { "ref", GS_CAT_REF },
+        { "check", GS_CAT_CHECK }, { "op", GS_CAT_OP }, { "ref", GS_CAT_REF },
+        /* The category's name in trace format 1, still understood so that
+         * old command lines keep working. */
+        { "tick", GS_CAT_CHECK },
         { "default", GS_CAT_GIL | GS_CAT_THREAD | GS_CAT_LOCK | GS_CAT_IO | GS_CAT_GC |
                          GS_CAT_PRINT },
         { "all", ~0u },
@@ -180,7 +183,7 @@ int gs_trace_categories(const char *spec, unsigned *mask, char *err, size_t errl
                 break;
         if (i == sizeof cats / sizeof cats[0]) {
             snprintf(err, errlen, "unknown trace category '%.*s' (known: gil, thread, lock, io, "
-                     "gc, print, tick, op, ref, default, all)", (int)n, p);
+                     "gc, print, check, op, ref, default, all)", (int)n, p);
             return -1;
         }
         m |= cats[i].bits;
@@ -681,7 +684,7 @@ static void put_json_string(Out *o, const char *s)
 
 static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
 {
-    put(o, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1,\"gilscope\":");
+    put(o, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2,\"gilscope\":");
     put_json_string(o, r->meta.gilscope_version);
     put(o, ",\"script\":");
     put_json_string(o, r->meta.script);
@@ -697,7 +700,7 @@ static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
              in->opt.cpython, in->opt.policy == GS_GIL_TICK ? "tick" : "interval",
              in->opt.check_interval, in->opt.switch_interval, in->platform->name);
     put(o, tmp);
-    static const char *const cat_names[] = { "gil", "thread", "lock", "io", "gc", "tick",
+    static const char *const cat_names[] = { "gil", "thread", "lock", "io", "gc", "check",
                                              "op", "ref", "print" };
     bool first = true;
     for (int i = 0; i < 9; i++) {
@@ -1055,7 +1058,7 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     put(o, reason);
     field_i64(o, "\",\"events\":", (int64_t)atomic_load(&r->written));
     field_i64(o, ",\"dropped\":", (int64_t)atomic_load(&r->dropped));
-    field_i64(o, ",\"ticks\":", interp->total_ticks);
+    field_i64(o, ",\"checks\":", interp->total_ticks);   /* eval-breaker checks, all threads */
     field_i64(o, ",\"switches\":", interp->gil_switches);
     put(o, "}\n");
     out_flush(o);

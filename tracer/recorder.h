@@ -4,7 +4,7 @@
  *
  * Each guest thread appends events to a buffer of its own, without taking
  * the GIL or any lock; when the run ends -- normally, by an exception, or
- * stopped by --timeout, --max-ticks or a signal -- gs_recorder_finish
+ * stopped by --timeout, --max-instructions or a signal -- gs_recorder_finish
  * merges the buffers by time and writes the file, `meta` line first and
  * `end` line last.
  */
@@ -36,7 +36,7 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
 /* Start recording interp's events. */
 void gs_recorder_attach(GsRecorder *r, GsInterp *interp, const GsRecorderMeta *meta);
 /* Stop recording, write the file and free the recorder.  reason: "exit",
- * "timeout", "max_ticks", "signal", "interrupt".  Returns 0, or -1 with a
+ * "timeout", "max_instructions", "signal", "interrupt".  Returns 0, or -1 with a
  * message on stderr if the file could not be written. */
 int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *reason);
 

@@ -67,6 +67,33 @@ static const char *const why_names[] = {
 #undef GS_X_WHY_NAME
 };
 
+/* ---- format version 1's names (GS_TRACE_VERSION) ----------------------------------- */
+
+static const struct {
+    const char *now, *then;
+} renamed_in_2[] = {
+    { "checks", "ticks" },                   /* an event, its field, an end-line field */
+    { "max_instructions", "max_ticks" },     /* an end-line reason */
+};
+
+/* The version-2 name of a version-1 name (itself if it was not renamed). */
+static const char *name_now(const char *then)
+{
+    for (size_t i = 0; i < sizeof renamed_in_2 / sizeof renamed_in_2[0]; i++)
+        if (strcmp(then, renamed_in_2[i].then) == 0)
+            return renamed_in_2[i].now;
+    return then;
+}
+
+/* The version-1 name of a version-2 name, or NULL if it was not renamed. */
+static const char *name_then(const char *now)
+{
+    for (size_t i = 0; i < sizeof renamed_in_2 / sizeof renamed_in_2[0]; i++)
+        if (strcmp(now, renamed_in_2[i].now) == 0)
+            return renamed_in_2[i].then;
+    return NULL;
+}
+
 /* ---- the kinds of the format, from vm/event.h's table ----------------------------- */
 
 typedef struct {
@@ -95,7 +122,7 @@ static const KindSpec kinds[GS_EV_COUNT] = {
 #undef SPEC_FIELD
 
 /* Which GsTraceKind each kind of the format is kept as: 1 + the kind, or
- * 0 for one that is not kept (lock, io, ticks, op). */
+ * 0 for one that is not kept (lock, io, checks, op). */
 static const uint8_t kept_as[GS_EV_COUNT] = {
 #define GS_X_TK_KEPT(name) [GS_EV_##name] = GS_TK_##name + 1,
     GS_TRACE_KINDS(GS_X_TK_KEPT)
@@ -564,11 +591,24 @@ static bool parse_fast(char *s, size_t len, Obj *o)
 
 /* ---- reading fields ---------------------------------------------------------------- */
 
+/* A field of a line by its version-2 key; in a version-1 trace, a key
+ * renamed since is found under its old name. */
+static Val field_of(const Loader *ld, const Obj *obj, const char *key)
+{
+    Val v = obj_get(obj, key);
+    if (v.type == VAL_MISSING && ld->tr->version == 1) {
+        const char *then = name_then(key);
+        if (then)
+            v = obj_get(obj, then);
+    }
+    return v;
+}
+
 /* Read the integer field key into *out, which must lie in lo..hi. */
 static int get_int(Loader *ld, const Obj *obj, const char *key, int64_t lo, int64_t hi,
                    int64_t *out)
 {
-    Val v = obj_get(obj, key);
+    Val v = field_of(ld, obj, key);
     if (v.type == VAL_MISSING)
         return fail(ld, "expected an integer \"%s\", it is missing", key);
     if (v.type != VAL_NUMBER)
@@ -593,14 +633,14 @@ static int get_int(Loader *ld, const Obj *obj, const char *key, int64_t lo, int6
 static int get_opt_int(Loader *ld, const Obj *obj, const char *key, int64_t *out)
 {
     *out = -1;
-    if (obj_get(obj, key).type == VAL_MISSING)
+    if (field_of(ld, obj, key).type == VAL_MISSING)
         return 0;
     return get_int(ld, obj, key, INT64_MIN, INT64_MAX, out);
 }
 
 static int get_str(Loader *ld, const Obj *obj, const char *key, const char **out)
 {
-    Val v = obj_get(obj, key);
+    Val v = field_of(ld, obj, key);
     if (v.type == VAL_MISSING)
         return fail(ld, "expected a string \"%s\", it is missing", key);
     if (v.type != VAL_STRING)
@@ -816,10 +856,11 @@ static int read_meta(Loader *ld, const Obj *o, int64_t t)
     int64_t version;
     if (get_int(ld, o, "version", 1, INT64_MAX, &version) < 0)
         return -1;
-    if (version != 1)
-        return fail(ld, "trace format version %lld; this gilscope reads version 1",
-                    (long long)version);
+    if (version > GS_TRACE_VERSION)
+        return fail(ld, "trace format version %lld; this gilscope reads version %d and older",
+                    (long long)version, GS_TRACE_VERSION);
     GsTrace *tr = ld->tr;
+    tr->version = (int)version;
     cJSON *obj = (cJSON *)o->json;   /* parse_line never takes the fast path for meta */
     tr->meta = obj;
     tr->script = meta_str(obj, "script");
@@ -836,14 +877,15 @@ static int read_end(Loader *ld, const Obj *obj)
     if (get_opt_int(ld, obj, "status", &e->status) < 0 ||
         get_opt_int(ld, obj, "events", &e->events) < 0 ||
         get_opt_int(ld, obj, "dropped", &e->dropped) < 0 ||
-        get_opt_int(ld, obj, "ticks", &e->ticks) < 0 ||
+        get_opt_int(ld, obj, "checks", &e->checks) < 0 ||
         get_opt_int(ld, obj, "switches", &e->switches) < 0)
         return -1;
     Val reason = obj_get(obj, "reason");
     if (reason.type != VAL_MISSING) {
         if (reason.type != VAL_STRING)
             return fail(ld, "expected a string \"reason\", got %s", val_type_name(reason));
-        snprintf(e->reason, sizeof e->reason, "%s", reason.str);
+        const char *name = ld->tr->version == 1 ? name_now(reason.str) : reason.str;
+        snprintf(e->reason, sizeof e->reason, "%s", name);
     }
     ld->seen_end = true;
     ld->tr->complete = true;
@@ -855,13 +897,22 @@ static int read_end(Loader *ld, const Obj *obj)
 /* The kind of the format called ev (a GsEventKind), or -1.  Comparing
  * first letters and lengths first: this runs for every line, and most
  * names differ in one or the other. */
-static int find_kind(const char *ev)
+static int find_kind_named(const char *ev)
 {
     size_t len = strlen(ev);
     for (int i = 0; i < GS_EV_COUNT; i++)
         if (kinds[i].name[0] == ev[0] && kinds[i].len == len && memcmp(ev, kinds[i].name, len) == 0)
             return i;
     return -1;
+}
+
+/* The same, in this trace's version: version 1 knew `checks` as `ticks`. */
+static int find_kind(const Loader *ld, const char *ev)
+{
+    int kind = find_kind_named(ev);
+    if (kind < 0 && ld->tr->version == 1)
+        kind = find_kind_named(name_now(ev));
+    return kind;
 }
 
 /* Hand a checked event line to the hook, if there is one. */
@@ -881,7 +932,7 @@ static int call_hook(Loader *ld, const Obj *obj, int kind, int tid, int64_t t,
 static int read_event(Loader *ld, const Obj *obj, const char *ev, int64_t t)
 {
     int tid;
-    int kind = find_kind(ev);
+    int kind = find_kind(ld, ev);
     ld->event_lines++;
     if (kind < 0) {
         /* Forward compatibility: a newer gilscope's kind.  Remember the first. */
@@ -1086,7 +1137,8 @@ int gs_trace_read_hooked(FILE *f, const char *name, const GsTraceHooks *hooks, G
     }
     tr->strings_len = 1;    /* offset 0: "" */
     tr->strings_cap = 64;
-    tr->end = (GsTraceEnd){ -1, -1, -1, -1, -1, "" };
+    tr->end = (GsTraceEnd){ .status = -1, .events = -1, .dropped = -1, .checks = -1,
+                            .switches = -1, .reason = "" };
     int rc = load_lines(&ld, f);
     if (rc == 0 && !ld.seen_meta)
         rc = -1, snprintf(err, errlen, "%s: empty file: not a gilscope trace", name);
@@ -1162,7 +1214,7 @@ int gs_trace_line_str(const GsTraceLine *line, const char *key, const char **out
 
 bool gs_trace_line_has(const GsTraceLine *line, const char *key)
 {
-    return obj_get(line->obj_, key).type != VAL_MISSING;
+    return field_of(line->loader_, line->obj_, key).type != VAL_MISSING;
 }
 
 int gs_trace_line_fail(const GsTraceLine *line, const char *fmt, ...)

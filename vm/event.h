@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-/* Trace categories (--trace gil,thread,lock,io,gc,tick,op,ref,print).  The
+/* Trace categories (--trace gil,thread,lock,io,gc,check,op,ref,print).  The
  * bit numbers are also the order of the meta line's "categories" list. */
 enum {
     GS_CAT_GIL = 1 << 0,
@@ -32,7 +32,7 @@ enum {
     GS_CAT_LOCK = 1 << 2,
     GS_CAT_IO = 1 << 3,
     GS_CAT_GC = 1 << 4,
-    GS_CAT_TICK = 1 << 5,
+    GS_CAT_CHECK = 1 << 5,   /* "tick" in trace format 1 */
     GS_CAT_OP = 1 << 6,
     GS_CAT_REF = 1 << 7,
     GS_CAT_PRINT = 1 << 8,
@@ -150,8 +150,8 @@ struct GsType;
     X(print, GS_CAT_PRINT,                                                      \
       FIELD(text, const char *, ptr, TEXT),                                     \
       NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(ticks, GS_CAT_TICK,                                                       \
-      FIELD(ticks, int64_t, i64, COUNT),                                        \
+    X(checks, GS_CAT_CHECK,                                                     \
+      FIELD(checks, int64_t, i64, COUNT),                                       \
       NOFIELD, NOFIELD, NOFIELD)                                                \
     X(op, GS_CAT_OP,                                                            \
       FIELD(op, int32_t, i32, OPCODE),                                          \

@@ -184,7 +184,7 @@ void gs_gil_drop(GsGil *g, GsThread *ts, GsReleaseReason why)
     GsPlatform *p = g->platform;
     uint64_t now = p->now_ns(p);
     ts->interp->total_ticks += ts->hold_ticks;   /* still under the GIL */
-    gs_ev_ticks(ts, ts->hold_ticks);
+    gs_ev_checks(ts, ts->hold_ticks);   /* eval-breaker checks passed while holding it */
     gs_ev_gil_release(ts, why, (int64_t)(now - ts->gil_since));
     ts->has_gil = false;
     if (ts->interp->trace_park)

@@ -49,7 +49,7 @@ static void test_tick_fixture(void)
     TAP_OK(tr->complete, "complete (has an end line)");
     TAP_INT_EQ(tr->t_end, 10000, "t_end is the end line's t");
     TAP_INT_EQ(tr->end.switches, 6, "end.switches");
-    TAP_INT_EQ(tr->end.ticks, 1234, "end.ticks");
+    TAP_INT_EQ(tr->end.checks, 1234, "end.checks");
     TAP_STR_EQ(tr->end.reason, "exit", "end.reason");
     TAP_INT_EQ(tr->nthreads, 3, "three threads");
     TAP_INT_EQ(tr->nskipped, 3, "io_begin, io_end and the unknown kind are not kept");
@@ -225,8 +225,8 @@ static void test_not_a_trace(void)
                  "t.jsonl:1: not a gilscope trace (no meta line)", "no meta line");
     expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"chrome\",\"version\":1}\n",
                  "t.jsonl:1: not a gilscope trace (the meta line's \"format\"", "wrong format");
-    expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2}\n",
-                 "t.jsonl:1: trace format version 2; this gilscope reads version 1",
+    expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":3}\n",
+                 "t.jsonl:1: trace format version 3; this gilscope reads version 2 and older",
                  "a newer format version");
     expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\"}\n",
                  "t.jsonl:1: expected an integer \"version\", it is missing", "no version");

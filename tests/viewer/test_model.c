@@ -77,11 +77,11 @@ static void test_states_handoffs(const GvModel *m)
     TAP_INT_EQ(gv_handoff_lower(m, 40001), 4, "handoff lookup by time");
 }
 
-static void test_states_ticks_refs(GvModel *m)
+static void test_states_checks_refs(GvModel *m)
 {
-    TAP_INT_EQ(m->nticks, 4, "four ticks events");
-    CHECK(gv_ticks_before(m, 100000) == 3600, "3600 ticks in all");
-    CHECK(gv_ticks_before(m, 30000) == 1000, "half of the first 2000 by 30 µs (spread over the hold)");
+    TAP_INT_EQ(m->nchecks, 4, "four checks events");
+    CHECK(gv_checks_before(m, 100000) == 3600, "3600 checks in all");
+    CHECK(gv_checks_before(m, 30000) == 1000, "half of the first 2000 by 30 µs (spread over the hold)");
     TAP_INT_EQ(m->nobjs, 1, "one object");
     CHECK(m->objs[0].id == 7 && m->objs[0].maxref == 3 && m->objs[0].freed &&
            m->objs[0].nref == 7, "object 7: 6 refs, a dealloc, max 3");
@@ -126,7 +126,7 @@ static void test_states(void)
     test_states_lanes(m);
     test_states_marks(m);
     test_states_handoffs(m);
-    test_states_ticks_refs(m);
+    test_states_checks_refs(m);
     test_states_text(m);
     gv_model_free(m);
 }
@@ -230,7 +230,7 @@ static char *generated(size_t rounds, size_t *len)
                               "{\"ev\":\"gil_request\",\"t\":%lld,\"tid\":%d,\"holder\":%d}\n"
                               "{\"ev\":\"gil_drop_request\",\"t\":%lld,\"tid\":%d,\"holder\":%d}\n"
                               "{\"ev\":\"gil_release\",\"t\":%lld,\"tid\":%d,\"why\":\"drop_request\",\"held\":5000}\n"
-                              "{\"ev\":\"ticks\",\"t\":%lld,\"tid\":%d,\"ticks\":500}\n"
+                              "{\"ev\":\"checks\",\"t\":%lld,\"tid\":%d,\"checks\":500}\n"
                               "{\"ev\":\"gil_acquire\",\"t\":%lld,\"tid\":%d,\"wait\":5000}\n",
                               (long long)t + 10, b, a, (long long)t + 5010, b, a,
                               (long long)t + 5100, a, (long long)t + 5100, a, (long long)t + 5200,
@@ -306,12 +306,12 @@ static void test_broken(void)
 {
     expect_error("", "t.jsonl: empty file: not a gilscope trace", "empty file");
     expect_error("\x7f" "ELF\x02\x01\x01\n", "t.jsonl:1: not a gilscope trace", "a binary");
-    expect_error(META "{\"ev\":\"ticks\",\"t\":5,\"tid\":0}\n",
-                 "t.jsonl:2: expected an integer \"ticks\", it is missing",
-                 "ticks without a count (the viewer reads it)");
+    expect_error(META "{\"ev\":\"checks\",\"t\":5,\"tid\":0}\n",
+                 "t.jsonl:2: expected an integer \"checks\", it is missing",
+                 "checks without a count (the viewer reads it)");
     expect_error(META "{\"ev\":\"gil_acquire\",\"t\":5,\"tid\":0,\"wait\":0}\n"
-                 "{\"ev\":\"ticks\",\"t\":6,\"tid\":0,\"ticks\":-3}\n",
-                 "t.jsonl:3: \"ticks\" is negative (-3)", "negative ticks");
+                 "{\"ev\":\"checks\",\"t\":6,\"tid\":0,\"checks\":-3}\n",
+                 "t.jsonl:3: \"checks\" is negative (-3)", "negative checks");
     expect_error(META "{\"ev\":\"gil_acquire\",\"t\":9,\"tid\":0,\"wait\":0}\n"
                  "{\"ev\":\"gil_acquire\",\"t\":8,\"tid\":0,\"wait\":0}\n",
                  "t.jsonl:3: lines out of order", "time going back");
@@ -321,11 +321,11 @@ static void test_broken(void)
                  "t.jsonl:2: unknown \"why\"", "an unknown why");
     expect_error(META "{\"ev\":\"print\",\"t\":1,\"tid\":0,\"text\":\"a}\n{}\n",
                  "t.jsonl:2: not JSON", "broken JSON");
-    /* A trace whose ticks name a thread that never held the GIL: ignored. */
+    /* A trace whose checks name a thread that never held the GIL: ignored. */
     char err[512];
-    const char *odd = META "{\"ev\":\"ticks\",\"t\":5,\"tid\":3,\"ticks\":7}\n";
+    const char *odd = META "{\"ev\":\"checks\",\"t\":5,\"tid\":3,\"checks\":7}\n";
     GvModel *m = model_from_text(odd, strlen(odd), err, sizeof err);
-    CHECK(m && m->nticks == 0 && m->nlanes == 0, "ticks of an unknown thread are ignored");
+    CHECK(m && m->nchecks == 0 && m->nlanes == 0, "checks of an unknown thread are ignored");
     gv_model_free(m);
 }
 
