@@ -1,7 +1,8 @@
 /*
  * test_model.c -- the viewer's model (viewer/model.c): what a loaded trace
  * holds, that its stats are `gilscope stats`'s, its level-of-detail
- * queries, cut-off and broken files, and the memory budget.
+ * queries, cut-off and broken files, the memory budget, and a trace of
+ * format version 1.
  */
 #include <stdint.h>
 
@@ -14,6 +15,7 @@ static const char *const fixtures[] = {
 };
 static const char *const tracer_fixtures[] = {
     "tick_three_threads.jsonl", "interval_drop.jsonl", "cut_noend.jsonl", "cut_midline.jsonl",
+    "v1_max_ticks.jsonl", "v2_max_instructions.jsonl",
 };
 
 /* ---- the hand-made fixture: every state and marker at round times ------------------- */
@@ -329,6 +331,46 @@ static void test_broken(void)
     gv_model_free(m);
 }
 
+/* ---- format version 1 ------------------------------------------------------------------ */
+
+static bool same_lanes(const GvModel *a, const GvModel *b)
+{
+    if (a->nlanes != b->nlanes)
+        return false;
+    for (size_t k = 0; k < a->nlanes; k++) {
+        const GvLane *x = &a->lanes[k], *y = &b->lanes[k];
+        if (x->tid != y->tid || x->n != y->n || strcmp(x->name, y->name) != 0)
+            return false;
+        for (size_t i = 0; i < x->n; i++)
+            if (x->t[i] != y->t[i] || x->kind[i] != y->kind[i] || x->st[i] != y->st[i] ||
+                x->arg[i] != y->arg[i])
+                return false;
+    }
+    return true;
+}
+
+/* The same run recorded in format 1 ("ticks") and format 2 ("checks"):
+ * the viewer draws the same picture from both (tests/unit/test_trace_read.c
+ * says how the two files were made). */
+static void test_version1(void)
+{
+    GvModel *v1 = load_model(tfixture("v1_max_ticks.jsonl"));
+    GvModel *v2 = load_model(tfixture("v2_max_instructions.jsonl"));
+    CHECK(v1 && v2, "both load");
+    if (v1 && v2) {
+        TAP_INT_EQ(v1->nchecks, 25, "the old file's 25 ticks events are checks");
+        CHECK(gv_checks_before(v1, v1->t_end + 1) == 2318, "2318 checks in all");
+        CHECK(v1->nchecks == v2->nchecks &&
+              gv_checks_before(v1, v1->t_end / 2) == gv_checks_before(v2, v2->t_end / 2),
+              "the same checks row as the new file's");
+        CHECK(same_lanes(v1, v2) && v1->nhandoffs == v2->nhandoffs &&
+              v1->nevents == v2->nevents, "the same lanes, events and handoffs");
+        TAP_STR_EQ(v1->tr->end.reason, "max_instructions", "stopped by max_instructions");
+    }
+    gv_model_free(v1);
+    gv_model_free(v2);
+}
+
 /* Damaged copies of a fixture: loaded or refused with the file's name,
  * never a crash (the fuzz target does this at scale). */
 static void test_damage(void)
@@ -372,5 +414,6 @@ int main(int argc, char **argv)
     test_cut();
     test_broken();
     test_damage();
+    test_version1();
     return tap_done();
 }
