@@ -385,10 +385,14 @@ static const char *own_string(Buffer *b, const char *s, size_t limit)
 /* What a record keeps of a field it was handed: a copy of the guest's
  * strings (the guest frees them), the name of a code object or a type
  * instead of the object (which may be gone by the time it is written).
- * `where` is the address of the field's slot if it is the pointer slot. */
+ * `where` is the address of the field's slot if it is the pointer slot,
+ * NULL for a number.  Inlined with a constant format, this is a store or
+ * nothing. */
 static inline __attribute__((always_inline)) void keep_field(Buffer *b, GsFieldFormat format,
                                                             const void **where)
 {
+    if (!where)
+        return;
     switch (format) {
     case GS_FMT_TEXT:
         *where = own_string(b, *where, 65536);
