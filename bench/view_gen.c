@@ -1,7 +1,7 @@
 /*
  * view_gen.c -- writes a synthetic GIL trace of about N events, for the
  * viewer's benchmarks (bench/view_load.sh): four threads under the tick
- * policy passing the GIL around every few microseconds, with ticks,
+ * policy passing the GIL around every few microseconds, with checks,
  * failed wake-ups, a sleeping thread, prints and collections -- the
  * shapes of a real trace, at any size, in seconds.
  *
@@ -31,11 +31,11 @@ int main(int argc, char **argv)
         perror(argv[2]);
         return 1;
     }
-    fprintf(f, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1,"
+    fprintf(f, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2,"
                "\"gilscope\":\"0.1.0\",\"script\":\"bench/view_gen\",\"argv\":[\"view_gen\","
                "\"%lld\"],\"cpython\":\"2.7\",\"policy\":\"tick\",\"check_interval\":100,"
                "\"switch_interval\":0.005,\"clock\":\"sim\",\"categories\":[\"gil\",\"thread\","
-               "\"io\",\"gc\",\"print\",\"tick\"],\"start_time\":\"2026-11-22T00:00:00Z\"}\n", want);
+               "\"io\",\"gc\",\"print\",\"check\"],\"start_time\":\"2026-11-22T00:00:00Z\"}\n", want);
     long long t = 1000, since = t;
     int holder = 0;
     fprintf(f, "{\"ev\":\"gil_acquire\",\"t\":%lld,\"tid\":0,\"wait\":0}\n", t);
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
             n += 2;
         }
         fprintf(f, "{\"ev\":\"gil_release\",\"t\":%lld,\"tid\":%d,\"why\":\"check\",\"held\":%lld}\n"
-                   "{\"ev\":\"ticks\",\"t\":%lld,\"tid\":%d,\"ticks\":100}\n"
+                   "{\"ev\":\"checks\",\"t\":%lld,\"tid\":%d,\"checks\":100}\n"
                    "{\"ev\":\"gil_acquire\",\"t\":%lld,\"tid\":%d,\"wait\":%lld}\n",
                 t, holder, t - since, t, holder, t + 30, next, next == holder ? 30LL : 3000LL);
         n += 3;

@@ -68,7 +68,7 @@ static const char *const run_help =
     "  --seed S            with --clock sim: the seed of its random jitter (default 1)\n"
     "  -o, --output FILE   record a trace (JSON Lines, see docs/trace-format.md)\n"
     "  --trace CATS        what to record: gil,thread,lock,io,gc,print (the default),\n"
-    "                      and on request tick, op, ref; or all\n"
+    "                      and on request check, op, ref; or all\n"
     "  --trace-ref TYPES   with ref: only objects of these types (e.g. list,Counter)\n"
     "  --max-instructions N   stop after N executed bytecode instructions (exit\n"
     "                      status 3; --max-ticks is the old spelling)\n"

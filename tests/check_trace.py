@@ -78,7 +78,7 @@ def check(path):
             if holder != tid:
                 fail("line %d: thread %d releases a GIL held by %s" % (n, tid, holder))
             holder = None
-        elif ev in ("op", "ref", "print", "ticks"):
+        elif ev in ("op", "ref", "print", "checks"):
             if holder != tid:
                 fail("line %d: thread %d records %s without the GIL (holder %s)"
                      % (n, tid, ev, holder))

@@ -149,7 +149,7 @@ def main():
         golden = os.path.join(HERE, "traces", "golden_sim.jsonl")
         with tempfile.TemporaryDirectory() as tmp:
             trace = os.path.join(tmp, "t.jsonl")
-            run(gilscope, ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,tick",
+            run(gilscope, ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,check",
                            "tests/threads/sim_golden.py"], trace)
             got = open(trace, "rb").read()
         if "--update" in sys.argv:
@@ -166,7 +166,7 @@ def main():
     elif check == "counting":
         with tempfile.TemporaryDirectory() as tmp:
             plain, counted = os.path.join(tmp, "plain.jsonl"), os.path.join(tmp, "counted.jsonl")
-            args = ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,tick",
+            args = ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,check",
                     "tests/threads/sim_golden.py"]
             run(gilscope, args, plain)
             run(gilscope, ["--max-instructions", "900000000"] + args, counted)

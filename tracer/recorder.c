@@ -2,15 +2,19 @@
  * recorder.c -- per-thread event buffers, and a writer thread that streams
  * them to the trace file while the program runs.
  *
- * THE RECORD PATH.  gs_trace_emit (vm/runtime/interp.c) hands an event to record(),
- * which stamps its time and appends it to the calling thread's own buffer:
+ * THE RECORD PATH.  An emit function (gs_ev_gil_release, ...: vm/runtime/interp.h)
+ * hands an event to record() through gs_trace_emit (vm/runtime/interp.c), and it
+ * stamps its time and appends it to the calling thread's own buffer:
  * no lock, no GIL.  A buffer is a chain of fixed-size chunks; the thread
  * publishes each record by bumping its chunk's count (a release store), so
  * the writer can read everything up to that count without a lock.  The only
  * mutex is taken once per thread, to add its buffer to the recorder's list.
  * Strings an event carries (a print's text, a thread's name) are copied,
  * since the guest frees them; names that repeat per instruction (a code
- * object's, a type's) are interned once per thread.
+ * object's, a type's) are interned once per thread.  Which fields are
+ * copied or interned, like how each is written, follows from its format
+ * in vm/threads/event.h's table: the code that reads a record's fields is
+ * generated from that table (keep_fields, write_event, drop_fields).
  *
  * THE WRITE PATH.  A writer thread wakes every few milliseconds, merges
  * what the threads have published by time, writes it as JSON lines, and
@@ -101,7 +105,7 @@ typedef struct {
     const char *json_key;    /* put_json_cached: the last name, and its JSON */
     char json_val[1208];
     size_t json_len;
-    const char *opname[256]; /* opcode names and their lengths */
+    char opname[256][32];    /* opcode names, quoted: "LOAD_FAST" with the quotes */
     size_t opname_len[256];
 } Out;
 
@@ -129,23 +133,29 @@ struct GsRecorder {
     atomic_bool writer_running;
 };
 
-static const char *const event_names[] = {
-#define GS_X_EV_NAME(name, cat) #name,
-    GS_EVENT_KINDS(GS_X_EV_NAME)
-#undef GS_X_EV_NAME
+/* gil_release's reasons as the writer puts them: quoted, with their lengths. */
+static const char *const reason_json[] = {
+#define GS_X_REL_JSON(name) "\"" #name "\"",
+    GS_RELEASE_REASONS(GS_X_REL_JSON)
+#undef GS_X_REL_JSON
 };
 
-static const size_t event_name_len[] = {
-#define GS_X_EV_LEN(name, cat) sizeof(#name) - 1,
-    GS_EVENT_KINDS(GS_X_EV_LEN)
-#undef GS_X_EV_LEN
+static const size_t reason_json_len[] = {
+#define GS_X_REL_LEN(name) sizeof(#name) + 1,
+    GS_RELEASE_REASONS(GS_X_REL_LEN)
+#undef GS_X_REL_LEN
 };
 
-static const char *const reason_names[] = {
-#define GS_X_REL_NAME(name) #name,
-    GS_RELEASE_REASONS(GS_X_REL_NAME)
-#undef GS_X_REL_NAME
-};
+/*
+ * A slot of a record, as a number or as a pointer.  The generated code
+ * below hands every field to functions that switch on its format; they
+ * take a number and a pointer, and these pick the one the slot holds (the
+ * other is 0).  _Generic chooses by the slot's type when compiling.
+ */
+#define SLOT_NUMBER(x) _Generic((x), const void *: (int64_t)0, default: (int64_t)(x))
+#define SLOT_POINTER(x) _Generic((x), const void *: (x), default: (const void *)NULL)
+/* The address of the pointer slot, or NULL for a number slot. */
+#define SLOT_POINTER_ADDR(x) _Generic((x), const void *: &(x), default: (const void **)NULL)
 
 /* ---- categories ------------------------------------------------------------------ */
 
@@ -154,7 +164,10 @@ int gs_trace_categories(const char *spec, unsigned *mask, char *err, size_t errl
     static const struct { const char *name; unsigned bits; } cats[] = {
         { "gil", GS_CAT_GIL }, { "thread", GS_CAT_THREAD }, { "lock", GS_CAT_LOCK },
         { "io", GS_CAT_IO }, { "gc", GS_CAT_GC }, { "print", GS_CAT_PRINT },
-        { "tick", GS_CAT_TICK }, { "op", GS_CAT_OP }, { "ref", GS_CAT_REF },
+        { "check", GS_CAT_CHECK }, { "op", GS_CAT_OP }, { "ref", GS_CAT_REF },
+        /* The category's name in trace format 1, still understood so that
+         * old command lines keep working. */
+        { "tick", GS_CAT_CHECK },
         { "default", GS_CAT_GIL | GS_CAT_THREAD | GS_CAT_LOCK | GS_CAT_IO | GS_CAT_GC |
                          GS_CAT_PRINT },
         { "all", ~0u },
@@ -170,7 +183,7 @@ int gs_trace_categories(const char *spec, unsigned *mask, char *err, size_t errl
                 break;
         if (i == sizeof cats / sizeof cats[0]) {
             snprintf(err, errlen, "unknown trace category '%.*s' (known: gil, thread, lock, io, "
-                     "gc, print, tick, op, ref, default, all)", (int)n, p);
+                     "gc, print, check, op, ref, default, all)", (int)n, p);
             return -1;
         }
         m |= cats[i].bits;
@@ -369,10 +382,60 @@ static const char *own_string(Buffer *b, const char *s, size_t limit)
     return copy;
 }
 
-static bool owns_string(int kind)
+/* What a record keeps of a field it was handed: a copy of the guest's
+ * strings (the guest frees them), the name of a code object or a type
+ * instead of the object (which may be gone by the time it is written).
+ * `where` is the address of the field's slot if it is the pointer slot,
+ * NULL for a number.  Inlined with a constant format, this is a store or
+ * nothing. */
+static inline __attribute__((always_inline)) void keep_field(Buffer *b, GsFieldFormat format,
+                                                            const void **where)
 {
-    return kind == GS_EV_print || kind == GS_EV_thread_start;
+    if (!where)
+        return;
+    switch (format) {
+    case GS_FMT_TEXT:
+        *where = own_string(b, *where, 65536);
+        break;
+    case GS_FMT_NAME:
+        *where = own_string(b, *where, 4096);
+        break;
+    case GS_FMT_CODE: {
+        const GsCode *co = *where;
+        *where = cached_name(b, 0, (GsObject *)co, gs_str_cstr(co->name));
+        break;
+    }
+    case GS_FMT_TYPE: {
+        const GsType *t = *where;
+        *where = cached_name(b, 1, (GsObject *)t, t->name);
+        break;
+    }
+    default:
+        break;   /* numbers and static strings are kept as they are */
+    }
 }
+
+/* keep_field for every field of a record, generated from the table. */
+#define KEEP_FIELD(name, type, slot, format) \
+    keep_field(b, GS_FMT_##format, SLOT_POINTER_ADDR(rec->ev.slot));
+#define KEEP_NOFIELD
+#define KEEP_KIND(kind, category, f1, f2, f3, f4) \
+    case GS_EV_##kind: \
+        KEEP_##f1 KEEP_##f2 KEEP_##f3 KEEP_##f4 \
+        break;
+
+static void keep_fields(Buffer *b, Record *rec)
+{
+    switch (rec->ev.kind) {
+        GS_EVENTS(KEEP_KIND)
+    default:
+        break;
+    }
+}
+
+#undef KEEP_KIND
+#undef KEEP_NOFIELD
+#undef KEEP_FIELD
 
 static void record(void *ctx, GsThread *ts, const GsEvent *ev)
 {
@@ -396,27 +459,7 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
     rec->ev.t = r->platform->now_ns(r->platform) - r->t0;
     rec->tid = ts->tid;
     rec->seq = b->seq++;
-    switch (ev->kind) {
-    case GS_EV_print:
-        rec->ev.p = own_string(b, ev->p, 65536);
-        break;
-    case GS_EV_thread_start:
-        rec->ev.p = own_string(b, ev->p, 4096);
-        break;
-    case GS_EV_op: {
-        GsCode *co = (GsCode *)ev->p;
-        rec->ev.p = cached_name(b, 0, (GsObject *)co, gs_str_cstr(co->name));
-        break;
-    }
-    case GS_EV_ref:
-    case GS_EV_dealloc: {
-        GsType *t = (GsType *)ev->p;
-        rec->ev.p = cached_name(b, 1, (GsObject *)t, t->name);
-        break;
-    }
-    default:
-        break;
-    }
+    keep_fields(b, rec);
     /* Publish: the record, then the time the writer may trust. */
     atomic_store_explicit(&b->tail->n, ++b->tail_n, memory_order_release);
     atomic_store_explicit(&b->pub_t, rec->ev.t, memory_order_release);
@@ -443,9 +486,9 @@ static void on_ref(GsThread *ts, GsObject *o, int delta)
     if (!r || !ref_type_wanted(r, o->type))
         return;
     if (delta == 0)
-        gs_trace_emit(ts, GS_EV_dealloc, 0, o->serial, 0, o->type);
+        gs_ev_dealloc(ts, o->serial, o->type);
     else
-        gs_trace_emit(ts, GS_EV_ref, delta, o->serial, (int64_t)o->refcnt, o->type);
+        gs_ev_ref(ts, o->serial, o->type, (int64_t)o->refcnt, delta);
 }
 
 /* ---- setting up ------------------------------------------------------------------------ */
@@ -492,8 +535,9 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
     o->failed = false;
     o->json_key = NULL;
     for (int i = 0; i < 256; i++) {
-        o->opname[i] = gs_opinfo[i].name ? gs_opinfo[i].name : "?";
-        o->opname_len[i] = strlen(o->opname[i]);
+        int n = snprintf(o->opname[i], sizeof o->opname[i], "\"%s\"",
+                         gs_opinfo[i].name ? gs_opinfo[i].name : "?");
+        o->opname_len[i] = n < (int)sizeof o->opname[i] ? (size_t)n : sizeof o->opname[i] - 1;
     }
     r->out = o;
     r->path = strdup(path);
@@ -644,7 +688,7 @@ static void put_json_string(Out *o, const char *s)
 
 static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
 {
-    put(o, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1,\"gilscope\":");
+    put(o, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2,\"gilscope\":");
     put_json_string(o, r->meta.gilscope_version);
     put(o, ",\"script\":");
     put_json_string(o, r->meta.script);
@@ -660,7 +704,7 @@ static void write_meta(GsRecorder *r, GsInterp *in, Out *o)
              in->opt.cpython, gs_policy_info(in->opt.policy)->name,
              in->opt.check_interval, in->opt.switch_interval, in->platform->name);
     put(o, tmp);
-    static const char *const cat_names[] = { "gil", "thread", "lock", "io", "gc", "tick",
+    static const char *const cat_names[] = { "gil", "thread", "lock", "io", "gc", "check",
                                              "op", "ref", "print" };
     bool first = true;
     for (int i = 0; i < 9; i++) {
@@ -731,87 +775,97 @@ static void put_json_cached(Out *o, const char *s)
     memcpy(o->json_val, o->buf + start, o->json_len);
 }
 
+/* One field's value, as its format says (the key is already written).
+ * Inlined with a constant format, the switch disappears. */
+static inline __attribute__((always_inline)) void write_value(Out *o, GsFieldFormat format,
+                                                             int64_t n, const void *p)
+{
+    switch (format) {
+    case GS_FMT_REASON:
+        if (n < 0 || n >= GS_REL_COUNT)
+            n = GS_REL_check;
+        put_n(o, reason_json[n], reason_json_len[n]);
+        break;
+    case GS_FMT_OPCODE:
+        put_n(o, o->opname[n & 0xff], o->opname_len[n & 0xff]);
+        break;
+    case GS_FMT_STR:
+    case GS_FMT_TEXT:
+    case GS_FMT_NAME:
+        put_json_string(o, p);
+        break;
+    case GS_FMT_CODE:
+    case GS_FMT_TYPE:
+        put_json_cached(o, p);   /* interned names: the same few again and again */
+        break;
+    default:
+        put_i64(o, n);           /* every kind of number */
+        break;
+    }
+}
+
+/*
+ * One line per record, generated from the table: for each kind, its "ev"
+ * and "t" in one literal, the tid, then each field's key and value in the
+ * table's order.
+ */
+#define WRITE_FIELD(name, type, slot, format) \
+    PUT_LIT(o, ",\"" #name "\":"); \
+    write_value(o, GS_FMT_##format, SLOT_NUMBER(e->slot), SLOT_POINTER(e->slot));
+#define WRITE_NOFIELD
+#define WRITE_KIND(kind, category, f1, f2, f3, f4) \
+    case GS_EV_##kind: \
+        PUT_LIT(o, "{\"ev\":\"" #kind "\",\"t\":"); \
+        put_i64(o, (int64_t)e->t); \
+        field_i64(o, ",\"tid\":", rec->tid); \
+        WRITE_##f1 WRITE_##f2 WRITE_##f3 WRITE_##f4 \
+        break;
+
 static void write_event(Out *o, const Record *rec)
 {
     const GsEvent *e = &rec->ev;
-    PUT_LIT(o, "{\"ev\":\"");
-    put_n(o, event_names[e->kind], event_name_len[e->kind]);
-    field_i64(o, "\",\"t\":", (int64_t)e->t);
-    field_i64(o, ",\"tid\":", rec->tid);
     switch (e->kind) {
-    case GS_EV_gil_request:
-    case GS_EV_gil_retry:
-    case GS_EV_gil_drop_request:
-        field_i64(o, ",\"holder\":", e->a);
-        break;
-    case GS_EV_gil_acquire:
-        field_i64(o, ",\"wait\":", e->b);
-        break;
-    case GS_EV_gil_release:
-        PUT_LIT(o, ",\"why\":\"");
-        put(o, e->a >= 0 && e->a < GS_REL_COUNT ? reason_names[e->a] : "check");
-        field_i64(o, "\",\"held\":", e->b);
-        break;
-    case GS_EV_thread_start:
-        PUT_LIT(o, ",\"name\":");
-        put_json_string(o, e->p);
-        break;
-    case GS_EV_lock_request:
-    case GS_EV_lock_release:
-        field_i64(o, ",\"lock\":", e->b);
-        break;
-    case GS_EV_lock_acquire:
-        field_i64(o, ",\"lock\":", e->b);
-        field_i64(o, ",\"wait\":", e->c);
-        break;
-    case GS_EV_io_begin:
-        PUT_LIT(o, ",\"kind\":");
-        put_json_string(o, e->p);
-        break;
-    case GS_EV_io_end:
-        PUT_LIT(o, ",\"kind\":");
-        put_json_string(o, e->p);
-        field_i64(o, ",\"dur\":", e->b);
-        break;
-    case GS_EV_gc_start:
-        field_i64(o, ",\"gen\":", e->a);
-        break;
-    case GS_EV_gc_end:
-        field_i64(o, ",\"gen\":", e->a);
-        field_i64(o, ",\"collected\":", e->c);
-        break;
-    case GS_EV_print:
-        PUT_LIT(o, ",\"text\":");
-        put_json_string(o, e->p);
-        break;
-    case GS_EV_ticks:
-        field_i64(o, ",\"ticks\":", e->c);
-        break;
-    case GS_EV_op:
-        PUT_LIT(o, ",\"op\":\"");
-        put_n(o, o->opname[e->a & 0xff], o->opname_len[e->a & 0xff]);
-        field_i64(o, "\",\"line\":", e->b);
-        field_i64(o, ",\"offset\":", e->c);
-        PUT_LIT(o, ",\"code\":");
-        put_json_cached(o, e->p);
-        break;
-    case GS_EV_ref:
-        field_i64(o, ",\"obj\":", e->b);
-        PUT_LIT(o, ",\"type\":");
-        put_json_cached(o, e->p);
-        field_i64(o, ",\"refcnt\":", e->c);
-        field_i64(o, ",\"delta\":", e->a);
-        break;
-    case GS_EV_dealloc:
-        field_i64(o, ",\"obj\":", e->b);
-        PUT_LIT(o, ",\"type\":");
-        put_json_cached(o, e->p);
-        break;
+        GS_EVENTS(WRITE_KIND)
     default:
-        break;
+        return;   /* not a kind: nothing is recorded that way */
     }
     PUT_LIT(o, "}\n");
 }
+
+#undef WRITE_KIND
+#undef WRITE_NOFIELD
+#undef WRITE_FIELD
+
+/* What a written record owned goes back: the strings keep_field copied. */
+static inline __attribute__((always_inline)) void drop_field(Buffer *from, GsFieldFormat format,
+                                                            const void *p)
+{
+    if ((format == GS_FMT_TEXT || format == GS_FMT_NAME) && p) {
+        atomic_fetch_sub_explicit(&from->owed, strlen(p) + 1, memory_order_relaxed);
+        free((void *)p);
+    }
+}
+
+#define DROP_FIELD(name, type, slot, format) \
+    drop_field(from, GS_FMT_##format, SLOT_POINTER(rec->ev.slot));
+#define DROP_NOFIELD
+#define DROP_KIND(kind, category, f1, f2, f3, f4) \
+    case GS_EV_##kind: \
+        DROP_##f1 DROP_##f2 DROP_##f3 DROP_##f4 \
+        break;
+
+static void drop_fields(Buffer *from, const Record *rec)
+{
+    switch (rec->ev.kind) {
+        GS_EVENTS(DROP_KIND)
+    default:
+        break;
+    }
+}
+
+#undef DROP_KIND
+#undef DROP_NOFIELD
+#undef DROP_FIELD
 
 /* At equal times, a release sorts before an acquire: the release really
  * happened first (the acquirer read the clock after taking the lock). */
@@ -911,11 +965,7 @@ static void write_until(GsRecorder *r, Buffer **bufs, size_t n, uint64_t limit)
         write_event(r->out, best);
         atomic_fetch_add_explicit(&r->written, 1, memory_order_relaxed);
         r->last_t = best->ev.t;
-        if (owns_string(best->ev.kind) && best->ev.p) {
-            atomic_fetch_sub_explicit(&from->owed, strlen(best->ev.p) + 1,
-                                      memory_order_relaxed);
-            free((void *)best->ev.p);
-        }
+        drop_fields(from, best);
         from->head_pos++;
     }
 }
@@ -1012,7 +1062,7 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     put(o, reason);
     field_i64(o, "\",\"events\":", (int64_t)atomic_load(&r->written));
     field_i64(o, ",\"dropped\":", (int64_t)atomic_load(&r->dropped));
-    field_i64(o, ",\"ticks\":", interp->total_checks);
+    field_i64(o, ",\"checks\":", interp->total_checks);   /* eval-breaker checks, all threads */
     field_i64(o, ",\"switches\":", interp->gil->switches);
     put(o, "}\n");
     out_flush(o);

@@ -27,6 +27,12 @@
  * accepts, with the same values, so the two cannot disagree; and both give
  * an Obj, on which the one set of field checks below runs.
  *
+ * THE FIELDS.  Which kinds exist, and which fields each has with what
+ * format, is vm/threads/event.h's table (GS_EVENTS), the one the recorder writes
+ * with.  kinds[] below is generated from it; a kept event's fields are
+ * read in the table's order and checked by their format (read_values),
+ * then stored by name (keep_event).
+ *
  * THE HOOK.  gs_trace_read_hooked() hands every checked event line to a
  * callback (the viewer builds its own compact model from them) and can
  * leave the threads' event arrays empty, so a big trace is never held in
@@ -61,10 +67,98 @@ static const char *const why_names[] = {
 #undef GS_X_WHY_NAME
 };
 
-/* Kinds of the format that the model does not keep: checked, then skipped. */
-static const char *const unkept_kinds[] = {
-    "lock_request", "lock_acquire", "lock_release", "io_begin", "io_end", "ticks", "op",
+/* ---- format version 1's names (GS_TRACE_VERSION) ----------------------------------- */
+
+static const struct {
+    const char *now, *then;
+} renamed_in_2[] = {
+    { "checks", "ticks" },                   /* an event, its field, an end-line field */
+    { "max_instructions", "max_ticks" },     /* an end-line reason */
 };
+
+/* The version-2 name of a version-1 name (itself if it was not renamed). */
+static const char *name_now(const char *then)
+{
+    for (size_t i = 0; i < sizeof renamed_in_2 / sizeof renamed_in_2[0]; i++)
+        if (strcmp(then, renamed_in_2[i].then) == 0)
+            return renamed_in_2[i].now;
+    return then;
+}
+
+/* The version-1 name of a version-2 name, or NULL if it was not renamed. */
+static const char *name_then(const char *now)
+{
+    for (size_t i = 0; i < sizeof renamed_in_2 / sizeof renamed_in_2[0]; i++)
+        if (strcmp(now, renamed_in_2[i].now) == 0)
+            return renamed_in_2[i].then;
+    return NULL;
+}
+
+/* ---- the kinds of the format, from vm/threads/event.h's table ----------------------------- */
+
+typedef struct {
+    const char *key;           /* the JSON key; NULL after the last field */
+    GsFieldFormat format;
+} FieldSpec;
+
+typedef struct {
+    const char *name;          /* the "ev" value */
+    size_t len;                /* strlen(name) */
+    FieldSpec fields[GS_EVENT_MAX_FIELDS + 1];
+} KindSpec;
+
+#define SPEC_FIELD(name, type, slot, format) { #name, GS_FMT_##format },
+#define SPEC_NOFIELD
+#define SPEC_KIND(kind, category, f1, f2, f3, f4) \
+    { #kind, sizeof(#kind) - 1, \
+      { SPEC_##f1 SPEC_##f2 SPEC_##f3 SPEC_##f4 { NULL, GS_FMT_INT } } },
+
+static const KindSpec kinds[GS_EV_COUNT] = {
+    GS_EVENTS(SPEC_KIND)
+};
+
+#undef SPEC_KIND
+#undef SPEC_NOFIELD
+#undef SPEC_FIELD
+
+/* Which GsTraceKind each kind of the format is kept as: 1 + the kind, or
+ * 0 for one that is not kept (lock, io, checks, op). */
+static const uint8_t kept_as[GS_EV_COUNT] = {
+#define GS_X_TK_KEPT(name) [GS_EV_##name] = GS_TK_##name + 1,
+    GS_TRACE_KINDS(GS_X_TK_KEPT)
+#undef GS_X_TK_KEPT
+};
+
+/*
+ * A kept line's field values: a number (a "why" as its GsTraceWhy), or a
+ * string (pointing into the line: good until the next line is read).
+ * read_values fills `at` in the table's order; the per-kind structs,
+ * generated from the same table, name the same values: v.gil_release.held
+ * is at[1].  (end_ gives a kind without fields a member: C has no empty
+ * structs.)
+ */
+typedef struct {
+    int64_t n;
+    const char *s;
+} Value;
+
+#define VALUE_FIELD(name, type, slot, format) Value name;
+#define VALUE_NOFIELD
+#define VALUE_KIND(kind, category, f1, f2, f3, f4) \
+    struct { VALUE_##f1 VALUE_##f2 VALUE_##f3 VALUE_##f4 Value end_; } kind;
+
+typedef union {
+    Value at[GS_EVENT_MAX_FIELDS];
+    GS_EVENTS(VALUE_KIND)
+} Values;
+
+#undef VALUE_KIND
+#undef VALUE_NOFIELD
+#undef VALUE_FIELD
+
+/* Members of one type are laid out like an array: no padding between. */
+_Static_assert(offsetof(Values, ref.delta) == 3 * sizeof(Value),
+               "a kind's named values line up with at[]");
 
 const char *gs_trace_why_name(int why)
 {
@@ -497,11 +591,24 @@ static bool parse_fast(char *s, size_t len, Obj *o)
 
 /* ---- reading fields ---------------------------------------------------------------- */
 
+/* A field of a line by its version-2 key; in a version-1 trace, a key
+ * renamed since is found under its old name. */
+static Val field_of(const Loader *ld, const Obj *obj, const char *key)
+{
+    Val v = obj_get(obj, key);
+    if (v.type == VAL_MISSING && ld->tr->version == 1) {
+        const char *then = name_then(key);
+        if (then)
+            v = obj_get(obj, then);
+    }
+    return v;
+}
+
 /* Read the integer field key into *out, which must lie in lo..hi. */
 static int get_int(Loader *ld, const Obj *obj, const char *key, int64_t lo, int64_t hi,
                    int64_t *out)
 {
-    Val v = obj_get(obj, key);
+    Val v = field_of(ld, obj, key);
     if (v.type == VAL_MISSING)
         return fail(ld, "expected an integer \"%s\", it is missing", key);
     if (v.type != VAL_NUMBER)
@@ -526,30 +633,19 @@ static int get_int(Loader *ld, const Obj *obj, const char *key, int64_t lo, int6
 static int get_opt_int(Loader *ld, const Obj *obj, const char *key, int64_t *out)
 {
     *out = -1;
-    if (obj_get(obj, key).type == VAL_MISSING)
+    if (field_of(ld, obj, key).type == VAL_MISSING)
         return 0;
     return get_int(ld, obj, key, INT64_MIN, INT64_MAX, out);
 }
 
 static int get_str(Loader *ld, const Obj *obj, const char *key, const char **out)
 {
-    Val v = obj_get(obj, key);
+    Val v = field_of(ld, obj, key);
     if (v.type == VAL_MISSING)
         return fail(ld, "expected a string \"%s\", it is missing", key);
     if (v.type != VAL_STRING)
         return fail(ld, "expected a string \"%s\", got %s", key, val_type_name(v));
     *out = v.str;
-    return 0;
-}
-
-/* A string field, interned in the pool. */
-static int get_pooled(Loader *ld, const Obj *obj, const char *key, uint32_t *out)
-{
-    const char *s;
-    if (get_str(ld, obj, key, &s) < 0)
-        return -1;
-    if (intern(ld->tr, s, out) < 0)
-        return fail(ld, "out of memory");
     return 0;
 }
 
@@ -633,70 +729,85 @@ static GsTraceEvent *new_event(Loader *ld, int tid, int kind, int64_t t)
 
 /* ---- the kinds' fields --------------------------------------------------------------- */
 
-static int read_holder(Loader *ld, const Obj *obj, GsTraceEvent *ev)
-{
-    int64_t h;
-    if (get_int(ld, obj, "holder", -1, GS_TRACE_MAX_TID - 1, &h) < 0)
-        return -1;
-    ev->holder = (int32_t)h;
-    return 0;
-}
-
-static int read_why(Loader *ld, const Obj *obj, GsTraceEvent *ev)
+/* A "why" (a GsTraceWhy) read from its name. */
+static int read_reason(Loader *ld, const Obj *obj, const char *key, Value *out)
 {
     const char *why;
-    if (get_str(ld, obj, "why", &why) < 0)
+    if (get_str(ld, obj, key, &why) < 0)
         return -1;
     for (int i = 0; i < GS_WHY_COUNT; i++) {
         if (strcmp(why, why_names[i]) == 0) {
-            ev->why = (uint8_t)i;
-            return get_int(ld, obj, "held", 0, INT64_MAX, &ev->held);
+            out->n = i;
+            return 0;
         }
     }
-    return fail(ld, "unknown \"why\": \"%.40s\" (expected check, drop_request, sleep, io, "
-                "lock, join, wait or exit)", why);
+    return fail(ld, "unknown \"%s\": \"%.40s\" (expected check, drop_request, sleep, io, "
+                "lock, join, wait or exit)", key, why);
 }
 
-static int read_gc(Loader *ld, const Obj *obj, GsTraceEvent *ev)
+/* One field, checked as its format says: numbers in their range, names
+ * among the known ones, strings as strings. */
+static int read_value(Loader *ld, const Obj *obj, const FieldSpec *f, Value *out)
 {
-    int64_t gen;
-    if (get_int(ld, obj, "gen", 0, 2, &gen) < 0)
-        return -1;
-    ev->gc.gen = (int32_t)gen;
-    if (ev->kind == GS_TK_gc_end)
-        return get_int(ld, obj, "collected", 0, INT64_MAX, &ev->gc.collected);
+    switch (f->format) {
+    case GS_FMT_INT:
+        return get_int(ld, obj, f->key, INT64_MIN, INT64_MAX, &out->n);
+    case GS_FMT_NS:
+    case GS_FMT_COUNT:
+    case GS_FMT_ID:
+        return get_int(ld, obj, f->key, 0, INT64_MAX, &out->n);
+    case GS_FMT_TID:
+        return get_int(ld, obj, f->key, -1, GS_TRACE_MAX_TID - 1, &out->n);
+    case GS_FMT_GEN:
+        return get_int(ld, obj, f->key, 0, 2, &out->n);
+    case GS_FMT_DELTA:
+        return get_int(ld, obj, f->key, INT32_MIN, INT32_MAX, &out->n);
+    case GS_FMT_REASON:
+        return read_reason(ld, obj, f->key, out);
+    default:
+        return get_str(ld, obj, f->key, &out->s);   /* every kind of string */
+    }
+}
+
+/* Every field of a kind, in the table's order. */
+static int read_values(Loader *ld, const Obj *obj, const KindSpec *spec, Values *v)
+{
+    for (int i = 0; spec->fields[i].key; i++)
+        if (read_value(ld, obj, &spec->fields[i], &v->at[i]) < 0)
+            return -1;
     return 0;
 }
 
-static int read_ref(Loader *ld, const Obj *obj, GsTraceEvent *ev)
+/* A string value, interned in the pool. */
+static int pooled(Loader *ld, Value v, uint32_t *out)
 {
-    if (get_int(ld, obj, "obj", 0, INT64_MAX, &ev->ref.obj) < 0 ||
-        get_pooled(ld, obj, "type", &ev->ref.type) < 0)
-        return -1;
-    if (ev->kind == GS_TK_dealloc)
-        return 0;
-    int64_t delta;
-    if (get_int(ld, obj, "refcnt", 0, INT64_MAX, &ev->ref.refcnt) < 0 ||
-        get_int(ld, obj, "delta", INT32_MIN, INT32_MAX, &delta) < 0)
-        return -1;
-    ev->ref.delta = (int32_t)delta;
+    if (intern(ld->tr, v.s, out) < 0)
+        return fail(ld, "out of memory");
     return 0;
 }
 
-/* The kind-specific fields of a kept event. */
-static int read_fields(Loader *ld, const Obj *obj, GsTraceEvent *ev, GsTraceThread *th)
+/* Store a kept line's values in its event, by name. */
+static int keep_event(Loader *ld, GsTraceEvent *ev, GsTraceThread *th, const Values *v)
 {
     switch (ev->kind) {
     case GS_TK_gil_request:
+        ev->holder = (int32_t)v->gil_request.holder.n;
+        return 0;
     case GS_TK_gil_retry:
+        ev->holder = (int32_t)v->gil_retry.holder.n;
+        return 0;
     case GS_TK_gil_drop_request:
-        return read_holder(ld, obj, ev);
+        ev->holder = (int32_t)v->gil_drop_request.holder.n;
+        return 0;
     case GS_TK_gil_acquire:
-        return get_int(ld, obj, "wait", 0, INT64_MAX, &ev->wait);
+        ev->wait = v->gil_acquire.wait.n;
+        return 0;
     case GS_TK_gil_release:
-        return read_why(ld, obj, ev);
+        ev->why = (uint8_t)v->gil_release.why.n;
+        ev->held = v->gil_release.held.n;
+        return 0;
     case GS_TK_thread_start:
-        if (get_pooled(ld, obj, "name", &ev->name) < 0)
+        if (pooled(ld, v->thread_start.name, &ev->name) < 0)
             return -1;
         th->name = ev->name;
         return 0;
@@ -704,12 +815,24 @@ static int read_fields(Loader *ld, const Obj *obj, GsTraceEvent *ev, GsTraceThre
         th->ended = true;
         return 0;
     case GS_TK_gc_start:
+        ev->gc.gen = (int32_t)v->gc_start.gen.n;
+        return 0;
     case GS_TK_gc_end:
-        return read_gc(ld, obj, ev);
+        ev->gc.gen = (int32_t)v->gc_end.gen.n;
+        ev->gc.collected = v->gc_end.collected.n;
+        return 0;
     case GS_TK_print:
-        return get_pooled(ld, obj, "text", &ev->text);
+        return pooled(ld, v->print.text, &ev->text);
+    case GS_TK_ref:
+        ev->ref.obj = v->ref.obj.n;
+        ev->ref.refcnt = v->ref.refcnt.n;
+        ev->ref.delta = (int32_t)v->ref.delta.n;
+        return pooled(ld, v->ref.type, &ev->ref.type);
+    case GS_TK_dealloc:
+        ev->ref.obj = v->dealloc.obj.n;
+        return pooled(ld, v->dealloc.type, &ev->ref.type);
     default:
-        return read_ref(ld, obj, ev);
+        return 0;
     }
 }
 
@@ -733,10 +856,11 @@ static int read_meta(Loader *ld, const Obj *o, int64_t t)
     int64_t version;
     if (get_int(ld, o, "version", 1, INT64_MAX, &version) < 0)
         return -1;
-    if (version != 1)
-        return fail(ld, "trace format version %lld; this gilscope reads version 1",
-                    (long long)version);
+    if (version > GS_TRACE_VERSION)
+        return fail(ld, "trace format version %lld; this gilscope reads version %d and older",
+                    (long long)version, GS_TRACE_VERSION);
     GsTrace *tr = ld->tr;
+    tr->version = (int)version;
     cJSON *obj = (cJSON *)o->json;   /* parse_line never takes the fast path for meta */
     tr->meta = obj;
     tr->script = meta_str(obj, "script");
@@ -753,14 +877,15 @@ static int read_end(Loader *ld, const Obj *obj)
     if (get_opt_int(ld, obj, "status", &e->status) < 0 ||
         get_opt_int(ld, obj, "events", &e->events) < 0 ||
         get_opt_int(ld, obj, "dropped", &e->dropped) < 0 ||
-        get_opt_int(ld, obj, "ticks", &e->ticks) < 0 ||
+        get_opt_int(ld, obj, "checks", &e->checks) < 0 ||
         get_opt_int(ld, obj, "switches", &e->switches) < 0)
         return -1;
     Val reason = obj_get(obj, "reason");
     if (reason.type != VAL_MISSING) {
         if (reason.type != VAL_STRING)
             return fail(ld, "expected a string \"reason\", got %s", val_type_name(reason));
-        snprintf(e->reason, sizeof e->reason, "%s", reason.str);
+        const char *name = ld->tr->version == 1 ? name_now(reason.str) : reason.str;
+        snprintf(e->reason, sizeof e->reason, "%s", name);
     }
     ld->seen_end = true;
     ld->tr->complete = true;
@@ -769,36 +894,36 @@ static int read_end(Loader *ld, const Obj *obj)
 
 /* ---- one line ------------------------------------------------------------------------ */
 
-/* A kind's index in names[], or -1.  Comparing lengths first: this runs
- * for every line, and most names differ in length. */
-static int find_name(const char *ev, const char *const *names, int n)
+/* The kind of the format called ev (a GsEventKind), or -1.  Comparing
+ * first letters and lengths first: this runs for every line, and most
+ * names differ in one or the other. */
+static int find_kind_named(const char *ev)
 {
     size_t len = strlen(ev);
-    for (int i = 0; i < n; i++)
-        if (names[i][0] == ev[0] && strlen(names[i]) == len && memcmp(ev, names[i], len) == 0)
+    for (int i = 0; i < GS_EV_COUNT; i++)
+        if (kinds[i].name[0] == ev[0] && kinds[i].len == len && memcmp(ev, kinds[i].name, len) == 0)
             return i;
     return -1;
 }
 
-static int find_kind(const char *ev)
+/* The same, in this trace's version: version 1 knew `checks` as `ticks`. */
+static int find_kind(const Loader *ld, const char *ev)
 {
-    return find_name(ev, kind_names, GS_TK_COUNT);
-}
-
-static bool is_unkept_kind(const char *ev)
-{
-    return find_name(ev, unkept_kinds, (int)(sizeof unkept_kinds / sizeof unkept_kinds[0])) >= 0;
+    int kind = find_kind_named(ev);
+    if (kind < 0 && ld->tr->version == 1)
+        kind = find_kind_named(name_now(ev));
+    return kind;
 }
 
 /* Hand a checked event line to the hook, if there is one. */
-static int call_hook(Loader *ld, const Obj *obj, const char *ev, int tid, int64_t t,
+static int call_hook(Loader *ld, const Obj *obj, int kind, int tid, int64_t t,
                      const GsTraceEvent *e)
 {
     if (!ld->hooks->event)
         return 0;
     GsTraceLine line = {
-        .ev = ev, .t = t, .tid = tid, .line = ld->line, .offset = ld->line_offset,
-        .event = e, .loader_ = ld, .obj_ = obj,
+        .ev = kinds[kind].name, .kind = kind, .t = t, .tid = tid, .line = ld->line,
+        .offset = ld->line_offset, .event = e, .loader_ = ld, .obj_ = obj,
     };
     return ld->hooks->event(ld->hooks->ctx, &line);
 }
@@ -807,9 +932,9 @@ static int call_hook(Loader *ld, const Obj *obj, const char *ev, int tid, int64_
 static int read_event(Loader *ld, const Obj *obj, const char *ev, int64_t t)
 {
     int tid;
-    int kind = find_kind(ev);
+    int kind = find_kind(ld, ev);
     ld->event_lines++;
-    if (kind < 0 && !is_unkept_kind(ev)) {
+    if (kind < 0) {
         /* Forward compatibility: a newer gilscope's kind.  Remember the first. */
         if (ld->unknown++ == 0) {
             snprintf(ld->unknown_kind, sizeof ld->unknown_kind, "%s", ev);
@@ -820,17 +945,20 @@ static int read_event(Loader *ld, const Obj *obj, const char *ev, int64_t t)
     }
     if (get_tid(ld, obj, &tid) < 0)
         return -1;
-    if (kind < 0) {
+    if (!kept_as[kind]) {
         ld->tr->nskipped++;
-        return call_hook(ld, obj, ev, tid, t, NULL);
+        return call_hook(ld, obj, kind, tid, t, NULL);
     }
-    GsTraceEvent *e = new_event(ld, tid, kind, t);
+    Values v;
+    if (read_values(ld, obj, &kinds[kind], &v) < 0)
+        return -1;
+    GsTraceEvent *e = new_event(ld, tid, kept_as[kind] - 1, t);
     if (!e)
         return -1;
     GsTraceThread *th = &ld->tr->threads[ld->slot[tid] - 1];
-    if (read_fields(ld, obj, e, th) < 0)
+    if (keep_event(ld, e, th, &v) < 0)
         return -1;
-    return call_hook(ld, obj, ev, tid, t, e);
+    return call_hook(ld, obj, kind, tid, t, e);
 }
 
 /* "ev" and "t", the ordering rules, then the line's kind. */
@@ -1009,7 +1137,8 @@ int gs_trace_read_hooked(FILE *f, const char *name, const GsTraceHooks *hooks, G
     }
     tr->strings_len = 1;    /* offset 0: "" */
     tr->strings_cap = 64;
-    tr->end = (GsTraceEnd){ -1, -1, -1, -1, -1, "" };
+    tr->end = (GsTraceEnd){ .status = -1, .events = -1, .dropped = -1, .checks = -1,
+                            .switches = -1, .reason = "" };
     int rc = load_lines(&ld, f);
     if (rc == 0 && !ld.seen_meta)
         rc = -1, snprintf(err, errlen, "%s: empty file: not a gilscope trace", name);
@@ -1085,7 +1214,7 @@ int gs_trace_line_str(const GsTraceLine *line, const char *key, const char **out
 
 bool gs_trace_line_has(const GsTraceLine *line, const char *key)
 {
-    return obj_get(line->obj_, key).type != VAL_MISSING;
+    return field_of(line->loader_, line->obj_, key).type != VAL_MISSING;
 }
 
 int gs_trace_line_fail(const GsTraceLine *line, const char *fmt, ...)

@@ -5,9 +5,14 @@
  * reads it one line at a time, checks every line against the format, and
  * keeps only what `gilscope stats` and `gilscope export` need: for every
  * thread, an array of small fixed-size events (time, kind, a few numbers, a
- * string reference).  Lock, I/O, tick and op events are checked and
- * counted but not kept; kinds this version does not know are skipped (a
- * newer gilscope may add kinds without bumping the format version).
+ * string reference).  Lock, I/O, checks and op events are counted (and
+ * handed to the hook, see STREAMING) but not kept; kinds this version does
+ * not know are skipped (a newer gilscope may add kinds without bumping the
+ * format version).
+ *
+ * The kinds of events and the names of their fields come from the table
+ * the recorder writes with (vm/threads/event.h, GS_EVENTS): a header of its own,
+ * so the reader shares it without linking the VM.
  *
  * ERRORS.  Nothing here prints or exits.  A function that can fail returns
  * 0 on success and -1 on failure, with one line in the caller's err buffer
@@ -35,6 +40,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "threads/event.h"
+
 struct cJSON;
 
 /* A longer line is an error: no event comes near it, so it is garbage. */
@@ -42,8 +49,20 @@ struct cJSON;
 /* tids are small: 0 for the main thread, then 1, 2, ... in start order. */
 #define GS_TRACE_MAX_TID 100000
 
-/* The event kinds the model keeps, X(name): the "ev" value is the name.
- * (vm/threads/event.h has the full list the recorder writes.) */
+/*
+ * The format version the recorder writes.  Version 2 gave the word "tick"
+ * one meaning (CPython 2.7's ticker) and renamed what it meant besides:
+ * the event `ticks` with its field `ticks` is `checks` (eval-breaker
+ * checks), the end line's `ticks` is `checks`, its reason `max_ticks` is
+ * `max_instructions`.  Version-1 files are still read, the old names taken
+ * as the new: a hook sees ev "checks", and asking a line for "checks"
+ * finds its "ticks".
+ */
+#define GS_TRACE_VERSION 2
+
+/* The event kinds the model keeps, X(name): a subset of vm/threads/event.h's
+ * GS_EVENTS, by the same names (a name that is not there does not
+ * compile). */
 #define GS_TRACE_KINDS(X) \
     X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
     X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc)
@@ -55,9 +74,8 @@ typedef enum {
     GS_TK_COUNT
 } GsTraceKind;
 
-/* gil_release's "why", in the order of the format's table. */
-#define GS_TRACE_WHYS(X) \
-    X(check) X(drop_request) X(sleep) X(io) X(lock) X(join) X(wait) X(exit)
+/* gil_release's "why": the reasons the recorder writes (vm/threads/event.h). */
+#define GS_TRACE_WHYS(X) GS_RELEASE_REASONS(X)
 
 typedef enum {
 #define GS_X_WHY_ENUM(name) GS_WHY_##name,
@@ -103,15 +121,17 @@ typedef struct {
     size_t nevents, cap;
 } GsTraceThread;
 
-/* The `end` line's fields; -1 (or "") when absent. */
+/* The `end` line's fields; -1 (or "") when absent.  A version-1 trace's
+ * "ticks" is read as checks, its reason "max_ticks" as "max_instructions". */
 typedef struct {
-    int64_t status, events, dropped, ticks, switches;
+    int64_t status, events, dropped, checks, switches;
     char reason[32];
 } GsTraceEnd;
 
 typedef struct {
     char *name;               /* the file name, for messages */
     struct cJSON *meta;       /* the whole meta line (owned) */
+    int version;              /* the format version: 1 or 2 (GS_TRACE_VERSION) */
     const char *script;       /* meta fields (borrowed from meta), "" when absent */
     const char *cpython;
     const char *policy;
@@ -140,12 +160,13 @@ typedef struct {
  * (viewer/model.c) loads this way.
  */
 typedef struct GsTraceLine {
-    const char *ev;              /* the "ev" value */
+    const char *ev;              /* the "ev" value (in a version-1 trace, its version-2 name) */
+    int kind;                    /* its GsEventKind (vm/threads/event.h) */
     int64_t t;
     int tid;
     size_t line;                 /* its line number, from 1 */
     uint64_t offset;             /* its first byte in the file */
-    const GsTraceEvent *event;   /* a kept kind's fields; NULL for lock, io, ticks and op */
+    const GsTraceEvent *event;   /* a kept kind's fields; NULL for lock, io, checks and op */
     void *loader_;               /* private: for the gs_trace_line_* readers */
     const void *obj_;
 } GsTraceLine;
@@ -174,7 +195,8 @@ int gs_trace_read_hooked(FILE *f, const char *name, const GsTraceHooks *hooks, G
                          char *err, size_t errlen);
 
 /* More fields of the line a hook was given, checked like the loader's own
- * (and with its messages: "FILE:LINE: expected an integer "ticks", ...").
+ * (and with its messages: "FILE:LINE: expected an integer "checks", ...").
+ * In a version-1 trace, a key renamed in version 2 finds the old one.
  * 0 on success; -1 with the load's error set -- return -1 from the hook. */
 int gs_trace_line_int(const GsTraceLine *line, const char *key, int64_t lo, int64_t hi,
                       int64_t *out);

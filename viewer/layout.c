@@ -2,7 +2,7 @@
  * layout.c -- the picture as draw commands (see layout.h).
  *
  * The file follows the picture from the top down: geometry, header, axis,
- * lanes (folded per pixel column), markers and arrows, ticks and
+ * lanes (folded per pixel column), markers and arrows, checks and
  * reference counts, then legend, caption, stats, status, and the overlays
  * (hover, selection, measure, help).  Every function appends commands;
  * none keeps state between frames.
@@ -222,7 +222,7 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
     int want = 0, nthreads = 0;
     for (int k = 0; k < sc->n; k++) {
         const GvModel *m = sc->m[k];
-        int extra = (m->nticks ? 1 : 0) + (int)m->npicked;
+        int extra = (m->nchecks ? 1 : 0) + (int)m->npicked;
         want += lane_h + gap + (int)m->nlanes * (lane_h + gap) + extra * (small_h + gap);
         nthreads += (int)m->nlanes;
     }
@@ -236,11 +236,11 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
         lane_h = (int)(lane_h * f);
         small_h = (int)(small_h * (f > 1.5 ? 1.5 : f));
     }
-    /* Room for thread lanes once the GIL, ticks and object rows are in. */
+    /* Room for thread lanes once the GIL, checks and object rows are in. */
     int room = avail;
     for (int k = 0; k < sc->n; k++) {
         const GvModel *m = sc->m[k];
-        room -= lane_h + gap + ((m->nticks ? 1 : 0) + (int)m->npicked) * (small_h + gap);
+        room -= lane_h + gap + ((m->nchecks ? 1 : 0) + (int)m->npicked) * (small_h + gap);
     }
     int fit = room / (lane_h + gap);
     if (fit > GV_MAX_ROWS - 8 * sc->n)
@@ -267,8 +267,8 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
         add_row(g, GV_ROW_GIL, k, 0, &y, lane_h, gap);
         for (int i = first; i < first + show; i++)
             add_row(g, GV_ROW_THREAD, k, (size_t)i, &y, lane_h, gap);
-        if (m->nticks)
-            add_row(g, GV_ROW_TICKS, k, 0, &y, small_h, gap);
+        if (m->nchecks)
+            add_row(g, GV_ROW_CHECKS, k, 0, &y, small_h, gap);
         for (size_t i = 0; i < m->npicked; i++)
             add_row(g, GV_ROW_OBJ, k, i, &y, small_h, gap);
         g->rows_y1 = y - gap;
@@ -327,7 +327,7 @@ typedef struct {
     GvCmdList *out;
     double nspp;            /* ns per pixel column */
     int64_t *gacc;          /* per column: GIL time of the lanes stacked so far */
-    double *scratch;        /* per column, for the ticks */
+    double *scratch;        /* per column, for the checks */
     Pending pend;
 } Ctx;
 
@@ -858,25 +858,25 @@ static void draw_handoffs(Ctx *c, int k)
     }
 }
 
-/* ---- ticks and reference counts ----------------------------------------------------------- */
+/* ---- checks and reference counts ----------------------------------------------------------- */
 
-static void draw_ticks_row(Ctx *c, int k, int rowi)
+static void draw_checks_row(Ctx *c, int k, int rowi)
 {
     const GvModel *m = c->sc->m[k];
     const GvRow *row = &c->g->rows[rowi];
     int64_t clip = gv_clip_time(c->sc, c->v, k);
     int w = c->g->plot_w;
-    double maxrate = 0, before = gv_ticks_before(m, col_t(c, 0));
-    for (int x = 0; x < w; x++) {       /* ticks per ns in each column */
+    double maxrate = 0, before = gv_checks_before(m, col_t(c, 0));
+    for (int x = 0; x < w; x++) {       /* checks per ns in each column */
         int64_t a = col_t(c, x), b = col_t(c, x + 1), e = b < clip ? b : clip;
-        double after = e > a ? gv_ticks_before(m, e) : before;
+        double after = e > a ? gv_checks_before(m, e) : before;
         c->scratch[x] = b > a ? (after - before) / (double)(b - a) : 0;
         maxrate = c->scratch[x] > maxrate ? c->scratch[x] : maxrate;
-        before = e == b ? after : gv_ticks_before(m, b);
+        before = e == b ? after : gv_checks_before(m, b);
     }
     /* Scaled to the busiest column in view, as counters are in Perfetto. */
     int x0 = 0, h0 = 0;
-    gv_cmds_tag(c->out, GV_TAG_TICKS, rowi, 0);
+    gv_cmds_tag(c->out, GV_TAG_CHECKS, rowi, 0);
     for (int x = 0; x <= w; x++) {
         int h = x < w && maxrate > 0 ? (int)lround(c->scratch[x] / maxrate * (row->h - 1)) : 0;
         if (x < w && h == h0)
@@ -948,8 +948,8 @@ static void draw_label(Ctx *c, int rowi)
         snprintf(buf, sizeof buf, "T%d %s", l->tid, l->name);
         break;
     }
-    case GV_ROW_TICKS:
-        snprintf(buf, sizeof buf, "ticks");
+    case GV_ROW_CHECKS:
+        snprintf(buf, sizeof buf, "checks");
         y = row->y;
         break;
     default: {
@@ -984,8 +984,8 @@ static void draw_rows(Ctx *c, int k)
             continue;
         if (g->rows[r].kind == GV_ROW_THREAD)
             draw_marks(c, k, g->rows[r].index, r);
-        else if (g->rows[r].kind == GV_ROW_TICKS)
-            draw_ticks_row(c, k, r);
+        else if (g->rows[r].kind == GV_ROW_CHECKS)
+            draw_checks_row(c, k, r);
         else if (g->rows[r].kind == GV_ROW_OBJ)
             draw_obj_row(c, k, r);
     }

@@ -9,7 +9,7 @@
  *   axis       times in the unit that suits the zoom (ns, µs, ms, s)
  *   lanes      the GIL (who holds it, coloured by thread), then one lane
  *              per thread (its state: Okabe-Ito colours, colour-blind
- *              safe), ticks, reference counts; markers and arrows on top
+ *              safe), checks, reference counts; markers and arrows on top
  *              -- repeated for the second trace in compare mode, on the
  *              same time axis
  *   legend, caption (the playhead's event in words), the stats tables,
@@ -37,7 +37,7 @@ typedef struct {
     void *ctx;
 } GvTextMetrics;
 
-typedef enum { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_TICKS, GV_ROW_OBJ } GvRowKind;
+typedef enum { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_CHECKS, GV_ROW_OBJ } GvRowKind;
 
 typedef struct {
     GvRowKind kind;
@@ -84,7 +84,7 @@ typedef enum {
     GV_PICK_EVENT,          /* an event of a thread lane: lane, idx */
     GV_PICK_SPAN,           /* a state span of a thread lane: lane, st, from, to */
     GV_PICK_GIL,            /* the GIL lane: lane is the holder (GV_NO_LANE: nobody) */
-    GV_PICK_ROW,            /* another row (ticks, objects) */
+    GV_PICK_ROW,            /* another row (checks, objects) */
 } GvPickKind;
 
 typedef struct {

@@ -165,7 +165,7 @@ typedef struct {
     GsThreadStats ts;           /* the stats' numbers so far */
     int64_t first_t, last_t;    /* its first and last kept event: the stats' lifetime */
     bool exited;                /* a gil_release(exit) was seen: later "none" is finished */
-    int64_t acquire_t;          /* its last gil_acquire, where a ticks span starts */
+    int64_t acquire_t;          /* its last gil_acquire, where a checks span starts */
     int release_why;            /* its last gil_release's why, -1 if none */
     int64_t running[GV_ST_COUNT];  /* time in each state so far, for the checkpoints */
 } LaneLoad;
@@ -182,7 +182,7 @@ typedef struct {
     uint32_t last_acq;          /* the lane that took the GIL last */
     int last_acq_tid;           /* the same as a tid (-1: nobody yet), for switches */
     int64_t switches;
-    size_t handoffs_cap, ticks_cap, ref_cap, objs_cap, seek_cap;
+    size_t handoffs_cap, checks_cap, ref_cap, objs_cap, seek_cap;
     uint32_t *obj_hash;         /* open addressing: 1 + index into objs; 0 = empty */
     size_t obj_hash_cap;
     size_t seek_block;          /* the last 1024-line block with a seek entry, + 1 */
@@ -532,52 +532,46 @@ static int ref_event(Load *L, const GsTraceLine *ln, const GsTraceEvent *e)
 
 /* ---- lines that are not kept by the tracer ------------------------------------------ */
 
-static int ticks_event(Load *L, const GsTraceLine *ln)
+/* A checks line: the thread let go of the GIL after passing that many
+ * eval-breaker checks since it took it (in a version-1 trace, "ticks":
+ * the reader finds it under either name). */
+static int checks_event(Load *L, const GsTraceLine *ln)
 {
     GvModel *m = L->m;
-    int64_t ticks;
+    int64_t checks;
     uint32_t li;
-    if (gs_trace_line_int(ln, "ticks", 0, INT64_MAX, &ticks) < 0)
+    if (gs_trace_line_int(ln, "checks", 0, INT64_MAX, &checks) < 0)
         return -1;
     if (!existing_lane(L, ln->tid, &li))
-        return 0;               /* ticks of a thread that never touched the GIL */
-    if (m->nticks == L->ticks_cap) {
-        size_t cap = next_cap(L->ticks_cap);
-        if (!resize(&m->tk_t0, cap, sizeof *m->tk_t0) ||
-            !resize(&m->tk_t1, cap, sizeof *m->tk_t1) ||
-            !resize(&m->tk_cum, cap, sizeof *m->tk_cum))
+        return 0;               /* checks of a thread that never touched the GIL */
+    if (m->nchecks == L->checks_cap) {
+        size_t cap = next_cap(L->checks_cap);
+        if (!resize(&m->chk_t0, cap, sizeof *m->chk_t0) ||
+            !resize(&m->chk_t1, cap, sizeof *m->chk_t1) ||
+            !resize(&m->chk_cum, cap, sizeof *m->chk_cum))
             return oom(ln);
-        L->ticks_cap = cap;
+        L->checks_cap = cap;
     }
     int64_t t0 = L->ll[li].acquire_t;
-    int64_t prev = m->nticks ? m->tk_cum[m->nticks - 1] : 0;
-    if (t0 > ln->t || (m->nticks && t0 < m->tk_t1[m->nticks - 1]))
+    int64_t prev = m->nchecks ? m->chk_cum[m->nchecks - 1] : 0;
+    if (t0 > ln->t || (m->nchecks && t0 < m->chk_t1[m->nchecks - 1]))
         t0 = ln->t;             /* no acquire before it: a point, not a span */
-    m->tk_t0[m->nticks] = t0;
-    m->tk_t1[m->nticks] = ln->t;
-    m->tk_cum[m->nticks++] = ticks > INT64_MAX - prev ? INT64_MAX : prev + ticks;
-    if (ln->t > t0 && (double)ticks / (double)(ln->t - t0) > m->tk_max_rate)
-        m->tk_max_rate = (double)ticks / (double)(ln->t - t0);
+    m->chk_t0[m->nchecks] = t0;
+    m->chk_t1[m->nchecks] = ln->t;
+    m->chk_cum[m->nchecks++] = checks > INT64_MAX - prev ? INT64_MAX : prev + checks;
+    if (ln->t > t0 && (double)checks / (double)(ln->t - t0) > m->chk_max_rate)
+        m->chk_max_rate = (double)checks / (double)(ln->t - t0);
     return 0;
 }
 
 /* lock_* and io_* lines: an event in the lane (the state does not change:
  * the gil_release before a blocking call already said why). */
-static int other_event(Load *L, const GsTraceLine *ln)
+static int other_event(Load *L, const GsTraceLine *ln, int kind)
 {
-    static const char *const names[] = {
-        "lock_request", "lock_acquire", "lock_release", "io_begin", "io_end",
-    };
-    for (int k = 0; k < 5; k++) {
-        if (strcmp(ln->ev, names[k]) != 0)
-            continue;
-        uint32_t li;
-        GvLane *l = existing_lane(L, ln->tid, &li);
-        if (l && !lane_push(l, &L->ll[li], ln->t, (uint32_t)ln->line, GV_K_lock_request + k, 0,
-                            lane_state(&L->ll[li])))
-            return oom(ln);
-        return 0;
-    }
+    uint32_t li;
+    GvLane *l = existing_lane(L, ln->tid, &li);
+    if (l && !lane_push(l, &L->ll[li], ln->t, (uint32_t)ln->line, kind, 0, lane_state(&L->ll[li])))
+        return oom(ln);
     return 0;
 }
 
@@ -612,13 +606,25 @@ static int on_event(void *ctx, const GsTraceLine *ln)
     if (e)
         return e->kind == GS_TK_ref || e->kind == GS_TK_dealloc ? ref_event(L, ln, e)
                                                                  : lane_event(L, ln, e);
-    if (strcmp(ln->ev, "op") == 0) {
+    switch (ln->kind) {
+    case GS_EV_op:
         L->m->nops++;
         return 0;
+    case GS_EV_checks:
+        return checks_event(L, ln);
+    case GS_EV_lock_request:
+        return other_event(L, ln, GV_K_lock_request);
+    case GS_EV_lock_acquire:
+        return other_event(L, ln, GV_K_lock_acquire);
+    case GS_EV_lock_release:
+        return other_event(L, ln, GV_K_lock_release);
+    case GS_EV_io_begin:
+        return other_event(L, ln, GV_K_io_begin);
+    case GS_EV_io_end:
+        return other_event(L, ln, GV_K_io_end);
+    default:
+        return 0;
     }
-    if (strcmp(ln->ev, "ticks") == 0)
-        return ticks_event(L, ln);
-    return other_event(L, ln);
 }
 
 /* ---- finishing ------------------------------------------------------------------------ */
@@ -760,10 +766,10 @@ static int finish(Load *L)
     if (finish_lanes(L) < 0)
         return -1;
     trim(&m->handoffs, m->nhandoffs, sizeof *m->handoffs);
-    trim(&m->tk_t0, m->nticks, sizeof *m->tk_t0);
-    trim(&m->tk_t1, m->nticks, sizeof *m->tk_t1);
-    trim(&m->tk_cum, m->nticks, sizeof *m->tk_cum);
-    if (!time_index_build(&m->tk_index, m->tk_t1, NULL, m->nticks))
+    trim(&m->chk_t0, m->nchecks, sizeof *m->chk_t0);
+    trim(&m->chk_t1, m->nchecks, sizeof *m->chk_t1);
+    trim(&m->chk_cum, m->nchecks, sizeof *m->chk_cum);
+    if (!time_index_build(&m->chk_index, m->chk_t1, NULL, m->nchecks))
         return -1;
     trim(&m->ref_t, m->nref, sizeof *m->ref_t);
     trim(&m->ref_cnt, m->nref, sizeof *m->ref_cnt);
@@ -878,7 +884,7 @@ void gv_model_free(GvModel *m)
     }
     free(m->lanes);
     free(m->handoffs);
-    free(m->tk_t0), free(m->tk_t1), free(m->tk_cum), free(m->tk_index.start);
+    free(m->chk_t0), free(m->chk_t1), free(m->chk_cum), free(m->chk_index.start);
     free(m->ref_t), free(m->ref_cnt), free(m->ref_obj);
     free(m->objs);
     free(m->obj_rank);
@@ -903,7 +909,7 @@ size_t gv_model_bytes(const GvModel *m)
                  (l->marks[k].tindex.k ? (l->marks[k].tindex.k + 1) * 4 : 0);
     }
     b += m->nhandoffs * sizeof *m->handoffs;
-    b += m->nticks * 3 * sizeof(int64_t) + (m->tk_index.k ? (m->tk_index.k + 1) * 4 : 0);
+    b += m->nchecks * 3 * sizeof(int64_t) + (m->chk_index.k ? (m->chk_index.k + 1) * 4 : 0);
     b += m->nref * (sizeof *m->ref_t + sizeof *m->ref_cnt + sizeof *m->ref_obj);
     b += m->nobjs * sizeof *m->objs;
     b += m->nseek * (sizeof *m->seek_line + sizeof *m->seek_off);
@@ -1009,13 +1015,13 @@ int64_t gv_handoff_release_t(const GvModel *m, const GvHandoff *h)
     return h->t;
 }
 
-double gv_ticks_before(const GvModel *m, int64_t x)
+double gv_checks_before(const GvModel *m, int64_t x)
 {
-    size_t k = upper(&m->tk_index, m->tk_t1, NULL, m->nticks, x);   /* the first ending after x */
-    double before = k ? (double)m->tk_cum[k - 1] : 0.0;
-    if (k < m->nticks && m->tk_t0[k] < x) {
-        double ticks = (double)m->tk_cum[k] - before;
-        before += ticks * (double)(x - m->tk_t0[k]) / (double)(m->tk_t1[k] - m->tk_t0[k]);
+    size_t k = upper(&m->chk_index, m->chk_t1, NULL, m->nchecks, x);   /* the first ending after x */
+    double before = k ? (double)m->chk_cum[k - 1] : 0.0;
+    if (k < m->nchecks && m->chk_t0[k] < x) {
+        double checks = (double)m->chk_cum[k] - before;
+        before += checks * (double)(x - m->chk_t0[k]) / (double)(m->chk_t1[k] - m->chk_t0[k]);
     }
     return before;
 }

@@ -10,7 +10,7 @@
  *              it, blocked and why, finished) -- timeline.h's rules
  *   markers    failed wake-ups (gil_retry), drop requests, prints, GC
  *   handoffs   every time the GIL went to another thread
- *   ticks      the check sites a thread passed while holding the GIL
+ *   checks     the eval-breaker checks a thread passed while holding the GIL
  *   objects    reference counts over time, for a `--trace ref` run
  *   stats      the numbers `gilscope stats` prints (stats.h)
  *
@@ -58,8 +58,8 @@ typedef enum {
     GV_ST_COUNT
 } GvState;
 
-/* The event kinds a lane keeps.  ticks, op, ref and dealloc lines go
- * elsewhere (ticks and objects below; op lines are only counted). */
+/* The event kinds a lane keeps.  checks, op, ref and dealloc lines go
+ * elsewhere (checks and objects below; op lines are only counted). */
 #define GV_KINDS(X) \
     X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
     X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) \
@@ -162,12 +162,13 @@ typedef struct {
     GvHandoff *handoffs;    /* in time order */
     size_t nhandoffs;
 
-    /* ticks events: thread held the GIL over [tk_t0, tk_t1] and passed
-     * that many check sites; tk_cum is the running total up to t1. */
-    int64_t *tk_t0, *tk_t1, *tk_cum;
-    size_t nticks;
-    double tk_max_rate;     /* the highest ticks per ns of any one event */
-    GvTimeIndex tk_index;   /* over tk_t1 */
+    /* checks events: a thread held the GIL over [chk_t0, chk_t1] and
+     * passed that many eval-breaker checks; chk_cum is the running total
+     * up to t1. */
+    int64_t *chk_t0, *chk_t1, *chk_cum;
+    size_t nchecks;
+    double chk_max_rate;    /* the highest checks per ns of any one event */
+    GvTimeIndex chk_index;  /* over chk_t1 */
 
     /* ref and dealloc events, in time order (count -1 = dealloc). */
     int64_t *ref_t;
@@ -231,9 +232,9 @@ size_t gv_handoff_lower(const GvModel *m, int64_t t);
 /* When the handoff's `from` let go: its last gil_release at or before h->t. */
 int64_t gv_handoff_release_t(const GvModel *m, const GvHandoff *h);
 
-/* Ticks passed over [t[0]..x) of all threads, spreading each ticks event
+/* Checks passed over [t[0]..x) of all threads, spreading each checks event
  * evenly over the time its thread held the GIL. */
-double gv_ticks_before(const GvModel *m, int64_t x);
+double gv_checks_before(const GvModel *m, int64_t x);
 
 /* Pick objects for the reference-count lanes: the given ids (those not
  * found are skipped), or with n == 0 the busiest ones starting at rank

@@ -7,10 +7,14 @@
  * over many inputs: every prefix of a good trace loads (a run may be cut
  * off anywhere after its meta line), and random corruption never crashes
  * the loader (run this test under ASan/UBSan to make that mean something).
+ * And format version 1, read with its old names.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "stats.h"
 #include "tap.h"
@@ -49,7 +53,7 @@ static void test_tick_fixture(void)
     TAP_OK(tr->complete, "complete (has an end line)");
     TAP_INT_EQ(tr->t_end, 10000, "t_end is the end line's t");
     TAP_INT_EQ(tr->end.switches, 6, "end.switches");
-    TAP_INT_EQ(tr->end.ticks, 1234, "end.ticks");
+    TAP_INT_EQ(tr->end.checks, 1234, "end.checks");
     TAP_STR_EQ(tr->end.reason, "exit", "end.reason");
     TAP_INT_EQ(tr->nthreads, 3, "three threads");
     TAP_INT_EQ(tr->nskipped, 3, "io_begin, io_end and the unknown kind are not kept");
@@ -197,6 +201,130 @@ static void test_tolerated(void)
     expect_ok(deep, "an unknown kind with 500 nested arrays");
 }
 
+/* ---- format version 1 -------------------------------------------------------------------- */
+
+/* What a hook saw of the checks lines: how many, and their checks added up. */
+typedef struct {
+    int lines, named_checks;
+    int64_t sum;
+} ChecksSeen;
+
+static int count_checks(void *ctx, const GsTraceLine *ln)
+{
+    ChecksSeen *seen = ctx;
+    if (ln->kind != GS_EV_checks)
+        return 0;
+    int64_t n;
+    if (gs_trace_line_int(ln, "checks", 0, INT64_MAX, &n) < 0)
+        return -1;
+    seen->lines++;
+    seen->named_checks += strcmp(ln->ev, "checks") == 0;
+    seen->sum += n;
+    return 0;
+}
+
+/* Load a fixture as "t.jsonl" (so that two fixtures' stats can be
+ * compared), counting its checks lines. */
+static GsTrace *load_counting(const char *name, ChecksSeen *seen)
+{
+    char err[512];
+    GsTrace *tr = NULL;
+    GsTraceHooks hooks = { .event = count_checks, .ctx = seen };
+    FILE *f = fopen(fixture(name), "rb");
+    if (f) {
+        if (gs_trace_read_hooked(f, "t.jsonl", &hooks, &tr, err, sizeof err) < 0)
+            printf("#   %s\n", err);
+        fclose(f);
+    }
+    TAP_OK(tr != NULL, "%s loads", name);
+    return tr;
+}
+
+/* `gilscope stats --json` of a trace, as a string (free it), or NULL. */
+static char *stats_json(const GsTrace *tr)
+{
+    GsStats st;
+    if (gs_stats_compute(tr, &st) < 0)
+        return NULL;
+    cJSON *o = gs_stats_json(tr, &st);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    gs_stats_fini(&st);
+    return text;
+}
+
+static bool same_events(const GsTrace *a, const GsTrace *b)
+{
+    if (a->nthreads != b->nthreads)
+        return false;
+    for (size_t i = 0; i < a->nthreads; i++) {
+        const GsTraceThread *x = &a->threads[i], *y = &b->threads[i];
+        if (x->tid != y->tid || x->nevents != y->nevents ||
+            strcmp(gs_trace_str(a, x->name), gs_trace_str(b, y->name)) != 0 ||
+            (x->nevents && memcmp(x->events, y->events, x->nevents * sizeof *x->events) != 0))
+            return false;
+    }
+    return true;
+}
+
+/* One run (racy_counter.py under 2.7, --clock sim --seed 7 --max-ticks
+ * 5000 --trace gil,tick,thread), recorded twice: by the recorder of format
+ * 1 (before "tick" was renamed where it meant a check) and by today's.
+ * The old file loads, with its old names read as the new ones, and gives
+ * exactly what the new one gives. */
+static void test_version1(void)
+{
+    ChecksSeen s1 = { 0 }, s2 = { 0 };
+    GsTrace *v1 = load_counting("v1_max_ticks.jsonl", &s1);
+    GsTrace *v2 = load_counting("v2_max_instructions.jsonl", &s2);
+    if (!v1 || !v2) {
+        gs_trace_free(v1);
+        gs_trace_free(v2);
+        return;
+    }
+    TAP_INT_EQ(v1->version, 1, "the old file is version 1");
+    TAP_INT_EQ(v2->version, 2, "the new file is version 2");
+    TAP_INT_EQ(v1->nwarnings, 0, "its \"ticks\" events are not an unknown kind");
+    TAP_INT_EQ(v1->end.checks, 2318, "the end line's \"ticks\" are its checks");
+    TAP_STR_EQ(v1->end.reason, "max_instructions", "its reason \"max_ticks\" is max_instructions");
+    TAP_INT_EQ(v1->end.checks, v2->end.checks, "the same checks as the new file's");
+    TAP_STR_EQ(v1->end.reason, v2->end.reason, "the same reason");
+    TAP_OK(v1->end.events == v2->end.events && v1->end.switches == v2->end.switches &&
+           v1->end.status == v2->end.status && v1->t_end == v2->t_end,
+           "the same end line otherwise");
+    TAP_INT_EQ(s1.lines, 25, "the hook sees its 25 \"ticks\" lines as checks");
+    TAP_INT_EQ(s1.named_checks, s1.lines, "under the name \"checks\"");
+    TAP_OK(s1.lines == s2.lines && s1.sum == s2.sum,
+           "with the same counts as the new file's (%lld)", (long long)s1.sum);
+    TAP_OK(same_events(v1, v2), "the same threads and events, field for field");
+    TAP_INT_EQ(v1->nskipped, v2->nskipped, "the same lines counted but not kept");
+    char *stats1 = stats_json(v1), *stats2 = stats_json(v2);
+    TAP_OK(stats1 && stats2 && strcmp(stats1, stats2) == 0, "gilscope stats --json: the same");
+    free(stats1);
+    free(stats2);
+    gs_trace_free(v1);
+    gs_trace_free(v2);
+}
+
+/* The old names mean nothing in a version-2 trace: "ticks" is a kind this
+ * gilscope does not know (skipped, with a warning), and an end line's
+ * "ticks" is not its checks. */
+static void test_old_names_in_version2(void)
+{
+    char err[512];
+    GsTrace *tr = load_text(META "{\"ev\":\"ticks\",\"t\":1,\"tid\":0,\"ticks\":5}\n"
+                            "{\"ev\":\"end\",\"t\":5,\"reason\":\"max_ticks\",\"ticks\":5}\n",
+                            err, sizeof err);
+    TAP_OK(tr != NULL, "loads (%s)", tr ? "ok" : err);
+    if (!tr)
+        return;
+    TAP_OK(tr->nwarnings == 1 && strstr(tr->warnings[0], "\"ticks\" at line 2"),
+           "\"ticks\" is an unknown kind in version 2");
+    TAP_INT_EQ(tr->end.checks, -1, "the end line's \"ticks\" is not read");
+    TAP_STR_EQ(tr->end.reason, "max_ticks", "its reason is taken as it is");
+    gs_trace_free(tr);
+}
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 static void expect_error_bytes(const char *text, size_t len, const char *want,
@@ -225,8 +353,8 @@ static void test_not_a_trace(void)
                  "t.jsonl:1: not a gilscope trace (no meta line)", "no meta line");
     expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"chrome\",\"version\":1}\n",
                  "t.jsonl:1: not a gilscope trace (the meta line's \"format\"", "wrong format");
-    expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2}\n",
-                 "t.jsonl:1: trace format version 2; this gilscope reads version 1",
+    expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":3}\n",
+                 "t.jsonl:1: trace format version 3; this gilscope reads version 2 and older",
                  "a newer format version");
     expect_error("{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\"}\n",
                  "t.jsonl:1: expected an integer \"version\", it is missing", "no version");
@@ -487,5 +615,7 @@ int main(int argc, char **argv)
     test_huge_lines();
     test_every_prefix();
     test_random_damage();
+    test_version1();
+    test_old_names_in_version2();
     return tap_done();
 }

@@ -88,7 +88,7 @@ static inline char *slurp(const char *path, size_t *len)
 }
 
 /* The first line of every hand-made trace below. */
-#define META "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1," \
+#define META "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2," \
              "\"script\":\"x.py\",\"cpython\":\"3.12\",\"policy\":\"interval\"}\n"
 #define END(t) "{\"ev\":\"end\",\"t\":" #t ",\"status\":0,\"reason\":\"exit\"}\n"
 

@@ -109,16 +109,16 @@ static int mid_y(const Frame *f, int row)
 static void test_rows(Frame *f)
 {
     const GvGeom *g = &f->g;
-    TAP_INT_EQ(g->nrows, 6, "six rows: GIL, three threads, ticks, one object");
+    TAP_INT_EQ(g->nrows, 6, "six rows: GIL, three threads, checks, one object");
     static const GvRowKind kinds[] = { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_THREAD, GV_ROW_THREAD,
-                                       GV_ROW_TICKS, GV_ROW_OBJ };
+                                       GV_ROW_CHECKS, GV_ROW_OBJ };
     bool order = true;
     for (int r = 0; r < g->nrows && r < 6; r++) {
         order &= g->rows[r].kind == kinds[r];
         if (r > 0)
             order &= g->rows[r].y >= g->rows[r - 1].y + g->rows[r - 1].h;
     }
-    CHECK(order, "the GIL lane on top, then the threads, ticks and objects, without overlap");
+    CHECK(order, "the GIL lane on top, then the threads, checks and objects, without overlap");
     CHECK(g->rows[1].index == 0 && g->rows[2].index == 1 && g->rows[3].index == 2,
            "threads in tid order");
     CHECK(g->axis_y + g->axis_h <= g->rows[0].y, "the axis above the lanes");
@@ -193,8 +193,8 @@ static void test_marks(Frame *f)
     TAP_INT_EQ(count_tag(&f->cmds, GV_TAG_HANDOFF, -1) / 2, 5,
                "five handoff arrows (line and head each)");
     CHECK(count_tag(&f->cmds, GV_TAG_MARK, t1) >= 2, "print and GC marks on T1");
-    CHECK(count_tag(&f->cmds, GV_TAG_TICKS, -1) > 0 && count_tag(&f->cmds, GV_TAG_REF, -1) > 0,
-           "tick density and a reference-count lane");
+    CHECK(count_tag(&f->cmds, GV_TAG_CHECKS, -1) > 0 && count_tag(&f->cmds, GV_TAG_REF, -1) > 0,
+           "check density and a reference-count lane");
 }
 
 static void test_texts(Frame *f)

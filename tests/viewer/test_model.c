@@ -1,7 +1,8 @@
 /*
  * test_model.c -- the viewer's model (viewer/model.c): what a loaded trace
  * holds, that its stats are `gilscope stats`'s, its level-of-detail
- * queries, cut-off and broken files, and the memory budget.
+ * queries, cut-off and broken files, the memory budget, and a trace of
+ * format version 1.
  */
 #include <stdint.h>
 
@@ -14,6 +15,7 @@ static const char *const fixtures[] = {
 };
 static const char *const tracer_fixtures[] = {
     "tick_three_threads.jsonl", "interval_drop.jsonl", "cut_noend.jsonl", "cut_midline.jsonl",
+    "v1_max_ticks.jsonl", "v2_max_instructions.jsonl",
 };
 
 /* ---- the hand-made fixture: every state and marker at round times ------------------- */
@@ -77,11 +79,11 @@ static void test_states_handoffs(const GvModel *m)
     TAP_INT_EQ(gv_handoff_lower(m, 40001), 4, "handoff lookup by time");
 }
 
-static void test_states_ticks_refs(GvModel *m)
+static void test_states_checks_refs(GvModel *m)
 {
-    TAP_INT_EQ(m->nticks, 4, "four ticks events");
-    CHECK(gv_ticks_before(m, 100000) == 3600, "3600 ticks in all");
-    CHECK(gv_ticks_before(m, 30000) == 1000, "half of the first 2000 by 30 µs (spread over the hold)");
+    TAP_INT_EQ(m->nchecks, 4, "four checks events");
+    CHECK(gv_checks_before(m, 100000) == 3600, "3600 checks in all");
+    CHECK(gv_checks_before(m, 30000) == 1000, "half of the first 2000 by 30 µs (spread over the hold)");
     TAP_INT_EQ(m->nobjs, 1, "one object");
     CHECK(m->objs[0].id == 7 && m->objs[0].maxref == 3 && m->objs[0].freed &&
            m->objs[0].nref == 7, "object 7: 6 refs, a dealloc, max 3");
@@ -126,7 +128,7 @@ static void test_states(void)
     test_states_lanes(m);
     test_states_marks(m);
     test_states_handoffs(m);
-    test_states_ticks_refs(m);
+    test_states_checks_refs(m);
     test_states_text(m);
     gv_model_free(m);
 }
@@ -230,7 +232,7 @@ static char *generated(size_t rounds, size_t *len)
                               "{\"ev\":\"gil_request\",\"t\":%lld,\"tid\":%d,\"holder\":%d}\n"
                               "{\"ev\":\"gil_drop_request\",\"t\":%lld,\"tid\":%d,\"holder\":%d}\n"
                               "{\"ev\":\"gil_release\",\"t\":%lld,\"tid\":%d,\"why\":\"drop_request\",\"held\":5000}\n"
-                              "{\"ev\":\"ticks\",\"t\":%lld,\"tid\":%d,\"ticks\":500}\n"
+                              "{\"ev\":\"checks\",\"t\":%lld,\"tid\":%d,\"checks\":500}\n"
                               "{\"ev\":\"gil_acquire\",\"t\":%lld,\"tid\":%d,\"wait\":5000}\n",
                               (long long)t + 10, b, a, (long long)t + 5010, b, a,
                               (long long)t + 5100, a, (long long)t + 5100, a, (long long)t + 5200,
@@ -306,12 +308,12 @@ static void test_broken(void)
 {
     expect_error("", "t.jsonl: empty file: not a gilscope trace", "empty file");
     expect_error("\x7f" "ELF\x02\x01\x01\n", "t.jsonl:1: not a gilscope trace", "a binary");
-    expect_error(META "{\"ev\":\"ticks\",\"t\":5,\"tid\":0}\n",
-                 "t.jsonl:2: expected an integer \"ticks\", it is missing",
-                 "ticks without a count (the viewer reads it)");
+    expect_error(META "{\"ev\":\"checks\",\"t\":5,\"tid\":0}\n",
+                 "t.jsonl:2: expected an integer \"checks\", it is missing",
+                 "checks without a count (the viewer reads it)");
     expect_error(META "{\"ev\":\"gil_acquire\",\"t\":5,\"tid\":0,\"wait\":0}\n"
-                 "{\"ev\":\"ticks\",\"t\":6,\"tid\":0,\"ticks\":-3}\n",
-                 "t.jsonl:3: \"ticks\" is negative (-3)", "negative ticks");
+                 "{\"ev\":\"checks\",\"t\":6,\"tid\":0,\"checks\":-3}\n",
+                 "t.jsonl:3: \"checks\" is negative (-3)", "negative checks");
     expect_error(META "{\"ev\":\"gil_acquire\",\"t\":9,\"tid\":0,\"wait\":0}\n"
                  "{\"ev\":\"gil_acquire\",\"t\":8,\"tid\":0,\"wait\":0}\n",
                  "t.jsonl:3: lines out of order", "time going back");
@@ -321,12 +323,52 @@ static void test_broken(void)
                  "t.jsonl:2: unknown \"why\"", "an unknown why");
     expect_error(META "{\"ev\":\"print\",\"t\":1,\"tid\":0,\"text\":\"a}\n{}\n",
                  "t.jsonl:2: not JSON", "broken JSON");
-    /* A trace whose ticks name a thread that never held the GIL: ignored. */
+    /* A trace whose checks name a thread that never held the GIL: ignored. */
     char err[512];
-    const char *odd = META "{\"ev\":\"ticks\",\"t\":5,\"tid\":3,\"ticks\":7}\n";
+    const char *odd = META "{\"ev\":\"checks\",\"t\":5,\"tid\":3,\"checks\":7}\n";
     GvModel *m = model_from_text(odd, strlen(odd), err, sizeof err);
-    CHECK(m && m->nticks == 0 && m->nlanes == 0, "ticks of an unknown thread are ignored");
+    CHECK(m && m->nchecks == 0 && m->nlanes == 0, "checks of an unknown thread are ignored");
     gv_model_free(m);
+}
+
+/* ---- format version 1 ------------------------------------------------------------------ */
+
+static bool same_lanes(const GvModel *a, const GvModel *b)
+{
+    if (a->nlanes != b->nlanes)
+        return false;
+    for (size_t k = 0; k < a->nlanes; k++) {
+        const GvLane *x = &a->lanes[k], *y = &b->lanes[k];
+        if (x->tid != y->tid || x->n != y->n || strcmp(x->name, y->name) != 0)
+            return false;
+        for (size_t i = 0; i < x->n; i++)
+            if (x->t[i] != y->t[i] || x->kind[i] != y->kind[i] || x->st[i] != y->st[i] ||
+                x->arg[i] != y->arg[i])
+                return false;
+    }
+    return true;
+}
+
+/* The same run recorded in format 1 ("ticks") and format 2 ("checks"):
+ * the viewer draws the same picture from both (tests/unit/test_trace_read.c
+ * says how the two files were made). */
+static void test_version1(void)
+{
+    GvModel *v1 = load_model(tfixture("v1_max_ticks.jsonl"));
+    GvModel *v2 = load_model(tfixture("v2_max_instructions.jsonl"));
+    CHECK(v1 && v2, "both load");
+    if (v1 && v2) {
+        TAP_INT_EQ(v1->nchecks, 25, "the old file's 25 ticks events are checks");
+        CHECK(gv_checks_before(v1, v1->t_end + 1) == 2318, "2318 checks in all");
+        CHECK(v1->nchecks == v2->nchecks &&
+              gv_checks_before(v1, v1->t_end / 2) == gv_checks_before(v2, v2->t_end / 2),
+              "the same checks row as the new file's");
+        CHECK(same_lanes(v1, v2) && v1->nhandoffs == v2->nhandoffs &&
+              v1->nevents == v2->nevents, "the same lanes, events and handoffs");
+        TAP_STR_EQ(v1->tr->end.reason, "max_instructions", "stopped by max_instructions");
+    }
+    gv_model_free(v1);
+    gv_model_free(v2);
 }
 
 /* Damaged copies of a fixture: loaded or refused with the file's name,
@@ -372,5 +414,6 @@ int main(int argc, char **argv)
     test_cut();
     test_broken();
     test_damage();
+    test_version1();
     return tap_done();
 }

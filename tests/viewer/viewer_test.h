@@ -105,7 +105,7 @@ static inline char *read_all(const char *path, size_t *len)
         if (!check_) printf("#   %s\n", #cond); \
     } while (0)
 
-#define META "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":1," \
+#define META "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\",\"version\":2," \
              "\"script\":\"x.py\",\"cpython\":\"3.12\",\"policy\":\"interval\"}\n"
 
 #endif

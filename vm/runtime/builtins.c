@@ -91,7 +91,7 @@ BUILTIN(print)
         size_t n = b.len;
         if (n && b.data[n - 1] == '\n')
             b.data[--n] = 0;
-        gs_trace_emit(ts, GS_EV_print, 0, 0, 0, b.data);
+        gs_ev_print(ts, b.data);
     }
     if (kv[3] && gs_truth(ts, kv[3]) > 0)
         fflush(out);

@@ -714,7 +714,7 @@ trap:
     }
     if (trace_ops) {
         int off = (int)(next - first);
-        gs_trace_emit(ts, GS_EV_op, next[0], gs_code_line(co, off), off, co);
+        gs_ev_op(ts, next[0], gs_code_line(co, off), off, co);
     }
     goto fetch_paid;
 

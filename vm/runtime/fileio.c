@@ -102,7 +102,7 @@ static GsType file_type;
 #define FS_CALL(ts, kind, call) ({ \
         uv_fs_t req_; \
         uint64_t t0_ = (ts)->interp->platform->now_ns((ts)->interp->platform); \
-        gs_trace((ts), GS_CAT_IO, GS_EV_io_begin, 0, 0, 0, (kind)); \
+        gs_ev_io_begin((ts), (kind)); \
         gs_begin_allow_threads((ts), GS_REL_io); \
         ssize_t r_ = call; \
         uv_fs_req_cleanup(&req_); \
@@ -110,9 +110,8 @@ static GsType file_type;
         if ((ts)->interp->platform->io) \
             (ts)->interp->platform->io((ts)->interp->platform, r_ > 0 ? (uint64_t)r_ : 0); \
         gs_end_allow_threads(ts); \
-        gs_trace((ts), GS_CAT_IO, GS_EV_io_end, 0, \
-                 (int64_t)((ts)->interp->platform->now_ns((ts)->interp->platform) - t0_), 0, \
-                 (kind)); \
+        gs_ev_io_end((ts), (kind), \
+                     (int64_t)((ts)->interp->platform->now_ns((ts)->interp->platform) - t0_)); \
         r_; })
 
 static GsObject *os_error(GsThread *ts, ssize_t err, GsObject *name)

@@ -438,9 +438,9 @@ int64_t gs_gc_collect(GsThread *ts, int generation)
         generation = GS_GC_NGENS - 1;
     bool had_error = gs_err_occurred(ts) != NULL;
     gc->collecting = true;
-    gs_trace(ts, GS_CAT_GC, GS_EV_gc_start, generation, 0, 0, NULL);
+    gs_ev_gc_start(ts, generation);
     int64_t n = collect(ts, gc, generation);
-    gs_trace(ts, GS_CAT_GC, GS_EV_gc_end, generation, 0, n, NULL);
+    gs_ev_gc_end(ts, generation, n);
     gc->collecting = false;
     /* Nobody can catch an exception raised while freeing garbage (CPython
      * reports it as "unraisable"); it must not leak into the caller. */

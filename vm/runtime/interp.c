@@ -25,14 +25,11 @@ void gs_options_default(GsOptions *opt)
     gs_sim_params_default(&opt->sim);
 }
 
-void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t c,
-                   const void *p)
+void gs_trace_emit(GsThread *ts, const GsEvent *ev)
 {
     GsInterp *in = ts->interp;
-    if (!in->trace_sink)
-        return;
-    GsEvent ev = { 0, (uint16_t)kind, a, b, c, p };   /* the sink stamps t */
-    in->trace_sink(in->trace_ctx, ts, &ev);
+    if (in->trace_sink)
+        in->trace_sink(in->trace_ctx, ts, ev);   /* the sink stamps t */
 }
 
 /* ---- what the GIL reports ---------------------------------------------------
@@ -50,21 +47,21 @@ static void on_gil_event(void *ctx, GsGilThread *t, GsGilEvent ev, int other, in
     GsThread *ts = thread_of(t);
     switch (ev) {
     case GS_GIL_REQUEST:
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_request, other, 0, 0, NULL);
+        gs_ev_gil_request(ts, other);
         break;
     case GS_GIL_RETRY:
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_retry, other, 0, 0, NULL);
+        gs_ev_gil_retry(ts, other);
         break;
     case GS_GIL_DROP_REQUEST:
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_drop_request, other, 0, 0, NULL);
+        gs_ev_gil_drop_request(ts, other);
         break;
     case GS_GIL_ACQUIRE:
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_acquire, 0, ns, 0, NULL);
+        gs_ev_gil_acquire(ts, ns);
         break;
     case GS_GIL_RELEASE:
         in->total_checks += t->checks;   /* still under the GIL */
-        gs_trace(ts, GS_CAT_TICK, GS_EV_ticks, 0, 0, t->checks, NULL);
-        gs_trace(ts, GS_CAT_GIL, GS_EV_gil_release, other, ns, 0, NULL);
+        gs_ev_checks(ts, t->checks);
+        gs_ev_gil_release(ts, (GsReleaseReason)other, ns);
         break;
     case GS_GIL_PARK:
         if (in->trace_park)

@@ -33,7 +33,7 @@ enum {  /* co_flags, CPython's values */
     GS_CO_NOFREE = 0x40,
 };
 
-typedef struct GsCode {
+typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode */
     GsObject ob;
     int argcount;          /* positional parameters */
     int kwonlyargcount;
@@ -319,15 +319,36 @@ extern const char gs_lib_threading[];
 static inline GsGcHead *gs_gc_head(GsObject *o) { return (GsGcHead *)o - 1; }
 static inline GsObject *gs_gc_object(GsGcHead *g) { return (GsObject *)(g + 1); }
 
-/* Record an event if its category is being traced (tracer/ decides the
- * rest).  Cheap when tracing is off: one load and one branch. */
-void gs_trace_emit(GsThread *ts, GsEventKind kind, int32_t a, int64_t b, int64_t c,
-                   const void *p);
-static inline void gs_trace(GsThread *ts, unsigned cat, GsEventKind kind, int32_t a, int64_t b,
-                            int64_t c, const void *p)
-{
-    if (ts->interp->trace_mask & cat)
-        gs_trace_emit(ts, kind, a, b, c, p);
-}
+/* Hand a filled-in event to the tracer (interp.c).  Called only by the
+ * emit functions below. */
+void gs_trace_emit(GsThread *ts, const GsEvent *ev);
+
+/*
+ * The emit functions, one per kind of event, generated from event.h's
+ * table: gs_ev_gil_release(ts, why, held), gs_ev_thread_end(ts), ...
+ * Each records its event if its category is being traced (tracer/ decides
+ * the rest), so it is cheap when tracing is off: one load and one branch.
+ * Each field of the table becomes a parameter and a store into its slot.
+ */
+#define GS_X_PARAM_FIELD(name, type, slot, format) , type name
+#define GS_X_PARAM_NOFIELD
+#define GS_X_STORE_FIELD(name, type, slot, format) ev.slot = name;
+#define GS_X_STORE_NOFIELD
+#define GS_X_EMITTER(event, category, f1, f2, f3, f4) \
+    static inline void gs_ev_##event(GsThread *ts GS_X_PARAM_##f1 GS_X_PARAM_##f2 \
+                                    GS_X_PARAM_##f3 GS_X_PARAM_##f4) \
+    { \
+        if (ts->interp->trace_mask & (category)) { \
+            GsEvent ev = { .kind = GS_EV_##event }; \
+            GS_X_STORE_##f1 GS_X_STORE_##f2 GS_X_STORE_##f3 GS_X_STORE_##f4 \
+            gs_trace_emit(ts, &ev); \
+        } \
+    }
+GS_EVENTS(GS_X_EMITTER)
+#undef GS_X_EMITTER
+#undef GS_X_PARAM_FIELD
+#undef GS_X_PARAM_NOFIELD
+#undef GS_X_STORE_FIELD
+#undef GS_X_STORE_NOFIELD
 
 #endif

@@ -268,7 +268,7 @@ MODFUNC(time_sleep)
     GsPlatform *p = ts->interp->platform;
     uint64_t ns = (uint64_t)(secs * 1e9);
     uint64_t start = p->now_ns(p);
-    gs_trace(ts, GS_CAT_IO, GS_EV_io_begin, 0, 0, 0, "sleep");
+    gs_ev_io_begin(ts, "sleep");
     gs_begin_allow_threads(ts, GS_REL_sleep);
     /* In slices, so that a stop ends the sleep early -- and Ctrl-C too, but
      * only in the main thread, where KeyboardInterrupt is delivered. */
@@ -283,7 +283,7 @@ MODFUNC(time_sleep)
         p->sleep_ns(p, end - now < 20000000 ? end - now : 20000000, NULL);
     }
     gs_end_allow_threads(ts);
-    gs_trace(ts, GS_CAT_IO, GS_EV_io_end, 0, (int64_t)(p->now_ns(p) - start), 0, "sleep");
+    gs_ev_io_end(ts, "sleep", (int64_t)(p->now_ns(p) - start));
     return gs_newref(ts, GS_NONE);
 }
 

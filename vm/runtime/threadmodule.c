@@ -40,7 +40,7 @@ void gs_main_thread_enter(GsThread *ts)
 {
     atomic_fetch_add(&ts->interp->gil->threads, 1);
     gs_gil_take(ts->interp->gil, &ts->gil);
-    gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_start, 0, 0, 0, "MainThread");
+    gs_ev_thread_start(ts, "MainThread");
 }
 
 /* Wait for the non-daemon threads (threading._shutdown), then stop the
@@ -59,7 +59,7 @@ void gs_main_thread_exit(GsThread *ts)
         else
             gs_err_clear(ts);
     }
-    gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_end, 0, 0, 0, NULL);
+    gs_ev_thread_end(ts);
     atomic_fetch_sub(&in->gil->threads, 1);
     if (atomic_load(&in->os_threads) > 0) {
         int expected = GS_STOP_NONE;
@@ -203,7 +203,7 @@ static int lock_take(GsThread *ts, GsLock *l, bool blocking, uint64_t timeout_ns
     if (!l->locked) {
         l->locked = true;
         p->unlock(p, l->m);
-        gs_trace(ts, GS_CAT_LOCK, GS_EV_lock_acquire, 0, (int64_t)l->ob.serial, 0, NULL);
+        gs_ev_lock_acquire(ts, (int64_t)l->ob.serial, 0);
         return 1;
     }
     if (!blocking) {
@@ -211,7 +211,7 @@ static int lock_take(GsThread *ts, GsLock *l, bool blocking, uint64_t timeout_ns
         return 0;
     }
     p->unlock(p, l->m);
-    gs_trace(ts, GS_CAT_LOCK, GS_EV_lock_request, 0, (int64_t)l->ob.serial, 0, NULL);
+    gs_ev_lock_request(ts, (int64_t)l->ob.serial);
     uint64_t start = p->now_ns(p);
     gs_begin_allow_threads(ts, GS_REL_lock);
     p->lock(p, l->m);
@@ -221,8 +221,7 @@ static int lock_take(GsThread *ts, GsLock *l, bool blocking, uint64_t timeout_ns
     p->unlock(p, l->m);
     gs_end_allow_threads(ts);
     if (got)
-        gs_trace(ts, GS_CAT_LOCK, GS_EV_lock_acquire, 0, (int64_t)l->ob.serial,
-                 (int64_t)(p->now_ns(p) - start), NULL);
+        gs_ev_lock_acquire(ts, (int64_t)l->ob.serial, (int64_t)(p->now_ns(p) - start));
     if (!got && stopping(ts)) {
         gs_err_set(ts, &gs_exc_SystemExit, "stopped");
         return -1;
@@ -237,7 +236,7 @@ static void lock_give(GsThread *ts, GsLock *l)
     l->locked = false;
     p->signal(p, l->c);
     p->unlock(p, l->m);
-    gs_trace(ts, GS_CAT_LOCK, GS_EV_lock_release, 0, (int64_t)l->ob.serial, 0, NULL);
+    gs_ev_lock_release(ts, (int64_t)l->ob.serial);
 }
 
 static GsObject *lock_make(GsThread *ts, GsType *type)
@@ -517,7 +516,7 @@ static void thread_main(void *arg)
     gs_thread_set_stack(ts, GUEST_THREAD_STACK);
     ts->clock = gs_platform_clock(interp->platform);
     gs_gil_take(interp->gil, &ts->gil);
-    gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_start, 0, 0, 0, ts->name);
+    gs_ev_thread_start(ts, ts->name);
     GsTuple *args = (GsTuple *)st->args;
     GsObject *r;
     if (st->kwargs && ((GsDict *)st->kwargs)->used > 0) {
@@ -538,7 +537,7 @@ static void thread_main(void *arg)
     gs_decref(ts, st->args);
     gs_xdecref(ts, st->kwargs);
     gs_setref(ts, &ts->handled, NULL);   /* left by a stop inside an except block */
-    gs_trace(ts, GS_CAT_THREAD, GS_EV_thread_end, 0, 0, 0, NULL);
+    gs_ev_thread_end(ts);
     ThreadShared *sh = st->sh;
     p->lock(p, sh->m);
     sh->done = true;
