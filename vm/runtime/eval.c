@@ -643,33 +643,30 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     /* THE FETCH TRAP.  Some work must happen at an exact instruction, not
      * at the next check: the simulated clock's next event, the
      * --max-instructions count, an `op` record per instruction.  All of it
-     * hides behind one counter, *fuel, that each instruction pays its cost
-     * into; the fetch path's only test is whether it has run out, and the
-     * trap (below the check) does what is due and refills it:
-     *   - on the simulated clock, fuel is the thread's clock->room, and an
-     *     instruction costs its simulated nanoseconds (gs_op_ns): running
+     * hides behind one counter, *fuel, that each instruction pays its
+     * simulated cost into (gs_op_ns, a constant table: the fast path must
+     * stay a handful of machine instructions); the fetch path's only test
+     * is whether it has run out, and the trap (below the check) does what
+     * is due:
+     *   - on the simulated clock, fuel is the thread's clock->room: running
      *     out means the next event elsewhere is due (catch_up);
-     *   - on the real clock, fuel is the instructions left before
-     *     --max-instructions stops the run (INT64_MAX without a limit), an
-     *     instruction costs 1;
-     *   - when every instruction must stop by (op tracing, or a limit on
-     *     the simulated clock), fuel is a local that is always empty, and
-     *     the trap does the clock and the count itself. */
+     *   - on the real clock, fuel is ts->fuel, which starts at INT64_MAX
+     *     and is merely refilled should it ever run out;
+     *   - when every instruction must stop by (--max-instructions, op
+     *     tracing), fuel is a local that is always empty, and the trap
+     *     counts, records, and keeps the simulated clock itself. */
     GsSimClock *clock = ts->clock;
     bool counting = trace_ops || interp->opt.max_instructions > 0;
     int64_t no_fuel = 0;
-    int64_t *fuel = clock ? (counting ? &no_fuel : &clock->room)
-                          : (trace_ops ? &no_fuel : &ts->instr_left);
-    const unsigned short *cost = clock && !counting ? gs_op_ns : gs_op_one;
+    int64_t *fuel = counting ? &no_fuel : clock ? &clock->room : &ts->fuel;
 
     /* 3.10+ also check at frame entry (3.11's RESUME). */
     if (gs_sched_checks_on_entry(rules))
         goto check;
 
 fetch:
-    if (*fuel <= 0)
+    if ((*fuel -= gs_op_ns[next[0]]) <= 0)
         goto trap;
-    *fuel -= cost[next[0]];
 fetch_paid:
     opcode = next[0];
     oparg = next[1];
@@ -694,16 +691,30 @@ check:
     goto fetch;
 
 trap:
-    /* The fuel ran out (see THE FETCH TRAP above).  The instruction at
-     * `next` has not been paid for yet. */
+    /* The fuel ran out (see THE FETCH TRAP above), paying for the
+     * instruction at `next`. */
+    if (fuel == &ts->fuel) {
+        ts->fuel = INT64_MAX;   /* the real clock's: refill, nothing is due */
+        goto fetch_paid;
+    }
+    if (clock && fuel == &clock->room) {
+        /* The simulated clock: is the thread's time *before* this
+         * instruction past its limit?  Then the other threads catch up
+         * first, seeing the time before it; else it only just crosses the
+         * limit, and the next instruction's trap will see to it. */
+        int64_t cost = gs_op_ns[next[0]];
+        if (clock->room + cost <= 0) {
+            clock->room += cost;
+            interp->platform->catch_up(interp->platform);
+            clock->room -= cost;
+        }
+        goto fetch_paid;
+    }
+    no_fuel = 0;   /* counting: every instruction stops by */
     if (interp->opt.max_instructions > 0) {
         if (ts->instr_left <= 0)
             goto max_instructions_reached;
-        if (fuel != &ts->instr_left)
-            ts->instr_left--;   /* counted here, one instruction at a time */
-    } else if (fuel == &ts->instr_left) {
-        ts->instr_left = INT64_MAX;   /* no limit: refill */
-        goto fetch;
+        ts->instr_left--;
     }
     if (clock) {
         /* This instruction happens at the thread's vt and takes its cost;

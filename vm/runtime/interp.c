@@ -92,6 +92,7 @@ void gs_thread_init(GsThread *ts, GsInterp *interp, int tid)
     /* The fetch trap stops the run when the count is 0 before an
      * instruction: N lets exactly N run (eval.c). */
     ts->instr_left = interp->opt.max_instructions > 0 ? interp->opt.max_instructions : INT64_MAX;
+    ts->fuel = INT64_MAX;
 }
 
 /* ---- built-in type dictionaries ---------------------------------------------------

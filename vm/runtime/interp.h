@@ -223,6 +223,7 @@ struct GsThread {
     GsObject *curexc;         /* the exception being raised, or NULL */
     GsObject *handled;        /* the exception being handled (sys.exc_info) */
     int64_t instr_left;       /* instructions before --max-instructions stops the run (eval.c) */
+    int64_t fuel;             /* the real clock's fuel for the fetch trap (eval.c) */
     int tid;                  /* 0 = main thread, then 1, 2, ... in start order */
     char *name;               /* "MainThread", "Thread-1", ... (owned; NULL: main) */
     GsGilThread gil;          /* what the GIL knows of it: holds it?, since, checks */

@@ -54,19 +54,18 @@ enum {
     GS_OUT_EXACT_BOOL = 4,  /* the operand tested was exactly True or False */
 };
 
-/* gs_sched_table[op][rules]: the table's scheduling columns, S_NEVER /
- * S_ALWAYS / S_COND (sched_rules.c fills it from GS_OPCODE_TABLE). */
-extern const unsigned char gs_sched_table[256][GS_SCHED_COUNT];
-
-/* The S_COND cases (sched_rules.c): conditional jumps and JUMP_ABSOLUTE. */
-bool gs_sched_cond_checks(GsSchedRules rules, int op, unsigned outcome);
+/* gs_sched_table[op][rules]: for each of the 8 outcomes (GS_OUT_* bits),
+ * one bit: is there a check after op ended so?  S_NEVER becomes 0x00,
+ * S_ALWAYS 0xff, and S_COND the outcomes its rule allows (sched_rules.c
+ * builds it from GS_OPCODE_TABLE at compile time).  The eval loop asks
+ * after every instruction, so the answer is one load, a shift and a mask. */
+extern const unsigned char gs_sched_table[256][GS_SCHED_COUNT] GS_HOT_TABLE;
 
 /* After `op` ended with `outcome` (GS_OUT_* bits; 0 for instructions that
  * do not jump), does the CPython imitated check the eval breaker? */
 static inline bool gs_sched_checks(GsSchedRules rules, int op, unsigned outcome)
 {
-    unsigned char s = gs_sched_table[op][rules];
-    return s == S_COND ? gs_sched_cond_checks(rules, op, outcome) : s == S_ALWAYS;
+    return (gs_sched_table[op][rules] >> outcome) & 1;
 }
 
 /* A check just before `next_op` is put off: the tick is counted, but no
