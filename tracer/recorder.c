@@ -415,27 +415,22 @@ static inline __attribute__((always_inline)) void keep_field(Buffer *b, GsFieldF
     }
 }
 
-/* keep_field for every field of a record, generated from the table. */
-#define KEEP_FIELD(name, type, slot, format) \
-    keep_field(b, GS_FMT_##format, SLOT_POINTER_ADDR(rec->ev.slot));
-#define KEEP_NOFIELD
-#define KEEP_KIND(kind, category, f1, f2, f3, f4) \
-    case GS_EV_##kind: \
-        KEEP_##f1 KEEP_##f2 KEEP_##f3 KEEP_##f4 \
-        break;
+/* VISIT_FIELDS(rec): VISIT(format, slot) for each field of rec's kind,
+ * generated from the table; keep_fields and drop_fields define VISIT. */
+#define VISIT_FIELD(name, type, slot, format) VISIT(GS_FMT_##format, slot);
+#define VISIT_NOFIELD
+#define VISIT_KIND(kind, category, f1, f2, f3, f4) \
+    case GS_EV_##kind: VISIT_##f1 VISIT_##f2 VISIT_##f3 VISIT_##f4 break;
+#define VISIT_FIELDS(rec) \
+    switch ((rec)->ev.kind) { GS_EVENTS(VISIT_KIND) default: break; }
 
+/* keep_field for every field of a record. */
 static void keep_fields(Buffer *b, Record *rec)
 {
-    switch (rec->ev.kind) {
-        GS_EVENTS(KEEP_KIND)
-    default:
-        break;
-    }
+#define VISIT(format, slot) keep_field(b, format, SLOT_POINTER_ADDR(rec->ev.slot))
+    VISIT_FIELDS(rec)
+#undef VISIT
 }
-
-#undef KEEP_KIND
-#undef KEEP_NOFIELD
-#undef KEEP_FIELD
 
 static void record(void *ctx, GsThread *ts, const GsEvent *ev)
 {
@@ -846,26 +841,17 @@ static inline __attribute__((always_inline)) void drop_field(Buffer *from, GsFie
     }
 }
 
-#define DROP_FIELD(name, type, slot, format) \
-    drop_field(from, GS_FMT_##format, SLOT_POINTER(rec->ev.slot));
-#define DROP_NOFIELD
-#define DROP_KIND(kind, category, f1, f2, f3, f4) \
-    case GS_EV_##kind: \
-        DROP_##f1 DROP_##f2 DROP_##f3 DROP_##f4 \
-        break;
-
 static void drop_fields(Buffer *from, const Record *rec)
 {
-    switch (rec->ev.kind) {
-        GS_EVENTS(DROP_KIND)
-    default:
-        break;
-    }
+#define VISIT(format, slot) drop_field(from, format, SLOT_POINTER(rec->ev.slot))
+    VISIT_FIELDS(rec)
+#undef VISIT
 }
 
-#undef DROP_KIND
-#undef DROP_NOFIELD
-#undef DROP_FIELD
+#undef VISIT_FIELDS
+#undef VISIT_KIND
+#undef VISIT_NOFIELD
+#undef VISIT_FIELD
 
 /* At equal times, a release sorts before an acquire: the release really
  * happened first (the acquirer read the clock after taking the lock). */

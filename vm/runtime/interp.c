@@ -46,27 +46,19 @@ static void on_gil_event(void *ctx, GsGilThread *t, GsGilEvent ev, int other, in
     GsInterp *in = ctx;
     GsThread *ts = thread_of(t);
     switch (ev) {
-    case GS_GIL_REQUEST:
-        gs_ev_gil_request(ts, other);
-        break;
-    case GS_GIL_RETRY:
-        gs_ev_gil_retry(ts, other);
-        break;
-    case GS_GIL_DROP_REQUEST:
-        gs_ev_gil_drop_request(ts, other);
-        break;
-    case GS_GIL_ACQUIRE:
-        gs_ev_gil_acquire(ts, ns);
-        break;
+    case GS_GIL_REQUEST: gs_ev_gil_request(ts, other); return;
+    case GS_GIL_RETRY: gs_ev_gil_retry(ts, other); return;
+    case GS_GIL_DROP_REQUEST: gs_ev_gil_drop_request(ts, other); return;
+    case GS_GIL_ACQUIRE: gs_ev_gil_acquire(ts, ns); return;
     case GS_GIL_RELEASE:
         in->total_checks += t->checks;   /* still under the GIL */
         gs_ev_checks(ts, t->checks);
         gs_ev_gil_release(ts, (GsReleaseReason)other, ns);
-        break;
-    case GS_GIL_PARK:
+        return;
+    case GS_GIL_PARK:   /* the recorder's writer need not wait for it now */
         if (in->trace_park)
             in->trace_park(in->trace_ctx, ts);
-        break;
+        return;
     }
 }
 

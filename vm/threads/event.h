@@ -102,71 +102,25 @@ struct GsType;
  * field with ## in front of it.
  */
 #define GS_EVENTS(X) \
-    X(gil_request, GS_CAT_GIL,                                                  \
-      FIELD(holder, int32_t, i32, TID),                                         \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(gil_acquire, GS_CAT_GIL,                                                  \
-      FIELD(wait, int64_t, i64, NS),                                            \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(gil_release, GS_CAT_GIL,                                                  \
-      FIELD(why, GsReleaseReason, i32, REASON),                                 \
-      FIELD(held, int64_t, i64, NS),                                            \
-      NOFIELD, NOFIELD)                                                         \
-    X(gil_retry, GS_CAT_GIL,                                                    \
-      FIELD(holder, int32_t, i32, TID),                                         \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(gil_drop_request, GS_CAT_GIL,                                             \
-      FIELD(holder, int32_t, i32, TID),                                         \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(thread_start, GS_CAT_THREAD,                                              \
-      FIELD(name, const char *, ptr, NAME),                                     \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(thread_end, GS_CAT_THREAD,                                                \
-      NOFIELD, NOFIELD, NOFIELD, NOFIELD)                                       \
-    X(lock_request, GS_CAT_LOCK,                                                \
-      FIELD(lock, int64_t, i64, ID),                                            \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(lock_acquire, GS_CAT_LOCK,                                                \
-      FIELD(lock, int64_t, i64, ID),                                            \
-      FIELD(wait, int64_t, i64b, NS),                                           \
-      NOFIELD, NOFIELD)                                                         \
-    X(lock_release, GS_CAT_LOCK,                                                \
-      FIELD(lock, int64_t, i64, ID),                                            \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(io_begin, GS_CAT_IO,                                                      \
-      FIELD(kind, const char *, ptr, STR),                                      \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(io_end, GS_CAT_IO,                                                        \
-      FIELD(kind, const char *, ptr, STR),                                      \
-      FIELD(dur, int64_t, i64, NS),                                             \
-      NOFIELD, NOFIELD)                                                         \
-    X(gc_start, GS_CAT_GC,                                                      \
-      FIELD(gen, int32_t, i32, GEN),                                            \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(gc_end, GS_CAT_GC,                                                        \
-      FIELD(gen, int32_t, i32, GEN),                                            \
-      FIELD(collected, int64_t, i64, COUNT),                                    \
-      NOFIELD, NOFIELD)                                                         \
-    X(print, GS_CAT_PRINT,                                                      \
-      FIELD(text, const char *, ptr, TEXT),                                     \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(checks, GS_CAT_CHECK,                                                     \
-      FIELD(checks, int64_t, i64, COUNT),                                       \
-      NOFIELD, NOFIELD, NOFIELD)                                                \
-    X(op, GS_CAT_OP,                                                            \
-      FIELD(op, int32_t, i32, OPCODE),                                          \
-      FIELD(line, int64_t, i64, INT),                                           \
-      FIELD(offset, int64_t, i64b, INT),                                        \
-      FIELD(code, const struct GsCode *, ptr, CODE))                            \
-    X(ref, GS_CAT_REF,                                                          \
-      FIELD(obj, int64_t, i64, ID),                                             \
-      FIELD(type, const struct GsType *, ptr, TYPE),                            \
-      FIELD(refcnt, int64_t, i64b, COUNT),                                      \
-      FIELD(delta, int32_t, i32, DELTA))                                        \
-    X(dealloc, GS_CAT_REF,                                                      \
-      FIELD(obj, int64_t, i64, ID),                                             \
-      FIELD(type, const struct GsType *, ptr, TYPE),                            \
-      NOFIELD, NOFIELD)
+    X(gil_request,      GS_CAT_GIL,    FIELD(holder, int32_t, i32, TID),         NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(gil_acquire,      GS_CAT_GIL,    FIELD(wait, int64_t, i64, NS),            NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(gil_release,      GS_CAT_GIL,    FIELD(why, GsReleaseReason, i32, REASON), FIELD(held, int64_t, i64, NS),                 NOFIELD,                             NOFIELD) \
+    X(gil_retry,        GS_CAT_GIL,    FIELD(holder, int32_t, i32, TID),         NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(gil_drop_request, GS_CAT_GIL,    FIELD(holder, int32_t, i32, TID),         NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(thread_start,     GS_CAT_THREAD, FIELD(name, const char *, ptr, NAME),     NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(thread_end,       GS_CAT_THREAD, NOFIELD,                                  NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(lock_request,     GS_CAT_LOCK,   FIELD(lock, int64_t, i64, ID),            NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(lock_acquire,     GS_CAT_LOCK,   FIELD(lock, int64_t, i64, ID),            FIELD(wait, int64_t, i64b, NS),                NOFIELD,                             NOFIELD) \
+    X(lock_release,     GS_CAT_LOCK,   FIELD(lock, int64_t, i64, ID),            NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(io_begin,         GS_CAT_IO,     FIELD(kind, const char *, ptr, STR),      NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(io_end,           GS_CAT_IO,     FIELD(kind, const char *, ptr, STR),      FIELD(dur, int64_t, i64, NS),                  NOFIELD,                             NOFIELD) \
+    X(gc_start,         GS_CAT_GC,     FIELD(gen, int32_t, i32, GEN),            NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(gc_end,           GS_CAT_GC,     FIELD(gen, int32_t, i32, GEN),            FIELD(collected, int64_t, i64, COUNT),         NOFIELD,                             NOFIELD) \
+    X(print,            GS_CAT_PRINT,  FIELD(text, const char *, ptr, TEXT),     NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(checks,           GS_CAT_CHECK,  FIELD(checks, int64_t, i64, COUNT),       NOFIELD,                                       NOFIELD,                             NOFIELD) \
+    X(op,               GS_CAT_OP,     FIELD(op, int32_t, i32, OPCODE),          FIELD(line, int64_t, i64, INT),                FIELD(offset, int64_t, i64b, INT),   FIELD(code, const struct GsCode *, ptr, CODE)) \
+    X(ref,              GS_CAT_REF,    FIELD(obj, int64_t, i64, ID),             FIELD(type, const struct GsType *, ptr, TYPE), FIELD(refcnt, int64_t, i64b, COUNT), FIELD(delta, int32_t, i32, DELTA)) \
+    X(dealloc,          GS_CAT_REF,    FIELD(obj, int64_t, i64, ID),             FIELD(type, const struct GsType *, ptr, TYPE), NOFIELD,                             NOFIELD)
 
 /* The most fields a kind has: the table's four columns. */
 #define GS_EVENT_MAX_FIELDS 4

@@ -40,11 +40,10 @@ typedef enum {
     GS_POLICY_COUNT
 } GsGilPolicyId;
 
+/* One row of the table (the columns are described above). */
 typedef struct {
-    const char *name;
-    const char *cpython;
-    const char *summary;
-    const char *knob;
+    const char *name, *cpython, *summary;
+    const char *knob;   /* NULL: the policy has no setting */
     GsKnobUnit unit;
 } GsPolicyInfo;
 
