@@ -362,8 +362,10 @@ static int run_option(const char *a, const char *v, GsOptions *opt, TraceOptions
     char err[256];
     if (!strcmp(a, "--cpython")) {
         if (gs_options_set_cpython(opt, v) < 0) {
-            fprintf(stderr, "gilscope run: --cpython must be one of 2.7, 3.9, 3.10, 3.11, 3.12; "
-                            "got '%s'\n", v);
+            fprintf(stderr, "gilscope run: --cpython must be one of");
+            for (const GsCpythonVersion *c = gs_cpython_versions; c->version; c++)
+                fprintf(stderr, "%s %s", c == gs_cpython_versions ? "" : ",", c->version);
+            fprintf(stderr, "; got '%s'\n", v);
             return -1;
         }
         return 0;
