@@ -500,4 +500,8 @@ GsObject *gs_dict_iternext(GsThread *ts, GsIter *it);
 int gs_repr_enter(GsThread *ts, GsObject *o);
 void gs_repr_leave(GsThread *ts, GsObject *o);
 int gs_list_sort(GsThread *ts, GsObject *list, GsObject *key, bool reverse);
+/* format(), %-formatting and float repr: part of what the objects offer
+ * the rest (format.h needs GsBuf, defined above). */
+#include "format.h"
+
 #endif

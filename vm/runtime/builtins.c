@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "objects/format.h"
 #include "eval.h"
 
 GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns);   /* eval.c */

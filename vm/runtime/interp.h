@@ -14,13 +14,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "threads/event.h"
-#include "threads/breaker.h"
 #include "threads/gil.h"
 #include "objects/object.h"
 #include "compiler/compiler.h"
 #include "sched_rules.h"
-#include "threads/platform.h"
 
 /* ---- code objects --------------------------------------------------------- */
 

@@ -42,7 +42,7 @@
 
 #include <stdbool.h>
 
-#include "compiler/opcodes.h"
+#include "compiler/compiler.h"
 
 /* Which CPython's rules to follow (one scheduling column of the table). */
 typedef enum { GS_SCHED_27, GS_SCHED_39, GS_SCHED_310, GS_SCHED_311, GS_SCHED_COUNT } GsSchedRules;
