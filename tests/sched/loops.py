@@ -26,12 +26,21 @@ class Counter(object):
         for _ in range(n):
             self.count += 1
 
+def noop():
+    pass
+
+
+def pycall(n):
+    for i in range(n):
+        noop()
+
+
 def builtin(n):
     for i in range(n):
         abs(i)
 
 LOOPS = {"countdown": countdown, "compare": compare, "racy": Counter().racy,
-         "locked": Counter().locked, "builtin": builtin}
+         "locked": Counter().locked, "builtin": builtin, "pycall": pycall}
 
 if __name__ == "__main__":
     LOOPS[sys.argv[1]](int(sys.argv[2]))

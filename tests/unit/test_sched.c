@@ -48,6 +48,14 @@ static const Row rows[] = {
     { OP_INPLACE_ADD, 0, "INPLACE_ADD (inside the window)", { Y, Y, N, N } },
     { OP_ROT_TWO, 0, "ROT_TWO", { N, N, N, N } },
     { OP_STORE_ATTR, 0, "STORE_ATTR count", { Y, Y, N, N } },
+    /* x is None, 1 in x: 2.7 compiled them as COMPARE_OP, which ticks;
+     * 3.9's IS_OP and CONTAINS_OP end with FAST_DISPATCH */
+    { OP_IS_OP, 0, "IS_OP", { Y, N, N, N } },
+    { OP_CONTAINS_OP, 0, "CONTAINS_OP", { Y, N, N, N } },
+    /* a and b, a or b: 3.10 has no CHECK_EVAL_BREAKER in JUMP_IF_*_OR_POP */
+    { OP_JUMP_IF_FALSE_OR_POP, TAKEN, "JUMP_IF_FALSE_OR_POP on a non-bool, taken",
+      { Y, Y, N, N } },
+    { OP_JUMP_IF_TRUE_OR_POP, EXACT, "JUMP_IF_TRUE_OR_POP on False, not taken", { N, N, N, N } },
     /* calls and names */
     { OP_LOAD_GLOBAL, 0, "LOAD_GLOBAL", { Y, Y, N, N } },
     { OP_LOAD_METHOD, 0, "LOAD_METHOD", { Y, Y, N, N } },
@@ -97,7 +105,13 @@ int main(void)
     TAP_STR_EQ(gs_cpython_find("2.7")->policy, "tick", "2.7 uses the tick policy");
     TAP_STR_EQ(gs_cpython_find("3.12")->policy, "interval", "3.12 uses the interval policy");
     TAP_OK(gs_cpython_find("3.8") == NULL, "3.8 is not imitated");
-    TAP_INT_EQ(gs_sched_checks_on_entry(GS_SCHED_39), 0, "3.9 does not check on frame entry");
-    TAP_INT_EQ(gs_sched_checks_on_entry(GS_SCHED_311), 1, "3.11 checks on frame entry (RESUME)");
+    /* Entering a frame: 2.7-3.10 pass the check at the top of the eval
+     * loop on its first trip (2.7: a tick), 3.11+ check at RESUME. */
+    for (int r = 0; r < GS_SCHED_COUNT; r++)
+        TAP_INT_EQ(gs_sched_checks_on_entry(r), 1, "%s checks on entering a frame", version_names[r]);
+    /* Entering an exception handler: back to the loop's top before 3.11. */
+    TAP_INT_EQ(gs_sched_checks_on_handler(GS_SCHED_27), 1, "2.7 ticks on entering a handler");
+    TAP_INT_EQ(gs_sched_checks_on_handler(GS_SCHED_310), 1, "3.10 checks on entering a handler");
+    TAP_INT_EQ(gs_sched_checks_on_handler(GS_SCHED_311), 0, "3.11 does not (exception table)");
     return tap_done();
 }

@@ -660,7 +660,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     int64_t no_fuel = 0;
     int64_t *fuel = counting ? &no_fuel : clock ? &clock->room : &ts->fuel;
 
-    /* 3.10+ also check at frame entry (3.11's RESUME). */
+    /* Entering a frame checks too (sched_rules.h). */
     if (gs_sched_checks_on_entry(rules))
         goto check;
 
@@ -680,12 +680,17 @@ check:
     if ((check_every_time && atomic_load_explicit(&gil->threads, memory_order_relaxed) > 1) ||
         gs_breaker_pending(&interp->eval_breaker)) {
         /* Before a try/finally or with block the check is put off: the
-         * tick counts, nothing is handled (sched_rules.h). */
+         * tick counts, no switch and no Ctrl-C is handled (sched_rules.h).
+         * gilscope's own stops (--timeout, SIGTERM, the end of the main
+         * thread) are not CPython's to put off: a loop whose every check
+         * falls before a `try` must still stop. */
         bool defer = gs_sched_defers(rules, next[0]);
+        int stop = atomic_load_explicit(&interp->stop_reason, memory_order_relaxed);
         f->sp = sp;
         f->lasti = INSTR_OFFSET();
         gs_gil_check(gil, &ts->gil, defer);
-        if (!defer && handle_eval_breaker(ts) < 0)
+        if ((!defer || (stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT)) &&
+            handle_eval_breaker(ts) < 0)
             goto error;
     }
     goto fetch;
@@ -716,16 +721,18 @@ trap:
             goto max_instructions_reached;
         ts->instr_left--;
     }
+    if (trace_ops) {
+        /* "about to run": recorded at the time before it, as the
+         * simulated clock stood before any catching up */
+        int off = (int)(next - first);
+        gs_ev_op(ts, next[0], gs_code_line(co, off), off, co);
+    }
     if (clock) {
         /* This instruction happens at the thread's vt and takes its cost;
          * past the limit, the other threads catch up first. */
         if (clock->room <= 0)
             interp->platform->catch_up(interp->platform);
         gs_sim_advance(clock, gs_op_ns[next[0]]);
-    }
-    if (trace_ops) {
-        int off = (int)(next - first);
-        gs_ev_op(ts, next[0], gs_code_line(co, off), off, co);
     }
     goto fetch_paid;
 
@@ -1653,6 +1660,10 @@ error:
         PUSH(exc);
         PUSH(gs_newref(ts, (GsObject *)exc->type));
         JUMPTO(handler);
+        /* Before 3.11 the handler is entered through the top of the eval
+         * loop, which checks (2.7 ticks); 3.11's exception table does not. */
+        if (gs_sched_checks_on_handler(rules))
+            goto check;
         goto fetch;
     }
 

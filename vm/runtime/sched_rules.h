@@ -87,10 +87,21 @@ static inline bool gs_sched_defers(GsSchedRules rules, int next_op)
     }
 }
 
-/* Does this version also check on entering a frame (3.10, 3.11's RESUME)? */
+/* Does this version also check on entering a frame?  Every one does: 2.7
+ * to 3.10 because the first trip round the eval loop passes the check at
+ * its top (2.7: a tick), 3.11+ at RESUME. */
 static inline bool gs_sched_checks_on_entry(GsSchedRules rules)
 {
-    return rules >= GS_SCHED_310;
+    (void)rules;
+    return true;
+}
+
+/* Does entering an exception handler check?  Before 3.11 the eval loop
+ * goes back to its top, which checks; 3.11's exception table jumps to the
+ * handler directly. */
+static inline bool gs_sched_checks_on_handler(GsSchedRules rules)
+{
+    return rules < GS_SCHED_311;
 }
 
 /* The CPython versions gilscope imitates (--cpython): the check rules and
