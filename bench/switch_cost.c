@@ -233,26 +233,25 @@ static Ctx main_ctx, fib_ctx;
  * would fault here: a shadow stack per context would have to be switched
  * too.
  */
+/* The registers a function must preserve (System V x86-64 ABI), pushed
+ * on the old stack and popped from the new one, in reverse order. */
+#define SC_PUSH_CALLEE_SAVED \
+    "    pushq %rbp\n    pushq %rbx\n    pushq %r12\n" \
+    "    pushq %r13\n    pushq %r14\n    pushq %r15\n"
+#define SC_POP_CALLEE_SAVED \
+    "    popq %r15\n    popq %r14\n    popq %r13\n" \
+    "    popq %r12\n    popq %rbx\n    popq %rbp\n"
+
 __asm__(".text\n"
         ".globl sc_switch\n"
         ".type sc_switch, @function\n"
         ".p2align 4\n"
         "sc_switch:\n"
         "    endbr64\n"
-        "    pushq %rbp\n"
-        "    pushq %rbx\n"
-        "    pushq %r12\n"
-        "    pushq %r13\n"
-        "    pushq %r14\n"
-        "    pushq %r15\n"
+        SC_PUSH_CALLEE_SAVED
         "    movq %rsp, (%rdi)\n"   /* *save_sp = rsp */
         "    movq %rsi, %rsp\n"     /* rsp = new_sp: now on the other stack */
-        "    popq %r15\n"
-        "    popq %r14\n"
-        "    popq %r13\n"
-        "    popq %r12\n"
-        "    popq %rbx\n"
-        "    popq %rbp\n"
+        SC_POP_CALLEE_SAVED
         "    popq %rcx\n"          /* the other context's return address ... */
         "    jmpq *%rcx\n"         /* ... jumped to, not `ret`: see above */
         ".size sc_switch, .-sc_switch\n"
@@ -262,20 +261,10 @@ __asm__(".text\n"
         ".p2align 4\n"
         "sc_switch_ret:\n"
         "    endbr64\n"
-        "    pushq %rbp\n"
-        "    pushq %rbx\n"
-        "    pushq %r12\n"
-        "    pushq %r13\n"
-        "    pushq %r14\n"
-        "    pushq %r15\n"
+        SC_PUSH_CALLEE_SAVED
         "    movq %rsp, (%rdi)\n"
         "    movq %rsi, %rsp\n"
-        "    popq %r15\n"
-        "    popq %r14\n"
-        "    popq %r13\n"
-        "    popq %r12\n"
-        "    popq %rbx\n"
-        "    popq %rbp\n"
+        SC_POP_CALLEE_SAVED
         "    ret\n"
         ".size sc_switch_ret, .-sc_switch_ret\n"
         /*
@@ -320,55 +309,34 @@ static void *sc_prepare(void *stack_lo, size_t size, void (*fn)(void *), void *a
 
 static void *asm_main_sp, *asm_fib_sp;
 
-static void asm_fiber(void *arg)
-{
-    (void)arg;
-    switch_end(&fib_ctx, &main_ctx);
-    for (;;) {
-        switch_begin(&fib_ctx, &main_ctx);
-        sc_switch(&asm_fib_sp, asm_main_sp);
-        switch_end(&fib_ctx, &main_ctx);
+/* The fiber, its setup and the timed loop for one switch routine: the
+ * same for sc_switch (ends in jmp) and sc_switch_ret (ends in ret). */
+#define ASM_METHOD(NAME, SWITCH) \
+    static void NAME##_fiber(void *arg) \
+    { \
+        (void)arg; \
+        switch_end(&fib_ctx, &main_ctx); \
+        for (;;) { \
+            switch_begin(&fib_ctx, &main_ctx); \
+            SWITCH(&asm_fib_sp, asm_main_sp); \
+            switch_end(&fib_ctx, &main_ctx); \
+        } \
+    } \
+    static void NAME##_setup(void) \
+    { \
+        asm_fib_sp = sc_prepare(fib_ctx.stack_lo, fib_ctx.stack_size, NAME##_fiber, NULL); \
+    } \
+    static void NAME##_rounds(long n) \
+    { \
+        for (long i = 0; i < n; i++) { \
+            switch_begin(&main_ctx, &fib_ctx); \
+            SWITCH(&asm_main_sp, asm_fib_sp); \
+            switch_end(&main_ctx, &fib_ctx); \
+        } \
     }
-}
-
-static void asm_setup(void)
-{
-    asm_fib_sp = sc_prepare(fib_ctx.stack_lo, fib_ctx.stack_size, asm_fiber, NULL);
-}
-
-static void asm_rounds(long n)
-{
-    for (long i = 0; i < n; i++) {
-        switch_begin(&main_ctx, &fib_ctx);
-        sc_switch(&asm_main_sp, asm_fib_sp);
-        switch_end(&main_ctx, &fib_ctx);
-    }
-}
-
-static void asm_ret_fiber(void *arg)
-{
-    (void)arg;
-    switch_end(&fib_ctx, &main_ctx);
-    for (;;) {
-        switch_begin(&fib_ctx, &main_ctx);
-        sc_switch_ret(&asm_fib_sp, asm_main_sp);
-        switch_end(&fib_ctx, &main_ctx);
-    }
-}
-
-static void asm_ret_setup(void)
-{
-    asm_fib_sp = sc_prepare(fib_ctx.stack_lo, fib_ctx.stack_size, asm_ret_fiber, NULL);
-}
-
-static void asm_ret_rounds(long n)
-{
-    for (long i = 0; i < n; i++) {
-        switch_begin(&main_ctx, &fib_ctx);
-        sc_switch_ret(&asm_main_sp, asm_fib_sp);
-        switch_end(&main_ctx, &fib_ctx);
-    }
-}
+ASM_METHOD(asm, sc_switch)
+ASM_METHOD(asm_ret, sc_switch_ret)
+#undef ASM_METHOD
 #endif
 
 /* ---- (c) ucontext --------------------------------------------------------------------------- */
