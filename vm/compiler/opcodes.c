@@ -32,6 +32,4 @@ const unsigned short gs_op_ns[256] = {
 #undef GS_X_NS
 };
 
-const unsigned short gs_op_one[256] = { [0 ... 255] = 1 };
-
 const char *const gs_cmp_names[6] = { "<", "<=", "==", "!=", ">", ">=" };

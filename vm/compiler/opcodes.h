@@ -206,9 +206,6 @@ extern const unsigned gs_op_cost_ns[K_COUNT];
 
 /* The same per opcode number (0 for numbers that are not opcodes). */
 extern const unsigned short gs_op_ns[256] GS_HOT_TABLE;
-/* 1 for every opcode: the cost of an instruction when instructions are
- * what is counted (the eval loop's fetch trap on the real clock). */
-extern const unsigned short gs_op_one[256];
 
 /* ('<', '<=', '==', '!=', '>', '>='), COMPARE_OP's argument. */
 extern const char *const gs_cmp_names[6];
