@@ -9,10 +9,16 @@
  * the same script, options and --seed give the same trace, byte for byte,
  * on any computer -- and so that a teacher can show 1 core against 4.
  *
- * THE BATON.  Guest threads stay real OS threads, but only one of them
- * executes at any moment: the one holding the baton.  The others sleep on
- * a (real) condition variable of their own until they are handed it.  So
- * nothing the guest does depends on the real machine's timing.
+ * THE BATON.  Only one guest thread executes at any moment: the one
+ * holding the baton.  So the guest threads need not be OS threads at all:
+ * each is a fiber (fiber.h), a stack and a few saved registers, and all of
+ * them take turns on one OS thread -- the one that started the program and
+ * waits for it in thread_join.  Handing the baton over is a function call
+ * that returns on another stack (about 3 ns), not a wake-up of another OS
+ * thread (about 6 us).  Nothing the guest does depends on the real
+ * machine's timing, and since only that one OS thread touches the
+ * simulator's state, it needs no lock: the outside world (the trace
+ * writer) reads only `frontier`, an atomic.
  *
  * VIRTUAL TIME.  Every thread has its own clock, vt.  The eval loop adds
  * each instruction's cost (the opcode table's cost column) to it; the
@@ -57,13 +63,13 @@
  * The GIL policies in gil.c run unchanged on top of this, through the same
  * platform.h calls they make on the real clock.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <unistd.h>
-#include <uv.h>
 
+#include "fiber.h"
 #include "platform.h"
 
 typedef enum { T_RUN, T_READY, T_WAIT, T_DONE } TState;
@@ -76,7 +82,7 @@ struct SimThread {
     Sim *sim;
     GsSimClock clock;        /* vt: this thread's now; limit: see catch_up */
     TState state;
-    uv_cond_t go;            /* (real) signalled when it is handed the baton */
+    GsFiber fiber;           /* its stack and saved registers while it waits for the baton */
     uint64_t wake_at;        /* WAIT: when it becomes runnable; UINT64_MAX: when woken */
     bool woken;              /* WAIT: woken by a signal or an unlock, not by its timeout */
     GsCond *cond;            /* WAIT: the condition variable it is queued on, or NULL */
@@ -89,7 +95,6 @@ struct SimThread {
     SimThread *joiners;      /* threads waiting in thread_join for it */
     void (*fn)(void *);
     void *arg;
-    uv_thread_t os;
 };
 
 /* FIFO queues of threads, linked through SimThread.next. */
@@ -110,7 +115,8 @@ struct GsCond {
 struct Sim {
     GsPlatform base;         /* first: a GsPlatform * is a Sim * */
     GsSimParams prm;
-    uv_mutex_t lock;         /* (real) guards everything below */
+    GsFiber host;            /* the OS thread's own context: where the run ends */
+    SimThread *dead;         /* a finished fiber whose stack the next context frees */
     SimThread **threads;
     int nthreads, capthreads;
     SimThread *baton;        /* the thread executing for real */
@@ -317,10 +323,41 @@ static uint64_t next_event(Sim *s, SimThread *run)
     return limit;
 }
 
+/* A fiber has finished and switched away for good: free its stack.
+ * Called by whichever context runs next, since no fiber can unmap the
+ * stack it stands on. */
+static void bury(Sim *s)
+{
+    if (s->dead) {
+        gs_fiber_free(&s->dead->fiber);
+        s->dead = NULL;
+    }
+}
+
+/* me switches to `to` (NULL: nobody can run; back to the OS thread's own
+ * context, which ends the run).  Returns when me holds the baton again --
+ * never, if me is DONE.  errno belongs to the OS thread, which all fibers
+ * share, so each fiber keeps its own across the switch. */
+static void hand_over(Sim *s, SimThread *me, SimThread *to)
+{
+    if (to == me)
+        return;
+    GsFiber *dest = to ? &to->fiber : &s->host;
+    if (me->state == T_DONE) {
+        s->dead = me;
+        gs_fiber_exit(&me->fiber, dest);
+    }
+    int saved_errno = errno;
+    gs_fiber_switch(&me->fiber, dest);
+    self_thread = me;
+    bury(s);
+    errno = saved_errno;
+}
+
 /* Let every event earlier than the caller's next step happen, then give
  * the baton to whoever is earliest -- possibly the caller itself, which
- * then returns at once.  Called with s->lock held, by the baton holder;
- * returns when `me` holds the baton again (unless it is DONE). */
+ * then returns at once.  Called by the baton holder; returns when `me`
+ * holds the baton again (never if it is DONE). */
 static void pass_baton(Sim *s, SimThread *me)
 {
     for (;;) {
@@ -343,7 +380,7 @@ static void pass_baton(Sim *s, SimThread *me)
                 _exit(3);
             }
             s->baton = NULL;
-            return;
+            break;
         }
         if (s->ready.head && gs_sim_vt(&run->clock) >= run->on_core_since + s->prm.slice_ns) {
             /* Its time slice is over and others wait for a core. */
@@ -355,14 +392,9 @@ static void pass_baton(Sim *s, SimThread *me)
         gs_sim_set_limit(&run->clock, next_event(s, run));
         atomic_store(&s->frontier, gs_sim_vt(&run->clock));
         s->baton = run;
-        if (run != me)
-            uv_cond_signal(&run->go);
         break;
     }
-    if (me->state == T_DONE)
-        return;
-    while (s->baton != me)
-        uv_cond_wait(&me->go, &s->lock);
+    hand_over(s, me, s->baton);
 }
 
 /* Is the caller one of the simulated threads?  The others (gilscope's own
@@ -377,7 +409,6 @@ static bool outside(Sim *s)
 static SimThread *enter(Sim *s)
 {
     SimThread *me = self_thread;
-    uv_mutex_lock(&s->lock);
     pass_baton(s, me);
     return me;
 }
@@ -386,7 +417,6 @@ static void leave(Sim *s, SimThread *me)
 {
     /* New events may have been scheduled: recompute how far we may go. */
     gs_sim_set_limit(&me->clock, next_event(s, me));
-    uv_mutex_unlock(&s->lock);
 }
 
 /* Block me until woken or until wake_at, then run again. */
@@ -620,19 +650,17 @@ static void sim_catch_up(GsPlatform *p)
 
 /* ---- threads ------------------------------------------------------------------------------ */
 
+/* A simulated thread's whole life, on its fiber: it first runs when
+ * pass_baton hands it the baton, and its last step switches away for good. */
 static void thread_body(void *arg)
 {
     SimThread *me = arg;
     Sim *s = me->sim;
     self_thread = me;
-    uv_mutex_lock(&s->lock);
-    while (s->baton != me)
-        uv_cond_wait(&me->go, &s->lock);
-    uv_mutex_unlock(&s->lock);
+    bury(s);
 
     me->fn(me->arg);
 
-    uv_mutex_lock(&s->lock);
     pass_baton(s, me);   /* our last step happens in its turn */
     me->finished = true;
     for (SimThread *j; (j = me->joiners);) {
@@ -643,8 +671,7 @@ static void thread_body(void *arg)
     }
     me->state = T_DONE;
     take_off_core(s, me);
-    pass_baton(s, me);
-    uv_mutex_unlock(&s->lock);
+    pass_baton(s, me);   /* does not return */
 }
 
 static void *sim_thread_start(GsPlatform *p, void (*fn)(void *), void *arg, size_t stack)
@@ -657,12 +684,9 @@ static void *sim_thread_start(GsPlatform *p, void (*fn)(void *), void *arg, size
     t->fn = fn;
     t->arg = arg;
     t->wake_at = UINT64_MAX;
-    uv_cond_init(&t->go);
     SimThread *me = self_thread && self_thread->sim == s ? self_thread : NULL;
     if (me)
         me = enter(s);
-    else
-        uv_mutex_lock(&s->lock);
     if (s->nthreads == s->capthreads) {
         int cap = s->capthreads ? s->capthreads * 2 : 8;
         SimThread **nt = realloc(s->threads, (size_t)cap * sizeof *nt);
@@ -684,14 +708,11 @@ static void *sim_thread_start(GsPlatform *p, void (*fn)(void *), void *arg, size
         if (!s->baton)
             s->baton = t;
     }
-    uv_thread_options_t opt = { UV_THREAD_HAS_STACK_SIZE, stack };
-    if (uv_thread_create_ex(&t->os, &opt, thread_body, t) != 0)
+    if (!gs_fiber_new(&t->fiber, stack, thread_body, t))
         goto fail;
     s->threads[s->nthreads++] = t;
     if (me)
         leave(s, me);
-    else
-        uv_mutex_unlock(&s->lock);
     return t;
 fail:
     if (me) {
@@ -701,11 +722,24 @@ fail:
             s->baton = NULL;
         if (t->state == T_RUN)
             s->on_cores--;
-        uv_mutex_unlock(&s->lock);
     }
-    uv_cond_destroy(&t->go);
     free(t);
     return NULL;
+}
+
+/* The OS thread that started the simulation runs it: it switches to the
+ * baton holder and gets control back when nobody can run any more --
+ * every thread DONE, or the main program done and the rest blocked for
+ * ever (daemon threads left behind, as CPython leaves them). */
+static void run_simulation(Sim *s)
+{
+    gs_fiber_init_thread(&s->host);
+    while (s->baton) {
+        gs_fiber_switch(&s->host, &s->baton->fiber);
+        self_thread = NULL;   /* the last fiber to run set it to itself */
+        bury(s);
+    }
+    gs_fiber_free(&s->host);
 }
 
 static void sim_thread_join(GsPlatform *p, void *handle)
@@ -713,53 +747,39 @@ static void sim_thread_join(GsPlatform *p, void *handle)
     Sim *s = sim_of(p);
     SimThread *t = handle;
     SimThread *me = self_thread && self_thread->sim == s ? self_thread : NULL;
-    if (me) {
-        enter(s);
-        while (!t->finished) {
-            me->next = t->joiners;
-            t->joiners = me;
-            me->woken = false;
-            block(s, me, UINT64_MAX);
-        }
-        leave(s, me);
+    if (!me) {
+        /* From outside: the program's thread, joined by gilscope's main
+         * thread, which runs the whole simulation right here. */
+        run_simulation(s);
+        return;
     }
-    uv_thread_join(&t->os);   /* it has finished its last simulated step */
+    enter(s);
+    while (!t->finished) {
+        me->next = t->joiners;
+        t->joiners = me;
+        me->woken = false;
+        block(s, me, UINT64_MAX);
+    }
+    leave(s, me);
+    /* Its stack was freed when it switched away for the last time; the
+     * SimThread stays in the simulation's table until the end. */
 }
 
 static void sim_thread_detach(GsPlatform *p, void *handle)
 {
-    SimThread *t = handle;
-    /* The SimThread itself stays in the simulation's table until the end. */
-    pthread_detach(t->os);
-}
-
-/* Have all simulated threads finished?  A thread that has already left the
- * guest (the interpreter may be freed) still takes its last simulated
- * step, in its turn. */
-static bool all_done(Sim *s)
-{
-    uv_mutex_lock(&s->lock);
-    bool done = true;
-    for (int i = 0; i < s->nthreads; i++)
-        done = done && s->threads[i]->state == T_DONE;
-    uv_mutex_unlock(&s->lock);
-    return done;
+    /* Nothing to do: a fiber's stack is freed when it finishes, its
+     * SimThread when the simulation is. */
 }
 
 static void sim_destroy(GsPlatform *p)
 {
     Sim *s = sim_of(p);
-    for (int waited_ms = 0; !all_done(s); waited_ms++) {
-        if (waited_ms == 2000)
-            return;   /* one is stuck for real: leave the simulation be */
-        uv_sleep(1);
-    }
+    /* Fibers still here never finished (blocked for ever); none runs. */
     for (int i = 0; i < s->nthreads; i++) {
-        uv_cond_destroy(&s->threads[i]->go);
+        gs_fiber_free(&s->threads[i]->fiber);
         free(s->threads[i]);
     }
     free(s->threads);
-    uv_mutex_destroy(&s->lock);
     free(s);
 }
 
@@ -793,7 +813,6 @@ GsPlatform *gs_platform_sim(const GsSimParams *prm)
     s->rng = prm->seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
     if (!s->rng)
         s->rng = 1;
-    uv_mutex_init(&s->lock);
     s->base = (GsPlatform){
         .name = "sim", .now_ns = sim_now, .mutex_new = sim_mutex_new,
         .mutex_free = sim_mutex_free, .lock = sim_lock, .unlock = sim_unlock,
