@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "demo.h"
-#include "viewer.h"
+#include "viewer_load.h"
 
 extern char **environ;
 
@@ -252,12 +252,15 @@ static void summary(const Run *runs, size_t n)
 
 static int write_pngs(const DemoOptions *o, const Run *runs, size_t n)
 {
+    const GvApi *viewer = gs_viewer();
+    if (!viewer)
+        return 1;
     int failures = 0;
     printf("\n");
     for (size_t i = 0; i + 1 < n; i += 2) {
         char png[PATH_MAX], err[512];
         snprintf(png, sizeof png, "%s/%s.png", o->dir, runs[i].sc->name);
-        if (gv_render_png(runs[i].trace, runs[i + 1].trace, png, 1600, 900, err, sizeof err) < 0) {
+        if (viewer->render_png(runs[i].trace, runs[i + 1].trace, png, 1600, 900, err, sizeof err) < 0) {
             fprintf(stderr, "gilscope demo: %s\n", err);
             failures++;
         } else {
@@ -302,10 +305,13 @@ int gs_cmd_demo(int argc, char **argv)
     if (failures)
         return 1;
     if (!o.png && have_display()) {
+        const GvApi *viewer = gs_viewer();
+        if (!viewer)
+            return 1;
         char err[512];
         printf("\nopening the viewer on the two countdowns (press ? for the keys)\n");
         fflush(stdout);
-        if (gv_open_window(runs[0].trace, runs[1].trace, false, err, sizeof err) == 0)
+        if (viewer->open_window(runs[0].trace, runs[1].trace, false, err, sizeof err) == 0)
             return 0;
         fprintf(stderr, "gilscope demo: %s; writing PNGs instead\n", err);
     }

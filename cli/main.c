@@ -21,7 +21,7 @@
 #include "demo.h"
 #include "runtime/interp.h"
 #include "recorder.h"
-#include "viewer.h"
+#include "viewer_load.h"
 
 #define EXIT_USAGE 2
 #define EXIT_STOPPED 3
@@ -45,7 +45,9 @@ static const char *const main_help =
     "  export --format chrome TRACE -o OUT.json\n"
     "                          convert a trace for Perfetto / chrome://tracing\n"
     "  view TRACE [TRACE2]     show a trace (or two, compared) as GIL timelines in a\n"
-    "                          window, or --png OUT.png (see `gilscope view --help`)\n"
+    "                          window, or --png OUT.png (see `gilscope view --help`);\n"
+    "                          it loads gilscope-viewer.so from beside gilscope\n"
+    "                          (or from $GILSCOPE_VIEWER, or LIBDIR/gilscope/)\n"
     "\n"
     "options:\n"
     "  -h, --help              show this help and exit\n"
@@ -585,8 +587,10 @@ int main(int argc, char **argv)
         return gs_cmd_stats(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))
         return gs_cmd_export(argc - 1, argv + 1);
-    if (!strcmp(cmd, "view"))
-        return gv_cmd_view(argc - 1, argv + 1);
+    if (!strcmp(cmd, "view")) {
+        const GvApi *viewer = gs_viewer();
+        return viewer ? viewer->cmd_view(argc - 1, argv + 1) : 1;
+    }
     fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
     return EXIT_USAGE;
 }

@@ -33,4 +33,20 @@ int gv_render_png(const char *trace1, const char *trace2, const char *out, int w
 int gv_open_window(const char *trace1, const char *trace2, bool present, char *err,
                    size_t errlen);
 
+/* The three above, as the viewer module (gilscope-viewer.so, built from
+ * viewer/module.c) exports them under the name "gv_api".  The gilscope
+ * executable does not link SDL: it loads the module the first time a
+ * command draws (cli/viewer_load.c), so that `gilscope run` starts without
+ * SDL2, SDL2_ttf, SDL2_image, fontconfig and freetype.  `abi` must equal
+ * GV_API_ABI: a module from another build is refused, not called. */
+#define GV_API_ABI 1
+typedef struct {
+    int abi;
+    int (*cmd_view)(int argc, char **argv);
+    int (*render_png)(const char *trace1, const char *trace2, const char *out, int w, int h,
+                      char *err, size_t errlen);
+    int (*open_window)(const char *trace1, const char *trace2, bool present, char *err,
+                       size_t errlen);
+} GvApi;
+
 #endif

@@ -1,0 +1,76 @@
+/*
+ * viewer_load.c -- find and load gilscope-viewer.so.
+ *
+ * Where it is looked for, in order:
+ *   1. $GILSCOPE_VIEWER, a path to the module, when set;
+ *   2. beside the running executable (the build directory: build/gilscope
+ *      and build/gilscope-viewer.so);
+ *   3. where `meson install` puts it: LIBDIR/gilscope/ (GS_VIEWER_DIR).
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gs_config.h"
+#include "viewer_load.h"
+
+#define MODULE_NAME "gilscope-viewer.so"
+
+/* The directory of the running executable, with a trailing '/'; "" if unknown. */
+static void exe_dir(char *out, size_t n)
+{
+    ssize_t len = readlink("/proc/self/exe", out, n - 1);
+    out[len > 0 ? len : 0] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        out[0] = '\0';
+}
+
+static const GvApi *try_load(const char *path, char *why, size_t n)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(why, n, "%s", dlerror());
+        return NULL;
+    }
+    const GvApi *api = dlsym(h, "gv_api");
+    if (!api || api->abi != GV_API_ABI) {
+        snprintf(why, n, "%.*s: %s", (int)(n / 2), path,
+                 api ? "built for another version of gilscope" : "not a gilscope viewer module");
+        dlclose(h);
+        return NULL;
+    }
+    return api;   /* never closed: the process ends with it loaded */
+}
+
+const GvApi *gs_viewer(void)
+{
+    static const GvApi *api;
+    if (api)
+        return api;
+    char paths[3][PATH_MAX + 64];
+    int n = 0;
+    const char *env = getenv("GILSCOPE_VIEWER");
+    if (env && *env)
+        snprintf(paths[n++], sizeof paths[0], "%s", env);
+    char dir[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    if (dir[0])
+        snprintf(paths[n++], sizeof paths[0], "%s%s", dir, MODULE_NAME);
+    snprintf(paths[n++], sizeof paths[0], "%s/%s", GS_VIEWER_DIR, MODULE_NAME);
+    char why[3][PATH_MAX + 256];
+    for (int i = 0; i < n; i++)
+        if ((api = try_load(paths[i], why[i], sizeof why[i])))
+            return api;
+    fprintf(stderr, "gilscope: the viewer could not be loaded; it was looked for as\n");
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "  %s\n", why[i]);
+    fprintf(stderr, "(build it with meson, or set GILSCOPE_VIEWER to the path of %s)\n",
+            MODULE_NAME);
+    return NULL;
+}
