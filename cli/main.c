@@ -351,6 +351,7 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
         _exit(status);
     }
     signal_interp = NULL;
+    gs_thread_fini(&ts);
     gs_interp_free(interp);
     free(source);
     return status;
@@ -544,6 +545,7 @@ static int cmd_dis(int argc, char **argv)
         status = 1;
     }
     fflush(stdout);
+    gs_thread_fini(&ts);
     gs_interp_free(interp);
     free(source);
     return status;

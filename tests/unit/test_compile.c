@@ -122,6 +122,7 @@ int main(void)
         check_case(&ts, (int)i);
     check_seed003_code(&ts);
     check_errors(&ts);
+    gs_thread_fini(&ts);
     gs_interp_free(interp);
     return tap_done();
 }

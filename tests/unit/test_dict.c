@@ -665,6 +665,7 @@ int main(void)
     test_constructor();
     test_methods();
 
+    gs_thread_fini(ts);
     gs_interp_free(in);
     return tap_done();
 }

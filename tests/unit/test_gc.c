@@ -455,6 +455,7 @@ int main(void)
     test_module();
 
     gs_list_type.dealloc = real_list_dealloc;
+    gs_thread_fini(ts);
     gs_interp_free(interp);
     return tap_done();
 }

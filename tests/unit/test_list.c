@@ -591,6 +591,7 @@ int main(void)
     test_sequences();
     test_tuple();
     TAP_STR_EQ(error_text(), "no error", "no exception left pending");
+    gs_thread_fini(ts);
     gs_interp_free(interp);
     return tap_done();
 }

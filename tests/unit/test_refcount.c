@@ -96,6 +96,7 @@ int main(void)
     if (g->type->clear)
         g->type->clear(&ts, g);
     gs_decref(&ts, g);
+    gs_thread_fini(&ts);
     gs_interp_free(interp);
     return tap_done();
 }

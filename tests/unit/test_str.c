@@ -1079,6 +1079,7 @@ int main(void)
     test_error_refcounts();
     test_walks();
 
+    gs_thread_fini(&thread);
     gs_interp_free(interp);
     return tap_done();
 }

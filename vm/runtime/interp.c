@@ -228,6 +228,7 @@ GsInterp *gs_interp_new(const GsOptions *opt)
         goto fail;
     if (init_static_types(ts) < 0 || gs_builtins_init(ts) < 0)
         goto fail;
+    gs_thread_fini(ts);
     return interp;
 fail:
     fprintf(stderr, "gilscope: could not create the interpreter\n");
@@ -279,6 +280,7 @@ void gs_interp_free(GsInterp *interp)
     }
     clear_dict(ts, interp->interned);
     gs_xdecref(ts, interp->interned);
+    gs_thread_fini(ts);
     gs_gil_free(interp->gil);
     while (interp->free_numbers) {
         GsObject *o = interp->free_numbers;

@@ -213,6 +213,9 @@ struct GsInterp {
 enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_INSTRUCTIONS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL,
        GS_STOP_FINALIZE /* the main thread ended: daemon threads stop */ };
 
+/* Frame size classes kept per thread (eval.c): 8 slots each, up to 128. */
+#define GS_FRAME_POOL_CLASSES 16
+
 struct GsThread {
     GsInterp *interp;
     GsFrame *frame;           /* innermost running frame */
@@ -235,6 +238,10 @@ struct GsThread {
     size_t stack_usable;      /* bytes that may be used below stack_base; 0: unknown */
     int dealloc_depth;        /* nested deallocations (the "trashcan", object.c) */
     GsObject *trash;          /* containers whose deallocation was deferred */
+    /* Frames of finished calls kept for the next calls (eval.c), by size
+     * class: a call then costs no malloc and no free. */
+    GsFrame *frame_pool[GS_FRAME_POOL_CLASSES];
+    unsigned char frame_pool_len[GS_FRAME_POOL_CLASSES];
 };
 
 int gs_enter_recursive_call(GsThread *ts, const char *where);  /* -1: RecursionError */
@@ -266,6 +273,9 @@ static inline void gs_end_allow_threads(GsThread *ts)
 GsInterp *gs_interp_new(const GsOptions *opt);
 void gs_interp_free(GsInterp *interp);
 void gs_thread_init(GsThread *ts, GsInterp *interp, int tid);
+/* What a thread keeps for itself (its pool of frames): free it when the
+ * thread is done. */
+void gs_thread_fini(GsThread *ts);
 void gs_options_default(GsOptions *opt);
 int gs_options_set_cpython(GsOptions *opt, const char *version); /* -1: unknown */
 

@@ -545,6 +545,7 @@ static void thread_main(void *arg)
     p->unlock(p, sh->m);
     atomic_fetch_sub(&interp->gil->threads, 1);
     gs_gil_drop(interp->gil, &ts->gil, GS_REL_exit);
+    gs_thread_fini(ts);
     free(ts->name);
     free(ts);
     free(st);
