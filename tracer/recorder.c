@@ -620,6 +620,22 @@ static void put(Out *o, const char *s)
     put_n(o, s, strlen(s));
 }
 
+/* How many decimal digits u has: comparisons, and one division per four
+ * digits (a division per digit was a third of the writer's time). */
+static size_t decimal_digits(uint64_t u)
+{
+    for (size_t n = 1;; n += 4, u /= 10000) {
+        if (u < 10)
+            return n;
+        if (u < 100)
+            return n + 1;
+        if (u < 1000)
+            return n + 2;
+        if (u < 10000)
+            return n + 3;
+    }
+}
+
 /* Decimal digits two at a time from a table, straight into the buffer:
  * numbers are most of a line. */
 static void put_i64(Out *o, int64_t v)
@@ -632,9 +648,7 @@ static void put_i64(Out *o, int64_t v)
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     if (v < 0)
         o->buf[o->n++] = '-';
-    size_t len = 1;
-    for (uint64_t x = u; x >= 10; x /= 10)
-        len++;
+    size_t len = decimal_digits(u);
     char *w = o->buf + o->n + len;
     o->n += len;
     while (u >= 100) {
