@@ -73,6 +73,7 @@ static void code_dealloc(GsThread *ts, GsObject *o)
         gs_xdecref(ts, f[i]);
     free(co->lines);
     free(co->cell2arg);
+    free(co->global_cache);
 }
 
 static int code_traverse(GsObject *o, GsVisit visit, void *arg)

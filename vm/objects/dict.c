@@ -202,6 +202,16 @@ restart:
 
 /* Append a (key, value) known to be absent, growing first if entries[]
  * is full.  Takes new references on both. */
+/* The last version given to any dict (GsDict.version).  Dicts change
+ * under the GIL, but the counter is atomic all the same: it costs little
+ * next to a change, and stays right where no GIL orders the changes. */
+static _Atomic uint64_t last_dict_version;
+
+static void dict_changed(GsDict *d)
+{
+    d->version = atomic_fetch_add_explicit(&last_dict_version, 1, memory_order_relaxed) + 1;
+}
+
 static int insert_new_entry(GsThread *ts, GsDict *d, GsObject *key, int64_t hash,
                             GsObject *value)
 {
@@ -211,6 +221,7 @@ static int insert_new_entry(GsThread *ts, GsDict *d, GsObject *key, int64_t hash
     d->entries[ix] = (GsDictEntry){ gs_newref(ts, key), gs_newref(ts, value), hash };
     d->index[find_free_slot(d, hash)] = (int64_t)ix;
     d->used++;
+    dict_changed(d);
     return 0;
 }
 
@@ -227,6 +238,7 @@ static int dict_insert(GsThread *ts, GsDict *d, GsObject *key, int64_t hash, GsO
      * must see the dict already updated. */
     GsObject *old = d->entries[ix].value;
     d->entries[ix].value = gs_newref(ts, value);
+    dict_changed(d);
     gs_decref(ts, old);
     return 0;
 }
@@ -240,6 +252,7 @@ static void remove_entry(GsDict *d, int64_t ix, GsObject **key, GsObject **value
     *value = d->entries[ix].value;
     d->entries[ix].key = d->entries[ix].value = NULL;
     d->used--;
+    dict_changed(d);
 }
 
 /* Empty d.  The tables are detached before anything is released, because
@@ -252,6 +265,7 @@ static void dict_clear_contents(GsThread *ts, GsDict *d)
     d->index = NULL;
     d->entries = NULL;
     d->used = d->nentries = d->cap = d->nindex = 0;
+    dict_changed(d);
     for (size_t i = 0; i < n; i++) {
         if (entries[i].key != NULL) {
             gs_decref(ts, entries[i].key);

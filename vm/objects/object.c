@@ -534,9 +534,21 @@ static GsObject *bool_repr(GsThread *ts, GsObject *o)
     return gs_str_from(ts, o == GS_TRUE ? "True" : "False");
 }
 
+/* Digits from the right, straight into a buffer: str(i) is common in the
+ * programs a course runs (dict keys, output), and printf's "%lld" cost
+ * more than the rest of str(i) together. */
 static GsObject *int_repr(GsThread *ts, GsObject *o)
 {
-    return gs_str_printf(ts, "%lld", (long long)gs_int_value(o));
+    int64_t v = gs_int_value(o);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char buf[24], *p = buf + sizeof buf;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return gs_str_new(ts, p, (size_t)(buf + sizeof buf - p));
 }
 
 static int64_t int_hash(GsThread *ts, GsObject *o)

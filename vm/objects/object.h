@@ -216,6 +216,10 @@ typedef struct {
     size_t nindex;       /* index[] size, a power of two (0: none yet) */
     int64_t *index;      /* open-addressing table of entry numbers; -1 empty, -2 dummy */
     GsDictEntry *entries;/* insertion order */
+    /* A number that changes with every change of its contents and that no
+     * other dict ever had (0: nothing was ever stored), like CPython's
+     * ma_version_tag: LOAD_GLOBAL's cache checks it (eval.c). */
+    uint64_t version;
 } GsDict;
 
 typedef struct {

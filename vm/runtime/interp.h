@@ -50,6 +50,7 @@ typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode *
     int *lines;            /* line of each instruction (index = offset / 2) */
     int ninstr;
     int *cell2arg;         /* for each cellvar, the argument it shadows or -1 */
+    struct GsGlobalCache *global_cache;  /* LOAD_GLOBAL's, one per name (eval.c); NULL: none yet */
 } GsCode;
 
 extern GsType gs_code_type;
