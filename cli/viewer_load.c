@@ -1,11 +1,11 @@
 /*
  * viewer_load.c -- find and load gilscope-viewer.so.
  *
- * Where it is looked for, in order:
- *   1. $GILSCOPE_VIEWER, a path to the module, when set;
- *   2. beside the running executable (the build directory: build/gilscope
- *      and build/gilscope-viewer.so);
- *   3. where `meson install` puts it: LIBDIR/gilscope/ (GS_VIEWER_DIR).
+ * Where it is looked for:
+ *   - $GILSCOPE_VIEWER, a path to the module, when set (and only there);
+ *   - else beside the running executable (the build directory:
+ *     build/gilscope and build/gilscope-viewer.so), then where `meson
+ *     install` puts it: LIBDIR/gilscope/ (GS_VIEWER_DIR).
  */
 #include <dlfcn.h>
 #include <limits.h>
@@ -56,13 +56,16 @@ const GvApi *gs_viewer(void)
     char paths[3][PATH_MAX + 64];
     int n = 0;
     const char *env = getenv("GILSCOPE_VIEWER");
-    if (env && *env)
+    if (env && *env) {
+        /* Asked for by name: that one or none, never another silently. */
         snprintf(paths[n++], sizeof paths[0], "%s", env);
-    char dir[PATH_MAX];
-    exe_dir(dir, sizeof dir);
-    if (dir[0])
-        snprintf(paths[n++], sizeof paths[0], "%s%s", dir, MODULE_NAME);
-    snprintf(paths[n++], sizeof paths[0], "%s/%s", GS_VIEWER_DIR, MODULE_NAME);
+    } else {
+        char dir[PATH_MAX];
+        exe_dir(dir, sizeof dir);
+        if (dir[0])
+            snprintf(paths[n++], sizeof paths[0], "%s%s", dir, MODULE_NAME);
+        snprintf(paths[n++], sizeof paths[0], "%s/%s", GS_VIEWER_DIR, MODULE_NAME);
+    }
     char why[3][PATH_MAX + 256];
     for (int i = 0; i < n; i++)
         if ((api = try_load(paths[i], why[i], sizeof why[i])))

@@ -6,8 +6,9 @@
     executable and writes a PNG;
   - a gilscope without its module (a copy elsewhere) says where it looked
     and exits 1; GILSCOPE_VIEWER naming a library that is not the module
-    is refused by name; GILSCOPE_VIEWER naming the module makes the lone
-    copy work.
+    is refused by name, and one naming a missing file is an error even for
+    a gilscope with its module beside it; GILSCOPE_VIEWER naming the module
+    makes the lone copy work.
 """
 import glob
 import os
@@ -65,6 +66,12 @@ def main():
                            env=env)
         good &= check(r.returncode == 1 and "not a gilscope viewer module" in r.stderr,
                       "GILSCOPE_VIEWER naming another library is refused: %r" % r.stderr)
+        # Set but wrong: an error, even where a module sits beside gilscope.
+        env["GILSCOPE_VIEWER"] = os.path.join(tmp, "missing.so")
+        r = subprocess.run([gilscope, "view", "--png", png, trace], capture_output=True,
+                           text=True, env=env)
+        good &= check(r.returncode == 1 and "missing.so" in r.stderr,
+                      "a wrong GILSCOPE_VIEWER is an error, not a fallback: %r" % r.stderr)
 
         env["GILSCOPE_VIEWER"] = module
         os.unlink(png)

@@ -38,7 +38,8 @@ int gv_open_window(const char *trace1, const char *trace2, bool present, char *e
  * executable does not link SDL: it loads the module the first time a
  * command draws (cli/viewer_load.c), so that `gilscope run` starts without
  * SDL2, SDL2_ttf, SDL2_image, fontconfig and freetype.  `abi` must equal
- * GV_API_ABI: a module from another build is refused, not called. */
+ * GV_API_ABI: a module built against another version of this table is
+ * refused, not called.  (Bump GV_API_ABI whenever GvApi changes.) */
 #define GV_API_ABI 1
 typedef struct {
     int abi;

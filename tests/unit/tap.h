@@ -10,12 +10,14 @@
 
 static int tap_n, tap_failed;
 
+/* The condition is evaluated once: it may have side effects. */
 #define TAP_OK(cond, ...) do { \
+        int tap_ok_ = !!(cond); \
         ++tap_n; \
-        if (cond) { printf("ok %d - ", tap_n); } \
+        if (tap_ok_) { printf("ok %d - ", tap_n); } \
         else { ++tap_failed; printf("not ok %d - ", tap_n); } \
         printf(__VA_ARGS__); printf("\n"); \
-        if (!(cond)) printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+        if (!tap_ok_) printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond); \
     } while (0)
 
 #define TAP_STR_EQ(got, want, ...) do { \

@@ -200,8 +200,6 @@ restart:
     }
 }
 
-/* Append a (key, value) known to be absent, growing first if entries[]
- * is full.  Takes new references on both. */
 /* The last version given to any dict (GsDict.version).  Dicts change
  * under the GIL, but the counter is atomic all the same: it costs little
  * next to a change, and stays right where no GIL orders the changes. */
@@ -212,6 +210,8 @@ static void dict_changed(GsDict *d)
     d->version = atomic_fetch_add_explicit(&last_dict_version, 1, memory_order_relaxed) + 1;
 }
 
+/* Append a (key, value) known to be absent, growing first if entries[]
+ * is full.  Takes new references on both. */
 static int insert_new_entry(GsThread *ts, GsDict *d, GsObject *key, int64_t hash,
                             GsObject *value)
 {

@@ -251,10 +251,12 @@ int gs_enter_recursive_call(GsThread *ts, const char *where);  /* -1: RecursionE
  * not check (printing, libc). */
 void gs_thread_set_stack(GsThread *ts, size_t stack_size);
 /* Does the C stack have room for another level of recursion? */
+/* (The frame's address, not a local's: ASan's use-after-return mode moves
+ * locals to a "fake stack" on the heap.) */
 static inline bool gs_stack_ok(GsThread *ts)
 {
-    char probe;
-    return !ts->stack_usable || ts->stack_base - (uintptr_t)&probe < ts->stack_usable;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    return !ts->stack_usable || ts->stack_base - here < ts->stack_usable;
 }
 static inline void gs_leave_recursive_call(GsThread *ts) { ts->c_depth--; }
 

@@ -169,9 +169,8 @@ void gs_repr_leave(GsThread *ts, GsObject *o)
 
 void gs_thread_set_stack(GsThread *ts, size_t stack_size)
 {
-    char here;
     size_t margin = 1u << 20;
-    ts->stack_base = (uintptr_t)&here;
+    ts->stack_base = (uintptr_t)__builtin_frame_address(0);   /* see gs_stack_ok */
     ts->stack_usable = stack_size > 2 * margin ? stack_size - margin : stack_size / 2;
 }
 

@@ -12,8 +12,9 @@
  * stack is laid out by hand (new_stack_frame) so that its first switch-in
  * "returns" into fiber_start.
  *
- * STACKS are mapped with MAP_NORESERVE, like glibc's thread stacks: the
- * 64 MiB a guest thread is given costs only the pages it touches.  Below
+ * STACKS are mapped anonymously, as glibc maps thread stacks: the 64 MiB a
+ * guest thread is given costs only the pages it touches (MAP_NORESERVE
+ * also keeps them out of the kernel's overcommit accounting).  Below
  * each stack is an unmapped guard (64 KiB, since one large frame can jump
  * over a single page), so an overflow faults instead of overwriting a
  * neighbour.  The interpreter's own recursion limit (gs_stack_ok) stops
@@ -50,6 +51,7 @@
 #endif
 #endif
 #ifdef GS_FIBER_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -57,7 +59,10 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
-#if defined(__x86_64__) && defined(__ELF__) && !defined(GS_FIBER_UCONTEXT)
+/* Not with Intel CET (gcc -fcf-protection, the default on some
+ * distributions, not Debian's): the switch never executes a `ret`, which a
+ * shadow stack would refuse, and the trampoline is reached by a jump. */
+#if defined(__x86_64__) && defined(__ELF__) && !defined(GS_FIBER_UCONTEXT) && !defined(__CET__)
 #define GS_FIBER_ASM 1
 #else
 #include <ucontext.h>
@@ -168,10 +173,12 @@ static void raw_switch(GsFiber *from, GsFiber *to)
     gs_fiber_swap(&from->sp, to->sp);
 }
 
-static void raw_jump(GsFiber *to)
+/* The dying fiber's stack pointer is saved, and never used, in its own
+ * GsFiber: not in a local, which under ASan's use-after-return mode would
+ * live on a fake stack that before_switch(NULL, ...) has just freed. */
+static void raw_jump(GsFiber *from, GsFiber *to)
 {
-    void *dead;
-    gs_fiber_swap(&dead, to->sp);
+    gs_fiber_swap(&from->sp, to->sp);
 }
 
 #else /* swapcontext */
@@ -200,8 +207,9 @@ static void raw_switch(GsFiber *from, GsFiber *to)
     swapcontext(from->uc, to->uc);
 }
 
-static void raw_jump(GsFiber *to)
+static void raw_jump(GsFiber *from, GsFiber *to)
 {
+    (void)from;
     setcontext(to->uc);
 }
 #endif
@@ -223,9 +231,8 @@ void gs_fiber_switch(GsFiber *from, GsFiber *to)
 
 _Noreturn void gs_fiber_exit(GsFiber *from, GsFiber *to)
 {
-    (void)from;
     before_switch(NULL, to);
-    raw_jump(to);
+    raw_jump(from, to);
     abort();
 }
 
@@ -291,6 +298,11 @@ void gs_fiber_free(GsFiber *f)
     }
 #ifdef GS_FIBER_ASAN
     __lsan_unregister_root_region(f->lo, f->size);
+    /* Frames that never returned (the last switch's, a fiber never
+     * resumed) leave their redzones marked in ASan's shadow memory, which
+     * outlives munmap: the next stack mapped at this address would start
+     * out "poisoned". */
+    __asan_unpoison_memory_region(f->lo, f->size);
 #endif
 #ifdef GS_FIBER_TSAN
     if (f->tsan)
