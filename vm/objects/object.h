@@ -214,7 +214,7 @@ typedef struct {
     size_t nentries;     /* entries[] slots in use, deleted ones included */
     size_t cap;          /* entries[] capacity */
     size_t nindex;       /* index[] size, a power of two (0: none yet) */
-    int64_t *index;      /* open-addressing table of entry numbers; -1 empty, -2 dummy */
+    int32_t *index;      /* open-addressing table of entry numbers; -1 empty, -2 dummy */
     GsDictEntry *entries;/* insertion order */
     /* A number that changes with every change of its contents and that no
      * other dict ever had (0: nothing was ever stored), like CPython's
