@@ -37,6 +37,8 @@ GsObject *gs_code_new(GsThread *ts, int argcount, int kwonlyargcount, int nlocal
     co->ninstr = ninstr;
     co->lines = malloc(((size_t)ninstr + 1) * sizeof(int));
     size_t ncells = ((GsTuple *)cellvars)->len;
+    co->nvars = nlocals + (int)ncells + (int)((GsTuple *)freevars)->len;
+    co->nslots = co->nvars + stacksize;
     co->cell2arg = malloc((ncells + 1) * sizeof(int));
     if (!co->lines || !co->cell2arg) {
         gs_decref(ts, (GsObject *)co);

@@ -46,9 +46,8 @@
 
 static size_t frame_slots(GsCode *code, size_t *nvars)
 {
-    size_t ncells = ((GsTuple *)code->cellvars)->len, nfree = ((GsTuple *)code->freevars)->len;
-    *nvars = (size_t)code->nlocals + ncells + nfree;
-    return *nvars + (size_t)code->stacksize;
+    *nvars = (size_t)code->nvars;
+    return (size_t)code->nslots;
 }
 
 /* The size class of a frame of nslots slots, or -1 if it is not pooled. */
@@ -301,7 +300,7 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
         frame_free(ts, f);
         return NULL;
     }
-    if ((((GsTuple *)co->cellvars)->len || ((GsTuple *)co->freevars)->len) &&
+    if (co->nvars > co->nlocals &&   /* cells or free variables */
         frame_init_cells(ts, f, fn->closure) < 0) {
         frame_free(ts, f);
         return NULL;

@@ -50,6 +50,9 @@ typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode *
     int *lines;            /* line of each instruction (index = offset / 2) */
     int ninstr;
     int *cell2arg;         /* for each cellvar, the argument it shadows or -1 */
+    /* A frame's layout, worked out once (eval.c): locals, cells and free
+     * variables (nvars), then the value stack (nslots in all). */
+    int nvars, nslots;
     struct GsGlobalCache *global_cache;  /* LOAD_GLOBAL's, one per name (eval.c); NULL: none yet */
 } GsCode;
 
