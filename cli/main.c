@@ -4,7 +4,8 @@
  * exit status:
  *
  *   0  the program finished          1  an uncaught exception or a syntax error
- *   2  a bad command line            3  stopped by --timeout, --max-instructions or a signal
+ *   2  a bad command line            3  stopped by --timeout, --max-instructions, a signal
+ *                                       or a deadlock
  *   n  the program called sys.exit(n)
  */
 #include <errno.h>
@@ -75,10 +76,15 @@ static const char *const run_help =
     "  --max-instructions N   stop after N executed bytecode instructions (exit\n"
     "                      status 3; --max-ticks is the old spelling)\n"
     "  --timeout SECONDS   stop after SECONDS of wall time (exit status 3)\n"
+    "  --deadlock-wait S   real clock: when every thread has waited S seconds (default\n"
+    "                      1) for a lock, event or thread that no thread can release,\n"
+    "                      stop and explain the deadlock (exit status 3); 0: hang like\n"
+    "                      CPython.  On --clock sim a deadlock is found at once.\n"
     "  -h, --help          show this help and exit\n"
     "\n"
     "Exit status: 0 done, 1 uncaught exception or syntax error, 2 bad command line,\n"
-    "3 stopped by --max-instructions, --timeout or a signal, N after sys.exit(N).\n";
+    "3 stopped by --max-instructions, --timeout, a signal or a deadlock, N after\n"
+    "sys.exit(N).\n";
 
 /* run's help, with the GIL policies from their table (policies.h). */
 static void print_run_help(void)
@@ -218,6 +224,8 @@ static void explain_stop(GsInterp *interp, const char *path)
     if (reason == GS_STOP_TIMEOUT)
         fprintf(stderr, "gilscope: %s: stopped by --timeout %g s; the program was still running\n",
                 path, interp->opt.timeout);
+    else if (reason == GS_STOP_DEADLOCK && gs_deadlock_report(interp))
+        fprintf(stderr, "gilscope: %s: %s", path, gs_deadlock_report(interp));
     else if (reason == GS_STOP_MAX_INSTRUCTIONS)
         fprintf(stderr, "gilscope: %s: stopped by --max-instructions %lld: the program had executed "
                         "that many bytecode instructions\n",
@@ -255,6 +263,7 @@ static const char *stop_reason_name(GsInterp *interp)
     case GS_STOP_MAX_INSTRUCTIONS: return "max_instructions";
     case GS_STOP_SIGNAL: return "signal";
     case GS_STOP_INTERRUPT: return "interrupt";
+    case GS_STOP_DEADLOCK: return "deadlock";
     default: return interp->end_reason ? interp->end_reason : "exit";
     }
 }
@@ -409,6 +418,18 @@ static int run_option(const char *a, const char *v, GsOptions *opt, TraceOptions
             opt->timeout = d;
         else
             opt->switch_interval = d;
+        return 0;
+    }
+    if (!strcmp(a, "--deadlock-wait")) {
+        char *end;
+        errno = 0;
+        d = strtod(v, &end);
+        if (!*v || *end || errno || !(d >= 0) || d > 1e6) {
+            fprintf(stderr, "gilscope run: --deadlock-wait expects seconds from 0 (never) "
+                            "to 1000000, got '%s'\n", v);
+            return -1;
+        }
+        opt->deadlock_wait = d;
         return 0;
     }
     if (!strcmp(a, "--clock")) {

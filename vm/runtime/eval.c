@@ -694,6 +694,11 @@ static int handle_eval_breaker(GsThread *ts)
 #define JUMPTO(off) (next = first + (off))
 #define JUMPBY(n) (next += (n))
 #define INSTR_OFFSET() ((int)(next - first) - 2)
+/* Before a call: where the caller is, for the C code it calls that asks
+ * for the program's line (a lock remembers where it was taken, a deadlock
+ * says where each thread waits).  One store; the rest of the time lasti
+ * is written only at checks and errors. */
+#define SAVE_LASTI() (f->lasti = INSTR_OFFSET())
 
 /* Dispatch the next instruction, after the check if the version imitated
  * has one after this opcode (sched_rules.h decides; `outcome` is how a jump
@@ -1351,6 +1356,7 @@ max_instructions_reached:
     }
 
     TARGET(CALL_METHOD) {
+        SAVE_LASTI();
         GsObject *meth = PEEK(oparg + 2), *r;
         GsObject **args;
         if (meth) {
@@ -1371,6 +1377,7 @@ max_instructions_reached:
     }
 
     TARGET(CALL_FUNCTION) {
+        SAVE_LASTI();
         GsObject **args = sp - oparg;
         GsObject *func = args[-1];
         GsObject *r = gs_call(ts, func, args, (size_t)oparg, NULL);
@@ -1385,6 +1392,7 @@ max_instructions_reached:
     }
 
     TARGET(CALL_FUNCTION_KW) {
+        SAVE_LASTI();
         GsObject *kwnames = POP();
         GsObject **args = sp - oparg;
         GsObject *func = args[-1];
@@ -1401,6 +1409,7 @@ max_instructions_reached:
     }
 
     TARGET(CALL_FUNCTION_EX) {
+        SAVE_LASTI();
         GsObject *kw = (oparg & 1) ? POP() : NULL;
         GsObject *args = POP(), *func = TOP();
         GsObject *r = gs_call_with_dict(ts, func, args, kw);
@@ -1677,6 +1686,7 @@ max_instructions_reached:
     }
 
     TARGET(SETUP_WITH) {
+        SAVE_LASTI();
         GsObject *mgr = TOP();
         GsObject *enter = special_method(ts, mgr, GS_NAME(ts, __enter__));
         ERROR_IF(!enter);

@@ -22,6 +22,7 @@ void gs_options_default(GsOptions *opt)
     opt->check_interval = 100;
     opt->switch_interval = 0.005;
     opt->recursion_limit = 1000;
+    opt->deadlock_wait = 1.0;
     gs_sim_params_default(&opt->sim);
 }
 
@@ -209,6 +210,11 @@ GsInterp *gs_interp_new(const GsOptions *opt)
         free(interp);
         return NULL;
     }
+    if (gs_waits_init(interp) < 0) {
+        gs_gil_free(interp->gil);
+        free(interp);
+        return NULL;
+    }
     gs_gc_init(&interp->gc);
     GsThread boot;
     gs_thread_init(&boot, interp, 0);
@@ -232,6 +238,7 @@ GsInterp *gs_interp_new(const GsOptions *opt)
     return interp;
 fail:
     fprintf(stderr, "gilscope: could not create the interpreter\n");
+    gs_waits_free(interp);
     gs_gil_free(interp->gil);
     free(interp);
     return NULL;
@@ -287,6 +294,7 @@ void gs_interp_free(GsInterp *interp)
         interp->free_numbers = (GsObject *)o->type;
         free(o);
     }
+    gs_waits_free(interp);
     if (interp->platform->destroy)
         interp->platform->destroy(interp->platform);
     free(interp);

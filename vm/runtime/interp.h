@@ -120,6 +120,8 @@ typedef struct {
     double switch_interval;   /* interval policy: 0.005 s (sys.setswitchinterval) */
     int64_t max_instructions; /* --max-instructions, 0: no limit */
     double timeout;           /* seconds, 0: none */
+    double deadlock_wait;     /* real clock: seconds all threads wait before a deadlock
+                                 is declared (--deadlock-wait); 0: never */
     int recursion_limit;      /* 1000, as CPython */
     bool sim_clock;           /* --clock sim: run on the simulated machine */
     GsSimParams sim;          /* its parameters (--cores, --seed) */
@@ -206,6 +208,7 @@ struct GsInterp {
     uint64_t trace_t0;        /* platform time the trace's t counts from */
     /* The tracer's hook for reference-count changes (NULL: not tracing). */
     void (*on_ref)(GsThread *ts, GsObject *o, int delta);
+    struct GsWaits *waits;    /* the guest waits under way (deadlock.c) */
 };
 
 /* An interned common name, borrowed: GS_NAME(ts, __init__). */
@@ -215,7 +218,8 @@ struct GsInterp {
  * unwinds every frame without running `except` or `finally` blocks, so
  * that a guest cannot catch it. */
 enum { GS_STOP_NONE, GS_STOP_TIMEOUT, GS_STOP_MAX_INSTRUCTIONS, GS_STOP_INTERRUPT, GS_STOP_SIGNAL,
-       GS_STOP_FINALIZE /* the main thread ended: daemon threads stop */ };
+       GS_STOP_FINALIZE /* the main thread ended: daemon threads stop */,
+       GS_STOP_DEADLOCK /* no thread can ever run again (deadlock.c) */ };
 
 /* Frame size classes kept per thread (eval.c): 8 slots each, up to 128. */
 #define GS_FRAME_POOL_CLASSES 16
@@ -274,6 +278,43 @@ static inline void gs_end_allow_threads(GsThread *ts)
 {
     gs_gil_reacquire(ts->interp->gil, &ts->gil);
 }
+
+/* ---- guest waits, and deadlocks (deadlock.c) ---------------------------------- */
+
+/* What a thread blocked in a guest wait waits for. */
+typedef enum { GS_WAIT_LOCK, GS_WAIT_EVENT, GS_WAIT_JOIN } GsWaitKind;
+
+/* A wait under way, on the waiter's stack, listed in the interpreter
+ * between gs_wait_begin and gs_wait_end (both called holding the GIL). */
+typedef struct GsWaitRecord {
+    GsWaitKind kind;
+    int64_t obj;              /* the lock's or event's id(); JOIN: the thread's tid */
+    int holder;               /* JOIN: the thread's tid; else -1 */
+    /* LOCK: where the lock keeps the tid that took it last, and the line
+     * where it did; read when a deadlock is declared (all waits are then
+     * still, so they are what they were when the last one began). */
+    const int *holder_at;
+    const int64_t *holder_line_at;
+    bool forever;             /* no timeout: only another thread can end it */
+    bool (*over)(void *arg);  /* has what it waits for happened? (any thread may ask) */
+    void *arg;
+    /* filled in by gs_wait_begin */
+    GsThread *ts;
+    int64_t line;             /* where the program waits */
+    struct GsWaitRecord *next;
+} GsWaitRecord;
+
+int gs_waits_init(GsInterp *in);   /* -1: out of memory */
+void gs_waits_free(GsInterp *in);
+void gs_wait_begin(GsThread *ts, GsWaitRecord *w);
+void gs_wait_end(GsThread *ts, GsWaitRecord *w);   /* also records ts's part in a deadlock */
+/* Real clock: called at each poll of an untimed wait (without the GIL);
+ * declares the deadlock once every thread has waited --deadlock-wait s. */
+void gs_wait_poll(GsThread *ts, GsWaitRecord *w);
+/* The explanation of the deadlock that stopped the run, or NULL. */
+const char *gs_deadlock_report(GsInterp *in);
+/* The line the program is at in ts: its innermost frame of its own code. */
+int64_t gs_program_line(GsThread *ts);
 
 /* Lifecycle. */
 GsInterp *gs_interp_new(const GsOptions *opt);

@@ -90,23 +90,29 @@ void gs_main_thread_exit(GsThread *ts)
 
 static GsPlatform *plat(GsThread *ts) { return ts->interp->platform; }
 
-/* Wait on cond until *flag_done says so, or timeout_ns passes (UINT64_MAX:
- * forever), or the run is being stopped.  Called with m locked. */
-static bool wait_until(GsThread *ts, GsCond *c, GsMutex *m, bool (*done)(void *), void *arg,
+/* Wait on cond until w->over says so, or timeout_ns passes (UINT64_MAX:
+ * forever), or the run is being stopped.  Called with m locked, between
+ * gs_wait_begin and gs_wait_end.  An untimed wait polls: its slices are
+ * poll_waits, which the simulator knows are no progress, and on the real
+ * clock each poll asks whether the program is deadlocked (deadlock.c). */
+static bool wait_until(GsThread *ts, GsCond *c, GsMutex *m, GsWaitRecord *w,
                        uint64_t timeout_ns)
 {
     GsPlatform *p = plat(ts);
     uint64_t start = p->now_ns(p);
-    while (!done(arg)) {
+    while (!w->over(w->arg)) {
         if (wait_interrupted(ts))
             return false;
+        if (timeout_ns == UINT64_MAX) {
+            p->poll_wait(p, c, m, STOP_POLL_NS);
+            gs_wait_poll(ts, w);
+            continue;
+        }
         uint64_t waited = p->now_ns(p) - start;
-        if (timeout_ns != UINT64_MAX && waited >= timeout_ns)
+        if (waited >= timeout_ns)
             return false;
-        uint64_t slice = STOP_POLL_NS;
-        if (timeout_ns != UINT64_MAX && timeout_ns - waited < slice)
-            slice = timeout_ns - waited;
-        p->timed_wait(p, c, m, slice);
+        p->timed_wait(p, c, m, timeout_ns - waited < STOP_POLL_NS ? timeout_ns - waited
+                                                                   : STOP_POLL_NS);
     }
     return true;
 }
@@ -189,19 +195,30 @@ typedef struct {
     int owner;           /* RLock: tid of the owner */
     int64_t count;       /* RLock: recursion depth */
     bool reentrant;
+    int holder;          /* who took it last, and on which line: for the */
+    int64_t holder_line; /* explanation of a deadlock (written under m) */
 } GsLock;
 
 static GsType lock_type, rlock_type;
 
 static bool lock_free_p(void *arg) { return !((GsLock *)arg)->locked; }
 
+/* Mark l taken by ts at line (under l->m). */
+static void lock_mark_taken(GsLock *l, GsThread *ts, int64_t line)
+{
+    l->locked = true;
+    l->holder = ts->tid;
+    l->holder_line = line;
+}
+
 /* Take the lock, blocking if asked to; 1 acquired, 0 not, -1 error. */
 static int lock_take(GsThread *ts, GsLock *l, bool blocking, uint64_t timeout_ns)
 {
     GsPlatform *p = plat(ts);
+    int64_t line = gs_program_line(ts);
     p->lock(p, l->m);
     if (!l->locked) {
-        l->locked = true;
+        lock_mark_taken(l, ts, line);
         p->unlock(p, l->m);
         gs_ev_lock_acquire(ts, (int64_t)l->ob.serial, 0);
         return 1;
@@ -213,13 +230,18 @@ static int lock_take(GsThread *ts, GsLock *l, bool blocking, uint64_t timeout_ns
     p->unlock(p, l->m);
     gs_ev_lock_request(ts, (int64_t)l->ob.serial);
     uint64_t start = p->now_ns(p);
+    GsWaitRecord w = { .kind = GS_WAIT_LOCK, .obj = (int64_t)l->ob.serial, .holder = -1,
+                       .holder_at = &l->holder, .holder_line_at = &l->holder_line,
+                       .forever = timeout_ns == UINT64_MAX, .over = lock_free_p, .arg = l };
+    gs_wait_begin(ts, &w);
     gs_begin_allow_threads(ts, GS_REL_lock);
     p->lock(p, l->m);
-    bool got = wait_until(ts, l->c, l->m, lock_free_p, l, timeout_ns);
+    bool got = wait_until(ts, l->c, l->m, &w, timeout_ns);
     if (got)
-        l->locked = true;
+        lock_mark_taken(l, ts, line);
     p->unlock(p, l->m);
     gs_end_allow_threads(ts);
+    gs_wait_end(ts, &w);
     if (got)
         gs_ev_lock_acquire(ts, (int64_t)l->ob.serial, (int64_t)(p->now_ns(p) - start));
     if (!got && stopping(ts)) {
@@ -234,6 +256,7 @@ static void lock_give(GsThread *ts, GsLock *l)
     GsPlatform *p = plat(ts);
     p->lock(p, l->m);
     l->locked = false;
+    l->holder = -1;
     p->signal(p, l->c);
     p->unlock(p, l->m);
     gs_ev_lock_release(ts, (int64_t)l->ob.serial);
@@ -246,6 +269,7 @@ static GsObject *lock_make(GsThread *ts, GsType *type)
         return NULL;
     l->reentrant = type == &rlock_type;
     l->owner = -1;
+    l->holder = -1;
     l->m = plat(ts)->mutex_new(plat(ts));
     l->c = plat(ts)->cond_new(plat(ts));
     if (!l->m || !l->c) {
@@ -361,7 +385,7 @@ typedef struct {
     GsObject ob;
     GsMutex *m;
     GsCond *c;
-    bool flag;
+    atomic_bool flag;    /* written under m; read by anyone (deadlock.c asks) */
 } GsEventObj;
 
 static GsType event_type;
@@ -431,11 +455,15 @@ static GsObject *event_wait(GsThread *ts, GsObject *self, GsObject *const *args,
     GsEventObj *e = (GsEventObj *)self;
     if (e->flag)
         return gs_newref(ts, GS_TRUE);
+    GsWaitRecord w = { .kind = GS_WAIT_EVENT, .obj = (int64_t)e->ob.serial, .holder = -1,
+                       .forever = timeout == UINT64_MAX, .over = event_set_p, .arg = e };
+    gs_wait_begin(ts, &w);
     gs_begin_allow_threads(ts, GS_REL_wait);
     plat(ts)->lock(plat(ts), e->m);
-    bool set = wait_until(ts, e->c, e->m, event_set_p, e, timeout);
+    bool set = wait_until(ts, e->c, e->m, &w, timeout);
     plat(ts)->unlock(plat(ts), e->m);
     gs_end_allow_threads(ts);
+    gs_wait_end(ts, &w);
     if (!set && stopping(ts))
         return gs_err_set(ts, &gs_exc_SystemExit, "stopped");
     return gs_newref(ts, gs_bool(set));
@@ -459,7 +487,7 @@ static GsType event_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
 typedef struct {
     GsMutex *m;
     GsCond *c;
-    bool done;
+    atomic_bool done;    /* written under m; read by anyone (deadlock.c asks) */
     int refs;
     void *os_thread;     /* platform handle, joined by whoever frees this */
 } ThreadShared;
@@ -642,11 +670,15 @@ static GsObject *handle_join(GsThread *ts, GsObject *self, GsObject *const *args
     bool done = sh->done;
     p->unlock(p, sh->m);
     if (!done) {
+        GsWaitRecord w = { .kind = GS_WAIT_JOIN, .obj = h->tid, .holder = h->tid,
+                           .forever = timeout == UINT64_MAX, .over = thread_done_p, .arg = sh };
+        gs_wait_begin(ts, &w);
         gs_begin_allow_threads(ts, GS_REL_join);
         p->lock(p, sh->m);
-        done = wait_until(ts, sh->c, sh->m, thread_done_p, sh, timeout);
+        done = wait_until(ts, sh->c, sh->m, &w, timeout);
         p->unlock(p, sh->m);
         gs_end_allow_threads(ts);
+        gs_wait_end(ts, &w);
         if (!done && stopping(ts))
             return gs_err_set(ts, &gs_exc_SystemExit, "stopped");
     }

@@ -120,7 +120,9 @@ struct GsType;
     X(checks,           GS_CAT_CHECK,  FIELD(checks, int64_t, i64, COUNT),       NOFIELD,                                       NOFIELD,                             NOFIELD) \
     X(op,               GS_CAT_OP,     FIELD(op, int32_t, i32, OPCODE),          FIELD(line, int64_t, i64, INT),                FIELD(offset, int64_t, i64b, INT),   FIELD(code, const struct GsCode *, ptr, CODE)) \
     X(ref,              GS_CAT_REF,    FIELD(obj, int64_t, i64, ID),             FIELD(type, const struct GsType *, ptr, TYPE), FIELD(refcnt, int64_t, i64b, COUNT), FIELD(delta, int32_t, i32, DELTA)) \
-    X(dealloc,          GS_CAT_REF,    FIELD(obj, int64_t, i64, ID),             FIELD(type, const struct GsType *, ptr, TYPE), NOFIELD,                             NOFIELD)
+    X(dealloc,          GS_CAT_REF,    FIELD(obj, int64_t, i64, ID),             FIELD(type, const struct GsType *, ptr, TYPE), NOFIELD,                             NOFIELD) \
+    X(deadlock,         GS_CAT_THREAD, FIELD(waits_for, const char *, ptr, STR), FIELD(obj, int64_t, i64, ID),                  FIELD(holder, int32_t, i32, TID),    FIELD(line, int64_t, i64b, INT)) \
+    X(deadlock_hold,    GS_CAT_THREAD, FIELD(lock, int64_t, i64, ID),            FIELD(line, int64_t, i64b, INT),               NOFIELD,                             NOFIELD)
 
 /* The most fields a kind has: the table's four columns. */
 #define GS_EVENT_MAX_FIELDS 4

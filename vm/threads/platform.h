@@ -59,6 +59,13 @@ struct GsPlatform {
     void (*wait)(GsPlatform *p, GsCond *c, GsMutex *m);
     /* Returns true if the wait timed out (spurious wake-ups return false). */
     bool (*timed_wait)(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t timeout_ns);
+    /* A timed wait whose timeout is there only so that the waiter notices a
+     * stop from outside (a guest's untimed wait is done in such slices,
+     * threadmodule.c).  The real clock: timed_wait.  The simulated clock
+     * does not count its timer as an event that can make progress: when
+     * every thread waits and only such timers are pending, the run is
+     * stuck for ever, and the stuck hook is called (set_stuck_hook). */
+    bool (*poll_wait)(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t timeout_ns);
     void (*signal)(GsPlatform *p, GsCond *c);
     void (*broadcast)(GsPlatform *p, GsCond *c);
     /* Sleep without holding anything; may return early when *stop != 0. */
@@ -74,6 +81,13 @@ struct GsPlatform {
     void (*catch_up)(GsPlatform *p);             /* the caller reached its limit */
     void (*io)(GsPlatform *p, uint64_t bytes);   /* a blocking I/O operation's duration */
     void (*publish)(GsPlatform *p);  /* let outside threads' now_ns catch up with the caller */
+    /* hook(ctx) is called when no thread can ever run again by itself: all
+     * of them wait, and no timer but poll_wait's is pending.  It runs in
+     * the middle of a hand-over, so it may read and write memory but call
+     * nothing of this interface.  To end the run it sets a stop, which the
+     * polling waiters notice at their next poll; if it does nothing, the
+     * polls go on (a stop from outside is then on its way). */
+    void (*set_stuck_hook)(GsPlatform *p, void (*hook)(void *ctx), void *ctx);
     uint64_t wall_epoch_ns;   /* time.time() is wall_epoch_ns + now_ns (0: the system's) */
     void (*destroy)(GsPlatform *p);   /* free it, once no thread uses it (NULL: static) */
 };

@@ -85,6 +85,7 @@ struct SimThread {
     GsFiber fiber;           /* its stack and saved registers while it waits for the baton */
     uint64_t wake_at;        /* WAIT: when it becomes runnable; UINT64_MAX: when woken */
     bool woken;              /* WAIT: woken by a signal or an unlock, not by its timeout */
+    bool polling;            /* WAIT: in poll_wait, not yet woken: its timer is no event */
     GsCond *cond;            /* WAIT: the condition variable it is queued on, or NULL */
     GsMutex *mutex;          /* WAIT: the mutex it is queued on, or NULL */
     SimThread *next;         /* its place in that queue, or in the READY queue */
@@ -124,6 +125,8 @@ struct Sim {
     Queue ready;             /* READY threads, in the order they became ready */
     uint64_t rng;            /* xorshift64* state, from the seed */
     _Atomic uint64_t frontier;   /* no thread will read a clock earlier than this */
+    void (*stuck_hook)(void *ctx);   /* set_stuck_hook's */
+    void *stuck_ctx;
 };
 
 static _Thread_local SimThread *self_thread;
@@ -268,6 +271,7 @@ static void make_runnable(Sim *s, SimThread *t, uint64_t at)
     t->cond = NULL;
     t->mutex = NULL;
     t->wake_at = UINT64_MAX;
+    t->polling = false;
     if (s->on_cores < s->prm.cores) {
         put_on_core(s, t, at);
         return;
@@ -323,6 +327,22 @@ static uint64_t next_event(Sim *s, SimThread *run)
     return limit;
 }
 
+/* Can no thread ever run again by itself?  Nobody is on a core (the
+ * caller checked), and the only timers pending are polls: a poll wakes a
+ * thread only to let it look for a stop and wait again.  Only while the
+ * main program runs: after it, the rest are daemon threads at exit. */
+static bool stuck(Sim *s)
+{
+    if (!s->stuck_hook || !s->nthreads || s->threads[0]->state == T_DONE)
+        return false;
+    for (int i = 0; i < s->nthreads; i++) {
+        SimThread *t = s->threads[i];
+        if (t->state == T_READY || (t->state == T_WAIT && t->wake_at != UINT64_MAX && !t->polling))
+            return false;
+    }
+    return true;
+}
+
 /* A fiber has finished and switched away for good: free its stack.
  * Called by whichever context runs next, since no fiber can unmap the
  * stack it stands on. */
@@ -363,16 +383,19 @@ static void pass_baton(Sim *s, SimThread *me)
     for (;;) {
         SimThread *run = earliest_running(s);
         SimThread *wake = earliest_wake(s);
+        if (!run && stuck(s))
+            s->stuck_hook(s->stuck_ctx);   /* may set a stop, for the polls to find */
         if (wake && (!run || wake->wake_at <= gs_sim_vt(&run->clock))) {
             make_runnable(s, wake, wake->wake_at);
             continue;
         }
         if (!run) {
-            /* Nobody can run and no timer is pending: every thread waits
-             * for another forever.  On a real machine the program would
-             * hang; here it is reported -- unless the main program (the
-             * first thread) has finished: then the rest are daemon threads
-             * left behind, as CPython leaves them. */
+            /* Nobody can run and no timer is pending at all: every thread
+             * waits for another forever, and none even polls (the stuck
+             * hook is how the runtime reports that with its own words).
+             * Unless the main program (the first thread) has finished:
+             * then the rest are daemon threads left behind, as CPython
+             * leaves them. */
             if (s->nthreads && s->threads[0]->state != T_DONE) {
                 fprintf(stderr, "gilscope: simulated deadlock: every thread is blocked and "
                                 "no timer is pending\n");
@@ -441,6 +464,7 @@ static void block(Sim *s, SimThread *me, uint64_t wake_at)
 static uint64_t wake_waiter(Sim *s, SimThread *waker, SimThread *t, bool may_preempt)
 {
     t->woken = true;
+    t->polling = false;
     t->cond = NULL;
     t->mutex = NULL;
     uint64_t now = gs_sim_vt(&waker->clock);
@@ -563,6 +587,26 @@ static bool sim_timed_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
 static void sim_wait(GsPlatform *p, GsCond *c, GsMutex *m)
 {
     sim_timed_wait(p, c, m, UINT64_MAX);
+}
+
+/* A timed wait like the others -- same costs, same wake-ups, so a trace
+ * does not depend on which of the two a waiter used -- except that while
+ * it waits its timer does not count as progress (stuck). */
+static bool sim_poll_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
+{
+    SimThread *me = self_thread;
+    if (!outside(sim_of(p)))
+        me->polling = true;
+    bool timed_out = sim_timed_wait(p, c, m, ns);
+    if (!outside(sim_of(p)))
+        me->polling = false;
+    return timed_out;
+}
+
+static void sim_set_stuck_hook(GsPlatform *p, void (*hook)(void *ctx), void *ctx)
+{
+    sim_of(p)->stuck_hook = hook;
+    sim_of(p)->stuck_ctx = ctx;
 }
 
 /* Signalling costs a system call whenever a thread is inside a wait on c,
@@ -826,7 +870,8 @@ GsPlatform *gs_platform_sim(const GsSimParams *prm)
         .name = "sim", .now_ns = sim_now, .mutex_new = sim_mutex_new,
         .mutex_free = sim_mutex_free, .lock = sim_lock, .unlock = sim_unlock,
         .trylock = sim_trylock, .cond_new = sim_cond_new, .cond_free = sim_cond_free,
-        .wait = sim_wait, .timed_wait = sim_timed_wait, .signal = sim_signal,
+        .wait = sim_wait, .timed_wait = sim_timed_wait, .poll_wait = sim_poll_wait,
+        .signal = sim_signal, .set_stuck_hook = sim_set_stuck_hook,
         .broadcast = sim_broadcast, .sleep_ns = sim_sleep, .thread_start = sim_thread_start,
         .thread_join = sim_thread_join, .thread_detach = sim_thread_detach,
         .thread_clock = sim_thread_clock, .catch_up = sim_catch_up, .io = sim_io,

@@ -119,7 +119,8 @@ static GsPlatform real_platform = {
     .name = "real", .now_ns = real_now, .mutex_new = real_mutex_new,
     .mutex_free = real_mutex_free, .lock = real_lock, .unlock = real_unlock, .trylock = real_trylock,
     .cond_new = real_cond_new, .cond_free = real_cond_free, .wait = real_wait,
-    .timed_wait = real_timed_wait, .signal = real_signal, .broadcast = real_broadcast,
+    .timed_wait = real_timed_wait, .poll_wait = real_timed_wait, .signal = real_signal,
+    .broadcast = real_broadcast,
     .sleep_ns = real_sleep, .thread_start = real_thread_start,
     .thread_join = real_thread_join, .thread_detach = real_thread_detach,
 };
