@@ -831,6 +831,16 @@ static int keep_event(Loader *ld, GsTraceEvent *ev, GsTraceThread *th, const Val
     case GS_TK_dealloc:
         ev->ref.obj = v->dealloc.obj.n;
         return pooled(ld, v->dealloc.type, &ev->ref.type);
+    case GS_TK_deadlock:
+        ev->dl.obj = v->deadlock.obj.n;
+        ev->dl.holder = (int32_t)v->deadlock.holder.n;
+        ev->dl.line = v->deadlock.line.n;
+        return pooled(ld, v->deadlock.waits_for, &ev->dl.waits_for);
+    case GS_TK_deadlock_hold:
+        ev->dl.obj = v->deadlock_hold.lock.n;
+        ev->dl.holder = -1;
+        ev->dl.line = v->deadlock_hold.line.n;
+        return 0;
     default:
         return 0;
     }

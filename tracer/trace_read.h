@@ -65,7 +65,8 @@ struct cJSON;
  * compile). */
 #define GS_TRACE_KINDS(X) \
     X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
-    X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc)
+    X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc) \
+    X(deadlock) X(deadlock_hold)
 
 typedef enum {
 #define GS_X_TK_ENUM(name) GS_TK_##name,
@@ -110,6 +111,12 @@ typedef struct {
             uint32_t type;      /* the type's name */
             int32_t delta;      /* ref only: +1 or -1 */
         } ref;           /* ref, dealloc */
+        struct {
+            int64_t obj;        /* the lock's or event's id(); a thread's tid */
+            int64_t line;       /* deadlock: where it waits; deadlock_hold: where it took it */
+            int32_t holder;     /* deadlock: who holds it (-1: nobody) */
+            uint32_t waits_for; /* deadlock: "lock", "event" or "thread" (a pool offset) */
+        } dl;            /* deadlock, deadlock_hold (obj is the lock's id) */
     };
 } GsTraceEvent;
 

@@ -159,6 +159,12 @@ void gv_caption(const GvModel *m, int64_t t, char *buf, size_t len)
     }
     const GvLane *l = &m->lanes[lane];
     char when[32], what[256];
+    if (m->ndeadlocks && t >= m->deadlocks[0].t) {
+        gv_fmt_dur(when, sizeof when, m->deadlocks[0].t);
+        snprintf(buf, len, "at %s: deadlock: no thread can ever run again; the black "
+                 "arrows show who waits for whom", when);
+        return;
+    }
     gv_fmt_dur(when, sizeof when, l->t[idx]);
     gv_explain_event(m, l, idx, what, sizeof what);
     snprintf(buf, len, "at %s: %s", when, what);

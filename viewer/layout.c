@@ -29,6 +29,9 @@ static const GvColor OI_BLACK = RGB(0, 0, 0), OI_ORANGE = RGB(230, 159, 0),
                      OI_SKY = RGB(86, 180, 233), OI_GREEN = RGB(0, 158, 115),
                      OI_YELLOW = RGB(240, 228, 66), OI_BLUE = RGB(0, 114, 178),
                      OI_VERMILLION = RGB(213, 94, 0), OI_PURPLE = RGB(204, 121, 167);
+/* A deadlock's arrows cross lanes of every colour, the blocked one above
+ * all: black. */
+static const GvColor C_DEADLOCK = RGB(0, 0, 0);
 static const GvColor C_BG = RGB(255, 255, 255), C_TEXT = RGB(25, 25, 25),
                      C_DIM = RGB(100, 100, 100), C_GRID = RGB(222, 222, 222),
                      C_LANE = RGB(243, 243, 243), C_FINISHED = RGB(205, 205, 205),
@@ -858,6 +861,47 @@ static void draw_handoffs(Ctx *c, int k)
     }
 }
 
+/* A deadlocked run: from each thread that waits for ever, an arrow to the
+ * thread that holds what it waits for, and on its lane what it waits for.
+ * A cycle of arrows between the lanes is the picture of the deadlock. */
+static void draw_deadlocks(Ctx *c, int k)
+{
+    const GvModel *m = c->sc->m[k];
+    const GvGeom *g = c->g;
+    int64_t clip = gv_clip_time(c->sc, c->v, k);
+    int step = px(12, g->scale), size = g->font_small;
+    for (size_t i = 0; i < m->ndeadlocks; i++) {
+        const GvDeadlock *d = &m->deadlocks[i];
+        const GvLane *w = gv_model_lane(m, d->tid), *h = gv_model_lane(m, d->holder);
+        int wr = w ? row_of_lane(g, k, (size_t)(w - m->lanes)) : -1;
+        if (wr < 0 || d->t < c->v->t0 || d->t > c->v->t1 || d->t > clip)
+            continue;
+        /* The waits are found within microseconds of each other: zoomed
+         * out they share a pixel, so each arrow steps left of the next. */
+        int x = (int)lround(tx(c, d->t)) - (int)(m->ndeadlocks - 1 - i) * step;
+        if (x < g->plot_x + step)
+            x = g->plot_x + step;
+        int hr = h ? row_of_lane(g, k, (size_t)(h - m->lanes)) : -1;
+        const GvRow *row = &g->rows[wr];
+        gv_cmds_tag(c->out, GV_TAG_DEADLOCK, wr, hr);
+        if (hr >= 0 && hr != wr)
+            row_arrow(c, x, row, x, &g->rows[hr], px(3, g->scale), C_DEADLOCK);
+        else   /* waits for itself, or for nobody: a square on its own lane */
+            gv_rect(c->out, x - step / 3, row->y + row->h / 4, 2 * (step / 3), row->h / 2,
+                    C_DEADLOCK);
+        char buf[256];
+        gv_deadlock_text(m, d, buf, sizeof buf);
+        int room = x - step / 2 - g->plot_x - g->pad;
+        fit_text(c->tm, buf, sizeof buf, size, GV_TEXT_BOLD, room);
+        int tw = text_w(c->tm, buf, size, GV_TEXT_BOLD);
+        if (!buf[0] || row->h < size * 8 / 10)
+            continue;
+        int ty = row->y + (row->h - size * 12 / 10) / 2;
+        gv_rect(c->out, x - step / 2 - tw - 2, ty, tw + 4, size * 12 / 10, C_BG);
+        text(c, x - step / 2 - tw, ty, size, GV_TEXT_BOLD, C_DEADLOCK, buf);
+    }
+}
+
 /* ---- checks and reference counts ----------------------------------------------------------- */
 
 static void draw_checks_row(Ctx *c, int k, int rowi)
@@ -990,6 +1034,7 @@ static void draw_rows(Ctx *c, int k)
             draw_obj_row(c, k, r);
     }
     draw_handoffs(c, k);
+    draw_deadlocks(c, k);
 }
 
 /* ---- legend, caption, stats, status ------------------------------------------------------- */

@@ -186,6 +186,8 @@ typedef struct {
     uint32_t *obj_hash;         /* open addressing: 1 + index into objs; 0 = empty */
     size_t obj_hash_cap;
     size_t seek_block;          /* the last 1024-line block with a seek entry, + 1 */
+    GvDeadlock *holds;          /* deadlock_hold events (tid: the holder), matched at the end */
+    size_t nholds;
 } Load;
 
 /* ---- lanes ---------------------------------------------------------------------- */
@@ -595,6 +597,66 @@ static int note_seek(Load *L, const GsTraceLine *ln)
     return 0;
 }
 
+/* ---- deadlocks ------------------------------------------------------------------------ */
+
+/* A deadlock event: one more arrow.  A deadlock_hold event: the line where
+ * a waited-for lock was taken, for the arrows that point at it. */
+static int deadlock_event(Load *L, const GsTraceLine *ln, const GsTraceEvent *e)
+{
+    GvModel *m = L->m;
+    bool hold = e->kind == GS_TK_deadlock_hold;
+    GvDeadlock **list = hold ? &L->holds : &m->deadlocks;
+    size_t *n = hold ? &L->nholds : &m->ndeadlocks;
+    if (*n >= 4096)   /* a run has a few threads: more is a hostile file, not a picture */
+        return gs_trace_line_fail(ln, "more than 4096 %s events", hold ? "deadlock_hold"
+                                                                        : "deadlock");
+    if (!resize(list, *n + 1, sizeof **list))
+        return oom(ln);
+    (*list)[(*n)++] = (GvDeadlock){ e->t, ln->tid, e->dl.holder, e->dl.waits_for, e->dl.obj,
+                                    e->dl.line, 0 };
+    return 0;
+}
+
+/* Each waited-for lock's line from its holder's deadlock_hold, which may
+ * come before or after the waiter's deadlock event. */
+static void finish_deadlocks(Load *L)
+{
+    GvModel *m = L->m;
+    for (size_t i = 0; i < m->ndeadlocks; i++)
+        for (size_t j = 0; j < L->nholds; j++)
+            if (!strcmp(gs_trace_str(m->tr, m->deadlocks[i].waits_for), "lock") &&
+                L->holds[j].tid == m->deadlocks[i].holder && L->holds[j].obj == m->deadlocks[i].obj)
+                m->deadlocks[i].held_line = L->holds[j].line;
+    free(L->holds);
+    L->holds = NULL;
+    L->nholds = 0;
+}
+
+void gv_deadlock_text(const GvModel *m, const GvDeadlock *d, char *buf, size_t size)
+{
+    const char *what = gs_trace_str(m->tr, d->waits_for);
+    const GvLane *h = gv_model_lane(m, d->holder);
+    char holder[96] = "";
+    if (h)
+        snprintf(holder, sizeof holder, "T%d %s", h->tid, h->name);
+    else
+        snprintf(holder, sizeof holder, "T%d", d->holder);
+    if (!strcmp(what, "lock") && d->holder == d->tid)
+        snprintf(buf, size, "waits for Lock#%lld (line %lld), which it holds itself",
+                 (long long)d->obj, (long long)d->line);
+    else if (!strcmp(what, "lock") && d->held_line > 0)
+        snprintf(buf, size, "waits for Lock#%lld (line %lld), held by %s (taken at line %lld)",
+                 (long long)d->obj, (long long)d->line, holder, (long long)d->held_line);
+    else if (!strcmp(what, "lock"))
+        snprintf(buf, size, "waits for Lock#%lld (line %lld), held by %s", (long long)d->obj,
+                 (long long)d->line, holder);
+    else if (!strcmp(what, "thread"))
+        snprintf(buf, size, "waits for %s to end (join, line %lld)", holder, (long long)d->line);
+    else
+        snprintf(buf, size, "waits for %s#%lld (line %lld), which nobody is left to set",
+                 !strcmp(what, "event") ? "Event" : what, (long long)d->obj, (long long)d->line);
+}
+
 /* The hook: every checked event line of the trace, in file order. */
 static int on_event(void *ctx, const GsTraceLine *ln)
 {
@@ -603,6 +665,8 @@ static int on_event(void *ctx, const GsTraceLine *ln)
     if (note_seek(L, ln) < 0)
         return -1;
     const GsTraceEvent *e = ln->event;
+    if (e && (e->kind == GS_TK_deadlock || e->kind == GS_TK_deadlock_hold))
+        return deadlock_event(L, ln, e);
     if (e)
         return e->kind == GS_TK_ref || e->kind == GS_TK_dealloc ? ref_event(L, ln, e)
                                                                  : lane_event(L, ln, e);
@@ -765,6 +829,7 @@ static int finish(Load *L)
     m->stats.switches = L->switches;
     if (finish_lanes(L) < 0)
         return -1;
+    finish_deadlocks(L);
     trim(&m->handoffs, m->nhandoffs, sizeof *m->handoffs);
     trim(&m->chk_t0, m->nchecks, sizeof *m->chk_t0);
     trim(&m->chk_t1, m->nchecks, sizeof *m->chk_t1);
@@ -832,6 +897,7 @@ int gv_model_read(FILE *f, const char *name, GvProgressFn progress, void *ctx,
     free(r.load.slot);
     free(r.load.drops);
     free(r.load.obj_hash);
+    free(r.load.holds);   /* when the load failed before finish_deadlocks */
     if (rc < 0) {
         gv_model_free(m);
         return -1;
@@ -884,6 +950,7 @@ void gv_model_free(GvModel *m)
     }
     free(m->lanes);
     free(m->handoffs);
+    free(m->deadlocks);
     free(m->chk_t0), free(m->chk_t1), free(m->chk_cum), free(m->chk_index.start);
     free(m->ref_t), free(m->ref_cnt), free(m->ref_obj);
     free(m->objs);
@@ -908,7 +975,7 @@ size_t gv_model_bytes(const GvModel *m)
             b += l->marks[k].cap * (sizeof(uint32_t) + (k == GV_MARK_GC ? sizeof(int64_t) : 0)) +
                  (l->marks[k].tindex.k ? (l->marks[k].tindex.k + 1) * 4 : 0);
     }
-    b += m->nhandoffs * sizeof *m->handoffs;
+    b += m->nhandoffs * sizeof *m->handoffs + m->ndeadlocks * sizeof *m->deadlocks;
     b += m->nchecks * 3 * sizeof(int64_t) + (m->chk_index.k ? (m->chk_index.k + 1) * 4 : 0);
     b += m->nref * (sizeof *m->ref_t + sizeof *m->ref_cnt + sizeof *m->ref_obj);
     b += m->nobjs * sizeof *m->objs;

@@ -130,6 +130,19 @@ typedef struct {
     uint32_t forced : 1;
 } GvHandoff;
 
+/* A thread the run found waiting for ever, when it stopped on a deadlock
+ * (a `deadlock` event): the layout draws an arrow from its lane to the
+ * lane of the thread it waits for, so that a cycle shows as a cycle. */
+typedef struct {
+    int64_t t;
+    int tid;                /* the waiting thread */
+    int holder;             /* the thread holding what it waits for (-1: none) */
+    uint32_t waits_for;     /* "lock", "event" or "thread" (a pool offset) */
+    int64_t obj;            /* the lock's or event's id(), or the joined thread's tid */
+    int64_t line;           /* where it waits */
+    int64_t held_line;      /* a lock: where the holder took it (deadlock_hold); 0: unknown */
+} GvDeadlock;
+
 /* An object whose reference count a `ref` trace followed. */
 typedef struct {
     int64_t id;             /* its id() */
@@ -161,6 +174,8 @@ typedef struct {
 
     GvHandoff *handoffs;    /* in time order */
     size_t nhandoffs;
+    GvDeadlock *deadlocks;  /* the waits of a deadlocked run, in file order */
+    size_t ndeadlocks;
 
     /* checks events: a thread held the GIL over [chk_t0, chk_t1] and
      * passed that many eval-breaker checks; chk_cum is the running total
@@ -226,6 +241,10 @@ size_t gv_mark_lower(const GvLane *l, int kind, int64_t x);
 
 /* The lane of a tid, or NULL. */
 const GvLane *gv_model_lane(const GvModel *m, int tid);
+
+/* "waits for Lock#5 (line 11), held by T2 (taken at line 15)": what d
+ * says, in buf. */
+void gv_deadlock_text(const GvModel *m, const GvDeadlock *d, char *buf, size_t size);
 
 /* The first handoff at or after t (nhandoffs if none). */
 size_t gv_handoff_lower(const GvModel *m, int64_t t);

@@ -217,6 +217,11 @@ static void append(char **s, size_t *len, const char *line)
     *len += add + 1;
 }
 
+static int by_tid(const void *a, const void *b)
+{
+    return ((const Entry *)a)->tid - ((const Entry *)b)->tid;
+}
+
 /* Take the snapshot and write the explanation.  Under ws->lock. */
 static void declare(GsInterp *in, struct GsWaits *ws, const char *headline)
 {
@@ -237,6 +242,7 @@ static void declare(GsInterp *in, struct GsWaits *ws, const char *headline)
         e->holder_line = w->holder_line_at ? *w->holder_line_at : 0;
         e->line = w->line;
     }
+    qsort(es, (size_t)n, sizeof *es, by_tid);   /* the same order on every run */
     ws->entries = es;
     ws->nentries = n;
     size_t len = 0;
@@ -260,17 +266,19 @@ static void declare(GsInterp *in, struct GsWaits *ws, const char *headline)
 }
 
 /* The simulator's stuck hook: no thread can run again by itself. */
-static void sim_stuck(void *ctx)
+static bool sim_stuck(void *ctx)
 {
     GsInterp *in = ctx;
     struct GsWaits *ws = in->waits;
     /* Another stop is on its way (the polls will see it): nothing to say. */
     if (atomic_load(&in->stop_reason) != GS_STOP_NONE)
-        return;
+        return false;
     uv_mutex_lock(&ws->lock);
-    if (!ws->report)
+    bool found = !ws->report;
+    if (found)
         declare(in, ws, "simulated deadlock: no thread can ever run again");
     uv_mutex_unlock(&ws->lock);
+    return found;
 }
 
 /* Is every live thread in an untimed wait that nothing has ended yet? */

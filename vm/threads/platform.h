@@ -84,10 +84,11 @@ struct GsPlatform {
     /* hook(ctx) is called when no thread can ever run again by itself: all
      * of them wait, and no timer but poll_wait's is pending.  It runs in
      * the middle of a hand-over, so it may read and write memory but call
-     * nothing of this interface.  To end the run it sets a stop, which the
-     * polling waiters notice at their next poll; if it does nothing, the
-     * polls go on (a stop from outside is then on its way). */
-    void (*set_stuck_hook)(GsPlatform *p, void (*hook)(void *ctx), void *ctx);
+     * nothing of this interface.  To end the run it sets a stop and
+     * returns true: every polling waiter then wakes at once, to notice it.
+     * If it returns false, the polls go on as they were (a stop from
+     * outside is then on its way). */
+    void (*set_stuck_hook)(GsPlatform *p, bool (*hook)(void *ctx), void *ctx);
     uint64_t wall_epoch_ns;   /* time.time() is wall_epoch_ns + now_ns (0: the system's) */
     void (*destroy)(GsPlatform *p);   /* free it, once no thread uses it (NULL: static) */
 };

@@ -125,7 +125,7 @@ struct Sim {
     Queue ready;             /* READY threads, in the order they became ready */
     uint64_t rng;            /* xorshift64* state, from the seed */
     _Atomic uint64_t frontier;   /* no thread will read a clock earlier than this */
-    void (*stuck_hook)(void *ctx);   /* set_stuck_hook's */
+    bool (*stuck_hook)(void *ctx);   /* set_stuck_hook's */
     void *stuck_ctx;
 };
 
@@ -343,6 +343,18 @@ static bool stuck(Sim *s)
     return true;
 }
 
+/* Every thread in a poll_wait wakes at `now` (me's time: the last thread
+ * to block, so no earlier than any waiter's own time), as if its poll had
+ * come due. */
+static void wake_pollers(Sim *s, uint64_t now)
+{
+    for (int i = 0; i < s->nthreads; i++) {
+        SimThread *t = s->threads[i];
+        if (t->state == T_WAIT && t->polling && t->wake_at != UINT64_MAX && t->wake_at > now)
+            t->wake_at = now;
+    }
+}
+
 /* A fiber has finished and switched away for good: free its stack.
  * Called by whichever context runs next, since no fiber can unmap the
  * stack it stands on. */
@@ -383,8 +395,10 @@ static void pass_baton(Sim *s, SimThread *me)
     for (;;) {
         SimThread *run = earliest_running(s);
         SimThread *wake = earliest_wake(s);
-        if (!run && stuck(s))
-            s->stuck_hook(s->stuck_ctx);   /* may set a stop, for the polls to find */
+        if (!run && stuck(s) && s->stuck_hook(s->stuck_ctx)) {
+            wake_pollers(s, gs_sim_vt(&me->clock));   /* to find the stop it set */
+            continue;
+        }
         if (wake && (!run || wake->wake_at <= gs_sim_vt(&run->clock))) {
             make_runnable(s, wake, wake->wake_at);
             continue;
@@ -603,7 +617,7 @@ static bool sim_poll_wait(GsPlatform *p, GsCond *c, GsMutex *m, uint64_t ns)
     return timed_out;
 }
 
-static void sim_set_stuck_hook(GsPlatform *p, void (*hook)(void *ctx), void *ctx)
+static void sim_set_stuck_hook(GsPlatform *p, bool (*hook)(void *ctx), void *ctx)
 {
     sim_of(p)->stuck_hook = hook;
     sim_of(p)->stuck_ctx = ctx;
