@@ -318,6 +318,74 @@ static void print_header(FILE *out, const GsTrace *tr, const GsStats *st)
     fputs("\n\n", out);
 }
 
+void gs_deadlock_describe(char *buf, size_t size, const char *waits_for, int tid, int64_t obj,
+                          int64_t line, int holder, const char *holder_name, int64_t held_line)
+{
+    bool lock = !strcmp(waits_for, "lock");
+    if (lock && holder == tid)
+        snprintf(buf, size, "waits for Lock#%lld (line %lld), which it holds itself",
+                 (long long)obj, (long long)line);
+    else if (lock && held_line > 0)
+        snprintf(buf, size, "waits for Lock#%lld (line %lld), held by %s (taken at line %lld)",
+                 (long long)obj, (long long)line, holder_name, (long long)held_line);
+    else if (lock)
+        snprintf(buf, size, "waits for Lock#%lld (line %lld), held by %s", (long long)obj,
+                 (long long)line, holder_name);
+    else if (!strcmp(waits_for, "thread"))
+        snprintf(buf, size, "waits for %s to end (join, line %lld)", holder_name,
+                 (long long)line);
+    else
+        snprintf(buf, size, "waits for %s#%lld (line %lld), which nobody is left to set",
+                 !strcmp(waits_for, "event") ? "Event" : waits_for, (long long)obj,
+                 (long long)line);
+}
+
+/* "T2 Thread-2": a thread as the table names it. */
+static void thread_label(const GsTrace *tr, int tid, char *buf, size_t size)
+{
+    const GsTraceThread *th = gs_trace_thread(tr, tid);
+    const char *name = th ? gs_trace_str(tr, th->name) : "";
+    snprintf(buf, size, "T%d%s%s", tid, *name ? " " : "", name);
+}
+
+/* The line where the holder of lock obj took it: its deadlock_hold event. */
+static int64_t held_line(const GsTrace *tr, int holder, int64_t obj)
+{
+    const GsTraceThread *th = gs_trace_thread(tr, holder);
+    for (size_t i = 0; th && i < th->nevents; i++)
+        if (th->events[i].kind == GS_TK_deadlock_hold && th->events[i].dl.obj == obj)
+            return th->events[i].dl.line;
+    return 0;
+}
+
+/* A run that stopped on a deadlock: each thread's wait. */
+static void print_deadlock(FILE *out, const GsTrace *tr)
+{
+    bool first = true;
+    for (size_t i = 0; i < tr->nthreads; i++) {
+        const GsTraceThread *th = &tr->threads[i];
+        for (size_t j = 0; j < th->nevents; j++) {
+            const GsTraceEvent *e = &th->events[j];
+            if (e->kind != GS_TK_deadlock)
+                continue;
+            char who[96], holder[96], what[400], when[CELL];
+            if (first) {
+                fmt_ns(when, sizeof when, e->t - tr->t_start);
+                fprintf(out, "deadlock at %s: no thread could ever run again\n", when);
+                first = false;
+            }
+            thread_label(tr, th->tid, who, sizeof who);
+            thread_label(tr, e->dl.holder, holder, sizeof holder);
+            gs_deadlock_describe(what, sizeof what, gs_trace_str(tr, e->dl.waits_for), th->tid,
+                                 e->dl.obj, e->dl.line, e->dl.holder, holder,
+                                 held_line(tr, e->dl.holder, e->dl.obj));
+            fprintf(out, "  %s %s\n", who, what);
+        }
+    }
+    if (!first)
+        fputc('\n', out);
+}
+
 int gs_stats_print(const GsTrace *tr, const GsStats *st, FILE *out)
 {
     Row *rows = calloc(st->nthreads + 1, sizeof *rows);
@@ -329,6 +397,7 @@ int gs_stats_print(const GsTrace *tr, const GsStats *st, FILE *out)
     print_header(out, tr, st);
     print_table(out, rows, st->nthreads + 1);
     fputc('\n', out);
+    print_deadlock(out, tr);
     fputs(legend, out);
     free(rows);
     return ferror(out) ? -1 : 0;
@@ -405,6 +474,38 @@ static void add_run_fields(cJSON *o, const GsTrace *tr, const GsStats *st)
         cJSON_AddNullToObject(o, "switches_recorded");
 }
 
+/* The waits of a deadlocked run, as print_deadlock shows them; null when
+ * the run did not deadlock. */
+static cJSON *deadlock_json(const GsTrace *tr)
+{
+    cJSON *a = NULL;
+    for (size_t i = 0; i < tr->nthreads; i++) {
+        const GsTraceThread *th = &tr->threads[i];
+        for (size_t j = 0; j < th->nevents; j++) {
+            const GsTraceEvent *e = &th->events[j];
+            if (e->kind != GS_TK_deadlock)
+                continue;
+            cJSON *w = cJSON_CreateObject();
+            if (!a)
+                a = cJSON_CreateArray();
+            if (!a || !w) {
+                cJSON_Delete(w);
+                continue;
+            }
+            cJSON_AddNumberToObject(w, "tid", th->tid);
+            cJSON_AddStringToObject(w, "waits_for", gs_trace_str(tr, e->dl.waits_for));
+            cJSON_AddNumberToObject(w, "obj", (double)e->dl.obj);
+            cJSON_AddNumberToObject(w, "line", (double)e->dl.line);
+            cJSON_AddNumberToObject(w, "holder", e->dl.holder);
+            int64_t held = held_line(tr, e->dl.holder, e->dl.obj);
+            if (held > 0)
+                cJSON_AddNumberToObject(w, "held_line", (double)held);
+            cJSON_AddItemToArray(a, w);
+        }
+    }
+    return a ? a : cJSON_CreateNull();
+}
+
 cJSON *gs_stats_json(const GsTrace *tr, const GsStats *st)
 {
     cJSON *o = cJSON_CreateObject();
@@ -419,6 +520,7 @@ cJSON *gs_stats_json(const GsTrace *tr, const GsStats *st)
     for (size_t i = 0; i < st->nthreads; i++)
         cJSON_AddItemToArray(threads, thread_json(&st->threads[i]));
     cJSON_AddItemToObject(o, "total", thread_json(&st->total));
+    cJSON_AddItemToObject(o, "deadlock", deadlock_json(tr));
     /* cJSON's adders fail silently when memory is short: check the result
      * once rather than after every call. */
     if (cJSON_GetArraySize(threads) != (int)st->nthreads ||

@@ -46,6 +46,13 @@ void gs_stats_add_to_total(GsThreadStats *total, const GsThreadStats *ts);
 /* part as a percentage of whole (0 when whole is 0). */
 double gs_stats_pct(int64_t part, int64_t whole);
 
+/* One wait of a deadlocked run (a `deadlock` event) in words: "waits for
+ * Lock#5 (line 11), held by T2 Thread-2 (taken at line 15)".  holder_name
+ * is "T2 Thread-2" or so; held_line 0 when unknown.  The viewer writes
+ * the same words on the lanes. */
+void gs_deadlock_describe(char *buf, size_t size, const char *waits_for, int tid, int64_t obj,
+                          int64_t line, int holder, const char *holder_name, int64_t held_line);
+
 /* The aligned table, with a header and a legend.  Returns 0, or -1 if out
  * of memory or writing failed. */
 int gs_stats_print(const GsTrace *tr, const GsStats *st, FILE *out);

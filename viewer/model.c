@@ -634,27 +634,14 @@ static void finish_deadlocks(Load *L)
 
 void gv_deadlock_text(const GvModel *m, const GvDeadlock *d, char *buf, size_t size)
 {
-    const char *what = gs_trace_str(m->tr, d->waits_for);
     const GvLane *h = gv_model_lane(m, d->holder);
-    char holder[96] = "";
+    char holder[96];
     if (h)
         snprintf(holder, sizeof holder, "T%d %s", h->tid, h->name);
     else
         snprintf(holder, sizeof holder, "T%d", d->holder);
-    if (!strcmp(what, "lock") && d->holder == d->tid)
-        snprintf(buf, size, "waits for Lock#%lld (line %lld), which it holds itself",
-                 (long long)d->obj, (long long)d->line);
-    else if (!strcmp(what, "lock") && d->held_line > 0)
-        snprintf(buf, size, "waits for Lock#%lld (line %lld), held by %s (taken at line %lld)",
-                 (long long)d->obj, (long long)d->line, holder, (long long)d->held_line);
-    else if (!strcmp(what, "lock"))
-        snprintf(buf, size, "waits for Lock#%lld (line %lld), held by %s", (long long)d->obj,
-                 (long long)d->line, holder);
-    else if (!strcmp(what, "thread"))
-        snprintf(buf, size, "waits for %s to end (join, line %lld)", holder, (long long)d->line);
-    else
-        snprintf(buf, size, "waits for %s#%lld (line %lld), which nobody is left to set",
-                 !strcmp(what, "event") ? "Event" : what, (long long)d->obj, (long long)d->line);
+    gs_deadlock_describe(buf, size, gs_trace_str(m->tr, d->waits_for), d->tid, d->obj, d->line,
+                         d->holder, holder, d->held_line);
 }
 
 /* The hook: every checked event line of the trace, in file order. */

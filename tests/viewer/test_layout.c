@@ -290,6 +290,40 @@ static void test_one(void)
     frame_close(&f);
 }
 
+/* ---- a deadlock ------------------------------------------------------------------------ */
+
+/* tests/programs/deadlock_two_locks.py on --clock sim: T1 and T2 each hold
+ * one lock and wait for the other's; T0 joins T1. */
+static void test_deadlock(void)
+{
+    Frame f;
+    CHECK(frame_open(&f, vfixture("deadlock.jsonl"), NULL, 1600, 900), "deadlock.jsonl");
+    frame_draw(&f);
+    int t0 = row_of(&f.g, 0, GV_ROW_THREAD, 0, &f.sc), t1 = row_of(&f.g, 0, GV_ROW_THREAD, 1, &f.sc),
+        t2 = row_of(&f.g, 0, GV_ROW_THREAD, 2, &f.sc);
+    bool t1_to_t2 = false, t2_to_t1 = false, t0_to_t1 = false;
+    for (size_t i = 0; i < f.cmds.n; i++) {
+        const GvCmd *c = &f.cmds.cmds[i];
+        if (c->tag != GV_TAG_DEADLOCK || c->kind != GV_CMD_LINE)
+            continue;
+        t1_to_t2 |= c->row == t1 && c->arg == t2 && c->line.y1 <= f.g.rows[t2].y;
+        t2_to_t1 |= c->row == t2 && c->arg == t1 && c->line.y1 >= f.g.rows[t1].y + f.g.rows[t1].h;
+        t0_to_t1 |= c->row == t0 && c->arg == t1;
+    }
+    CHECK(t1_to_t2 && t2_to_t1, "the cycle: an arrow from T1 down to T2 and one from T2 up to T1");
+    CHECK(t0_to_t1, "and one from T0, which joins T1");
+    CHECK(text_with(&f.cmds, GV_TAG_DEADLOCK, "held by T2 Thread-2 (taken at line 18)") != NULL,
+           "T1's lane says what it waits for, held by whom, taken where");
+    CHECK(text_with(&f.cmds, GV_TAG_DEADLOCK, "waits for T1 Thread-1 to end (join, line 29)") != NULL,
+           "T0's lane says it joins T1");
+    CHECK(text_with(&f.cmds, GV_TAG_CAPTION, "deadlock: no thread can ever run again") != NULL,
+           "the caption says the run deadlocked");
+    f.v.playhead = f.sc.m[0]->deadlocks[0].t - 1;
+    frame_draw(&f);
+    CHECK(count_tag(&f.cmds, GV_TAG_DEADLOCK, -1) == 0, "before it, no arrow");
+    frame_close(&f);
+}
+
 /* ---- two traces ------------------------------------------------------------------------ */
 
 static void test_compare(void)
@@ -465,6 +499,7 @@ int main(int argc, char **argv)
     set_dirs(argc, argv);
     test_one();
     test_compare();
+    test_deadlock();
     test_many_threads();
     test_lod();
     test_progress();
