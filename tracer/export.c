@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "export.h"
+#include "stats.h"
 #include "timeline.h"
 
 #define PID 1
@@ -149,6 +150,31 @@ static void write_instant(Writer *w, int tid, const GsTraceEvent *ev)
     end_event(w);
 }
 
+/* A deadlocked run: each waiting thread's wait, as an instant on its
+ * track, in the words `gilscope stats` uses. */
+static void write_deadlock(Writer *w, int tid, const GsTraceEvent *ev)
+{
+    const GsTrace *tr = w->tr;
+    const GsTraceThread *h = gs_trace_thread(tr, ev->dl.holder);
+    const char *hname = h ? gs_trace_str(tr, h->name) : "";
+    char holder[96], what[400];
+    snprintf(holder, sizeof holder, "T%d%s%s", (int)ev->dl.holder, *hname ? " " : "", hname);
+    int64_t held = 0;
+    for (size_t i = 0; h && i < h->nevents; i++)
+        if (h->events[i].kind == GS_TK_deadlock_hold && h->events[i].dl.obj == ev->dl.obj)
+            held = h->events[i].dl.line;
+    gs_deadlock_describe(what, sizeof what, gs_trace_str(tr, ev->dl.waits_for), tid, ev->dl.obj,
+                         ev->dl.line, ev->dl.holder, holder, held);
+    begin_event(w, "i", "deadlock", "thread", tid, ev->t);
+    fputs(",\"s\":\"t\",\"args\":{\"waits_for\":", w->f);
+    put_string(w->f, gs_trace_str(tr, ev->dl.waits_for));
+    fprintf(w->f, ",\"obj\":%" PRId64 ",\"holder\":%d,\"line\":%" PRId64 ",\"what\":",
+            ev->dl.obj, (int)ev->dl.holder, ev->dl.line);
+    put_string(w->f, what);
+    fputs("}", w->f);
+    end_event(w);
+}
+
 /* "GC Collecting" from a gc_start to the thread's next gc_end; a collection
  * still running when the trace was cut off lasts to the end of its life. */
 static void write_gc(Writer *w, const GsTraceThread *th, size_t i)
@@ -177,6 +203,8 @@ static void write_thread(Writer *w, const GsTraceThread *th)
             write_instant(w, th->tid, &th->events[i]);
         else if (kind == GS_TK_gc_start)
             write_gc(w, th, i);
+        else if (kind == GS_TK_deadlock)
+            write_deadlock(w, th->tid, &th->events[i]);
     }
 }
 
