@@ -224,18 +224,20 @@ static void disarm_signals(void)
     atomic_store(&signal_interp, NULL);
 }
 
-/* A signal that came when there was no run to stop: die of it now, as the
- * process would have without a handler (status 128 + the signal's number
- * to a shell). */
+/* A signal that came when there was no run to stop (before the run, or
+ * after it): die of it now, as the process would have without a handler
+ * (status 128 + the signal's number to a shell).  The trace, if any, is
+ * complete by then. */
 static void honour_pending_signal(void)
 {
+    /* The default actions from now on; then a signal that came before. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     int pending = atomic_exchange(&pending_signals, 0);
     if (!pending)
         return;
-    int sig = pending & PENDING_TERM ? SIGTERM : SIGINT;
     fflush(NULL);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    raise(pending & PENDING_TERM ? SIGTERM : SIGINT);
 }
 
 typedef struct {
