@@ -2,8 +2,8 @@
  * outfile.h -- an output file that is either written whole or not at all.
  *
  * Every file gilscope writes (the trace of `run -o`, `export -o`, the PNG of
- * `view --png`, the files `demo --out` writes) goes through here, so that
- * they all follow one rule (docs/trace-format.md, "Output files"):
+ * `view --png`, the programs `demo --out` writes) goes through here, so
+ * that they all follow one rule (docs/trace-format.md, "Output files"):
  *
  *   - A regular file, or a name that does not exist yet, is written to a
  *     temporary file beside it (".NAME.XXXXXX", in the same directory so
