@@ -442,8 +442,9 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
         clearerr(stdout);   /* reported: main's last check need not say it again */
     }
     /* Every way a run ends comes here (the end of the program, an
-     * exception, sys.exit, --timeout, --max-instructions, a signal): the
-     * trace gets its end line and replaces the -o file. */
+     * exception, sys.exit, --timeout, --max-instructions, a signal, a
+     * deadlock found by the runtime): the trace gets its end line and
+     * replaces the -o file. */
     if (rec && gs_recorder_finish(rec, interp, status, stop_reason_name(interp)) < 0 &&
         status == 0)
         status = 1;
