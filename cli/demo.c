@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "outfile.h"
 #include "viewer_load.h"
 
 extern char **environ;
@@ -126,16 +127,22 @@ static int make_dir(const char *path)
     return -1;
 }
 
+/* Through an output file (outfile.h): replaced whole or left as it was. */
 static int write_text(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "gilscope demo: cannot write '%s': %s\n", path, strerror(errno));
-        if (f)
-            fclose(f);
-        return -1;
+    GsOutFile out;
+    char err[PATH_MAX + 128];
+    int rc = gs_outfile_open(&out, path, NULL, false, err, sizeof err);
+    if (rc == 0 && fputs(text, out.f) < 0) {
+        gs_outfile_error(&out, errno, err, sizeof err);
+        gs_outfile_abort(&out);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = gs_outfile_commit(&out, err, sizeof err);
     }
-    return 0;
+    if (rc < 0)
+        fprintf(stderr, "gilscope demo: %s\n", err);
+    return rc;
 }
 
 /* The last non-empty line of a file, into buf ("" if none). */

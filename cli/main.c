@@ -153,24 +153,91 @@ static char *read_file(const char *path)
 
 /* ---- the guards: --timeout and signals ------------------------------------------ */
 
-static GsInterp *signal_interp;
+/*
+ * SIGINT and SIGTERM are caught from the moment `gilscope run` starts, not
+ * from the moment the program does: a signal that came before there was an
+ * interpreter to stop (while the source is read, the trace opened) is kept
+ * in pending_signals, and arm_signals applies it once the interpreter and
+ * the trace exist.  So an interrupted run always leaves a trace ending in
+ * an `end` line that says why.  A signal that finds nothing to stop, after
+ * the run or when there is none, ends the process as it would have without
+ * the handler (honour_pending_signal).
+ *
+ * The handler may run on any thread.  It records the signal first, then
+ * looks for the interpreter; arm_signals publishes the interpreter first,
+ * then takes the record.  Whichever of the two exchanges the record for 0
+ * acts on it, so a signal is acted on exactly once.
+ */
+static _Atomic(GsInterp *) signal_interp;
+static atomic_int pending_signals;   /* bits: PENDING_INT, PENDING_TERM */
+
+#define PENDING_INT 1
+#define PENDING_TERM 2
+
+static void stop_for_signals(GsInterp *in, int pending)
+{
+    if (pending & PENDING_TERM) {
+        /* SIGTERM stops the run outright. */
+        atomic_store(&in->stop_reason, GS_STOP_SIGNAL);
+    } else {
+        /* Ctrl-C becomes a KeyboardInterrupt the guest may catch, as in
+         * CPython. */
+        if (atomic_load(&in->stop_reason) == GS_STOP_INTERRUPT)
+            _exit(130);   /* a second Ctrl-C while the first is pending: give up */
+        /* Never downgrade a stop already under way to a catchable interrupt. */
+        int none = GS_STOP_NONE;
+        atomic_compare_exchange_strong(&in->stop_reason, &none, GS_STOP_INTERRUPT);
+    }
+    gs_breaker_set(&in->eval_breaker, GS_BREAK_STOP);
+}
 
 static void on_signal(int sig)
 {
-    if (!signal_interp)
-        return;
-    /* Ctrl-C becomes a KeyboardInterrupt the guest may catch, as in
-     * CPython; SIGTERM stops the run outright. */
-    if (sig == SIGINT && atomic_load(&signal_interp->stop_reason) == GS_STOP_INTERRUPT)
-        _exit(130);   /* a second Ctrl-C while the first is pending: give up */
-    if (sig == SIGINT) {
-        /* Never downgrade a stop already under way to a catchable interrupt. */
-        int none = GS_STOP_NONE;
-        atomic_compare_exchange_strong(&signal_interp->stop_reason, &none, GS_STOP_INTERRUPT);
-    } else {
-        atomic_store(&signal_interp->stop_reason, GS_STOP_SIGNAL);
+    atomic_fetch_or(&pending_signals, sig == SIGTERM ? PENDING_TERM : PENDING_INT);
+    GsInterp *in = atomic_load(&signal_interp);
+    if (in) {
+        int pending = atomic_exchange(&pending_signals, 0);
+        if (pending)
+            stop_for_signals(in, pending);
     }
-    gs_breaker_set(&signal_interp->eval_breaker, GS_BREAK_STOP);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* From now on a signal stops in (and one that came before does, now). */
+static void arm_signals(GsInterp *in)
+{
+    atomic_store(&signal_interp, in);
+    int pending = atomic_exchange(&pending_signals, 0);
+    if (pending)
+        stop_for_signals(in, pending);
+}
+
+static void disarm_signals(void)
+{
+    atomic_store(&signal_interp, NULL);
+}
+
+/* A signal that came when there was no run to stop (before the run, or
+ * after it): die of it now, as the process would have without a handler
+ * (status 128 + the signal's number to a shell).  The trace, if any, is
+ * complete by then. */
+static void honour_pending_signal(void)
+{
+    /* The default actions from now on; then a signal that came before. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    int pending = atomic_exchange(&pending_signals, 0);
+    if (!pending)
+        return;
+    fflush(NULL);
+    raise(pending & PENDING_TERM ? SIGTERM : SIGINT);
 }
 
 typedef struct {
@@ -268,46 +335,25 @@ static const char *stop_reason_name(GsInterp *interp)
     }
 }
 
-static int run_program(GsOptions *opt, const TraceOptions *topt, const char *path, int argc,
-                       char **argv)
+/* The program's sys.argv: its path, then ARGS.  -1 when out of memory. */
+static int set_guest_argv(GsThread *ts, const char *path, int argc, char **argv)
 {
-    char *source = read_file(path);
-    if (!source)
-        return 1;
-    char err[256];
-    GsRecorder *rec = NULL;
-    if (topt->output && !(rec = gs_recorder_new(topt->output, topt->mask, topt->ref_types, err,
-                                                sizeof err))) {
-        fprintf(stderr, "gilscope run: %s\n", err);
-        free(source);
-        return EXIT_USAGE;
-    }
-    GsInterp *interp = gs_interp_new(opt);
-    if (!interp) {
-        free(source);
-        return 1;
-    }
-    GsThread ts;
-    gs_thread_init(&ts, interp, 0);
     for (int i = 0; i < argc; i++) {
-        GsObject *s = gs_str_from(&ts, i == 0 ? path : argv[i]);
-        if (!s || gs_list_append(&ts, interp->argv, s) < 0) {
+        GsObject *s = gs_str_from(ts, i == 0 ? path : argv[i]);
+        if (!s || gs_list_append(ts, ts->interp->argv, s) < 0) {
             fprintf(stderr, "gilscope: out of memory\n");
-            return 1;
+            return -1;
         }
-        gs_decref(&ts, s);
+        gs_decref(ts, s);
     }
-    if (rec) {
-        char **guest_argv = argv;
-        guest_argv[0] = (char *)path;
-        GsRecorderMeta meta = { path, argc, guest_argv, GS_VERSION };
-        gs_recorder_attach(rec, interp, &meta);
-    }
-    signal_interp = interp;
-    struct sigaction sa = { .sa_handler = on_signal };
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    return 0;
+}
+
+/* Run the guest on a thread of its own (see GUEST_STACK_SIZE), under the
+ * --timeout watchdog if there is one; returns its exit status. */
+static int run_guarded(GsOptions *opt, GsThread *ts, const char *path, const char *source)
+{
+    GsInterp *interp = ts->interp;
     Watchdog w = { .interp = interp, .seconds = opt->timeout };
     uv_thread_t wt;
     bool watching = opt->timeout > 0;
@@ -319,16 +365,15 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
     /* The program runs on a thread of its own with a large stack, so that
      * deep recursion hits RecursionError (gs_stack_ok) long before the
      * stack ends -- also in sanitizer builds, whose frames are bigger. */
-    RunJob job = { &ts, path, source, 0 };
+    RunJob job = { ts, path, source, 0 };
     GsPlatform *p = interp->platform;
     void *runner = p->thread_start(p, run_job, &job, GUEST_STACK_SIZE);
     if (runner) {
         p->thread_join(p, runner);
     } else {
-        gs_thread_set_stack(&ts, 8u << 20);
-        job.status = gs_run_file(&ts, path, source);
+        gs_thread_set_stack(ts, 8u << 20);
+        job.status = gs_run_file(ts, path, source);
     }
-    int status = job.status;
     if (watching) {
         uv_mutex_lock(&w.mutex);
         w.done = true;
@@ -338,16 +383,68 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
         uv_cond_destroy(&w.cond);
         uv_mutex_destroy(&w.mutex);
     }
-    if (status == EXIT_STOPPED && atomic_load(&interp->stop_reason) != GS_STOP_NONE)
+    return job.status;
+}
+
+static int run_program(GsOptions *opt, const TraceOptions *topt, const char *path, int argc,
+                       char **argv)
+{
+    /* First of all, so that no signal is lost (see on_signal). */
+    install_signal_handlers();
+    char *source = read_file(path);
+    GsInterp *interp = source ? gs_interp_new(opt) : NULL;
+    if (!interp) {
+        free(source);
+        honour_pending_signal();
+        return 1;
+    }
+    GsThread ts;
+    gs_thread_init(&ts, interp, 0);
+    char err[1024];
+    GsRecorder *rec = NULL;
+    int status = EXIT_USAGE;
+    if (set_guest_argv(&ts, path, argc, argv) < 0) {
+        status = 1;
+        goto done;
+    }
+    if (topt->output && !(rec = gs_recorder_new(topt->output, topt->mask, topt->ref_types, err,
+                                                sizeof err))) {
+        fprintf(stderr, "gilscope run: %s\n", err);
+        goto done;
+    }
+    if (rec) {
+        char **guest_argv = argv;
+        guest_argv[0] = (char *)path;
+        GsRecorderMeta meta = { path, argc, guest_argv, GS_VERSION };
+        gs_recorder_attach(rec, interp, &meta);
+    }
+    arm_signals(interp);
+    status = run_guarded(opt, &ts, path, source);
+    /* The run is over: a signal from now on is not a stop of the run, and
+     * is honoured once the trace is complete (honour_pending_signal). */
+    disarm_signals();
+    int stop = atomic_load(&interp->stop_reason);
+    if (status == 0 && (stop == GS_STOP_SIGNAL || stop == GS_STOP_INTERRUPT))
+        /* The signal came, but the program ended before its next check of
+         * the eval breaker (a signal at start-up, applied by arm_signals,
+         * may find a program with no check to make).  The run was still
+         * asked to stop, and its status and its trace's end line say so. */
+        status = EXIT_STOPPED;
+    if (status == EXIT_STOPPED && stop != GS_STOP_NONE)
         explain_stop(interp, path);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         /* CPython, too, says so and exits with 120 when its last flush fails. */
-        int err = interp->out_errno ? interp->out_errno : errno;
+        int e = interp->out_errno ? interp->out_errno : errno;
         fprintf(stderr, "gilscope: %s: could not write the program's output: %s\n", path,
-                err ? strerror(err) : "write error");
+                e ? strerror(e) : "write error");
         if (status == 0)
             status = 120;
+        clearerr(stdout);   /* reported: main's last check need not say it again */
     }
+    /* Every way a run ends comes here (the end of the program, an
+     * exception, sys.exit, --timeout, --max-instructions, a signal, a
+     * deadlock found by the runtime): the trace gets its end line and
+     * replaces the -o file. */
     if (rec && gs_recorder_finish(rec, interp, status, stop_reason_name(interp)) < 0 &&
         status == 0)
         status = 1;
@@ -359,10 +456,12 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
         fflush(NULL);
         _exit(status);
     }
-    signal_interp = NULL;
+done:
+    disarm_signals();
     gs_thread_fini(&ts);
     gs_interp_free(interp);
     free(source);
+    honour_pending_signal();
     return status;
 }
 
@@ -554,8 +653,14 @@ static int cmd_dis(int argc, char **argv)
     if (code) {
         GsBuf b;
         gs_buf_init(&b);
-        if (gs_dis_code(&ts, &b, (GsCode *)code, true) == 0)
-            fwrite(b.data ? b.data : "", 1, b.len, stdout);
+        errno = 0;
+        if (gs_dis_code(&ts, &b, (GsCode *)code, true) == 0 &&
+            (fwrite(b.data ? b.data : "", 1, b.len, stdout) != b.len || fflush(stdout) != 0)) {
+            fprintf(stderr, "gilscope dis: could not write the listing: %s\n",
+                    errno ? strerror(errno) : "a write failed");
+            clearerr(stdout);   /* said: main's last check need not repeat it */
+            status = 1;
+        }
         gs_buf_free(&b);
         gs_decref(&ts, code);
     }
@@ -582,11 +687,22 @@ const char *__asan_default_options(void)
 }
 #endif
 
-int main(int argc, char **argv)
+/* The command's standard output (help, listings, statistics) was written
+ * in full, or the status says it was not.  A command that found a failure
+ * itself and said so clears the stream's error flag. */
+static int check_stdout(int status)
 {
-    /* Writing to a closed pipe is an error to report, not a reason to die:
-     * print() raises BrokenPipeError, as in CPython. */
-    signal(SIGPIPE, SIG_IGN);
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "gilscope: could not write to standard output: %s\n",
+                errno ? strerror(errno) : "a write failed");
+        return status ? status : 1;
+    }
+    return status;
+}
+
+static int run_command(int argc, char **argv)
+{
     if (argc < 2) {
         fputs(main_help, stderr);
         return EXIT_USAGE;
@@ -616,4 +732,12 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "gilscope: unknown command '%s' (see gilscope --help)\n", cmd);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Writing to a closed pipe is an error to report, not a reason to die:
+     * print() raises BrokenPipeError, as in CPython. */
+    signal(SIGPIPE, SIG_IGN);
+    return check_stdout(run_command(argc, argv));
 }

@@ -16,6 +16,7 @@
 
 #include "cli_trace.h"
 #include "export.h"
+#include "outfile.h"
 #include "stats.h"
 #include "trace_read.h"
 
@@ -125,6 +126,7 @@ static int print_stats(const GsTrace *tr, bool json)
     if (rc < 0 || fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "gilscope stats: could not write the statistics: %s\n",
                 errno ? strerror(errno) : "out of memory");
+        clearerr(stdout);   /* said: gilscope's last check of stdout need not repeat it */
         return EXIT_BAD_TRACE;
     }
     return 0;
@@ -237,26 +239,28 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-/* Write the export to path ("-": stdout); a half-written file is removed. */
+/* Write the export to path ("-": stdout).  A failed write leaves no half
+ * file and deletes nothing but its own temporary file (outfile.h). */
 static int write_export(const GsTrace *tr, const char *path)
 {
-    bool to_stdout = strcmp(path, "-") == 0;
-    FILE *f = to_stdout ? stdout : fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "gilscope export: cannot write '%s': %s\n", path, strerror(errno));
+    GsOutFile out;
+    char err[600];
+    if (gs_outfile_open(&out, path, NULL, true, err, sizeof err) < 0) {
+        fprintf(stderr, "gilscope export: %s\n", err);
         return EXIT_BAD_TRACE;
     }
-    char err[256];
-    int rc = gs_export_chrome(tr, f, err, sizeof err);
-    if (!to_stdout && fclose(f) != 0 && rc == 0)
-        rc = -1, snprintf(err, sizeof err, "%s", strerror(errno));
-    if (rc < 0) {
-        fprintf(stderr, "gilscope export: could not write '%s': %s\n", path, err);
-        if (!to_stdout)
-            remove(path);
-        return EXIT_BAD_TRACE;
+    char why[256];
+    if (gs_export_chrome(tr, out.f, why, sizeof why) < 0) {
+        if (out.is_stdout)
+            snprintf(err, sizeof err, "could not write to standard output: %s", why);
+        else
+            snprintf(err, sizeof err, "could not write '%s': %s", path, why);
+        gs_outfile_abort(&out);
+    } else if (gs_outfile_commit(&out, err, sizeof err) == 0) {
+        return 0;
     }
-    return 0;
+    fprintf(stderr, "gilscope export: %s\n", err);
+    return EXIT_BAD_TRACE;
 }
 
 int gs_cmd_export(int argc, char **argv)

@@ -300,6 +300,7 @@ int gs_export_chrome(const GsTrace *tr, FILE *out, char *err, size_t errlen)
 {
     Writer w = { out, tr, true, 1 };
     int rc = 0;
+    errno = 0;
     fputs("{\"traceEvents\":[", out);
     write_metadata(&w);
     for (size_t i = 0; i < tr->nthreads; i++)
@@ -319,6 +320,6 @@ int gs_export_chrome(const GsTrace *tr, FILE *out, char *err, size_t errlen)
     if (rc < 0)
         snprintf(err, errlen, "out of memory");
     else if (fflush(out) != 0 || ferror(out))
-        rc = -1, snprintf(err, errlen, "write error: %s", strerror(errno));
+        rc = -1, snprintf(err, errlen, "%s", errno ? strerror(errno) : "a write failed");
     return rc;
 }

@@ -51,6 +51,7 @@
 #include <time.h>
 #include <uv.h>
 
+#include "outfile.h"
 #include "recorder.h"
 
 /* Records per chunk, and how far (in bytes of chunks and copied strings)
@@ -110,7 +111,7 @@ typedef struct {
 } Out;
 
 struct GsRecorder {
-    char *path;
+    GsOutFile file;          /* the trace: a temporary file until finish (outfile.h) */
     unsigned mask;
     char **ref_types;    /* --trace-ref filter, NULL-terminated; NULL: all types */
     GsPlatform *platform;    /* the clock events are stamped with */
@@ -519,13 +520,12 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
         free(o);
         return NULL;
     }
-    o->f = fopen(path, "w");
-    if (!o->f) {
-        snprintf(err, errlen, "cannot write the trace '%s': %s", path, strerror(errno));
+    if (gs_outfile_open(&r->file, path, "the trace", false, err, errlen) < 0) {
         free(o);
         free(r);
         return NULL;
     }
+    o->f = r->file.f;
     o->n = 0;
     o->failed = false;
     o->json_key = NULL;
@@ -535,7 +535,6 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
         o->opname_len[i] = n < (int)sizeof o->opname[i] ? (size_t)n : sizeof o->opname[i] - 1;
     }
     r->out = o;
-    r->path = strdup(path);
     r->mask = mask;
     r->ref_types = split_types(ref_types);
     uv_mutex_init(&r->lock);
@@ -1066,16 +1065,19 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     field_i64(o, ",\"switches\":", interp->gil->switches);
     put(o, "}\n");
     out_flush(o);
+    /* The trace replaces the target only if every byte of it was written:
+     * after a failed write the old file stays (outfile.h). */
     int rc = 0;
-    if (fclose(o->f) != 0 && !o->failed) {
-        o->failed = true;
-        o->err = errno;
-    }
+    char err[600];
     if (o->failed) {
-        fprintf(stderr, "gilscope: could not write the trace '%s': %s\n", r->path,
-                strerror(o->err));
+        gs_outfile_error(&r->file, o->err, err, sizeof err);
+        gs_outfile_abort(&r->file);
+        rc = -1;
+    } else if (gs_outfile_commit(&r->file, err, sizeof err) < 0) {
         rc = -1;
     }
+    if (rc < 0)
+        fprintf(stderr, "gilscope: %s\n", err);
     free(o);
     free_buffers(r);
     if (r->ref_types) {
@@ -1086,7 +1088,6 @@ int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *
     uv_mutex_destroy(&r->lock);
     uv_mutex_destroy(&r->wlock);
     uv_cond_destroy(&r->wake);
-    free(r->path);
     free(r);
     interp->trace_ctx = NULL;
     return rc;

@@ -32,12 +32,16 @@ typedef struct {
  * Returns -1 and names the bad word in err. */
 int gs_trace_categories(const char *spec, unsigned *mask, char *err, size_t errlen);
 
-/* Open path for writing now (so a bad path is reported before the run). */
+/* Open path for writing now (so a bad path is reported before the run).
+ * The trace is streamed into a temporary file beside it until
+ * gs_recorder_finish. */
 GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_types,
                             char *err, size_t errlen);
 /* Start recording interp's events. */
 void gs_recorder_attach(GsRecorder *r, GsInterp *interp, const GsRecorderMeta *meta);
-/* Stop recording, write the file and free the recorder.  reason: "exit",
+/* Stop recording, write what is left and the end line, put the file in
+ * place of path (outfile.h: after a failed write the old file stays) and
+ * free the recorder.  reason: "exit",
  * "exception", "timeout", "max_instructions", "signal", "interrupt".  Returns 0, or -1 with a
  * message on stderr if the file could not be written. */
 int gs_recorder_finish(GsRecorder *r, GsInterp *interp, int status, const char *reason);

@@ -604,11 +604,21 @@ static Val field_of(const Loader *ld, const Obj *obj, const char *key)
     return v;
 }
 
+/* The key as the line spells it, for messages: a version-1 trace's
+ * "ticks" is called "ticks", not "checks". */
+static const char *key_in_file(const Loader *ld, const Obj *obj, const char *key)
+{
+    if (ld->tr->version == 1 && obj_get(obj, key).type == VAL_MISSING && name_then(key))
+        return name_then(key);
+    return key;
+}
+
 /* Read the integer field key into *out, which must lie in lo..hi. */
 static int get_int(Loader *ld, const Obj *obj, const char *key, int64_t lo, int64_t hi,
                    int64_t *out)
 {
     Val v = field_of(ld, obj, key);
+    key = key_in_file(ld, obj, key);   /* from here on, for messages only */
     if (v.type == VAL_MISSING)
         return fail(ld, "expected an integer \"%s\", it is missing", key);
     if (v.type != VAL_NUMBER)
@@ -953,15 +963,15 @@ static int read_event(Loader *ld, const Obj *obj, const char *ev, int64_t t)
         ld->tr->nskipped++;
         return 0;
     }
-    if (get_tid(ld, obj, &tid) < 0)
+    /* Every field is checked, kept or not: `stats` and `export` refuse a
+     * checks line with a negative count as the viewer (which reads it) does. */
+    Values v;
+    if (get_tid(ld, obj, &tid) < 0 || read_values(ld, obj, &kinds[kind], &v) < 0)
         return -1;
     if (!kept_as[kind]) {
         ld->tr->nskipped++;
         return call_hook(ld, obj, kind, tid, t, NULL);
     }
-    Values v;
-    if (read_values(ld, obj, &kinds[kind], &v) < 0)
-        return -1;
     GsTraceEvent *e = new_event(ld, tid, kept_as[kind] - 1, t);
     if (!e)
         return -1;

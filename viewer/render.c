@@ -9,6 +9,7 @@
 #include <SDL_image.h>
 
 #include "layout.h"
+#include "outfile.h"
 #include "sdl_backend.h"
 #include "render.h"
 #include "viewer.h"
@@ -57,11 +58,20 @@ SDL_Surface *gv_render_surface(const GvScene *sc, const GvView *v, char *err, si
 
 int gv_save_png(SDL_Surface *s, const char *path, char *err, size_t errlen)
 {
-    if (IMG_SavePNG(s, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write the PNG: %s", path, IMG_GetError());
+    /* Through an output file (outfile.h): a PNG cut short by a full disk
+     * never replaces the old one, and a device is written, not deleted.
+     * SDL writes into our FILE, so that the flush and the close, where a
+     * full disk shows, are checked by gs_outfile_commit. */
+    GsOutFile out;
+    if (gs_outfile_open(&out, path, "the PNG", false, err, errlen) < 0)
+        return -1;
+    SDL_RWops *rw = SDL_RWFromFP(out.f, SDL_FALSE);
+    if (!rw || IMG_SavePNG_RW(s, rw, 1) != 0) {
+        snprintf(err, errlen, "cannot write the PNG '%s': %s", path, IMG_GetError());
+        gs_outfile_abort(&out);
         return -1;
     }
-    return 0;
+    return gs_outfile_commit(&out, err, errlen);
 }
 
 int gv_scene_load(GvScene *sc, const char *const *paths, int n, GvProgressFn progress, void *ctx,

@@ -210,11 +210,54 @@ static void test_export_runs(void)
     unlink(bad);
 }
 
+/* ---- a negative count, which view refuses, is refused by stats and export too ------ */
+
+/* The reader checks the fields of lines it does not keep (checks, lock,
+ * io, op) as it does those it keeps: one check, for every command. */
+static void test_negative_checks(void)
+{
+    const char *v2 = temp_file(0, META "{\"ev\":\"checks\",\"t\":5,\"tid\":0,\"checks\":-3}\n"
+                                      END(9));
+    const char *v1 = temp_file(1, "{\"ev\":\"meta\",\"t\":0,\"format\":\"gilscope-trace\","
+                                  "\"version\":1}\n"
+                                  "{\"ev\":\"ticks\",\"t\":5,\"tid\":0,\"ticks\":-97}\n" END(9));
+    char out[64];
+    snprintf(out, sizeof out, "/tmp/gs_cli_test_%d_neg.json", (int)getpid());
+    int rc = run(gs_cmd_stats, "stats", v2, NULL);
+    TAP_INT_EQ(rc, 1, "stats of a checks line with a negative count: 1");
+    TAP_OK(strstr(err_text, ":2: \"checks\" is negative (-3)\n") != NULL,
+           "... names the line and the field: %s", line1(err_text));
+    rc = run(gs_cmd_export, "export", v2, "-o", out, NULL);
+    TAP_INT_EQ(rc, 1, "export of the same: 1");
+    TAP_OK(strstr(err_text, ":2: \"checks\" is negative (-3)\n") != NULL,
+           "... says so: %s", line1(err_text));
+    TAP_OK(access(out, F_OK) != 0, "... and writes no output file");
+    rc = run(gs_cmd_stats, "stats", v1, NULL);
+    TAP_INT_EQ(rc, 1, "stats of a version-1 ticks line with a negative count: 1");
+    TAP_OK(strstr(err_text, ":2: \"ticks\" is negative (-97)\n") != NULL,
+           "... naming the field as the file does: %s", line1(err_text));
+    rc = run(gs_cmd_export, "export", v1, "-o", out, NULL);
+    TAP_INT_EQ(rc, 1, "export of the same: 1");
+    TAP_OK(strstr(err_text, ":2: \"ticks\" is negative (-97)\n") != NULL,
+           "... says so: %s", line1(err_text));
+    const char *lock = temp_file(2, META "{\"ev\":\"lock_acquire\",\"t\":5,\"tid\":0,"
+                                        "\"lock\":1,\"wait\":-1}\n" END(9));
+    rc = run(gs_cmd_stats, "stats", lock, NULL);
+    TAP_OK(rc == 1 && strstr(err_text, ":2: \"wait\" is negative (-1)\n") != NULL,
+           "a lock_acquire with a negative wait, another line not kept: 1, %s",
+           line1(err_text));
+    unlink(v2);
+    unlink(v1);
+    unlink(lock);
+    unlink(out);
+}
+
 int main(int argc, char **argv)
 {
     set_traces_dir(argc, argv);
     test_stats();
     test_export_usage();
     test_export_runs();
+    test_negative_checks();
     return tap_done();
 }
