@@ -307,6 +307,7 @@ typedef struct {
     GsThread *ts;
     const char *path, *source;
     int status;
+    bool finished;   /* gs_run_file returned (not: the simulation froze it) */
 } RunJob;
 
 static void run_job(void *arg)
@@ -315,6 +316,7 @@ static void run_job(void *arg)
     gs_thread_set_stack(job->ts, GUEST_STACK_SIZE);
     job->ts->clock = gs_platform_clock(job->ts->interp->platform);
     job->status = gs_run_file(job->ts, job->path, job->source);
+    job->finished = true;
 }
 
 typedef struct {
@@ -351,7 +353,11 @@ static int set_guest_argv(GsThread *ts, const char *path, int argc, char **argv)
 
 /* Run the guest on a thread of its own (see GUEST_STACK_SIZE), under the
  * --timeout watchdog if there is one; returns its exit status. */
-static int run_guarded(GsOptions *opt, GsThread *ts, const char *path, const char *source)
+/* *frozen: the program never finished -- the simulated machine stopped
+ * with every thread blocked beyond waking (platform_sim.c); their stacks
+ * still use the interpreter. */
+static int run_guarded(GsOptions *opt, GsThread *ts, const char *path, const char *source,
+                       bool *frozen)
 {
     GsInterp *interp = ts->interp;
     Watchdog w = { .interp = interp, .seconds = opt->timeout };
@@ -365,11 +371,14 @@ static int run_guarded(GsOptions *opt, GsThread *ts, const char *path, const cha
     /* The program runs on a thread of its own with a large stack, so that
      * deep recursion hits RecursionError (gs_stack_ok) long before the
      * stack ends -- also in sanitizer builds, whose frames are bigger. */
-    RunJob job = { ts, path, source, 0 };
+    RunJob job = { ts, path, source, 0, false };
     GsPlatform *p = interp->platform;
     void *runner = p->thread_start(p, run_job, &job, GUEST_STACK_SIZE);
     if (runner) {
         p->thread_join(p, runner);
+        *frozen = !job.finished;
+        if (*frozen)
+            job.status = EXIT_STOPPED;
     } else {
         gs_thread_set_stack(ts, 8u << 20);
         job.status = gs_run_file(ts, path, source);
@@ -419,7 +428,8 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
         gs_recorder_attach(rec, interp, &meta);
     }
     arm_signals(interp);
-    status = run_guarded(opt, &ts, path, source);
+    bool frozen = false;
+    status = run_guarded(opt, &ts, path, source, &frozen);
     /* The run is over: a signal from now on is not a stop of the run, and
      * is honoured once the trace is complete (honour_pending_signal). */
     disarm_signals();
@@ -448,11 +458,13 @@ static int run_program(GsOptions *opt, const TraceOptions *topt, const char *pat
     if (rec && gs_recorder_finish(rec, interp, status, stop_reason_name(interp)) < 0 &&
         status == 0)
         status = 1;
-    if (interp->abandoned_threads) {
-        /* Threads still blocked in the kernel use the interpreter: leave
-         * without freeing it, as CPython leaves its daemon threads. */
-        fprintf(stderr, "gilscope: %s: %d thread(s) blocked in a system call were abandoned\n",
-                path, atomic_load(&interp->os_threads));
+    if (interp->abandoned_threads || frozen) {
+        /* Threads still blocked in the kernel (or frozen on the simulated
+         * machine) use the interpreter: leave without freeing it, as
+         * CPython leaves its daemon threads. */
+        if (!frozen)
+            fprintf(stderr, "gilscope: %s: %d thread(s) blocked in a system call were "
+                            "abandoned\n", path, atomic_load(&interp->os_threads));
         fflush(NULL);
         _exit(status);
     }

@@ -404,18 +404,13 @@ static void pass_baton(Sim *s, SimThread *me)
             continue;
         }
         if (!run) {
-            /* Nobody can run and no timer is pending at all: every thread
-             * waits for another forever, and none even polls (the stuck
-             * hook is how the runtime reports that with its own words).
-             * Unless the main program (the first thread) has finished:
-             * then the rest are daemon threads left behind, as CPython
-             * leaves them. */
-            if (s->nthreads && s->threads[0]->state != T_DONE) {
-                fprintf(stderr, "gilscope: simulated deadlock: every thread is blocked and "
-                                "no timer is pending\n");
-                fflush(NULL);
-                _exit(3);
-            }
+            /* Nobody can run and no timer is pending at all, not even a
+             * poll: the threads left can never notice anything again (the
+             * stuck hook above has said why, if it could).  The simulation
+             * ends here, with them frozen where they wait; whoever runs it
+             * (thread_join from outside) finds its thread unfinished.  If
+             * the main program (the first thread) has finished, the rest
+             * are daemon threads left behind, as CPython leaves them. */
             s->baton = NULL;
             break;
         }
