@@ -614,6 +614,15 @@ static inline __attribute__((always_inline)) void put_n(Out *o, const char *s, s
 /* A string literal: its length is known at compile time. */
 #define PUT_LIT(o, lit) put_n((o), lit, sizeof(lit) - 1)
 
+/* The same without the check for room: the caller has made sure of it
+ * (an event line reserves LINE_ROOM bytes up front, see write_event). */
+static inline __attribute__((always_inline)) void put_raw(Out *o, const char *s, size_t n)
+{
+    memcpy(o->buf + o->n, s, n);
+    o->n += n;
+}
+#define PUT_RAW_LIT(o, lit) put_raw((o), lit, sizeof(lit) - 1)
+
 static void put(Out *o, const char *s)
 {
     put_n(o, s, strlen(s));
@@ -629,10 +638,9 @@ static const char digit_pairs[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-static inline __attribute__((always_inline)) void put_i64(Out *o, int64_t v)
+static inline __attribute__((always_inline)) void put_digits(Out *o, int64_t v)
 {
-    out_room(o, 25);   /* a sign and the 24-byte copy */
-    char *at = o->buf + o->n;
+    char *at = o->buf + o->n;   /* room for a sign and the 24-byte copy: the caller's */
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     if (v < 0)
         *at++ = '-';
@@ -657,6 +665,12 @@ static inline __attribute__((always_inline)) void put_i64(Out *o, int64_t v)
     }
     memcpy(at, w, 24);     /* at most 20 digits; the rest is scratch past the end */
     o->n = (size_t)(at - o->buf) + (size_t)(tmp + 24 - w);
+}
+
+static inline __attribute__((always_inline)) void put_i64(Out *o, int64_t v)
+{
+    out_room(o, 25);
+    put_digits(o, v);
 }
 
 static void put_json_string(Out *o, const char *s)
@@ -778,6 +792,13 @@ static void put_json_cached(Out *o, const char *s)
     memcpy(o->json_val, o->buf + start, o->json_len);
 }
 
+/* Room for the fixed-size parts of an event line: its kind and keys,
+ * four numbers of at most 25 bytes, an opcode's or a reason's name.  A
+ * line reserves it once instead of checking before every piece; a string
+ * field, whose length has no bound, checks for itself and then reserves
+ * again for the rest of the line. */
+#define LINE_ROOM 512
+
 /* One field's value, as its format says (the key is already written).
  * Inlined with a constant format, the switch disappears. */
 static inline __attribute__((always_inline)) void write_value(Out *o, GsFieldFormat format,
@@ -787,22 +808,24 @@ static inline __attribute__((always_inline)) void write_value(Out *o, GsFieldFor
     case GS_FMT_REASON:
         if (n < 0 || n >= GS_REL_COUNT)
             n = GS_REL_check;
-        put_n(o, reason_json[n], reason_json_len[n]);
+        put_raw(o, reason_json[n], reason_json_len[n]);
         break;
     case GS_FMT_OPCODE:
-        put_n(o, o->opname[n & 0xff], o->opname_len[n & 0xff]);
+        put_raw(o, o->opname[n & 0xff], o->opname_len[n & 0xff]);
         break;
     case GS_FMT_STR:
     case GS_FMT_TEXT:
     case GS_FMT_NAME:
         put_json_string(o, p);
+        out_room(o, LINE_ROOM);
         break;
     case GS_FMT_CODE:
     case GS_FMT_TYPE:
         put_json_cached(o, p);   /* interned names: the same few again and again */
+        out_room(o, LINE_ROOM);
         break;
     default:
-        put_i64(o, n);           /* every kind of number */
+        put_digits(o, n);        /* every kind of number */
         break;
     }
 }
@@ -813,26 +836,28 @@ static inline __attribute__((always_inline)) void write_value(Out *o, GsFieldFor
  * table's order.
  */
 #define WRITE_FIELD(name, type, slot, format) \
-    PUT_LIT(o, ",\"" #name "\":"); \
+    PUT_RAW_LIT(o, ",\"" #name "\":"); \
     write_value(o, GS_FMT_##format, SLOT_NUMBER(e->slot), SLOT_POINTER(e->slot));
 #define WRITE_NOFIELD
 #define WRITE_KIND(kind, category, f1, f2, f3, f4) \
     case GS_EV_##kind: \
-        PUT_LIT(o, "{\"ev\":\"" #kind "\",\"t\":"); \
-        put_i64(o, (int64_t)e->t); \
-        field_i64(o, ",\"tid\":", rec->tid); \
+        PUT_RAW_LIT(o, "{\"ev\":\"" #kind "\",\"t\":"); \
+        put_digits(o, (int64_t)e->t); \
+        PUT_RAW_LIT(o, ",\"tid\":"); \
+        put_digits(o, rec->tid); \
         WRITE_##f1 WRITE_##f2 WRITE_##f3 WRITE_##f4 \
         break;
 
 static void write_event(Out *o, const Record *rec)
 {
     const GsEvent *e = &rec->ev;
+    out_room(o, LINE_ROOM);
     switch (e->kind) {
         GS_EVENTS(WRITE_KIND)
     default:
         return;   /* not a kind: nothing is recorded that way */
     }
-    PUT_LIT(o, "}\n");
+    PUT_RAW_LIT(o, "}\n");
 }
 
 #undef WRITE_KIND
