@@ -217,12 +217,16 @@ static void compile_if(Compiler *c, GsStmt *s)
 static void compile_while(Compiler *c, GsStmt *s)
 {
     int k = expr_constant(s->v.while_.test);
+    int loop = gs_cc_new_label(c), end = gs_cc_new_label(c), anchor = -1;
     if (k == 0) {
+        /* The body is dead but still inside a loop: `while 0: break` is
+         * legal, so it is checked inside a loop block that emits nothing. */
+        push_fblock(c, FB_WHILE_LOOP, loop, end, NULL, s->lineno);
         compile_dead(c, &s->v.while_.body);
+        pop_fblock(c);
         compile_stmts(c, &s->v.while_.orelse);
         return;
     }
-    int loop = gs_cc_new_label(c), end = gs_cc_new_label(c), anchor = -1;
     if (k == -1)
         anchor = gs_cc_new_label(c);
     gs_cc_use_label(c, loop);
