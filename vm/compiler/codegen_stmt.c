@@ -420,7 +420,6 @@ static void compile_funcdef(Compiler *c, GsStmt *s)
     gs_cc_exit_scope(c);
     gs_cc_set_line(c, s->lineno);
     gs_cc_make_closure(c, code, flags, qualname);
-    gs_decref(c->ts, qualname);
     for (int i = 0; i < decos->len; i++)
         gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
     gs_cc_name_op(c, s->v.funcdef.name, CTX_STORE);
@@ -468,7 +467,6 @@ static void compile_classdef(Compiler *c, GsStmt *s)
     gs_cc_emit(c, OP_LOAD_BUILD_CLASS);
     GsObject *name = gs_cc_check(c, gs_str_intern_c(c->ts, s->v.classdef.name));
     gs_cc_make_closure(c, code, 0, name);
-    gs_decref(c->ts, name);
     gs_cc_load_str_const(c, s->v.classdef.name);
     gs_cc_call_helper(c, 2, &s->v.classdef.bases, &s->v.classdef.keywords);
     for (int i = 0; i < decos->len; i++)

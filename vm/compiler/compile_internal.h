@@ -228,6 +228,8 @@ int gs_cc_binop_opcode(GsBinOp op, bool inplace);
 void gs_cc_call_helper(Compiler *c, int pushed, GsNodeList *args, GsNodeList *kws);
 int gs_cc_compile_defaults(Compiler *c, GsArguments *a);
 void gs_cc_set_arg_counts(Compiler *c, GsArguments *a);
+/* Emits MAKE_FUNCTION for `code`; takes over the references to code and
+ * qualname (also when it unwinds with an error, so nothing leaks). */
 void gs_cc_make_closure(Compiler *c, GsObject *code, int flags, GsObject *qualname);
 
 /* Pass 3: a module or class body into the current unit. */

@@ -447,6 +447,16 @@ static SymTab *binding_function(SymTab *st, const char *name)
     return NULL;
 }
 
+/* Is some scope enclosing st a class body?  Its __class__ cell is then
+ * there for a super() in st or in scopes inside st. */
+static bool inside_class(SymTab *st)
+{
+    for (SymTab *p = st->parent; p; p = p->parent)
+        if (p->type == ST_CLASS)
+            return true;
+    return false;
+}
+
 /* Make `name` available as a free variable from st up to its binder. */
 static void add_free_path(Compiler *c, SymTab *st, SymTab *binder, const char *name)
 {
@@ -508,9 +518,13 @@ static void analyze(Compiler *c, SymTab *st)
                 b = binding_function(st, s->name);
             if (b)
                 add_free_path(c, ch, b, s->name);
-            else if (strcmp(s->name, "__class__") == 0 && st->type == ST_FUNCTION) {
+            else if (strcmp(s->name, "__class__") == 0 && st->type == ST_FUNCTION &&
+                     inside_class(st)) {
                 /* super() in a lambda or comprehension inside a method: pass
-                 * __class__ through the method to the class above. */
+                 * __class__ through the method to the class above.  With no
+                 * class above, it stays an unbound global, as in CPython:
+                 * super() then fails only when called ("__class__ cell not
+                 * found"). */
                 add_free_path(c, ch, st, s->name);
                 if (!gs_sym_lookup(st, s->name))
                     st_add(c, st, s->name, USE, 0, 0);
