@@ -407,6 +407,7 @@ static void compile_call(Compiler *c, GsExpr *e)
         return;
     }
     gs_cc_compile_expr(c, f);
+    gs_cc_check_keywords(c, &e->v.call.keywords, e->lineno, e->col);
     gs_cc_call_helper(c, 0, &e->v.call.args, &e->v.call.keywords);
 }
 
@@ -493,6 +494,7 @@ void gs_cc_set_arg_counts(Compiler *c, GsArguments *a)
 static void compile_lambda(Compiler *c, GsExpr *e)
 {
     GsArguments *a = e->v.lambda.args;
+    gs_cc_check_params(c, a, e->lineno, e->col);
     int flags = gs_cc_compile_defaults(c, a);
     SymTab *st = gs_sym_find(c->u->ste, e);
     char *qual = gs_cc_make_qualname(c, "<lambda>");
@@ -616,6 +618,8 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
         gs_cc_load_const(c, e);
         break;
     case E_NAME:
+        if (e->v.name.ctx == CTX_STORE)   /* a comprehension's target */
+            gs_cc_check_store_name(c, e->v.name.id, e->lineno, e->col);
         gs_cc_name_op(c, e->v.name.id, e->v.name.ctx);
         break;
     case E_ATTR:
@@ -722,6 +726,8 @@ void gs_cc_compile_store(Compiler *c, GsExpr *e)
     GsCtx ctx;
     switch (e->kind) {
     case E_NAME:
+        if (e->v.name.ctx == CTX_STORE)
+            gs_cc_check_store_name(c, e->v.name.id, e->lineno, e->col);
         gs_cc_name_op(c, e->v.name.id, e->v.name.ctx);
         return;
     case E_ATTR:

@@ -287,6 +287,7 @@ static void compile_try_except(Compiler *c, GsStmt *s)
         gs_cc_emit(c, OP_POP_TOP);
         if (h->name) {
             int cleanup_end = gs_cc_new_label(c), cleanup_body = gs_cc_new_label(c);
+            gs_cc_check_store_name(c, h->name, h->lineno, h->col);
             gs_cc_name_op(c, h->name, CTX_STORE);
             gs_cc_emit(c, OP_POP_TOP);
             gs_cc_emit_jump(c, OP_SETUP_FINALLY, cleanup_end);
@@ -400,6 +401,7 @@ static GsExpr *docstring_of(GsNodeList *body)
 static void compile_funcdef(Compiler *c, GsStmt *s)
 {
     GsNodeList *decos = &s->v.funcdef.decorators;
+    gs_cc_check_params(c, s->v.funcdef.args, s->lineno, s->col);
     gs_cc_compile_exprs(c, decos);
     int firstlineno = decos->len ? GS_NTH(*decos, 0, GsExpr)->lineno : s->lineno;
     GsArguments *a = s->v.funcdef.args;
@@ -422,6 +424,7 @@ static void compile_funcdef(Compiler *c, GsStmt *s)
     gs_cc_make_closure(c, code, flags, qualname);
     for (int i = 0; i < decos->len; i++)
         gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
+    gs_cc_check_store_name(c, s->v.funcdef.name, s->lineno, s->col);
     gs_cc_name_op(c, s->v.funcdef.name, CTX_STORE);
 }
 
@@ -468,9 +471,11 @@ static void compile_classdef(Compiler *c, GsStmt *s)
     GsObject *name = gs_cc_check(c, gs_str_intern_c(c->ts, s->v.classdef.name));
     gs_cc_make_closure(c, code, 0, name);
     gs_cc_load_str_const(c, s->v.classdef.name);
+    gs_cc_check_keywords(c, &s->v.classdef.keywords, s->lineno, s->col);
     gs_cc_call_helper(c, 2, &s->v.classdef.bases, &s->v.classdef.keywords);
     for (int i = 0; i < decos->len; i++)
         gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
+    gs_cc_check_store_name(c, s->v.classdef.name, s->lineno, s->col);
     gs_cc_name_op(c, s->v.classdef.name, CTX_STORE);
 }
 
@@ -486,10 +491,12 @@ static void compile_import(Compiler *c, GsStmt *s)
             if (dot)
                 gs_cc_error(c, s->lineno, s->col, "gilscope has no packages: cannot import '%s'",
                             a->name);
+            gs_cc_check_store_name(c, a->asname, s->lineno, s->col);
             gs_cc_name_op(c, a->asname, CTX_STORE);
         } else {
             const char *store = dot ? gs_arena_strndup(c->arena, a->name, (size_t)(dot - a->name))
                                     : a->name;
+            gs_cc_check_store_name(c, store, s->lineno, s->col);
             gs_cc_name_op(c, store, CTX_STORE);
         }
     }
@@ -511,6 +518,7 @@ static void compile_importfrom(Compiler *c, GsStmt *s)
     for (int i = 0; i < names->len; i++) {
         GsAlias *a = GS_NTH(*names, i, GsAlias);
         gs_cc_emit_i(c, OP_IMPORT_FROM, gs_cc_add_name(c, c->u->names, a->name));
+        gs_cc_check_store_name(c, a->asname ? a->asname : a->name, s->lineno, s->col);
         gs_cc_name_op(c, a->asname ? a->asname : a->name, CTX_STORE);
     }
     gs_cc_emit(c, OP_POP_TOP);
@@ -561,6 +569,7 @@ static void compile_stmt(Compiler *c, GsStmt *s)
             gs_cc_emit(c, OP_ROT_THREE);
             gs_cc_emit(c, OP_STORE_SUBSCR);
         } else {
+            gs_cc_check_store_name(c, e->v.name.id, s->lineno, s->col);
             gs_cc_name_op(c, e->v.name.id, CTX_STORE);
         }
         break;

@@ -125,6 +125,8 @@ static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int line
         s->name = name;
         s->flags = 0;
         s->scope = SC_NONE;
+        s->dir_lineno = 0;
+        s->dir_col = 0;
         st_index_add(st, st->nsyms);
         st->nsyms++;
     }
@@ -132,6 +134,10 @@ static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int line
         gs_cc_error(c, lineno, col, "duplicate argument '%s' in function definition", name);
     if ((flag & (DEF_LOCAL | USE)) && (s->flags & DEF_GLOBAL) == 0 && st->type != ST_MODULE) {
         /* fine */
+    }
+    if ((flag & (DEF_GLOBAL | DEF_NONLOCAL)) && s->dir_lineno == 0) {
+        s->dir_lineno = lineno;
+        s->dir_col = col;
     }
     s->flags |= flag;
     if (flag & DEF_PARAM) {
@@ -482,12 +488,17 @@ static void analyze(Compiler *c, SymTab *st)
         Symbol *s = &st->syms[i];
         if (s->scope != SC_NONE)
             continue;
+        /* Errors about a declaration point at the first `global` or
+         * `nonlocal` naming it, as CPython's do. */
+        if ((s->flags & DEF_GLOBAL) && (s->flags & DEF_NONLOCAL))
+            gs_cc_error(c, s->dir_lineno, s->dir_col, "name '%s' is nonlocal and global", s->name);
         if (s->flags & DEF_GLOBAL)
             s->scope = SC_GLOBAL_EXPLICIT;
         else if (s->flags & DEF_NONLOCAL) {
             SymTab *b = binding_function(st, s->name);
             if (!b)
-                gs_cc_error(c, 1, 0, "no binding for nonlocal '%s' found", s->name);
+                gs_cc_error(c, s->dir_lineno, s->dir_col, "no binding for nonlocal '%s' found",
+                            s->name);
             s->scope = SC_FREE;
         } else if (st->type == ST_MODULE)
             s->scope = (s->flags & DEF_LOCAL) ? SC_LOCAL : SC_GLOBAL_IMPLICIT;
