@@ -143,6 +143,51 @@ static void check_errors(GsThread *ts)
     }
 }
 
+/* The message of the pending SyntaxError (cleared), or "" if none. */
+static void take_syntax_msg(GsThread *ts, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    GsObject *exc = gs_err_fetch(ts);
+    if (!exc)
+        return;
+    GsObject *msg = gs_getattr(ts, exc, GS_NAME(ts, msg));
+    if (msg && GS_IS_STR(msg) && gs_type_is_subtype(exc->type, &gs_exc_SyntaxError))
+        snprintf(buf, cap, "%s", gs_str_cstr(msg));
+    gs_xdecref(ts, msg);
+    gs_decref(ts, exc);
+    gs_err_clear(ts);
+}
+
+/* PEP 263: declared encodings, as CPython 3.9 reads a file with them. */
+static void check_encodings(GsThread *ts)
+{
+    static const struct { const char *raw, *utf8, *error; } files[] = {
+        { "# coding: utf-8\nx = 1\n", "# coding: utf-8\nx = 1\n", NULL },
+        { "# -*- coding: latin-1 -*-\ns = '\xe9'\n", "# -*- coding: latin-1 -*-\ns = '\xc3\xa9'\n", NULL },
+        { "#!/bin/sh\n# coding=LATIN1\n'\xff'\n", "#!/bin/sh\n# coding=LATIN1\n'\xc3\xbf'\n", NULL },
+        { "x = 1\n# coding: latin-1\n", "x = 1\n# coding: latin-1\n", NULL },
+        { "# coding: ascii\nx = 1\n", "# coding: ascii\nx = 1\n", NULL },
+        { "# coding: ascii\ns = '\xc3\xa9'\n", NULL, "encoding problem: ascii" },
+        { "\xef\xbb\xbf# coding: latin-1\n", NULL, "encoding problem: iso-8859-1 with BOM" },
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *text = gs_source_decode(ts, files[i].raw);
+        char msg[200];
+        take_syntax_msg(ts, msg, sizeof msg);
+        if (files[i].utf8)
+            TAP_STR_EQ(text, files[i].utf8, "encoding %zu: decoded to UTF-8", i);
+        else
+            TAP_STR_EQ(msg, files[i].error, "encoding %zu: refused", i);
+        free(text);
+    }
+    GsObject *code = gs_compile(ts, "# vim: set fileencoding=klingon :\nx = 1\n", "k.py");
+    char msg[200];
+    take_syntax_msg(ts, msg, sizeof msg);
+    TAP_OK(code == NULL, "an unknown encoding does not compile");
+    TAP_STR_EQ(msg, "encoding problem: klingon", "CPython's message for it");
+    gs_xdecref(ts, code);
+}
+
 int main(void)
 {
     GsOptions opt;
@@ -154,6 +199,7 @@ int main(void)
         check_case(&ts, (int)i);
     check_seed003_code(&ts);
     check_errors(&ts);
+    check_encodings(&ts);
     gs_thread_fini(&ts);
     gs_interp_free(interp);
     return tap_done();
