@@ -139,7 +139,7 @@ static void function_clear(GsThread *ts, GsObject *o)
 {
     GsFunction *f = (GsFunction *)o;
     GsObject **fields[] = { &f->code, &f->globals, &f->name, &f->qualname, &f->defaults,
-                            &f->kwdefaults, &f->closure, &f->dict, &f->module };
+                            &f->kwdefaults, &f->closure, &f->dict, &f->module, &f->old_codes };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         GsObject *v = *fields[i];
         *fields[i] = NULL;
@@ -151,7 +151,7 @@ static int function_traverse(GsObject *o, GsVisit visit, void *arg)
 {
     GsFunction *f = (GsFunction *)o;
     GsObject *fields[] = { f->code, f->globals, f->defaults, f->kwdefaults, f->closure,
-                           f->dict, f->module };
+                           f->dict, f->module, f->old_codes };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         int r = fields[i] ? visit(fields[i], arg) : 0;
         if (r)
@@ -221,7 +221,19 @@ static int set_code(GsThread *ts, GsFunction *f, GsObject *v)
                    gs_str_cstr(f->name), want, got);
         return -1;
     }
-    /* A running frame of f holds its own reference to the old code. */
+    /* A frame borrows its code from the function (a reference per call
+     * would cost every call; CPython's frames take one).  So that a call
+     * of f still running the old code keeps it, f keeps each code it is
+     * given until f itself goes -- one more reference to an old code than
+     * CPython would count (docs/differences.md). */
+    if (!f->old_codes && !(f->old_codes = gs_list_new(ts, 0)))
+        return -1;
+    GsList *old = (GsList *)f->old_codes;
+    bool kept = false;
+    for (size_t i = 0; i < old->len && !kept; i++)
+        kept = old->items[i] == f->code;
+    if (!kept && gs_list_append(ts, f->old_codes, f->code) < 0)
+        return -1;
     gs_setref(ts, &f->code, gs_newref(ts, v));
     return 0;
 }

@@ -80,9 +80,7 @@ static GsFrame *frame_new(GsThread *ts, GsCode *code, GsObject *func, GsObject *
         return NULL;
     }
     f->back = NULL;
-    /* A reference of its own, as CPython's frames hold f_code: the
-     * function may be given another __code__ while this frame runs. */
-    f->code = (GsCode *)gs_newref(ts, (GsObject *)code);
+    f->code = code;
     f->func = func;
     f->globals = globals;
     f->builtins = ts->interp->builtins;
@@ -105,7 +103,6 @@ static void frame_free(GsThread *ts, GsFrame *f)
     gs_xdecref(ts, f->locals);
     size_t nvars;
     int c = frame_class(frame_slots(f->code, &nvars));
-    gs_decref(ts, (GsObject *)f->code);
     if (c >= 0 && ts->frame_pool_len[c] < FRAME_POOL_MAX) {
         f->back = ts->frame_pool[c];
         ts->frame_pool[c] = f;
