@@ -7,7 +7,9 @@
 #   ./build.sh test    install what is missing, build, run every test, then
 #                      build again with ASan+UBSan (build-asan/) and run them
 #                      all there too, and with TSan (build-tsan/) the threaded
-#                      tests
+#                      tests; then fuzz the viewer's trace loader and the
+#                      compiler with libFuzzer for FUZZ_SECONDS each
+#                      (default 60; bench/view_fuzz.sh, bench/compile_fuzz.sh)
 #
 # Both install the Debian 12 packages that are missing (and only those:
 # a second run installs nothing), configure build/ with meson if needed and
@@ -19,15 +21,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # What gilscope needs to build and test.  libc6-dev is what gcc merely
 # recommends; without it nothing compiles.
 # The viewer needs SDL2, SDL2_ttf, SDL2_image, fontconfig (to find a font)
-# and a font: DejaVu.
+# and a font: DejaVu.  clang is for the fuzzers (libFuzzer comes with it).
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3
-          libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core)
+          libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core
+          clang)
 
 BUILD_DIR=build
 ASAN_DIR=build-asan
 TSAN_DIR=build-tsan
 TSAN_FLAGS=(-Db_sanitize=thread -Db_lundef=false)
 ASAN_FLAGS=(-Db_sanitize=address,undefined -Db_lundef=false)
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 
 usage() {
     cat <<'EOF'
@@ -36,12 +40,17 @@ usage: ./build.sh COMMAND [ARGS...]
   demo [ARGS]   install missing packages, build, and run
                 `build/gilscope demo [ARGS]` (e.g. --out DIR, --png)
   test          install missing packages, build, run `meson test` in build/,
-                then build build-asan/ (ASan + UBSan) and run the tests there
+                then build build-asan/ (ASan + UBSan) and run the tests there,
+                build-tsan/ (TSan) and run the threaded tests there, then run
+                each fuzzer (trace loader, compiler) for FUZZ_SECONDS seconds
+                (an environment variable, default 60): a crash, leak or hang
+                fails the run
   --help        this message
 
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
 libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
-libsdl2-image-dev libfontconfig-dev fonts-dejavu-core.  Installing them needs root or sudo.
+libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang.  Installing them
+needs root or sudo.
 EOF
 }
 
@@ -131,11 +140,23 @@ cmd_test() {
         failed+=("$TSAN_DIR (build)")
     fi
 
+    # A short libFuzzer run of each fuzz target: what an hour-long run
+    # (bench/README.md) found is replayed by meson test from then on, this
+    # looks for something new.  A finding is written under tests/ and fails.
+    if command -v clang >/dev/null 2>&1; then
+        say "fuzzing the trace loader for ${FUZZ_SECONDS} s"
+        bench/view_fuzz.sh "$FUZZ_SECONDS" || failed+=("fuzz: trace loader")
+        say "fuzzing the compiler for ${FUZZ_SECONDS} s"
+        bench/compile_fuzz.sh "$FUZZ_SECONDS" || failed+=("fuzz: compiler")
+    else
+        say "no clang: the fuzzers are skipped"
+    fi
+
     if [ ${#failed[@]} -ne 0 ]; then
-        say "FAILED: tests in ${failed[*]} (logs: <dir>/meson-logs/testlog.txt)"
+        say "FAILED: ${failed[*]} (test logs: <dir>/meson-logs/testlog.txt; fuzz logs above)"
         exit 1
     fi
-    say "all tests passed, in $BUILD_DIR, $ASAN_DIR and $TSAN_DIR"
+    say "all tests passed, in $BUILD_DIR, $ASAN_DIR and $TSAN_DIR; the fuzzers found nothing"
 }
 
 case "${1:-}" in

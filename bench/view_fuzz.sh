@@ -20,7 +20,7 @@ cp tests/viewer/fuzz-corpus/* "$dir/corpus/"
 
 command -v clang >/dev/null || { echo "view_fuzz.sh: needs clang (apt-get install clang)" >&2; exit 1; }
 clang -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iviewer -Itracer $(pkg-config --cflags libcjson) \
+  -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iviewer -Itracer -Ivm $(pkg-config --cflags libcjson) \
   tests/viewer/fuzz_model.c \
   viewer/model.c viewer/explain.c viewer/timefmt.c viewer/view.c viewer/draw.c viewer/layout.c \
   tracer/trace_read.c tracer/timeline.c tracer/stats.c \

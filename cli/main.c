@@ -661,7 +661,9 @@ static int cmd_dis(int argc, char **argv)
     GsThread ts;
     gs_thread_init(&ts, interp, 0);
     int status = 0;
-    GsObject *code = gs_compile(&ts, source, argv[1]);
+    char *text = gs_source_decode(&ts, source);
+    GsObject *code = text ? gs_compile(&ts, text, argv[1]) : NULL;
+    free(text);
     if (code) {
         GsBuf b;
         gs_buf_init(&b);

@@ -407,35 +407,50 @@ static void compile_call(Compiler *c, GsExpr *e)
         return;
     }
     gs_cc_compile_expr(c, f);
+    gs_cc_check_keywords(c, &e->v.call.keywords, e->lineno, e->col);
     gs_cc_call_helper(c, 0, &e->v.call.args, &e->v.call.keywords);
 }
 
 /* ---- making functions: lambdas and comprehensions here, def and class in
  * codegen_stmt.c --------------------------------------------------------------------- */
 
-/* Push the closure tuple (if any), the code, the qualname; MAKE_FUNCTION. */
+/* Where the enclosing unit keeps the cell for free variable `name` of an
+ * inner code object: an index for LOAD_CLOSURE, or -1 if it has none. */
+static int closure_index(Compiler *c, GsObject *name)
+{
+    const char *s = gs_str_cstr(name);
+    int idx = gs_cc_find_name(c->u->cellvars, s);
+    if (idx >= 0)
+        return idx;
+    int fidx = gs_cc_find_name(c->u->freevars, s);
+    return fidx < 0 ? -1 : (int)((GsList *)c->u->cellvars)->len + fidx;
+}
+
+/* Push the closure tuple (if any), the code, the qualname; MAKE_FUNCTION.
+ * Every free name is checked before anything is emitted, so that the error
+ * (a symbol table bug, not the program's) gives back code and qualname. */
 void gs_cc_make_closure(Compiler *c, GsObject *code, int flags, GsObject *qualname)
 {
     GsCode *co = (GsCode *)code;
     GsTuple *free = (GsTuple *)co->freevars;
-    if (free->len > 0) {
-        for (size_t i = 0; i < free->len; i++) {
-            const char *name = gs_str_cstr(free->items[i]);
-            int idx = gs_cc_find_name(c->u->cellvars, name);
-            if (idx < 0) {
-                int fidx = gs_cc_find_name(c->u->freevars, name);
-                if (fidx < 0)
-                    gs_cc_error(c, co->firstlineno, 0,
-                                "gilscope's compiler cannot pass '%s' into this scope", name);
-                idx = (int)((GsList *)c->u->cellvars)->len + fidx;
-            }
-            gs_cc_emit_i(c, OP_LOAD_CLOSURE, idx);
+    for (size_t i = 0; i < free->len; i++) {
+        if (closure_index(c, free->items[i]) < 0) {
+            char name[128];
+            snprintf(name, sizeof name, "%s", gs_str_cstr(free->items[i]));
+            int line = co->firstlineno;
+            gs_decref(c->ts, code);
+            gs_decref(c->ts, qualname);
+            gs_cc_error(c, line, 0, "gilscope's compiler cannot pass '%s' into this scope", name);
         }
+    }
+    if (free->len > 0) {
+        for (size_t i = 0; i < free->len; i++)
+            gs_cc_emit_i(c, OP_LOAD_CLOSURE, closure_index(c, free->items[i]));
         flags |= 0x08;
         gs_cc_emit_i(c, OP_BUILD_TUPLE, (int)free->len);
     }
     gs_cc_load_const_obj(c, code);
-    gs_cc_load_const_obj(c, gs_newref(c->ts, qualname));
+    gs_cc_load_const_obj(c, qualname);
     gs_cc_emit_i(c, OP_MAKE_FUNCTION, flags);
 }
 
@@ -479,6 +494,7 @@ void gs_cc_set_arg_counts(Compiler *c, GsArguments *a)
 static void compile_lambda(Compiler *c, GsExpr *e)
 {
     GsArguments *a = e->v.lambda.args;
+    gs_cc_check_params(c, a, e->lineno, e->col);
     int flags = gs_cc_compile_defaults(c, a);
     SymTab *st = gs_sym_find(c->u->ste, e);
     char *qual = gs_cc_make_qualname(c, "<lambda>");
@@ -492,7 +508,6 @@ static void compile_lambda(Compiler *c, GsExpr *e)
     GsObject *qualname = gs_newref(c->ts, c->u->qualname);
     gs_cc_exit_scope(c);
     gs_cc_make_closure(c, code, flags, qualname);
-    gs_decref(c->ts, qualname);
 }
 
 /* A list or dict comprehension: an inner function called with the
@@ -550,7 +565,6 @@ static void compile_comprehension(Compiler *c, GsExpr *e)
     GsObject *qualname = gs_newref(c->ts, c->u->qualname);
     gs_cc_exit_scope(c);
     gs_cc_make_closure(c, code, 0, qualname);
-    gs_decref(c->ts, qualname);
     gs_cc_compile_expr(c, GS_NTH(e->v.comp.generators, 0, GsComprehension)->iter);
     gs_cc_emit(c, OP_GET_ITER);
     gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
@@ -604,6 +618,8 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
         gs_cc_load_const(c, e);
         break;
     case E_NAME:
+        if (e->v.name.ctx == CTX_STORE)   /* a comprehension's target */
+            gs_cc_check_store_name(c, e->v.name.id, e->lineno, e->col);
         gs_cc_name_op(c, e->v.name.id, e->v.name.ctx);
         break;
     case E_ATTR:
@@ -710,6 +726,8 @@ void gs_cc_compile_store(Compiler *c, GsExpr *e)
     GsCtx ctx;
     switch (e->kind) {
     case E_NAME:
+        if (e->v.name.ctx == CTX_STORE)
+            gs_cc_check_store_name(c, e->v.name.id, e->lineno, e->col);
         gs_cc_name_op(c, e->v.name.id, e->v.name.ctx);
         return;
     case E_ATTR:

@@ -217,12 +217,16 @@ static void compile_if(Compiler *c, GsStmt *s)
 static void compile_while(Compiler *c, GsStmt *s)
 {
     int k = expr_constant(s->v.while_.test);
+    int loop = gs_cc_new_label(c), end = gs_cc_new_label(c), anchor = -1;
     if (k == 0) {
+        /* The body is dead but still inside a loop: `while 0: break` is
+         * legal, so it is checked inside a loop block that emits nothing. */
+        push_fblock(c, FB_WHILE_LOOP, loop, end, NULL, s->lineno);
         compile_dead(c, &s->v.while_.body);
+        pop_fblock(c);
         compile_stmts(c, &s->v.while_.orelse);
         return;
     }
-    int loop = gs_cc_new_label(c), end = gs_cc_new_label(c), anchor = -1;
     if (k == -1)
         anchor = gs_cc_new_label(c);
     gs_cc_use_label(c, loop);
@@ -283,6 +287,7 @@ static void compile_try_except(Compiler *c, GsStmt *s)
         gs_cc_emit(c, OP_POP_TOP);
         if (h->name) {
             int cleanup_end = gs_cc_new_label(c), cleanup_body = gs_cc_new_label(c);
+            gs_cc_check_store_name(c, h->name, h->lineno, h->col);
             gs_cc_name_op(c, h->name, CTX_STORE);
             gs_cc_emit(c, OP_POP_TOP);
             gs_cc_emit_jump(c, OP_SETUP_FINALLY, cleanup_end);
@@ -396,6 +401,7 @@ static GsExpr *docstring_of(GsNodeList *body)
 static void compile_funcdef(Compiler *c, GsStmt *s)
 {
     GsNodeList *decos = &s->v.funcdef.decorators;
+    gs_cc_check_params(c, s->v.funcdef.args, s->lineno, s->col);
     gs_cc_compile_exprs(c, decos);
     int firstlineno = decos->len ? GS_NTH(*decos, 0, GsExpr)->lineno : s->lineno;
     GsArguments *a = s->v.funcdef.args;
@@ -416,9 +422,9 @@ static void compile_funcdef(Compiler *c, GsStmt *s)
     gs_cc_exit_scope(c);
     gs_cc_set_line(c, s->lineno);
     gs_cc_make_closure(c, code, flags, qualname);
-    gs_decref(c->ts, qualname);
     for (int i = 0; i < decos->len; i++)
         gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
+    gs_cc_check_store_name(c, s->v.funcdef.name, s->lineno, s->col);
     gs_cc_name_op(c, s->v.funcdef.name, CTX_STORE);
 }
 
@@ -464,11 +470,12 @@ static void compile_classdef(Compiler *c, GsStmt *s)
     gs_cc_emit(c, OP_LOAD_BUILD_CLASS);
     GsObject *name = gs_cc_check(c, gs_str_intern_c(c->ts, s->v.classdef.name));
     gs_cc_make_closure(c, code, 0, name);
-    gs_decref(c->ts, name);
     gs_cc_load_str_const(c, s->v.classdef.name);
+    gs_cc_check_keywords(c, &s->v.classdef.keywords, s->lineno, s->col);
     gs_cc_call_helper(c, 2, &s->v.classdef.bases, &s->v.classdef.keywords);
     for (int i = 0; i < decos->len; i++)
         gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
+    gs_cc_check_store_name(c, s->v.classdef.name, s->lineno, s->col);
     gs_cc_name_op(c, s->v.classdef.name, CTX_STORE);
 }
 
@@ -484,10 +491,12 @@ static void compile_import(Compiler *c, GsStmt *s)
             if (dot)
                 gs_cc_error(c, s->lineno, s->col, "gilscope has no packages: cannot import '%s'",
                             a->name);
+            gs_cc_check_store_name(c, a->asname, s->lineno, s->col);
             gs_cc_name_op(c, a->asname, CTX_STORE);
         } else {
             const char *store = dot ? gs_arena_strndup(c->arena, a->name, (size_t)(dot - a->name))
                                     : a->name;
+            gs_cc_check_store_name(c, store, s->lineno, s->col);
             gs_cc_name_op(c, store, CTX_STORE);
         }
     }
@@ -509,6 +518,7 @@ static void compile_importfrom(Compiler *c, GsStmt *s)
     for (int i = 0; i < names->len; i++) {
         GsAlias *a = GS_NTH(*names, i, GsAlias);
         gs_cc_emit_i(c, OP_IMPORT_FROM, gs_cc_add_name(c, c->u->names, a->name));
+        gs_cc_check_store_name(c, a->asname ? a->asname : a->name, s->lineno, s->col);
         gs_cc_name_op(c, a->asname ? a->asname : a->name, CTX_STORE);
     }
     gs_cc_emit(c, OP_POP_TOP);
@@ -559,6 +569,7 @@ static void compile_stmt(Compiler *c, GsStmt *s)
             gs_cc_emit(c, OP_ROT_THREE);
             gs_cc_emit(c, OP_STORE_SUBSCR);
         } else {
+            gs_cc_check_store_name(c, e->v.name.id, s->lineno, s->col);
             gs_cc_name_op(c, e->v.name.id, CTX_STORE);
         }
         break;

@@ -128,6 +128,8 @@ static GsObject *syntax_error(GsThread *ts, const GsSyntaxError *err, const char
 GsObject *gs_compile(GsThread *ts, const char *source, const char *filename)
 {
     GsSyntaxError err = { .msg = "" };
+    if (!gs_source_check_encoding(ts, source))
+        return NULL;
     GsArena *arena = gs_arena_new();
     GsModuleAst *mod = gs_parse(arena, source, strlen(source), &err);
     if (!mod) {

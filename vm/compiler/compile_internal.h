@@ -44,6 +44,7 @@ typedef struct {
     const char *name;
     int flags;
     GsScope scope;
+    int dir_lineno, dir_col;   /* its first `global` / `nonlocal`, for errors */
 } Symbol;
 
 typedef struct SymTab SymTab;
@@ -214,6 +215,11 @@ void gs_cc_enter_scope(Compiler *c, SymTab *ste, const char *name, const char *q
 void gs_cc_exit_scope(Compiler *c);
 char *gs_cc_make_qualname(Compiler *c, const char *name);
 void gs_cc_name_op(Compiler *c, const char *name, GsCtx ctx);
+/* `__debug__` may not be bound: a SyntaxError at (lineno, col) if `name`,
+ * a keyword argument's name or a parameter's is __debug__. */
+void gs_cc_check_store_name(Compiler *c, const char *name, int lineno, int col);
+void gs_cc_check_keywords(Compiler *c, GsNodeList *kws, int lineno, int col);
+void gs_cc_check_params(Compiler *c, GsArguments *a, int lineno, int col);
 
 /* ---- code generation (codegen_expr.c, codegen_stmt.c) ------------------------ */
 
@@ -228,6 +234,8 @@ int gs_cc_binop_opcode(GsBinOp op, bool inplace);
 void gs_cc_call_helper(Compiler *c, int pushed, GsNodeList *args, GsNodeList *kws);
 int gs_cc_compile_defaults(Compiler *c, GsArguments *a);
 void gs_cc_set_arg_counts(Compiler *c, GsArguments *a);
+/* Emits MAKE_FUNCTION for `code`; takes over the references to code and
+ * qualname (also when it unwinds with an error, so nothing leaks). */
 void gs_cc_make_closure(Compiler *c, GsObject *code, int flags, GsObject *qualname);
 
 /* Pass 3: a module or class body into the current unit. */

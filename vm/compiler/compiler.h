@@ -28,6 +28,14 @@ typedef struct GsCode GsCode;
  * text. */
 GsObject *gs_compile(GsThread *ts, const char *source, const char *filename);
 
+/* PEP 263 (source.c).  gs_source_decode: a program file's bytes (a C
+ * string) as UTF-8, following its encoding declaration -- a malloc'ed
+ * copy, or NULL with a SyntaxError set ("encoding problem: ...").
+ * gs_source_check_encoding: false, with that SyntaxError set, if source
+ * declares an encoding gilscope does not know (gs_compile checks it). */
+char *gs_source_decode(GsThread *ts, const char *raw);
+bool gs_source_check_encoding(GsThread *ts, const char *source);
+
 /* Print code's listing in CPython 3.9's layout; recurse into nested code
  * objects when `recursive`. */
 int gs_dis_code(GsThread *ts, GsBuf *out, GsCode *code, bool recursive);

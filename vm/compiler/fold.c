@@ -421,8 +421,15 @@ static void fold_expr(Compiler *c, GsExpr *e)
         fold_expr(c, e->v.lambda.body);
         break;
     case E_STARRED: fold_expr(c, e->v.starred.value); break;
-    case E_CONST:
     case E_NAME:
+        /* `__debug__` is True (gilscope has no -O), and a constant: `if
+         * __debug__:` compiles without a test, as in CPython 3.9. */
+        if (e->v.name.ctx == CTX_LOAD && strcmp(e->v.name.id, "__debug__") == 0) {
+            e->kind = E_CONST;
+            e->v.constant.kind = C_TRUE;
+        }
+        break;
+    case E_CONST:
         break;
     }
 }

@@ -125,6 +125,8 @@ static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int line
         s->name = name;
         s->flags = 0;
         s->scope = SC_NONE;
+        s->dir_lineno = 0;
+        s->dir_col = 0;
         st_index_add(st, st->nsyms);
         st->nsyms++;
     }
@@ -132,6 +134,10 @@ static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int line
         gs_cc_error(c, lineno, col, "duplicate argument '%s' in function definition", name);
     if ((flag & (DEF_LOCAL | USE)) && (s->flags & DEF_GLOBAL) == 0 && st->type != ST_MODULE) {
         /* fine */
+    }
+    if ((flag & (DEF_GLOBAL | DEF_NONLOCAL)) && s->dir_lineno == 0) {
+        s->dir_lineno = lineno;
+        s->dir_col = col;
     }
     s->flags |= flag;
     if (flag & DEF_PARAM) {
@@ -447,6 +453,16 @@ static SymTab *binding_function(SymTab *st, const char *name)
     return NULL;
 }
 
+/* Is some scope enclosing st a class body?  Its __class__ cell is then
+ * there for a super() in st or in scopes inside st. */
+static bool inside_class(SymTab *st)
+{
+    for (SymTab *p = st->parent; p; p = p->parent)
+        if (p->type == ST_CLASS)
+            return true;
+    return false;
+}
+
 /* Make `name` available as a free variable from st up to its binder. */
 static void add_free_path(Compiler *c, SymTab *st, SymTab *binder, const char *name)
 {
@@ -472,12 +488,17 @@ static void analyze(Compiler *c, SymTab *st)
         Symbol *s = &st->syms[i];
         if (s->scope != SC_NONE)
             continue;
+        /* Errors about a declaration point at the first `global` or
+         * `nonlocal` naming it, as CPython's do. */
+        if ((s->flags & DEF_GLOBAL) && (s->flags & DEF_NONLOCAL))
+            gs_cc_error(c, s->dir_lineno, s->dir_col, "name '%s' is nonlocal and global", s->name);
         if (s->flags & DEF_GLOBAL)
             s->scope = SC_GLOBAL_EXPLICIT;
         else if (s->flags & DEF_NONLOCAL) {
             SymTab *b = binding_function(st, s->name);
             if (!b)
-                gs_cc_error(c, 1, 0, "no binding for nonlocal '%s' found", s->name);
+                gs_cc_error(c, s->dir_lineno, s->dir_col, "no binding for nonlocal '%s' found",
+                            s->name);
             s->scope = SC_FREE;
         } else if (st->type == ST_MODULE)
             s->scope = (s->flags & DEF_LOCAL) ? SC_LOCAL : SC_GLOBAL_IMPLICIT;
@@ -508,9 +529,13 @@ static void analyze(Compiler *c, SymTab *st)
                 b = binding_function(st, s->name);
             if (b)
                 add_free_path(c, ch, b, s->name);
-            else if (strcmp(s->name, "__class__") == 0 && st->type == ST_FUNCTION) {
+            else if (strcmp(s->name, "__class__") == 0 && st->type == ST_FUNCTION &&
+                     inside_class(st)) {
                 /* super() in a lambda or comprehension inside a method: pass
-                 * __class__ through the method to the class above. */
+                 * __class__ through the method to the class above.  With no
+                 * class above, it stays an unbound global, as in CPython:
+                 * super() then fails only when called ("__class__ cell not
+                 * found"). */
                 add_free_path(c, ch, st, s->name);
                 if (!gs_sym_lookup(st, s->name))
                     st_add(c, st, s->name, USE, 0, 0);

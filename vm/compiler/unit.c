@@ -373,6 +373,34 @@ char *gs_cc_make_qualname(Compiler *c, const char *name)
 
 /* ---- name operations (CPython's compiler_nameop) ----------------------------------- */
 
+/* CPython 3.9 refuses to bind `__debug__` (a constant, folded to True),
+ * whichever statement would bind it: an assignment, a loop or `with`
+ * target, def, class, import, `except ... as`, a parameter, a keyword
+ * argument.  `del __debug__` still compiles, and fails when it runs. */
+void gs_cc_check_store_name(Compiler *c, const char *name, int lineno, int col)
+{
+    if (name && strcmp(name, "__debug__") == 0)
+        gs_cc_error(c, lineno, col, "cannot assign to __debug__");
+}
+
+void gs_cc_check_keywords(Compiler *c, GsNodeList *kws, int lineno, int col)
+{
+    for (int i = 0; i < kws->len; i++)
+        gs_cc_check_store_name(c, GS_NTH(*kws, i, GsKeyword)->name, lineno, col);
+}
+
+void gs_cc_check_params(Compiler *c, GsArguments *a, int lineno, int col)
+{
+    for (int i = 0; i < a->args.len; i++)
+        gs_cc_check_store_name(c, GS_NTH(a->args, i, GsArg)->name, lineno, col);
+    for (int i = 0; i < a->kwonlyargs.len; i++)
+        gs_cc_check_store_name(c, GS_NTH(a->kwonlyargs, i, GsArg)->name, lineno, col);
+    if (a->vararg)
+        gs_cc_check_store_name(c, a->vararg->name, lineno, col);
+    if (a->kwarg)
+        gs_cc_check_store_name(c, a->kwarg->name, lineno, col);
+}
+
 void gs_cc_name_op(Compiler *c, const char *name, GsCtx ctx)
 {
     Unit *u = c->u;

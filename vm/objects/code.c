@@ -139,7 +139,7 @@ static void function_clear(GsThread *ts, GsObject *o)
 {
     GsFunction *f = (GsFunction *)o;
     GsObject **fields[] = { &f->code, &f->globals, &f->name, &f->qualname, &f->defaults,
-                            &f->kwdefaults, &f->closure, &f->dict, &f->module };
+                            &f->kwdefaults, &f->closure, &f->dict, &f->module, &f->old_codes };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         GsObject *v = *fields[i];
         *fields[i] = NULL;
@@ -151,7 +151,7 @@ static int function_traverse(GsObject *o, GsVisit visit, void *arg)
 {
     GsFunction *f = (GsFunction *)o;
     GsObject *fields[] = { f->code, f->globals, f->defaults, f->kwdefaults, f->closure,
-                           f->dict, f->module };
+                           f->dict, f->module, f->old_codes };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         int r = fields[i] ? visit(fields[i], arg) : 0;
         if (r)
@@ -183,6 +183,9 @@ static GsObject *function_getattr(GsThread *ts, GsObject *o, GsObject *name)
     if (gs_str_eq(name, GS_NAME(ts, __kwdefaults__)))
         return gs_newref(ts, f->kwdefaults ? f->kwdefaults : GS_NONE);
     if (name == GS_NAME(ts, __doc__)) {
+        GsObject *set = f->dict ? gs_dict_get(ts, f->dict, name) : NULL;   /* f.__doc__ = ... */
+        if (set)
+            return gs_newref(ts, set);
         GsTuple *consts = (GsTuple *)((GsCode *)f->code)->consts;
         GsObject *d = consts->len > 0 && GS_IS_STR(consts->items[0]) ? consts->items[0] : GS_NONE;
         return gs_newref(ts, d);
@@ -199,14 +202,106 @@ static GsObject *function_getattr(GsThread *ts, GsObject *o, GsObject *name)
                       gs_str_cstr(name));
 }
 
+static int type_error(GsThread *ts, const char *msg)
+{
+    gs_err_set(ts, &gs_exc_TypeError, "%s", msg);
+    return -1;
+}
+
+/* f.__code__ = co: the code must expect as many free variables as f's
+ * closure holds. */
+static int set_code(GsThread *ts, GsFunction *f, GsObject *v)
+{
+    if (!v || !gs_is(v, &gs_code_type))
+        return type_error(ts, "__code__ must be set to a code object");
+    size_t want = f->closure ? ((GsTuple *)f->closure)->len : 0;
+    size_t got = ((GsTuple *)((GsCode *)v)->freevars)->len;
+    if (want != got) {
+        gs_err_set(ts, &gs_exc_ValueError, "%s() requires a code object with %zu free vars, not %zu",
+                   gs_str_cstr(f->name), want, got);
+        return -1;
+    }
+    /* A frame borrows its code from the function (a reference per call
+     * would cost every call; CPython's frames take one).  So that a call
+     * of f still running the old code keeps it, f keeps each code it is
+     * given until f itself goes -- one more reference to an old code than
+     * CPython would count (docs/differences.md). */
+    if (!f->old_codes && !(f->old_codes = gs_list_new(ts, 0)))
+        return -1;
+    GsList *old = (GsList *)f->old_codes;
+    bool kept = false;
+    for (size_t i = 0; i < old->len && !kept; i++)
+        kept = old->items[i] == f->code;
+    if (!kept && gs_list_append(ts, f->old_codes, f->code) < 0)
+        return -1;
+    gs_setref(ts, &f->code, gs_newref(ts, v));
+    return 0;
+}
+
+/* The attributes CPython keeps in the function object itself: set them
+ * there (with its type checks), not in f.__dict__.  Returns 1 if `name`
+ * is none of them. */
+static int set_special(GsThread *ts, GsFunction *f, GsObject *name, GsObject *v)
+{
+    if (gs_str_eq(name, GS_NAME(ts, __code__)))
+        return set_code(ts, f, v);
+    if (gs_str_eq(name, GS_NAME(ts, __defaults__))) {
+        if (v && v != GS_NONE && !gs_is(v, &gs_tuple_type))
+            return type_error(ts, "__defaults__ must be set to a tuple object");
+        gs_setref(ts, &f->defaults, v && v != GS_NONE ? gs_newref(ts, v) : NULL);
+        return 0;
+    }
+    if (gs_str_eq(name, GS_NAME(ts, __kwdefaults__))) {
+        if (v && v != GS_NONE && !gs_is(v, &gs_dict_type))
+            return type_error(ts, "__kwdefaults__ must be set to a dict object");
+        gs_setref(ts, &f->kwdefaults, v && v != GS_NONE ? gs_newref(ts, v) : NULL);
+        return 0;
+    }
+    bool is_name = gs_str_eq(name, GS_NAME(ts, __name__));
+    if (is_name || gs_str_eq(name, GS_NAME(ts, __qualname__))) {
+        if (!v || !GS_IS_STR(v))
+            return type_error(ts, is_name ? "__name__ must be set to a string object"
+                                          : "__qualname__ must be set to a string object");
+        gs_setref(ts, is_name ? &f->name : &f->qualname, gs_newref(ts, v));
+        return 0;
+    }
+    if (gs_str_eq(name, GS_NAME(ts, __module__))) {
+        gs_setref(ts, &f->module, gs_newref(ts, v ? v : GS_NONE));
+        return 0;
+    }
+    if (gs_str_eq(name, GS_NAME(ts, __dict__))) {
+        if (!v || !gs_is(v, &gs_dict_type)) {
+            if (!v)
+                return type_error(ts, "cannot delete __dict__");
+            gs_err_set(ts, &gs_exc_TypeError, "__dict__ must be set to a dictionary, not a '%s'",
+                       v->type->name);
+            return -1;
+        }
+        gs_setref(ts, &f->dict, gs_newref(ts, v));
+        return 0;
+    }
+    if (gs_str_eq(name, GS_NAME(ts, __class__)))
+        return type_error(ts, "__class__ assignment only supported for heap types or ModuleType "
+                              "subclasses");
+    const char *s = gs_str_cstr(name);
+    if (strcmp(s, "__globals__") == 0 || strcmp(s, "__closure__") == 0) {
+        gs_err_set(ts, &gs_exc_AttributeError, "readonly attribute");
+        return -1;
+    }
+    return 1;
+}
+
 static int function_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
 {
     GsFunction *f = (GsFunction *)o;
+    int r = set_special(ts, f, name, v);
+    if (r <= 0)
+        return r;
     if (!f->dict && !(f->dict = gs_dict_new(ts)))
         return -1;
     if (v)
         return gs_dict_set(ts, f->dict, name, v);
-    int r = gs_dict_del(ts, f->dict, name);
+    r = gs_dict_del(ts, f->dict, name);
     if (r == 0)
         gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
     return r <= 0 ? -1 : 0;

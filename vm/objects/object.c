@@ -257,8 +257,63 @@ GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
                       o->type->name, gs_str_cstr(name));
 }
 
+/* The built-in type whose layout a class's instances have: instances of
+ * two classes with the same one are interchangeable in memory. */
+static GsType *solid_base(GsType *t)
+{
+    while (t->flags & GS_TPFLAG_HEAPTYPE)
+        t = t->base;
+    return t;
+}
+
+/* Can a class based on a take b as its base instead: the same built-in
+ * layout, or two built-in types that differ only in name (the exception
+ * types: KeyError is laid out as Exception)?  (An instance's __class__ is
+ * stricter: CPython's classes add a slot to each exception type, so two
+ * classes must share the built-in base itself.) */
+static bool same_layout(GsType *a, GsType *b)
+{
+    GsType *sa = solid_base(a), *sb = solid_base(b);
+    return sa == sb || (sa->size == sb->size && sa->flags == sb->flags &&
+                        sa->dealloc == sb->dealloc && sa->traverse == sb->traverse &&
+                        sa->getattr == sb->getattr && sa->setattr == sb->setattr);
+}
+
+/* obj.__class__ = cls: allowed between classes (not built-in types) whose
+ * instances are laid out alike, as in CPython. */
+static int set_class(GsThread *ts, GsObject *o, GsObject *v)
+{
+    if (!v) {
+        gs_err_set(ts, &gs_exc_TypeError, "can't delete __class__ attribute");
+        return -1;
+    }
+    if (!gs_is(v, &gs_type_type)) {
+        gs_err_set(ts, &gs_exc_TypeError, "__class__ must be set to a class, not '%s' object",
+                   v->type->name);
+        return -1;
+    }
+    GsType *old = o->type, *new = (GsType *)v;
+    if (!(old->flags & GS_TPFLAG_HEAPTYPE) || !(new->flags & GS_TPFLAG_HEAPTYPE)) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "__class__ assignment only supported for heap types or ModuleType subclasses");
+        return -1;
+    }
+    if (solid_base(old) != solid_base(new)) {
+        gs_err_set(ts, &gs_exc_TypeError, "__class__ assignment: '%s' object layout differs from '%s'",
+                   new->name, old->name);
+        return -1;
+    }
+    /* Instances keep their class alive (gs_alloc). */
+    gs_incref(ts, v);
+    o->type = new;
+    gs_decref(ts, (GsObject *)old);
+    return 0;
+}
+
 int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
 {
+    if (gs_str_eq(name, GS_NAME(ts, __class__)))
+        return set_class(ts, o, v);
     if (!(o->type->flags & GS_TPFLAG_HAS_DICT)) {
         if (gs_type_lookup(o->type, name))
             gs_err_set(ts, &gs_exc_AttributeError, "'%s' object attribute '%s' is read-only",
@@ -432,12 +487,72 @@ static GsObject *type_getattr(GsThread *ts, GsObject *o, GsObject *name)
                       t->name, gs_str_cstr(name));
 }
 
+/* C.__bases__ = (B,): a class may change its base to another class whose
+ * instances are laid out as its own (CPython's checks and messages);
+ * gilscope's classes have one base (docs/differences.md). */
+static int set_bases(GsThread *ts, GsType *t, GsObject *v)
+{
+    if (!v) {
+        gs_err_set(ts, &gs_exc_TypeError, "can't delete %s.__bases__", t->name);
+        return -1;
+    }
+    if (!gs_is(v, &gs_tuple_type)) {
+        gs_err_set(ts, &gs_exc_TypeError, "can only assign tuple to %s.__bases__, not %s",
+                   t->name, v->type->name);
+        return -1;
+    }
+    GsTuple *bases = (GsTuple *)v;
+    if (bases->len == 0) {
+        gs_err_set(ts, &gs_exc_TypeError, "can only assign non-empty tuple to %s.__bases__, not ()",
+                   t->name);
+        return -1;
+    }
+    for (size_t i = 0; i < bases->len; i++) {
+        GsObject *b = bases->items[i];
+        if (!gs_is(b, &gs_type_type)) {
+            gs_err_set(ts, &gs_exc_TypeError, "%s.__bases__ must be tuple of classes, not '%s'",
+                       t->name, b->type->name);
+            return -1;
+        }
+        if (gs_type_is_subtype((GsType *)b, t)) {
+            gs_err_set(ts, &gs_exc_TypeError, "a __bases__ item causes an inheritance cycle");
+            return -1;
+        }
+    }
+    if (bases->len > 1) {
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "gilscope supports single inheritance only (%s.__bases__ set to %zu bases)",
+                   t->name, bases->len);
+        return -1;
+    }
+    GsType *new = (GsType *)bases->items[0];
+    if (!(new->flags & GS_TPFLAG_BASETYPE)) {
+        gs_err_set(ts, &gs_exc_TypeError, "type '%s' is not an acceptable base type", new->name);
+        return -1;
+    }
+    if (!same_layout(new, t->base)) {
+        /* CPython compares how the two free their instances first (GC or
+         * not), then their layouts. */
+        bool same_free = (new->flags & GS_TPFLAG_GC) == (t->base->flags & GS_TPFLAG_GC);
+        gs_err_set(ts, &gs_exc_TypeError, "__bases__ assignment: '%s' %s differs from '%s'",
+                   new->name, same_free ? "object layout" : "deallocator", t->base->name);
+        return -1;
+    }
+    GsType *old = t->base;
+    gs_incref(ts, (GsObject *)new);
+    t->base = new;
+    gs_decref(ts, (GsObject *)old);
+    return 0;
+}
+
 static int type_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
 {
     GsType *t = (GsType *)o;
+    if ((t->flags & GS_TPFLAG_HEAPTYPE) && gs_str_eq(name, GS_NAME(ts, __bases__)))
+        return set_bases(ts, t, v);
     if (!(t->flags & GS_TPFLAG_HEAPTYPE)) {
-        gs_err_set(ts, &gs_exc_TypeError,
-                   "cannot set '%s' attribute of immutable type '%s'", gs_str_cstr(name), t->name);
+        gs_err_set(ts, &gs_exc_TypeError, "can't set attributes of built-in/extension type '%s'",
+                   t->name);
         return -1;
     }
     if (v)

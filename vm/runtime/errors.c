@@ -126,7 +126,61 @@ static GsObject *exc_getattr(GsThread *ts, GsObject *o, GsObject *name)
         return gs_newref(ts, e->context ? e->context : GS_NONE);
     if (gs_is(name, &gs_str_type) && strcmp(gs_str_cstr(name), "__cause__") == 0)
         return gs_newref(ts, e->cause ? e->cause : GS_NONE);
+    if (gs_is(name, &gs_str_type) && strcmp(gs_str_cstr(name), "__traceback__") == 0) {
+        GsList *tb = (GsList *)e->traceback;
+        if (!tb || tb->len == 0)
+            return gs_newref(ts, GS_NONE);
+        return gs_err_set(ts, &gs_exc_AttributeError,
+                          "gilscope has no traceback objects: __traceback__ can only be "
+                          "read when it is None");
+    }
     return gs_generic_getattr(ts, o, name);
+}
+
+/* The attributes kept in the exception itself, with CPython's checks:
+ * __cause__, __context__, __suppress_context__ and __traceback__ (which
+ * only None can be given: gilscope has no traceback objects).  Returns 1
+ * if `attr` is none of them. */
+static int set_special(GsThread *ts, GsException *e, const char *attr, GsObject *v)
+{
+    bool cause = strcmp(attr, "__cause__") == 0;
+    if (cause || strcmp(attr, "__context__") == 0) {
+        if (!v) {
+            gs_err_set(ts, &gs_exc_TypeError, "%s may not be deleted", attr);
+            return -1;
+        }
+        if (v != GS_NONE && !gs_is_exception(v)) {
+            gs_err_set(ts, &gs_exc_TypeError, "exception %s must be None or derive from "
+                       "BaseException", cause ? "cause" : "context");
+            return -1;
+        }
+        gs_setref(ts, cause ? &e->cause : &e->context, v == GS_NONE ? NULL : gs_newref(ts, v));
+        if (cause)
+            e->suppress_context = true;   /* as `raise ... from` does */
+        return 0;
+    }
+    if (strcmp(attr, "__suppress_context__") == 0) {
+        if (!v || (v != GS_TRUE && v != GS_FALSE)) {
+            gs_err_set(ts, &gs_exc_TypeError, v ? "attribute value type must be bool"
+                                                : "can't delete attribute");
+            return -1;
+        }
+        e->suppress_context = v == GS_TRUE;
+        return 0;
+    }
+    if (strcmp(attr, "__traceback__") == 0) {
+        if (!v) {
+            gs_err_set(ts, &gs_exc_TypeError, "__traceback__ may not be deleted");
+            return -1;
+        }
+        if (v != GS_NONE) {
+            gs_err_set(ts, &gs_exc_TypeError, "__traceback__ must be a traceback or None");
+            return -1;
+        }
+        gs_setref(ts, &e->traceback, NULL);
+        return 0;
+    }
+    return 1;
 }
 
 static int exc_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
@@ -146,7 +200,8 @@ static int exc_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
         gs_setref(ts, &e->args, t);
         return 0;
     }
-    return gs_generic_setattr(ts, o, name, v);
+    int r = gs_is(name, &gs_str_type) ? set_special(ts, e, gs_str_cstr(name), v) : 1;
+    return r <= 0 ? r : gs_generic_setattr(ts, o, name, v);
 }
 
 /* BaseException.__init__(self, *args): what `super().__init__(msg)` calls. */

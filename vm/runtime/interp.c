@@ -503,8 +503,12 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     char *abs = realpath(path, NULL);
     if (abs)
         path = abs;
-    GsObject *code = gs_remember_source(ts, path, source) < 0 ? NULL
-                                                             : gs_compile(ts, source, path);
+    /* The file's bytes as UTF-8 (a Latin-1 file is translated): what the
+     * compiler reads and what tracebacks quote. */
+    char *text = gs_source_decode(ts, source);
+    GsObject *code = !text || gs_remember_source(ts, path, text) < 0 ? NULL
+                                                                     : gs_compile(ts, text, path);
+    free(text);
     GsObject *result = NULL;
     if (code) {
         GsObject *m = new_main_module(ts, path);

@@ -81,6 +81,7 @@ typedef struct {
     GsObject *closure;     /* tuple of cells or NULL */
     GsObject *dict;        /* function attributes, NULL until set */
     GsObject *module;      /* __module__ */
+    GsObject *old_codes;   /* list of the codes __code__ replaced, or NULL (code.c) */
 } GsFunction;
 
 /* Frames (eval.h): C structs on a per-thread stack, private to the eval
