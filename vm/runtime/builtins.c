@@ -142,8 +142,7 @@ BUILTIN(abs)
     if (GS_IS_INT(x)) {
         int64_t v = gs_int_value(x);
         if (v == INT64_MIN)
-            return gs_err_set(ts, &gs_exc_OverflowError,
-                              "integer overflow: gilscope's ints are 64-bit (CPython's are unbounded)");
+            return gs_err_int_overflow(ts);   /* 2**63 */
         return gs_int_new(ts, v < 0 ? -v : v);
     }
     if (GS_IS_FLOAT(x))
@@ -175,6 +174,9 @@ static GsObject *pow_mod(GsThread *ts, GsObject *b, GsObject *e, GsObject *m)
     if (exp < 0)
         return gs_err_set(ts, &gs_exc_ValueError,
                           "gilscope's pow() does not compute modular inverses (negative exponent)");
+    /* Everything is 0 modulo +-1; and INT64_MIN % -1 traps in C. */
+    if (mod == 1 || mod == -1)
+        return gs_int_new(ts, 0);
     __int128 r = 1, x = base % mod;
     while (exp > 0) {
         if (exp & 1)
@@ -204,12 +206,23 @@ BUILTIN(round)
         return NULL;
     GsObject *x = args[0];
     bool has_n = nargs == 2 && args[1] != GS_NONE;
+    if (!GS_IS_INT(x) && !GS_IS_FLOAT(x))
+        return gs_err_set(ts, &gs_exc_TypeError, "type %s doesn't define __round__ method",
+                          x->type->name);
+    if (has_n && !GS_IS_INT(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          args[1]->type->name);
     if (GS_IS_INT(x)) {
-        int64_t v = gs_int_value(x), n = has_n && GS_IS_INT(args[1]) ? gs_int_value(args[1]) : 0;
+        int64_t v = gs_int_value(x), n = has_n ? gs_int_value(args[1]) : 0;
         if (n >= 0)
             return gs_int_new(ts, v);
-        if (n < -18)
+        if (n < -18) {
+            /* 10**19 and up do not fit, but |v| < 10**19: the nearest
+             * multiple is 0, except past 5 * 10**18 at n == -19. */
+            if (n == -19 && (v > 5000000000000000000 || v < -5000000000000000000))
+                return gs_err_int_overflow(ts);   /* +-10**19 */
             return gs_int_new(ts, 0);
+        }
         /* round to a multiple of 10**-n, halves to even, as int.__round__ */
         int64_t p = 1;
         for (int64_t i = 0; i < -n; i++)
@@ -223,24 +236,12 @@ BUILTIN(round)
             q += 1;
         int64_t out;
         if (__builtin_mul_overflow(q, p, &out))
-            return gs_err_set(ts, &gs_exc_OverflowError, "integer overflow in round()");
+            return gs_err_int_overflow(ts);   /* round(2**63-1, -1) is 2**63+2 */
         return gs_int_new(ts, out);
     }
-    if (!GS_IS_FLOAT(x))
-        return gs_err_set(ts, &gs_exc_TypeError, "type %s doesn't define __round__ method",
-                          x->type->name);
     double d = gs_float_value(x);
-    if (!has_n) {
-        if (!isfinite(d))
-            return gs_err_set(ts, isnan(d) ? &gs_exc_ValueError : &gs_exc_OverflowError,
-                              isnan(d) ? "cannot convert float NaN to integer"
-                                       : "cannot convert float infinity to integer");
-        double r = nearbyint(d);   /* default rounding mode: half to even */
-        return gs_int_new(ts, (int64_t)r);
-    }
-    if (!GS_IS_INT(args[1]))
-        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
-                          args[1]->type->name);
+    if (!has_n)   /* nearbyint in the default rounding mode: half to even */
+        return gs_int_from_double(ts, nearbyint(d));
     /* Round via the shortest decimal text, as CPython's correctly rounded
      * double_round does: format with n digits, read back. */
     int64_t n = gs_int_value(args[1]);

@@ -361,16 +361,16 @@ static GsObject *round_to_int(GsThread *ts, GsObject *const *args, size_t nargs,
         return gs_int_new(ts, gs_int_value(args[0]));
     if (to_double(ts, args[0], &d) < 0)
         return NULL;
-    if (!isfinite(d) || fabs(d) >= 9.2e18)
-        return gs_err_set(ts, &gs_exc_OverflowError, "cannot convert float to a 64-bit int");
-    return gs_int_new(ts, (int64_t)fn(d));
+    return gs_int_from_double(ts, fn(d));   /* inf, NaN, past int64: raises */
 }
 
 MODFUNC(math_floor) { return round_to_int(ts, args, nargs, floor, "floor"); }
 MODFUNC(math_ceil) { return round_to_int(ts, args, nargs, ceil, "ceil"); }
+MODFUNC(math_trunc) { return round_to_int(ts, args, nargs, trunc, "trunc"); }
 
 static const GsMethodDef math_functions[] = {
-    { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil }, { NULL, NULL },
+    { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil },
+    { "trunc", math_trunc }, { NULL, NULL },
 };
 
 /* ---- threading: Python source compiled into the binary (vm/runtime/lib/threading.py) ---------- */
