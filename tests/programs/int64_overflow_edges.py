@@ -37,3 +37,11 @@ show("round(MAX, -1)", lambda: round(MAX, -1))
 show("round(MIN, -1)", lambda: round(MIN, -1))
 show("round(9 * 10**18, -19)", lambda: round(9 * 10 ** 18, -19))
 show("round(-6 * 10**18, -19)", lambda: round(-6 * 10 ** 18, -19))
+
+# Not an int, but the same kind of edge: CPython converts the switch
+# interval to microseconds unchecked (1e300 reads back as 0.0); gilscope
+# refuses what its nanoseconds cannot hold.
+import sys
+show("sys.setswitchinterval(1e300)", lambda: sys.setswitchinterval(1e300))
+show("sys.setswitchinterval(1e10)", lambda: sys.setswitchinterval(1e10))
+print(sys.getswitchinterval())

@@ -484,6 +484,12 @@ static inline size_t gs_kw_count(GsObject *kwnames)
 /* Argument checking for C functions; each raises TypeError like CPython. */
 int gs_check_nargs(GsThread *ts, const char *fname, size_t nargs, size_t min, size_t max);
 int gs_check_no_kw(GsThread *ts, const char *fname, GsObject *kwnames);
+/* A duration in seconds (an int or a float: time.sleep, the timeouts of
+ * _thread) as nanoseconds, as CPython's _PyTime_FromSecondsObject makes it:
+ * rounded away from zero; NaN is ValueError, anything beyond int64 ns
+ * (+-292 years, infinities included) OverflowError, other types TypeError.
+ * The sign is kept: the callers decide what a negative value means. */
+int gs_seconds_to_ns(GsThread *ts, GsObject *secs, int64_t *out);
 /* An index for a sequence of length len: negative counts from the end.
  * Raises IndexError("<what> index out of range") or TypeError. */
 int gs_seq_index(GsThread *ts, GsObject *idx, int64_t len, const char *what, int64_t *out);

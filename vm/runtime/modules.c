@@ -132,6 +132,11 @@ MODFUNC(sys_setswitchinterval)
                           args[0]->type->name);
     if (!(s > 0))
         return gs_err_set(ts, &gs_exc_ValueError, "switch interval must be strictly positive");
+    /* CPython converts to microseconds unchecked (1e300 gives 0.0 back);
+     * gilscope keeps uint64 ns (at most 584 years): refuse well before. */
+    if (s > 1e10)
+        return gs_err_set(ts, &gs_exc_OverflowError,
+                          "switch interval too large for gilscope (at most 1e10 seconds)");
     ts->interp->opt.switch_interval = s;
     /* CPython stores microseconds; 1e-7 becomes 0 us and then means 1 us.
      * Waiters read the interval under the GIL's mutex: write it there. */
@@ -253,26 +258,21 @@ MODFUNC(time_sleep)
 {
     if (gs_check_nargs(ts, "sleep", nargs, 1, 1) < 0)
         return NULL;
-    GsObject *x = args[0];
-    double secs;
-    if (GS_IS_INT(x))
-        secs = (double)gs_int_value(x);
-    else if (GS_IS_FLOAT(x))
-        secs = gs_float_value(x);
-    else
-        return gs_err_set(ts, &gs_exc_TypeError,
-                          "'%s' object cannot be interpreted as an integer", x->type->name);
-    if (secs < 0 || isnan(secs))
+    /* CPython's checks and messages: inf and 1e11 are OverflowError, NaN
+     * and negative values ValueError -- never a sleep of the wrong length. */
+    int64_t ns;
+    if (gs_seconds_to_ns(ts, args[0], &ns) < 0)
+        return NULL;
+    if (ns < 0)
         return gs_err_set(ts, &gs_exc_ValueError, "sleep length must be non-negative");
     /* A blocking call: let the other threads run meanwhile. */
     GsPlatform *p = ts->interp->platform;
-    uint64_t ns = (uint64_t)(secs * 1e9);
     uint64_t start = p->now_ns(p);
     gs_ev_io_begin(ts, "sleep");
     gs_begin_allow_threads(ts, GS_REL_sleep);
     /* In slices, so that a stop ends the sleep early -- and Ctrl-C too, but
      * only in the main thread, where KeyboardInterrupt is delivered. */
-    for (uint64_t end = start + ns;;) {
+    for (uint64_t end = start + (uint64_t)ns;;) {   /* both < 2**63: no wrap */
         int stop = atomic_load(&ts->interp->stop_reason);
         if ((stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT) ||
             (stop == GS_STOP_INTERRUPT && ts->tid == 0))
