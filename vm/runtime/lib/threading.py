@@ -25,7 +25,7 @@ class Thread:
     def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *,
                  daemon=None):
         self._target = target
-        self._args = tuple(args)
+        self._args = args
         self._kwargs = {} if kwargs is None else kwargs
         self.name = str(name) if name is not None else _new_name()
         self.daemon = current_thread().daemon if daemon is None else daemon
