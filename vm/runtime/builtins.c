@@ -46,6 +46,42 @@ static int kwarg(GsThread *ts, const char *fname, GsObject *const *args, size_t 
 
 /* ---- output ---------------------------------------------------------------------- */
 
+/* One piece of print's output to a write method; s is stolen (NULL: an
+ * error already set). */
+static int print_piece(GsThread *ts, GsObject *write, GsObject *s)
+{
+    GsObject *r = s ? gs_call1(ts, write, s) : NULL;
+    gs_xdecref(ts, s);
+    gs_xdecref(ts, r);
+    return r ? 0 : -1;
+}
+
+/* print to an object of the program's own: as CPython, write() once per
+ * piece -- each argument's str, the separators, the end -- then flush(). */
+static GsObject *print_to_object(GsThread *ts, GsObject *file, GsObject *const *args, size_t n,
+                                 GsObject *sep, GsObject *end, bool flush)
+{
+    GsObject *w = gs_getattr_c(ts, file, "write");
+    int rc = w ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (i > 0)
+            rc = print_piece(ts, w, sep ? gs_newref(ts, sep) : gs_str_from(ts, " "));
+        if (rc == 0)
+            rc = print_piece(ts, w, gs_str(ts, args[i]));
+    }
+    if (rc == 0)
+        rc = print_piece(ts, w, end ? gs_newref(ts, end) : gs_str_from(ts, "\n"));
+    gs_xdecref(ts, w);
+    if (rc == 0 && flush) {
+        GsObject *f = gs_getattr_c(ts, file, "flush");
+        GsObject *r = f ? gs_call0(ts, f) : NULL;
+        gs_xdecref(ts, f);
+        gs_xdecref(ts, r);
+        rc = r ? 0 : -1;
+    }
+    return rc < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
 BUILTIN(print)
 {
     static const char *const kws[] = { "sep", "end", "file", "flush", NULL };
@@ -59,6 +95,18 @@ BUILTIN(print)
         return gs_err_set(ts, &gs_exc_TypeError, "%s must be None or a string, not %s",
                           sep && !GS_IS_STR(sep) ? "sep" : "end",
                           (sep && !GS_IS_STR(sep) ? sep : end)->type->name);
+    int flush = kv[3] ? gs_truth(ts, kv[3]) : 0;
+    if (flush < 0)
+        return NULL;
+    /* No file=: sys.stdout, as the program may have set it.  None there
+     * means print nothing (CPython's rule, for a program without a
+     * console); the two standard streams are written here directly. */
+    GsObject *file = kv[2] && kv[2] != GS_NONE ? kv[2] : gs_sys_stream(ts, "stdout");
+    if (file == GS_NONE)
+        return gs_newref(ts, GS_NONE);
+    FILE *out = file ? gs_std_stream_file(ts, file) : ts->interp->out;
+    if (!out)
+        return print_to_object(ts, file, args, n, sep, end, flush);
     GsBuf b;
     gs_buf_init(&b);
     for (size_t i = 0; i < n; i++) {
@@ -70,40 +118,20 @@ BUILTIN(print)
         }
     }
     gs_buf_puts(&b, end ? gs_str_cstr(end) : "\n");
-    FILE *out = ts->interp->out;
-    GsObject *file = kv[2];
-    if (file && file != GS_NONE) {
-        GsObject *w = gs_getattr_c(ts, file, "write");
-        GsObject *s = w ? gs_str_new(ts, b.data, b.len) : NULL;
-        GsObject *r = s ? gs_call1(ts, w, s) : NULL;
-        gs_xdecref(ts, w);
-        gs_xdecref(ts, s);
-        gs_buf_free(&b);
-        if (!r)
-            return NULL;
-        gs_decref(ts, r);
-        return gs_newref(ts, GS_NONE);
-    }
+    if (out == stderr)
+        fflush(ts->interp->out);   /* what was printed before comes first */
     fwrite(b.data, 1, b.len, out);
-    if (ts->interp->trace_mask & GS_CAT_PRINT) {
+    if (out == ts->interp->out && (ts->interp->trace_mask & GS_CAT_PRINT)) {
         /* The printed text, without one final newline. */
-        size_t n = b.len;
-        if (n && b.data[n - 1] == '\n')
-            b.data[--n] = 0;
+        size_t len = b.len;
+        if (len && b.data[len - 1] == '\n')
+            b.data[--len] = 0;
         gs_ev_print(ts, b.data);
     }
-    if (kv[3] && gs_truth(ts, kv[3]) > 0)
+    if (flush)
         fflush(out);
     gs_buf_free(&b);
-    if (ferror(out)) {
-        /* The output went nowhere: a closed pipe (`| head`), a full disk.
-         * As in CPython, print raises (gilscope ignores SIGPIPE for that). */
-        int err = errno;
-        clearerr(out);
-        return gs_err_set(ts, err == EPIPE ? &gs_exc_BrokenPipeError : &gs_exc_OSError,
-                          "[Errno %d] %s", err, strerror(err));
-    }
-    return gs_newref(ts, GS_NONE);
+    return gs_output_error(ts, out) < 0 ? NULL : gs_newref(ts, GS_NONE);
 }
 
 BUILTIN(repr)

@@ -561,8 +561,11 @@ static void shared_release(GsPlatform *p, ThreadShared *sh, bool from_thread)
  * threading.excepthook prints it. */
 static void report_thread_exception(GsThread *ts, GsObject *exc)
 {
+    FILE *err = gs_stderr_file(ts);
+    if (!err)
+        return;   /* sys.stderr = None */
     fflush(ts->interp->out);
-    fprintf(stderr, "Exception in thread %s:\n", ts->name ? ts->name : "?");
+    fprintf(err, "Exception in thread %s:\n", ts->name ? ts->name : "?");
     gs_print_exception(ts, exc);
 }
 
