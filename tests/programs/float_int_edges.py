@@ -93,3 +93,7 @@ show("pow(3, 5, MIN)", lambda: pow(3, 5, MIN))
 show("pow(-2, 63)", lambda: pow(-2, 63))
 show("pow(1, MIN)", lambda: pow(1, MIN))
 show("MIN ** -1", lambda: MIN ** -1)
+
+print("-- chr takes a C int")
+for v in [2 ** 62, -2 ** 62, 2 ** 31, 2 ** 31 - 1, -1, 0x110000, 0x10FFFF]:
+    show("chr(%d)" % v, lambda: chr(v) == "\U0010ffff")

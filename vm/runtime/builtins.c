@@ -3,6 +3,7 @@
  * plus __build_class__ (what a `class` statement calls) and super().
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,8 @@ BUILTIN(chr)
         return gs_err_set(ts, &gs_exc_TypeError, "an integer is required (got type %s)",
                           args[0]->type->name);
     int64_t c = gs_int_value(args[0]);
+    if (c < INT_MIN || c > INT_MAX)   /* CPython reads the argument as a C int */
+        return gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C int");
     if (c < 0 || c > 0x10ffff)
         return gs_err_set(ts, &gs_exc_ValueError, "chr() arg not in range(0x110000)");
     char buf[4];
