@@ -30,7 +30,12 @@ BUILD_DIR=build
 ASAN_DIR=build-asan
 TSAN_DIR=build-tsan
 TSAN_FLAGS=(-Db_sanitize=thread -Db_lundef=false)
-ASAN_FLAGS=(-Db_sanitize=address,undefined -Db_lundef=false)
+# -fsanitize=undefined leaves out float-cast-overflow (a double converted to
+# an integer type it does not fit: undefined behaviour, on x86 INT64_MIN), so
+# it is asked for by name.
+ASAN_FLAGS=(-Db_sanitize=address,undefined -Db_lundef=false
+            -Dc_args=-fsanitize=float-cast-overflow
+            -Dc_link_args=-fsanitize=float-cast-overflow)
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 
 usage() {
@@ -81,13 +86,16 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 }
 
-# configure DIR [MESON OPTIONS...]: set DIR up unless it is set up already
-# (ninja re-runs meson by itself when a meson.build changes).
+# configure DIR [MESON OPTIONS...]: set DIR up, or give an existing one the
+# options (ninja re-runs meson by itself when a meson.build changes).
 configure() {
     local dir=$1
     shift
     if [ -f "$dir/build.ninja" ]; then
-        return 0
+        # Set up already: apply the options anyway, in case build.sh asks
+        # for different ones now (a tree set up before a flag was added).
+        [ $# -eq 0 ] || meson configure "$dir" "$@"
+        return
     elif [ -d "$dir/meson-private" ] || [ -d "$dir/meson-logs" ]; then
         # Left over by a setup that failed: start that directory again.
         rm -rf "$dir"

@@ -112,10 +112,14 @@ static void fold_binop(GsExpr *e)
             }
             return;
         case OP_LSHIFT:
-            if (b >= 0 && b < 63 && (a >= 0 ? a <= (INT64_MAX >> b) : a >= (INT64_MIN >> b)))
+            /* the same fit test as ops.c: -1 << 63 folds, 1 << 63 does not */
+            if (b >= 0 && b <= 63 && a <= (INT64_MAX >> b) && a >= (INT64_MIN >> b))
                 make_int(e, (int64_t)((uint64_t)a << b));
             return;
-        case OP_RSHIFT: if (b >= 0 && b < 63) make_int(e, a >> b); return;
+        case OP_RSHIFT:
+            if (b >= 0)   /* CPython folds any >>: a huge count leaves the sign */
+                make_int(e, b >= 63 ? (a < 0 ? -1 : 0) : a >> b);
+            return;
         case OP_BITAND: make_int(e, a & b); return;
         case OP_BITOR: make_int(e, a | b); return;
         case OP_BITXOR: make_int(e, a ^ b); return;

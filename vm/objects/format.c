@@ -28,13 +28,6 @@
 
 #include "format.h"
 
-/* Widths and float precisions above this (256 Mi) are refused rather than
- * built: the output would need that many bytes, and GsBuf abort()s when
- * memory runs out.  CPython would try the allocation and raise
- * MemoryError if it failed; a guest program asking for that much text is
- * almost certainly a typo, and must not bring the whole tool down. */
-#define GS_FORMAT_MAX_LEN ((int64_t)1 << 28)
-
 /* ---- errors and small helpers ------------------------------------------ */
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)

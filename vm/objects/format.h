@@ -17,6 +17,14 @@
  * "-0.0", "inf", "-inf", "nan".  Appends to out. */
 void gs_format_float_repr(GsBuf *out, double v);
 
+/* Widths and float precisions above this (256 Mi) are refused rather than
+ * built (by format() here and by str % in str.c): the output would need
+ * that many bytes, and GsBuf abort()s when memory runs out.  CPython would
+ * try the allocation and raise MemoryError if it failed; a guest program
+ * asking for that much text is almost certainly a typo, and must not bring
+ * the whole tool down. */
+#define GS_FORMAT_MAX_LEN ((int64_t)1 << 28)
+
 /* A parsed format spec: [[fill]align][sign][#][0][width][,|_][.precision][type] */
 typedef struct {
     char fill[8];        /* UTF-8 of one code point; " " by default */

@@ -778,18 +778,8 @@ static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size
         return gs_newref(ts, x);
     if (x->type == &gs_bool_type)
         return gs_int_new(ts, gs_int_value(x));
-    if (GS_IS_FLOAT(x)) {
-        double d = gs_float_value(x);
-        if (isnan(d))
-            return gs_err_set(ts, &gs_exc_ValueError, "cannot convert float NaN to integer");
-        if (isinf(d))
-            return gs_err_set(ts, &gs_exc_OverflowError,
-                              "cannot convert float infinity to integer");
-        if (d >= 9223372036854775808.0 || d < -9223372036854775808.0)
-            return gs_err_set(ts, &gs_exc_OverflowError,
-                              "int too large for gilscope's 64-bit ints");
-        return gs_int_new(ts, (int64_t)d);
-    }
+    if (GS_IS_FLOAT(x))
+        return gs_int_from_double(ts, gs_float_value(x));
     if (GS_IS_STR(x))
         return int_parse(ts, x, 10);
     return gs_err_set(ts, &gs_exc_TypeError,
@@ -868,6 +858,60 @@ GsObject *gs_int_new(GsThread *ts, int64_t v)
     return (GsObject *)o;
 }
 
+GsObject *gs_err_int_overflow(GsThread *ts)
+{
+    return gs_err_set(ts, &gs_exc_OverflowError,
+                      "integer overflow: gilscope's ints are 64-bit (CPython's are unbounded)");
+}
+
+/* int64_t holds exactly the doubles in [-2**63, 2**63).  Note the upper
+ * bound: (double)INT64_MAX rounds up to 2**63, which does not fit, so the
+ * test must be `< 0x1p63`, never `<= INT64_MAX`.  NaN fails both tests. */
+static bool double_fits_int64(double d)
+{
+    return d >= -0x1p63 && d < 0x1p63;
+}
+
+int gs_double_to_int64(GsThread *ts, double d, int64_t *out)
+{
+    if (isnan(d)) {
+        gs_err_set(ts, &gs_exc_ValueError, "cannot convert float NaN to integer");
+        return -1;
+    }
+    if (isinf(d)) {
+        gs_err_set(ts, &gs_exc_OverflowError, "cannot convert float infinity to integer");
+        return -1;
+    }
+    if (!double_fits_int64(d)) {
+        gs_err_int_overflow(ts);
+        return -1;
+    }
+    *out = (int64_t)d;   /* in range: the cast truncates toward zero, exactly */
+    return 0;
+}
+
+GsObject *gs_int_from_double(GsThread *ts, double d)
+{
+    int64_t v;
+    return gs_double_to_int64(ts, d, &v) < 0 ? NULL : gs_int_new(ts, v);
+}
+
+int gs_int_double_cmp(int64_t i, double d)
+{
+    if (d >= 0x1p63)
+        return -1;
+    if (d < -0x1p63)
+        return 1;
+    /* Now trunc(d) is an int64: compare the integer parts exactly, and on a
+     * tie let d's fraction (d - trunc(d), exact in binary) decide. */
+    double whole = trunc(d);
+    int64_t t = (int64_t)whole;
+    if (i != t)
+        return i < t ? -1 : 1;
+    double frac = d - whole;
+    return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
+
 static GsObject *float_repr(GsThread *ts, GsObject *o)
 {
     GsBuf b;
@@ -880,7 +924,7 @@ static GsObject *float_repr(GsThread *ts, GsObject *o)
 static int64_t float_hash(GsThread *ts, GsObject *o)
 {
     double d = gs_float_value(o);
-    if (d == floor(d) && fabs(d) < 9.2e18) {
+    if (d == floor(d) && double_fits_int64(d)) {
         int64_t v = (int64_t)d;
         return v == -1 ? -2 : v;
     }

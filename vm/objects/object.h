@@ -323,6 +323,21 @@ GsObject *gs_cfunction_new(GsThread *ts, const char *name, GsCFunc fn, GsObject 
 GsObject *gs_slice_new(GsThread *ts, GsObject *start, GsObject *stop, GsObject *step);
 GsObject *gs_range_new(GsThread *ts, int64_t start, int64_t stop, int64_t step);
 
+/* ---- gilscope's 64-bit ints at their edges (object.c) ----------------------
+ * CPython's ints are unbounded; gilscope's are int64_t.  Where CPython would
+ * give a bigger int, gilscope raises OverflowError (gs_err_int_overflow's
+ * message) -- never a wrapped or clamped value.  Every double -> integer
+ * conversion goes through gs_double_to_int64: a C cast of an out-of-range
+ * double is undefined behaviour (and on x86 gives INT64_MIN). */
+GsObject *gs_err_int_overflow(GsThread *ts);     /* raises; returns NULL */
+/* d truncated toward zero, exactly.  NaN: ValueError, +-inf: OverflowError
+ * (CPython's messages), finite beyond int64: gs_err_int_overflow.  0 / -1. */
+int gs_double_to_int64(GsThread *ts, double d, int64_t *out);
+GsObject *gs_int_from_double(GsThread *ts, double d);   /* int(d), same errors */
+/* Compares int64 i with double d exactly (no rounding of i to a double):
+ * -1, 0, 1; d must not be NaN. */
+int gs_int_double_cmp(int64_t i, double d);
+
 static inline int64_t gs_int_value(GsObject *o) { return ((GsInt *)o)->value; }
 static inline double gs_float_value(GsObject *o) { return ((GsFloat *)o)->value; }
 static inline const char *gs_str_cstr(GsObject *o) { return ((GsStr *)o)->data; }
@@ -469,6 +484,12 @@ static inline size_t gs_kw_count(GsObject *kwnames)
 /* Argument checking for C functions; each raises TypeError like CPython. */
 int gs_check_nargs(GsThread *ts, const char *fname, size_t nargs, size_t min, size_t max);
 int gs_check_no_kw(GsThread *ts, const char *fname, GsObject *kwnames);
+/* A duration in seconds (an int or a float: time.sleep, the timeouts of
+ * _thread) as nanoseconds, as CPython's _PyTime_FromSecondsObject makes it:
+ * rounded away from zero; NaN is ValueError, anything beyond int64 ns
+ * (+-292 years, infinities included) OverflowError, other types TypeError.
+ * The sign is kept: the callers decide what a negative value means. */
+int gs_seconds_to_ns(GsThread *ts, GsObject *secs, int64_t *out);
 /* An index for a sequence of length len: negative counts from the end.
  * Raises IndexError("<what> index out of range") or TypeError. */
 int gs_seq_index(GsThread *ts, GsObject *idx, int64_t len, const char *what, int64_t *out);

@@ -161,9 +161,16 @@ static GsObject *number_compare(GsObject *a, GsObject *b, int op)
     if (GS_IS_INT(a) && GS_IS_INT(b)) {
         int64_t x = gs_int_value(a), y = gs_int_value(b);
         c = (x > y) - (x < y);
+    } else if (GS_IS_INT(a) || GS_IS_INT(b)) {
+        /* int against float: (double)i would round an i beyond 2**53
+         * (2**63-1 == 2.0**63 would be True), so compare exactly. */
+        double d = gs_float_value(GS_IS_INT(a) ? b : a);
+        if (isnan(d))
+            return gs_bool(op == GS_CMP_NE);
+        c = GS_IS_INT(a) ? gs_int_double_cmp(gs_int_value(a), d)
+                         : -gs_int_double_cmp(gs_int_value(b), d);
     } else {
-        double x = GS_IS_INT(a) ? (double)gs_int_value(a) : gs_float_value(a);
-        double y = GS_IS_INT(b) ? (double)gs_int_value(b) : gs_float_value(b);
+        double x = gs_float_value(a), y = gs_float_value(b);
         if (isnan(x) || isnan(y))
             return gs_bool(op == GS_CMP_NE);
         c = (x > y) - (x < y);
@@ -571,11 +578,7 @@ static int opcode_kind(int opcode, bool *inplace)
     }
 }
 
-static GsObject *overflow(GsThread *ts)
-{
-    return gs_err_set(ts, &gs_exc_OverflowError,
-                      "integer overflow: gilscope's ints are 64-bit (CPython's are unbounded)");
-}
+static GsObject *overflow(GsThread *ts) { return gs_err_int_overflow(ts); }
 
 /* Python's floor division and modulo: the remainder takes the divisor's sign. */
 static void floor_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r)
@@ -638,12 +641,15 @@ static GsObject *int_binop(GsThread *ts, int kind, int64_t a, int64_t b)
             return gs_err_set(ts, &gs_exc_ValueError, "negative shift count");
         if (a == 0)
             return gs_int_new(ts, 0);
-        if (b >= 63 || (a > 0 ? a > (INT64_MAX >> b) : a < (INT64_MIN >> b)))
+        /* a << b fits iff INT64_MIN >> b <= a <= INT64_MAX >> b; at b == 63
+         * that leaves only -1 (and 0): -1 << 63 is INT64_MIN. */
+        if (b > 63 || a > (INT64_MAX >> b) || a < (INT64_MIN >> b))
             return overflow(ts);
-        return gs_int_new(ts, (int64_t)((uint64_t)a << b));
+        return gs_int_new(ts, (int64_t)((uint64_t)a << b));   /* unsigned: no UB */
     case K_RSHIFT:
         if (b < 0)
             return gs_err_set(ts, &gs_exc_ValueError, "negative shift count");
+        /* C's >> needs b < 64; past 62 only the sign is left. */
         return gs_int_new(ts, b >= 63 ? (a < 0 ? -1 : 0) : a >> b);
     case K_AND: return gs_int_new(ts, a & b);
     case K_OR: return gs_int_new(ts, a | b);

@@ -45,6 +45,7 @@
  * isnumeric know ASCII and Latin-1 only.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -2325,21 +2326,7 @@ static int mod_int_value(GsThread *ts, const ModSpec *sp, GsObject *v, int64_t *
                    decimal ? "a number" : "an integer", gs_type_name(v));
         return -1;
     }
-    double d = gs_float_value(v);
-    if (isnan(d)) {
-        gs_err_set(ts, &gs_exc_ValueError, "cannot convert float NaN to integer");
-        return -1;
-    }
-    if (isinf(d)) {
-        gs_err_set(ts, &gs_exc_OverflowError, "cannot convert float infinity to integer");
-        return -1;
-    }
-    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) {
-        gs_err_set(ts, &gs_exc_OverflowError, "int too large to convert");
-        return -1;
-    }
-    *out = (int64_t)d;   /* truncates toward zero, like int(d) */
-    return 0;
+    return gs_double_to_int64(ts, gs_float_value(v), out);   /* like int(d) */
 }
 
 /* %d %i %u %x %X %o */
@@ -2394,7 +2381,7 @@ static int mod_float(GsThread *ts, GsBuf *b, const ModSpec *sp, GsObject *v)
     }
     char cfmt[8];
     snprintf(cfmt, sizeof cfmt, "%%%s.*%c", sp->alt ? "#" : "", (char)sp->conv);
-    int prec = sp->prec < 0 ? 6 : sp->prec > 1000 ? 1000 : (int)sp->prec;
+    int prec = sp->prec < 0 ? 6 : (int)sp->prec;   /* mod_parse bounds it */
     char small[128];
     int n = snprintf(small, sizeof small, cfmt, prec, fabs(d));
     char *digits = (size_t)n < sizeof small ? small : malloc((size_t)n + 1);
@@ -2521,18 +2508,32 @@ static int mod_parse(GsThread *ts, ModArgs *ma, const char *p, size_t n, size_t 
     /* A width nobody's memory can hold: MemoryError now, as CPython gives,
      * rather than growing a buffer until the process aborts.  (The same
      * limit as format.c's.) */
-    if (sp->width > ((int64_t)1 << 28)) {
+    if (sp->width > GS_FORMAT_MAX_LEN) {
         gs_err_set(ts, &gs_exc_MemoryError, "width too large for gilscope (%lld)",
                    (long long)sp->width);
         return -1;
     }
     if (*i < n && p[*i] == '.') {
         (*i)++;
+        bool star = *i < n && p[*i] == '*';
         sp->prec = 0;
-        if (mod_number(ts, ma, p, n, i, &sp->prec, "prec") < 0)
+        if (mod_number(ts, ma, p, n, i, &sp->prec, "precision") < 0)
             return -1;
+        /* CPython keeps the precision in a C int (the width is a ssize_t). */
+        if (sp->prec > INT_MAX || sp->prec < INT_MIN) {
+            if (star)
+                gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C int");
+            else
+                gs_err_set(ts, &gs_exc_ValueError, "precision too big");
+            return -1;
+        }
         if (sp->prec < 0)
             sp->prec = 0;
+        if (sp->prec > GS_FORMAT_MAX_LEN) {
+            gs_err_set(ts, &gs_exc_MemoryError, "precision too large for gilscope (%lld)",
+                       (long long)sp->prec);
+            return -1;
+        }
     }
     while (*i < n && (p[*i] == 'h' || p[*i] == 'l' || p[*i] == 'L'))
         (*i)++;

@@ -3,6 +3,7 @@
  * plus __build_class__ (what a `class` statement calls) and super().
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,42 @@ static int kwarg(GsThread *ts, const char *fname, GsObject *const *args, size_t 
 
 /* ---- output ---------------------------------------------------------------------- */
 
+/* One piece of print's output to a write method; s is stolen (NULL: an
+ * error already set). */
+static int print_piece(GsThread *ts, GsObject *write, GsObject *s)
+{
+    GsObject *r = s ? gs_call1(ts, write, s) : NULL;
+    gs_xdecref(ts, s);
+    gs_xdecref(ts, r);
+    return r ? 0 : -1;
+}
+
+/* print to an object of the program's own: as CPython, write() once per
+ * piece -- each argument's str, the separators, the end -- then flush(). */
+static GsObject *print_to_object(GsThread *ts, GsObject *file, GsObject *const *args, size_t n,
+                                 GsObject *sep, GsObject *end, bool flush)
+{
+    GsObject *w = gs_getattr_c(ts, file, "write");
+    int rc = w ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (i > 0)
+            rc = print_piece(ts, w, sep ? gs_newref(ts, sep) : gs_str_from(ts, " "));
+        if (rc == 0)
+            rc = print_piece(ts, w, gs_str(ts, args[i]));
+    }
+    if (rc == 0)
+        rc = print_piece(ts, w, end ? gs_newref(ts, end) : gs_str_from(ts, "\n"));
+    gs_xdecref(ts, w);
+    if (rc == 0 && flush) {
+        GsObject *f = gs_getattr_c(ts, file, "flush");
+        GsObject *r = f ? gs_call0(ts, f) : NULL;
+        gs_xdecref(ts, f);
+        gs_xdecref(ts, r);
+        rc = r ? 0 : -1;
+    }
+    return rc < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
 BUILTIN(print)
 {
     static const char *const kws[] = { "sep", "end", "file", "flush", NULL };
@@ -59,6 +96,18 @@ BUILTIN(print)
         return gs_err_set(ts, &gs_exc_TypeError, "%s must be None or a string, not %s",
                           sep && !GS_IS_STR(sep) ? "sep" : "end",
                           (sep && !GS_IS_STR(sep) ? sep : end)->type->name);
+    int flush = kv[3] ? gs_truth(ts, kv[3]) : 0;
+    if (flush < 0)
+        return NULL;
+    /* No file=: sys.stdout, as the program may have set it.  None there
+     * means print nothing (CPython's rule, for a program without a
+     * console); the two standard streams are written here directly. */
+    GsObject *file = kv[2] && kv[2] != GS_NONE ? kv[2] : gs_sys_stream(ts, "stdout");
+    if (file == GS_NONE)
+        return gs_newref(ts, GS_NONE);
+    FILE *out = file ? gs_std_stream_file(ts, file) : ts->interp->out;
+    if (!out)
+        return print_to_object(ts, file, args, n, sep, end, flush);
     GsBuf b;
     gs_buf_init(&b);
     for (size_t i = 0; i < n; i++) {
@@ -70,40 +119,20 @@ BUILTIN(print)
         }
     }
     gs_buf_puts(&b, end ? gs_str_cstr(end) : "\n");
-    FILE *out = ts->interp->out;
-    GsObject *file = kv[2];
-    if (file && file != GS_NONE) {
-        GsObject *w = gs_getattr_c(ts, file, "write");
-        GsObject *s = w ? gs_str_new(ts, b.data, b.len) : NULL;
-        GsObject *r = s ? gs_call1(ts, w, s) : NULL;
-        gs_xdecref(ts, w);
-        gs_xdecref(ts, s);
-        gs_buf_free(&b);
-        if (!r)
-            return NULL;
-        gs_decref(ts, r);
-        return gs_newref(ts, GS_NONE);
-    }
+    if (out == stderr)
+        fflush(ts->interp->out);   /* what was printed before comes first */
     fwrite(b.data, 1, b.len, out);
-    if (ts->interp->trace_mask & GS_CAT_PRINT) {
+    if (out == ts->interp->out && (ts->interp->trace_mask & GS_CAT_PRINT)) {
         /* The printed text, without one final newline. */
-        size_t n = b.len;
-        if (n && b.data[n - 1] == '\n')
-            b.data[--n] = 0;
+        size_t len = b.len;
+        if (len && b.data[len - 1] == '\n')
+            b.data[--len] = 0;
         gs_ev_print(ts, b.data);
     }
-    if (kv[3] && gs_truth(ts, kv[3]) > 0)
+    if (flush)
         fflush(out);
     gs_buf_free(&b);
-    if (ferror(out)) {
-        /* The output went nowhere: a closed pipe (`| head`), a full disk.
-         * As in CPython, print raises (gilscope ignores SIGPIPE for that). */
-        int err = errno;
-        clearerr(out);
-        return gs_err_set(ts, err == EPIPE ? &gs_exc_BrokenPipeError : &gs_exc_OSError,
-                          "[Errno %d] %s", err, strerror(err));
-    }
-    return gs_newref(ts, GS_NONE);
+    return gs_output_error(ts, out) < 0 ? NULL : gs_newref(ts, GS_NONE);
 }
 
 BUILTIN(repr)
@@ -142,8 +171,7 @@ BUILTIN(abs)
     if (GS_IS_INT(x)) {
         int64_t v = gs_int_value(x);
         if (v == INT64_MIN)
-            return gs_err_set(ts, &gs_exc_OverflowError,
-                              "integer overflow: gilscope's ints are 64-bit (CPython's are unbounded)");
+            return gs_err_int_overflow(ts);   /* 2**63 */
         return gs_int_new(ts, v < 0 ? -v : v);
     }
     if (GS_IS_FLOAT(x))
@@ -175,6 +203,9 @@ static GsObject *pow_mod(GsThread *ts, GsObject *b, GsObject *e, GsObject *m)
     if (exp < 0)
         return gs_err_set(ts, &gs_exc_ValueError,
                           "gilscope's pow() does not compute modular inverses (negative exponent)");
+    /* Everything is 0 modulo +-1; and INT64_MIN % -1 traps in C. */
+    if (mod == 1 || mod == -1)
+        return gs_int_new(ts, 0);
     __int128 r = 1, x = base % mod;
     while (exp > 0) {
         if (exp & 1)
@@ -204,12 +235,23 @@ BUILTIN(round)
         return NULL;
     GsObject *x = args[0];
     bool has_n = nargs == 2 && args[1] != GS_NONE;
+    if (!GS_IS_INT(x) && !GS_IS_FLOAT(x))
+        return gs_err_set(ts, &gs_exc_TypeError, "type %s doesn't define __round__ method",
+                          x->type->name);
+    if (has_n && !GS_IS_INT(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          args[1]->type->name);
     if (GS_IS_INT(x)) {
-        int64_t v = gs_int_value(x), n = has_n && GS_IS_INT(args[1]) ? gs_int_value(args[1]) : 0;
+        int64_t v = gs_int_value(x), n = has_n ? gs_int_value(args[1]) : 0;
         if (n >= 0)
             return gs_int_new(ts, v);
-        if (n < -18)
+        if (n < -18) {
+            /* 10**19 and up do not fit, but |v| < 10**19: the nearest
+             * multiple is 0, except past 5 * 10**18 at n == -19. */
+            if (n == -19 && (v > 5000000000000000000 || v < -5000000000000000000))
+                return gs_err_int_overflow(ts);   /* +-10**19 */
             return gs_int_new(ts, 0);
+        }
         /* round to a multiple of 10**-n, halves to even, as int.__round__ */
         int64_t p = 1;
         for (int64_t i = 0; i < -n; i++)
@@ -223,24 +265,12 @@ BUILTIN(round)
             q += 1;
         int64_t out;
         if (__builtin_mul_overflow(q, p, &out))
-            return gs_err_set(ts, &gs_exc_OverflowError, "integer overflow in round()");
+            return gs_err_int_overflow(ts);   /* round(2**63-1, -1) is 2**63+2 */
         return gs_int_new(ts, out);
     }
-    if (!GS_IS_FLOAT(x))
-        return gs_err_set(ts, &gs_exc_TypeError, "type %s doesn't define __round__ method",
-                          x->type->name);
     double d = gs_float_value(x);
-    if (!has_n) {
-        if (!isfinite(d))
-            return gs_err_set(ts, isnan(d) ? &gs_exc_ValueError : &gs_exc_OverflowError,
-                              isnan(d) ? "cannot convert float NaN to integer"
-                                       : "cannot convert float infinity to integer");
-        double r = nearbyint(d);   /* default rounding mode: half to even */
-        return gs_int_new(ts, (int64_t)r);
-    }
-    if (!GS_IS_INT(args[1]))
-        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
-                          args[1]->type->name);
+    if (!has_n)   /* nearbyint in the default rounding mode: half to even */
+        return gs_int_from_double(ts, nearbyint(d));
     /* Round via the shortest decimal text, as CPython's correctly rounded
      * double_round does: format with n digits, read back. */
     int64_t n = gs_int_value(args[1]);
@@ -293,6 +323,8 @@ BUILTIN(chr)
         return gs_err_set(ts, &gs_exc_TypeError, "an integer is required (got type %s)",
                           args[0]->type->name);
     int64_t c = gs_int_value(args[0]);
+    if (c < INT_MIN || c > INT_MAX)   /* CPython reads the argument as a C int */
+        return gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C int");
     if (c < 0 || c > 0x10ffff)
         return gs_err_set(ts, &gs_exc_ValueError, "chr() arg not in range(0x110000)");
     char buf[4];

@@ -639,26 +639,71 @@ static void raise_from(GsThread *ts, GsObject *exc, GsObject *cause)
     gs_decref(ts, cause);
 }
 
+/* How CPython 3.9 names a callable in the errors about a call's * and **
+ * arguments (its _PyObject_FunctionStr): "__main__.f()", "__main__.C.m()",
+ * "__main__.C()", and "print()" for what lives in builtins.  Returns a
+ * malloc'd string (never NULL: "?" when memory runs out). */
+static char *function_str(GsThread *ts, GsObject *fn)
+{
+    if (fn->type == &gs_method_type)
+        fn = ((GsMethod *)fn)->func;
+    const char *mod = NULL, *qual = NULL;
+    if (fn->type == &gs_function_type) {
+        GsObject *m = ((GsFunction *)fn)->module;
+        mod = m && GS_IS_STR(m) ? gs_str_cstr(m) : NULL;
+        qual = gs_str_cstr(((GsFunction *)fn)->qualname);
+    } else if (fn->type == &gs_cfunction_type) {
+        qual = ((GsCFunction *)fn)->name;
+    } else if (GS_IS_TYPE(fn)) {
+        GsType *t = (GsType *)fn;
+        GsObject *m = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
+        mod = m && GS_IS_STR(m) ? gs_str_cstr(m) : NULL;
+        qual = t->qualname ? gs_str_cstr(t->qualname) : t->name;
+    } else {
+        qual = fn->type->name;   /* a callable instance: CPython prints str(fn) */
+    }
+    GsBuf b;
+    gs_buf_init(&b);
+    if (mod && strcmp(mod, "builtins") != 0)
+        gs_buf_printf(&b, "%s.", mod);
+    gs_buf_printf(&b, "%s()", qual);
+    gs_buf_putc(&b, 0);
+    return b.data ? b.data : strdup("?");
+}
+
+/* A TypeError about a call to fn: fmt has two %s, function_str's name and
+ * the detail. */
+static void call_error(GsThread *ts, GsObject *fn, const char *fmt, const char *detail)
+{
+    char *name = function_str(ts, fn);
+    GsBuf text;
+    gs_buf_init(&text);
+    gs_buf_printf(&text, fmt, name, detail);
+    gs_buf_putc(&text, 0);
+    gs_err_set(ts, &gs_exc_TypeError, "%s", text.data ? text.data : "?");
+    gs_buf_free(&text);
+    free(name);
+}
+
 /* DICT_UPDATE and DICT_MERGE: copy `other` into the dict d.  DICT_MERGE
  * (building **kwargs for a call to fn) refuses a key given twice; fn is
  * NULL for DICT_UPDATE.  Returns -1 with an exception set. */
 static int dict_merge(GsThread *ts, GsObject *d, GsObject *other, GsObject *fn)
 {
     if (!GS_IS_DICT(other)) {
-        gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not a mapping", other->type->name);
+        if (fn)
+            call_error(ts, fn, "%s argument after ** must be a mapping, not %s",
+                       other->type->name);
+        else
+            gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not a mapping",
+                       other->type->name);
         return -1;
     }
     size_t pos = 0;
     GsObject *k, *v;
     while (gs_dict_next(other, &pos, &k, &v)) {
         if (fn && gs_dict_get(ts, d, k)) {
-            GsObject *mod = fn->type == &gs_function_type ? ((GsFunction *)fn)->module : NULL;
-            GsObject *qn = fn->type == &gs_function_type ? ((GsFunction *)fn)->qualname : NULL;
-            gs_err_set(ts, &gs_exc_TypeError,
-                       "%s%s%s() got multiple values for keyword argument '%s'",
-                       mod && GS_IS_STR(mod) ? gs_str_cstr(mod) : "", mod && GS_IS_STR(mod) ? "." : "",
-                       qn ? gs_str_cstr(qn) : fn->type == &gs_cfunction_type
-                           ? ((GsCFunction *)fn)->name : fn->type->name,
+            call_error(ts, fn, "%s got multiple values for keyword argument '%s'",
                        GS_IS_STR(k) ? gs_str_cstr(k) : "?");
             return -1;
         }
@@ -1437,9 +1482,25 @@ max_instructions_reached:
         SAVE_LASTI();
         GsObject *kw = (oparg & 1) ? POP() : NULL;
         GsObject *args = POP(), *func = TOP();
-        GsObject *r = gs_call_with_dict(ts, func, args, kw);
+        GsObject *r = NULL;
+        if (!GS_IS_TUPLE(args)) {
+            /* f(*x) with x not a tuple: make one here, so that a non-iterable
+             * x is reported naming the call, as CPython does. */
+            GsObject *l = gs_sequence_to_list(ts, args);
+            GsObject *t = l ? gs_list_as_tuple(ts, l) : NULL;
+            gs_xdecref(ts, l);
+            if (!l && !args->type->iter && gs_err_matches(ts, &gs_exc_TypeError)) {
+                gs_err_clear(ts);
+                call_error(ts, func, "%s argument after * must be an iterable, not %s",
+                           args->type->name);
+            }
+            gs_decref(ts, args);
+            args = t;
+        }
+        if (args)
+            r = gs_call_with_dict(ts, func, args, kw);
         gs_xdecref(ts, kw);
-        gs_decref(ts, args);
+        gs_xdecref(ts, args);
         gs_decref(ts, func);
         sp--;
         ERROR_IF(!r);

@@ -172,7 +172,7 @@ static int init_static_types(GsThread *ts)
     for (int i = 0; gs_thread_types[i]; i++)
         if (fill_type_dict(ts, gs_thread_types[i]) < 0)
             return -1;
-    if (fill_type_dict(ts, gs_file_type) < 0)
+    if (fill_type_dict(ts, gs_file_type) < 0 || fill_type_dict(ts, gs_std_stream_type) < 0)
         return -1;
     GsObject *fk = gs_cfunction_new(ts, "fromkeys", dict_fromkeys, (GsObject *)&gs_dict_type);
     if (!fk || gs_dict_set_c(ts, gs_dict_type.dict, "fromkeys", fk) < 0)
@@ -418,9 +418,12 @@ static void print_one(GsThread *ts, FILE *err, GsObject *exc, int depth)
 
 void gs_print_exception(GsThread *ts, GsObject *exc)
 {
+    FILE *err = gs_stderr_file(ts);
+    if (!err)
+        return;   /* sys.stderr = None: CPython prints nothing either */
     fflush(ts->interp->out);
-    print_one(ts, stderr, exc, 0);
-    fflush(stderr);
+    print_one(ts, err, exc, 0);
+    fflush(err);
 }
 
 /* ---- running a program ------------------------------------------------------------------ */
@@ -461,9 +464,11 @@ static int system_exit_status(GsThread *ts, GsObject *exc)
     if (GS_IS_INT(code))
         return (int)(gs_int_value(code) & 0xff);
     GsObject *s = gs_str(ts, code);
+    /* Even with sys.stderr = None CPython prints this, to the process's. */
+    FILE *err = gs_stderr_file(ts);
     fflush(ts->interp->out);
     if (s) {
-        fprintf(stderr, "%s\n", gs_str_cstr(s));
+        fprintf(err ? err : stderr, "%s\n", gs_str_cstr(s));
         gs_decref(ts, s);
     } else {
         gs_err_clear(ts);   /* str() of the code failed: CPython ignores that too */

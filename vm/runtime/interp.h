@@ -355,6 +355,17 @@ GsObject *gs_module_from_defs(GsThread *ts, const char *name, const GsMethodDef 
 /* Threads (threads.c). */
 GsObject *gs_thread_module_new(GsThread *ts);
 extern GsType *const gs_thread_types[];   /* NULL-terminated */
+/* sys.stdout and sys.stderr (modules.c).  gs_sys_stream: sys.<name>
+ * (borrowed; NULL before sys is imported -- then they are the defaults);
+ * gs_std_stream_file: the FILE behind one of the two stream objects, NULL
+ * for any other object; gs_stderr_file: where an uncaught exception is
+ * reported, NULL when the program set sys.stderr to None. */
+extern GsType *const gs_std_stream_type;
+GsObject *gs_sys_stream(GsThread *ts, const char *name);
+FILE *gs_std_stream_file(GsThread *ts, GsObject *o);
+FILE *gs_stderr_file(GsThread *ts);
+/* After a write to out: -1 with OSError (BrokenPipeError) set if it failed. */
+int gs_output_error(GsThread *ts, FILE *out);
 /* Files (fileio.c): the type and the open() builtin. */
 extern GsType *const gs_file_type;
 extern const GsMethodDef gs_open_def;

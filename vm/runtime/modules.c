@@ -46,6 +46,109 @@ static int set_value(GsThread *ts, GsObject *m, const char *name, GsObject *v)
     return r;
 }
 
+/* ---- sys.stdout and sys.stderr ------------------------------------------------------
+ * The interpreter's two output streams as objects, so that a program can
+ * save, replace and restore them as in CPython -- and `sys.stdout = None`
+ * silences print, `sys.stderr = None` the report of an uncaught exception.
+ * write() goes to the same FILE as print, so the two never interleave out
+ * of order. */
+
+typedef struct {
+    GsObject ob;
+    bool is_stderr;
+} GsStdStream;
+
+static FILE *stream_file(GsThread *ts, GsStdStream *s)
+{
+    return s->is_stderr ? stderr : ts->interp->out;
+}
+
+int gs_output_error(GsThread *ts, FILE *out)
+{
+    if (!ferror(out))
+        return 0;
+    /* The output went nowhere: a closed pipe (`| head`), a full disk.
+     * As in CPython, the write raises (gilscope ignores SIGPIPE for that). */
+    int err = errno;
+    clearerr(out);
+    gs_err_set(ts, err == EPIPE ? &gs_exc_BrokenPipeError : &gs_exc_OSError, "[Errno %d] %s",
+               err, strerror(err));
+    return -1;
+}
+
+static GsObject *stream_write(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                              GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "write", kwnames) < 0 || gs_check_nargs(ts, "write", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "write() argument must be str, not %s",
+                          args[0]->type->name);
+    GsStdStream *s = (GsStdStream *)self;
+    GsStr *text = (GsStr *)args[0];
+    if (s->is_stderr)
+        fflush(ts->interp->out);   /* what was printed before comes first */
+    fwrite(text->data, 1, text->nbytes, stream_file(ts, s));
+    if (gs_output_error(ts, stream_file(ts, s)) < 0)
+        return NULL;
+    return gs_int_new(ts, (int64_t)text->nchars);
+}
+
+static GsObject *stream_flush(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                              GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "flush", kwnames) < 0 || gs_check_nargs(ts, "flush", nargs, 0, 0) < 0)
+        return NULL;
+    fflush(stream_file(ts, (GsStdStream *)self));
+    return gs_newref(ts, GS_NONE);
+}
+
+static GsObject *stream_repr(GsThread *ts, GsObject *o)
+{
+    return gs_str_printf(ts, "<_io.TextIOWrapper name='<%s>' mode='w' encoding='utf-8'>",
+                         ((GsStdStream *)o)->is_stderr ? "stderr" : "stdout");
+}
+
+static const GsMethodDef stream_methods[] = {
+    { "write", stream_write }, { "flush", stream_flush }, { NULL, NULL },
+};
+
+static GsType stream_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
+    .name = "TextIOWrapper", .base = &gs_object_type, .size = sizeof(GsStdStream),
+    .methods = stream_methods, .repr = stream_repr };
+GsType *const gs_std_stream_type = &stream_type;
+
+static GsObject *stream_new(GsThread *ts, bool is_stderr)
+{
+    GsStdStream *s = (GsStdStream *)gs_alloc(ts, &stream_type, sizeof(GsStdStream));
+    if (s)
+        s->is_stderr = is_stderr;
+    return (GsObject *)s;
+}
+
+GsObject *gs_sys_stream(GsThread *ts, const char *name)
+{
+    /* Nobody can have changed them before sys is imported. */
+    GsObject *sys = gs_dict_get_c(ts, ts->interp->modules, "sys");
+    if (!sys || sys->type != &gs_module_type)
+        return NULL;
+    return gs_dict_get_c(ts, ((GsModule *)sys)->dict, name);
+}
+
+FILE *gs_std_stream_file(GsThread *ts, GsObject *o)
+{
+    return o && o->type == &stream_type ? stream_file(ts, (GsStdStream *)o) : NULL;
+}
+
+FILE *gs_stderr_file(GsThread *ts)
+{
+    GsObject *e = gs_sys_stream(ts, "stderr");
+    if (e == GS_NONE)
+        return NULL;
+    FILE *f = gs_std_stream_file(ts, e);
+    return f ? f : stderr;
+}
+
 /* ---- sys --------------------------------------------------------------------- */
 
 /* sys.exc_info(): the exception being handled, as (type, value, traceback);
@@ -132,6 +235,11 @@ MODFUNC(sys_setswitchinterval)
                           args[0]->type->name);
     if (!(s > 0))
         return gs_err_set(ts, &gs_exc_ValueError, "switch interval must be strictly positive");
+    /* CPython converts to microseconds unchecked (1e300 gives 0.0 back);
+     * gilscope keeps uint64 ns (at most 584 years): refuse well before. */
+    if (s > 1e10)
+        return gs_err_set(ts, &gs_exc_OverflowError,
+                          "switch interval too large for gilscope (at most 1e10 seconds)");
     ts->interp->opt.switch_interval = s;
     /* CPython stores microseconds; 1e-7 becomes 0 us and then means 1 us.
      * Waiters read the interval under the GIL's mutex: write it there. */
@@ -195,6 +303,13 @@ static GsObject *make_sys(GsThread *ts)
     GsInterp *in = ts->interp;
     int r = gs_dict_set_c(ts, ((GsModule *)m)->dict, "argv", in->argv);
     r |= gs_dict_set_c(ts, ((GsModule *)m)->dict, "modules", in->modules);
+    GsObject *out = stream_new(ts, false), *err = stream_new(ts, true);
+    r |= out ? gs_dict_set_c(ts, ((GsModule *)m)->dict, "stdout", out) : -1;
+    r |= out ? gs_dict_set_c(ts, ((GsModule *)m)->dict, "__stdout__", out) : -1;
+    r |= err ? gs_dict_set_c(ts, ((GsModule *)m)->dict, "stderr", err) : -1;
+    r |= err ? gs_dict_set_c(ts, ((GsModule *)m)->dict, "__stderr__", err) : -1;
+    gs_xdecref(ts, out);
+    gs_xdecref(ts, err);
     r |= set_value(ts, m, "maxsize", gs_int_new(ts, INT64_MAX));
     r |= set_value(ts, m, "platform", gs_str_from(ts, "linux"));
     r |= set_value(ts, m, "implementation_name", gs_str_from(ts, "gilscope"));
@@ -253,26 +368,21 @@ MODFUNC(time_sleep)
 {
     if (gs_check_nargs(ts, "sleep", nargs, 1, 1) < 0)
         return NULL;
-    GsObject *x = args[0];
-    double secs;
-    if (GS_IS_INT(x))
-        secs = (double)gs_int_value(x);
-    else if (GS_IS_FLOAT(x))
-        secs = gs_float_value(x);
-    else
-        return gs_err_set(ts, &gs_exc_TypeError,
-                          "'%s' object cannot be interpreted as an integer", x->type->name);
-    if (secs < 0 || isnan(secs))
+    /* CPython's checks and messages: inf and 1e11 are OverflowError, NaN
+     * and negative values ValueError -- never a sleep of the wrong length. */
+    int64_t ns;
+    if (gs_seconds_to_ns(ts, args[0], &ns) < 0)
+        return NULL;
+    if (ns < 0)
         return gs_err_set(ts, &gs_exc_ValueError, "sleep length must be non-negative");
     /* A blocking call: let the other threads run meanwhile. */
     GsPlatform *p = ts->interp->platform;
-    uint64_t ns = (uint64_t)(secs * 1e9);
     uint64_t start = p->now_ns(p);
     gs_ev_io_begin(ts, "sleep");
     gs_begin_allow_threads(ts, GS_REL_sleep);
     /* In slices, so that a stop ends the sleep early -- and Ctrl-C too, but
      * only in the main thread, where KeyboardInterrupt is delivered. */
-    for (uint64_t end = start + ns;;) {
+    for (uint64_t end = start + (uint64_t)ns;;) {   /* both < 2**63: no wrap */
         int stop = atomic_load(&ts->interp->stop_reason);
         if ((stop != GS_STOP_NONE && stop != GS_STOP_INTERRUPT) ||
             (stop == GS_STOP_INTERRUPT && ts->tid == 0))
@@ -361,16 +471,16 @@ static GsObject *round_to_int(GsThread *ts, GsObject *const *args, size_t nargs,
         return gs_int_new(ts, gs_int_value(args[0]));
     if (to_double(ts, args[0], &d) < 0)
         return NULL;
-    if (!isfinite(d) || fabs(d) >= 9.2e18)
-        return gs_err_set(ts, &gs_exc_OverflowError, "cannot convert float to a 64-bit int");
-    return gs_int_new(ts, (int64_t)fn(d));
+    return gs_int_from_double(ts, fn(d));   /* inf, NaN, past int64: raises */
 }
 
 MODFUNC(math_floor) { return round_to_int(ts, args, nargs, floor, "floor"); }
 MODFUNC(math_ceil) { return round_to_int(ts, args, nargs, ceil, "ceil"); }
+MODFUNC(math_trunc) { return round_to_int(ts, args, nargs, trunc, "trunc"); }
 
 static const GsMethodDef math_functions[] = {
-    { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil }, { NULL, NULL },
+    { "sqrt", math_sqrt }, { "floor", math_floor }, { "ceil", math_ceil },
+    { "trunc", math_trunc }, { NULL, NULL },
 };
 
 /* ---- threading: Python source compiled into the binary (vm/runtime/lib/threading.py) ---------- */

@@ -117,37 +117,58 @@ static bool wait_until(GsThread *ts, GsCond *c, GsMutex *m, GsWaitRecord *w,
     return true;
 }
 
-/* A timeout argument in seconds (None or negative: forever) -> ns. */
-static int timeout_arg(GsThread *ts, GsObject *o, bool negative_is_forever, uint64_t *out)
+/* Timeouts, checked as CPython 3.9's lock.acquire checks them (the C
+ * side of Lock, RLock, Event.wait and Thread.join).  The
+ * value in seconds becomes ns by gs_seconds_to_ns (NaN: ValueError, inf or
+ * past 292 years: OverflowError); -1 means "no timeout"; other negative
+ * values are refused; and a finite timeout must fit _thread.TIMEOUT_MAX,
+ * which CPython keeps in microseconds (PY_TIMEOUT_MAX). */
+#define NO_TIMEOUT_NS (-1000000000)                      /* timeout=-1 */
+#define TIMEOUT_MAX_NS ((int64_t)9223372036854775 * 1000) /* PY_TIMEOUT_MAX us */
+
+/* ns >= 0 or NO_TIMEOUT_NS -> the uint64 that wait_until takes. */
+static int timeout_finish(GsThread *ts, int64_t ns, uint64_t *out)
+{
+    if (ns == NO_TIMEOUT_NS) {
+        *out = UINT64_MAX;
+        return 0;
+    }
+    if (ns < 0) {
+        gs_err_set(ts, &gs_exc_ValueError, "timeout value must be positive");
+        return -1;
+    }
+    if (ns > TIMEOUT_MAX_NS) {
+        gs_err_set(ts, &gs_exc_OverflowError, "timeout value is too large");
+        return -1;
+    }
+    *out = (uint64_t)ns;
+    return 0;
+}
+
+/* lock.acquire(blocking, timeout): o NULL when not given. */
+static int acquire_timeout(GsThread *ts, GsObject *o, bool blocking, uint64_t *out)
+{
+    int64_t ns = NO_TIMEOUT_NS;
+    if (o && gs_seconds_to_ns(ts, o, &ns) < 0)
+        return -1;
+    if (!blocking && ns != NO_TIMEOUT_NS) {
+        gs_err_set(ts, &gs_exc_ValueError, "can't specify a timeout for a non-blocking call");
+        return -1;
+    }
+    return timeout_finish(ts, ns, out);
+}
+
+/* A blocking wait's timeout (Event.wait, join): None means forever. */
+static int wait_timeout(GsThread *ts, GsObject *o, uint64_t *out)
 {
     if (!o || o == GS_NONE) {
         *out = UINT64_MAX;
         return 0;
     }
-    double s;
-    if (GS_IS_INT(o))
-        s = (double)gs_int_value(o);
-    else if (GS_IS_FLOAT(o))
-        s = gs_float_value(o);
-    else {
-        gs_err_set(ts, &gs_exc_TypeError, "timeout must be a number, not %s", o->type->name);
+    int64_t ns;
+    if (gs_seconds_to_ns(ts, o, &ns) < 0)
         return -1;
-    }
-    if (s < 0) {
-        if (negative_is_forever && s == -1) {
-            *out = UINT64_MAX;
-            return 0;
-        }
-        gs_err_set(ts, &gs_exc_ValueError, "timeout value must be a non-negative number");
-        return -1;
-    }
-    /* Past _thread.TIMEOUT_MAX (CPython 3.9 on Linux: 2**63 ns, 292 years). */
-    if (s > 9223372036.0) {
-        gs_err_set(ts, &gs_exc_OverflowError, "timestamp too large to convert to C _PyTime_t");
-        return -1;
-    }
-    *out = (uint64_t)(s * 1e9);
-    return 0;
+    return timeout_finish(ts, ns, out);
 }
 
 /* Keyword arguments: out[i] = value named names[i], or NULL. */
@@ -303,10 +324,8 @@ static GsObject *lock_acquire(GsThread *ts, GsObject *self, GsObject *const *arg
         return NULL;
     int blocking = a[0] ? gs_truth(ts, a[0]) : 1;
     uint64_t timeout;
-    if (blocking < 0 || timeout_arg(ts, a[1], true, &timeout) < 0)
+    if (blocking < 0 || acquire_timeout(ts, a[1], blocking, &timeout) < 0)
         return NULL;
-    if (!blocking && timeout != UINT64_MAX)
-        return gs_err_set(ts, &gs_exc_ValueError, "can't specify a timeout for a non-blocking call");
     GsLock *l = (GsLock *)self;
     if (l->reentrant && l->locked && l->owner == ts->tid) {
         l->count++;
@@ -449,12 +468,24 @@ static GsObject *event_wait(GsThread *ts, GsObject *self, GsObject *const *args,
     static const char *const names[] = { "timeout", NULL };
     GsObject *a[1];
     uint64_t timeout;
-    if (parse_kw(ts, "wait", args, nargs, kwnames, names, a, 1) < 0 ||
-        timeout_arg(ts, a[0], false, &timeout) < 0)
+    if (parse_kw(ts, "wait", args, nargs, kwnames, names, a, 1) < 0)
         return NULL;
     GsEventObj *e = (GsEventObj *)self;
     if (e->flag)
-        return gs_newref(ts, GS_TRUE);
+        return gs_newref(ts, GS_TRUE);   /* CPython looks at no timeout then */
+    GsObject *t = a[0];
+    if (t && t != GS_NONE) {
+        /* CPython's Condition.wait: `if timeout > 0` wait, else only poll;
+         * so -1, -inf and NaN return False at once. */
+        if (!GS_IS_INT(t) && !GS_IS_FLOAT(t))
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "'>' not supported between instances of '%s' and 'int'",
+                              t->type->name);
+        if (!(GS_IS_INT(t) ? gs_int_value(t) > 0 : gs_float_value(t) > 0))
+            return gs_newref(ts, GS_FALSE);
+    }
+    if (wait_timeout(ts, t, &timeout) < 0)
+        return NULL;
     GsWaitRecord w = { .kind = GS_WAIT_EVENT, .obj = (int64_t)e->ob.serial, .holder = -1,
                        .forever = timeout == UINT64_MAX, .over = event_set_p, .arg = e };
     gs_wait_begin(ts, &w);
@@ -530,8 +561,11 @@ static void shared_release(GsPlatform *p, ThreadShared *sh, bool from_thread)
  * threading.excepthook prints it. */
 static void report_thread_exception(GsThread *ts, GsObject *exc)
 {
+    FILE *err = gs_stderr_file(ts);
+    if (!err)
+        return;   /* sys.stderr = None */
     fflush(ts->interp->out);
-    fprintf(stderr, "Exception in thread %s:\n", ts->name ? ts->name : "?");
+    fprintf(err, "Exception in thread %s:\n", ts->name ? ts->name : "?");
     gs_print_exception(ts, exc);
 }
 
@@ -659,7 +693,7 @@ static GsObject *handle_join(GsThread *ts, GsObject *self, GsObject *const *args
     GsObject *a[1];
     uint64_t timeout;
     if (parse_kw(ts, "join", args, nargs, kwnames, names, a, 1) < 0 ||
-        timeout_arg(ts, a[0], false, &timeout) < 0)
+        wait_timeout(ts, a[0], &timeout) < 0)
         return NULL;
     GsThreadHandle *h = (GsThreadHandle *)self;
     if (h->tid == ts->tid)

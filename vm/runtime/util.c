@@ -1,8 +1,9 @@
 /*
  * util.c -- small helpers shared by the built-in types: finishing string
- * buffers, argument checking with CPython's messages, index and slice
- * arithmetic, and the repr recursion guard.
+ * buffers, argument checking with CPython's messages, durations, index and
+ * slice arithmetic, and the repr recursion guard.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,5 +182,38 @@ int gs_enter_recursive_call(GsThread *ts, const char *where)
         gs_err_set(ts, &gs_exc_RecursionError, "maximum recursion depth exceeded%s", where);
         return -1;
     }
+    return 0;
+}
+
+static int timestamp_too_large(GsThread *ts)
+{
+    gs_err_set(ts, &gs_exc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+    return -1;
+}
+
+int gs_seconds_to_ns(GsThread *ts, GsObject *secs, int64_t *out)
+{
+    if (GS_IS_INT(secs)) {
+        if (__builtin_mul_overflow(gs_int_value(secs), (int64_t)1000000000, out))
+            return timestamp_too_large(ts);
+        return 0;
+    }
+    if (!GS_IS_FLOAT(secs)) {
+        gs_err_set(ts, &gs_exc_TypeError, "an integer is required (got type %s)",
+                   secs->type->name);
+        return -1;
+    }
+    double d = gs_float_value(secs);
+    if (isnan(d)) {
+        gs_err_set(ts, &gs_exc_ValueError, "Invalid value NaN (not a number)");
+        return -1;
+    }
+    /* Away from zero, so that a tiny positive timeout never becomes 0 (a
+     * poll).  Then the int64 range test: [-2**63, 2**63), infinities out. */
+    d *= 1e9;
+    d = d >= 0 ? ceil(d) : floor(d);
+    if (!(d >= -0x1p63 && d < 0x1p63))
+        return timestamp_too_large(ts);
+    *out = (int64_t)d;
     return 0;
 }

@@ -25,13 +25,14 @@ class Thread:
     def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *,
                  daemon=None):
         self._target = target
-        self._args = tuple(args)
+        self._args = args
         self._kwargs = {} if kwargs is None else kwargs
         self.name = str(name) if name is not None else _new_name()
         self.daemon = current_thread().daemon if daemon is None else daemon
         self.ident = None
         self._handle = None
         self._started = False
+        self._is_stopped = False
 
     def start(self):
         if self._started:
@@ -62,10 +63,22 @@ class Thread:
             raise RuntimeError("cannot join thread before it is started")
         if self is current_thread():
             raise RuntimeError("cannot join current thread")
-        self._handle.join(timeout)
+        # As CPython's: a negative timeout means 0; once the thread is seen
+        # to have ended, nothing more is looked at; before, the handle checks
+        # the rest as Lock.acquire does (NaN, inf, too large).
+        if timeout is not None:
+            timeout = max(timeout, 0)
+        if self._is_stopped:
+            return
+        if self._handle.join(timeout):
+            self._is_stopped = True
 
     def is_alive(self):
-        return self._handle is not None and self._handle.is_alive()
+        if self._handle is None or self._is_stopped:
+            return False
+        if not self._handle.is_alive():
+            self._is_stopped = True
+        return not self._is_stopped
 
     def getName(self):
         return self.name
