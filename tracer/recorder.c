@@ -44,6 +44,7 @@
  * way (release before acquire, then by thread, then by order in the thread).
  */
 #include <errno.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,10 @@ typedef struct Chunk Chunk;
 struct Chunk {
     _Atomic(Chunk *) next;   /* the next chunk, once this one is full */
     atomic_size_t n;         /* records published in this chunk */
-    Record recs[RECORDER_CHUNK];
+    /* The records start on a cache line of their own: the owner writes
+     * one while the writer reads an older one, and neither should pull
+     * the other's line away (nor n's) with every record. */
+    alignas(64) Record recs[RECORDER_CHUNK];
 };
 
 typedef struct NameSlot NameSlot;
@@ -87,14 +91,17 @@ struct Buffer {
     const void *cache_key[2];   /* the last code object and type seen */
     uint32_t cache_serial[2];
     const char *cache_val[2];
-    /* shared with the writer */
-    atomic_uint_fast64_t pub_t;   /* t of the last published record */
+    /* shared with the writer: a cache line of their own, so that the
+     * owner's fields above and the writer's below are not pulled from
+     * one core to the other with every record */
+    alignas(64) atomic_uint_fast64_t pub_t;   /* t of the last published record */
     atomic_int parked;            /* 1: records nothing until it un-parks */
     atomic_size_t owed;           /* bytes of chunks and strings not yet freed */
     size_t stalled_at;            /* the writer's count when waiting for it gave up */
     /* the writer's side */
-    Chunk *head;             /* the oldest chunk not yet freed */
+    alignas(64) Chunk *head;  /* the oldest chunk not yet freed */
     size_t head_pos;         /* the next record to write in it */
+    size_t head_seen;        /* head->n as last read: records up to it need no new look */
 };
 
 typedef struct {
@@ -123,8 +130,9 @@ struct GsRecorder {
     GsRecorderMeta meta;
     char start_time[32];
     GsInterp *interp;
-    /* the writer thread */
-    Out *out;
+    /* the writer thread (its own cache lines: `written` changes with
+     * every event, and the recording threads read the fields above) */
+    alignas(64) Out *out;
     atomic_size_t written;   /* events written (read by threads waiting for the writer) */
     uint64_t last_t;         /* t of the last event written */
     uv_thread_t writer;
@@ -248,9 +256,11 @@ static const char *cached_name(Buffer *b, int slot, GsObject *key, const char *n
     return copy;
 }
 
+static void *zalloc_aligned(size_t size);
+
 static Chunk *chunk_new(Buffer *b)
 {
-    Chunk *c = malloc(sizeof *c);
+    Chunk *c = aligned_alloc(64, sizeof *c);   /* sizeof is a multiple of 64 */
     if (!c)
         return NULL;
     atomic_init(&c->next, NULL);
@@ -259,12 +269,23 @@ static Chunk *chunk_new(Buffer *b)
     return c;
 }
 
+/* A zeroed object aligned for its cache-line-aligned members (calloc
+ * promises only 16 bytes). */
+static void *zalloc_aligned(size_t size)
+{
+    size = (size + 63) / 64 * 64;   /* aligned_alloc wants a multiple */
+    void *p = aligned_alloc(64, size);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
 static Buffer *thread_buffer(GsRecorder *r, GsThread *ts)
 {
     Buffer *b = ts->trace_buf;
     if (b)
         return b;
-    b = calloc(1, sizeof *b);
+    b = zalloc_aligned(sizeof *b);
     if (!b)
         return NULL;
     b->tid = ts->tid;
@@ -512,7 +533,7 @@ static char **split_types(const char *spec)
 GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_types,
                             char *err, size_t errlen)
 {
-    GsRecorder *r = calloc(1, sizeof *r);
+    GsRecorder *r = zalloc_aligned(sizeof *r);
     Out *o = malloc(sizeof *o);
     if (!r || !o) {
         snprintf(err, errlen, "out of memory");
@@ -922,8 +943,14 @@ static bool before(const Record *a, const Record *b)
  * published nothing more; frees the chunks it has finished. */
 static Record *peek(Buffer *b)
 {
+    /* Published records already seen: no need to look at n again (it
+     * lives on the owner's side of the line, which changes with every
+     * record it publishes). */
+    if (b->head_pos < b->head_seen)
+        return &b->head->recs[b->head_pos];
     for (;;) {
         size_t n = atomic_load_explicit(&b->head->n, memory_order_acquire);
+        b->head_seen = n;
         if (b->head_pos < n)
             return &b->head->recs[b->head_pos];
         if (n < RECORDER_CHUNK)
@@ -935,6 +962,7 @@ static Record *peek(Buffer *b)
         atomic_fetch_sub_explicit(&b->owed, sizeof(Chunk), memory_order_relaxed);
         b->head = next;
         b->head_pos = 0;
+        b->head_seen = 0;
     }
 }
 
