@@ -841,14 +841,14 @@ GsInt gs_true_obj = { { GS_IMMORTAL_REFCNT, &gs_bool_type, 0, 0 }, 1 };
 GsInt gs_false_obj = { { GS_IMMORTAL_REFCNT, &gs_bool_type, 0, 0 }, 0 };
 
 /* The shared small ints -5..256, as in CPython: `x = 5` never allocates. */
-static GsInt small_ints[GS_SMALL_MAX - GS_SMALL_MIN + 1];
+GsInt gs_small_ints[GS_SMALL_MAX - GS_SMALL_MIN + 1];
 
 GsObject *gs_small_int(int64_t v)
 {
-    return (GsObject *)&small_ints[v - GS_SMALL_MIN];
+    return (GsObject *)&gs_small_ints[v - GS_SMALL_MIN];
 }
 
-GsObject *gs_int_new(GsThread *ts, int64_t v)
+GsObject *gs_int_alloc(GsThread *ts, int64_t v)
 {
     if (v >= GS_SMALL_MIN && v <= GS_SMALL_MAX)
         return gs_small_int(v);   /* immortal: no incref needed */
@@ -1575,7 +1575,7 @@ void gs_types_init(void)
         return;
     done = true;
     for (int64_t v = GS_SMALL_MIN; v <= GS_SMALL_MAX; v++) {
-        GsInt *o = &small_ints[v - GS_SMALL_MIN];
+        GsInt *o = &gs_small_ints[v - GS_SMALL_MIN];
         o->ob.refcnt = GS_IMMORTAL_REFCNT;
         o->ob.type = &gs_int_type;
         o->value = v;

@@ -303,7 +303,19 @@ void *gs_malloc(GsThread *ts, size_t n);     /* raises MemoryError on failure */
 void *gs_realloc(GsThread *ts, void *p, size_t n);
 
 /* ---- constructors (new references) ---------------------------------------- */
-GsObject *gs_int_new(GsThread *ts, int64_t v);
+/* The small ints, -5..256, shared and immortal as in CPython: arithmetic
+ * hands them out without allocating, and inline, since a loop counter or
+ * fib's n - 1 is one of them nearly every time. */
+#define GS_SMALL_MIN (-5)
+#define GS_SMALL_MAX 256
+extern GsInt gs_small_ints[GS_SMALL_MAX - GS_SMALL_MIN + 1];
+GsObject *gs_int_alloc(GsThread *ts, int64_t v);   /* any v; gs_int_new's slow path */
+static inline GsObject *gs_int_new(GsThread *ts, int64_t v)
+{
+    if (v >= GS_SMALL_MIN && v <= GS_SMALL_MAX)
+        return (GsObject *)&gs_small_ints[v - GS_SMALL_MIN];   /* immortal: no incref */
+    return gs_int_alloc(ts, v);
+}
 GsObject *gs_float_new(GsThread *ts, double v);
 static inline GsObject *gs_bool(bool b) { return b ? GS_TRUE : GS_FALSE; } /* borrowed */
 GsObject *gs_str_new(GsThread *ts, const char *utf8, size_t nbytes);
@@ -448,8 +460,6 @@ GsObject *gs_exc_new(GsThread *ts, GsType *type, GsObject *const *args, size_t n
 /* ---- start-up -------------------------------------------------------------- */
 void gs_types_init(void);     /* once per process; idempotent */
 GsObject *gs_small_int(int64_t v); /* borrowed, -5 <= v <= 256 */
-#define GS_SMALL_MIN (-5)
-#define GS_SMALL_MAX 256
 
 #endif
 
