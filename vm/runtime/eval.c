@@ -768,7 +768,7 @@ static int handle_eval_breaker(GsThread *ts)
  * ended, GS_OUT_* bits).  DISPATCH_FAST is for opcodes that never check
  * in any version (the table says S_NEVER in every column). */
 #define DISPATCH_OUTCOME(outcome) do { \
-        if (gs_sched_checks(rules, opcode, (outcome))) goto check; \
+        if (gs_sched_checks_in(sched, opcode, (outcome))) goto check; \
         goto fetch; \
     } while (0)
 #define DISPATCH() DISPATCH_OUTCOME(0)
@@ -794,6 +794,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     GsObject *const *consts = ((GsTuple *)consts_tuple)->items;
     GsObject *const *names = ((GsTuple *)names_tuple)->items;
     GsSchedRules rules = interp->opt.sched;
+    const unsigned char *sched = gs_sched_column(rules);
     GsGil *gil = interp->gil;
     /* A policy may need every check, even when nothing is pending (the
      * tick policy counts 2.7's _Py_Ticker down); the others are only

@@ -68,6 +68,21 @@ static inline bool gs_sched_checks(GsSchedRules rules, int op, unsigned outcome)
     return (gs_sched_table[op][rules] >> outcome) & 1;
 }
 
+/* The same for the eval loop, which asks after every instruction: its
+ * version's column, found once per frame (gs_sched_column), and then one
+ * scaled load per question. */
+static inline const unsigned char *gs_sched_column(GsSchedRules rules)
+{
+    /* The table's bytes as one array (not its first row's), so that the
+     * column may be walked down all 256 rows. */
+    return (const unsigned char *)gs_sched_table + rules;
+}
+
+static inline bool gs_sched_checks_in(const unsigned char *column, unsigned op, unsigned outcome)
+{
+    return (column[op * GS_SCHED_COUNT] >> outcome) & 1;
+}
+
 /* A check just before `next_op` is put off: the tick is counted, but no
  * switch, signal or stop is handled until the next check.  CPython does it
  * so that nothing can come between acquiring a resource and the try or
