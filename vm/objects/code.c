@@ -39,6 +39,8 @@ GsObject *gs_code_new(GsThread *ts, int argcount, int kwonlyargcount, int nlocal
     size_t ncells = ((GsTuple *)cellvars)->len;
     co->nvars = nlocals + (int)ncells + (int)((GsTuple *)freevars)->len;
     co->nslots = co->nvars + stacksize;
+    co->plain_args = !(flags & (GS_CO_VARARGS | GS_CO_VARKEYWORDS)) && kwonlyargcount == 0 &&
+                     co->nvars == nlocals;
     co->cell2arg = malloc((ncells + 1) * sizeof(int));
     if (!co->lines || !co->cell2arg) {
         gs_decref(ts, (GsObject *)co);

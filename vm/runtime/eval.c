@@ -309,6 +309,12 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
     GsFrame *f = frame_new(ts, co, func, fn->globals, NULL);
     if (!f)
         return NULL;
+    if (!kwnames && co->plain_args && (size_t)co->argcount == nargs) {
+        /* The common call (fib's): the arguments are the locals' start. */
+        for (size_t i = 0; i < nargs; i++)
+            f->localsplus[i] = gs_newref(ts, args[i]);
+        return run_frame(ts, f);
+    }
     bool simple = !kwnames && (size_t)co->argcount == nargs &&
                   !(co->flags & (GS_CO_VARARGS | GS_CO_VARKEYWORDS)) && co->kwonlyargcount == 0;
     if (simple) {

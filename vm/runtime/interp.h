@@ -53,6 +53,9 @@ typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode *
     /* A frame's layout, worked out once (eval.c): locals, cells and free
      * variables (nvars), then the value stack (nslots in all). */
     int nvars, nslots;
+    /* Positional parameters only, no cells or free variables: a call with
+     * exactly argcount positional arguments just copies them in. */
+    bool plain_args;
     struct GsGlobalCache *global_cache;  /* LOAD_GLOBAL's, one per name (eval.c); NULL: none yet */
 } GsCode;
 
