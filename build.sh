@@ -21,10 +21,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # What gilscope needs to build and test.  libc6-dev is what gcc merely
 # recommends; without it nothing compiles.
 # The viewer needs SDL2, SDL2_ttf, SDL2_image, fontconfig (to find a font)
-# and a font: DejaVu.  clang is for the fuzzers (libFuzzer comes with it).
+# and a font: DejaVu.  clang is for the fuzzers; libFuzzer's runtime is in
+# libclang-rt-14-dev, which clang only recommends (and a machine set not to
+# install recommended packages would go without).
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core
-          clang)
+          clang libclang-rt-14-dev)
 
 BUILD_DIR=build
 ASAN_DIR=build-asan
@@ -54,8 +56,8 @@ usage: ./build.sh COMMAND [ARGS...]
 
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
 libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
-libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang.  Installing them
-needs root or sudo.
+libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang
+libclang-rt-14-dev.  Installing them needs root or sudo.
 EOF
 }
 
