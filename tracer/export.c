@@ -155,16 +155,8 @@ static void write_instant(Writer *w, int tid, const GsTraceEvent *ev)
 static void write_deadlock(Writer *w, int tid, const GsTraceEvent *ev)
 {
     const GsTrace *tr = w->tr;
-    const GsTraceThread *h = gs_trace_thread(tr, ev->dl.holder);
-    const char *hname = h ? gs_trace_str(tr, h->name) : "";
-    char holder[96], what[400];
-    snprintf(holder, sizeof holder, "T%d%s%s", (int)ev->dl.holder, *hname ? " " : "", hname);
-    int64_t held = 0;
-    for (size_t i = 0; h && i < h->nevents; i++)
-        if (h->events[i].kind == GS_TK_deadlock_hold && h->events[i].dl.obj == ev->dl.obj)
-            held = h->events[i].dl.line;
-    gs_deadlock_describe(what, sizeof what, gs_trace_str(tr, ev->dl.waits_for), tid, ev->dl.obj,
-                         ev->dl.line, ev->dl.holder, holder, held);
+    char what[400];
+    gs_deadlock_describe_event(tr, tid, ev, what, sizeof what);
     begin_event(w, "i", "deadlock", "thread", tid, ev->t);
     fputs(",\"s\":\"t\",\"args\":{\"waits_for\":", w->f);
     put_string(w->f, gs_trace_str(tr, ev->dl.waits_for));

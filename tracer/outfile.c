@@ -65,8 +65,10 @@ static bool in_kernel_dir(const char *path)
 
 /* Create the temporary file beside target, with O_EXCL so that it is a new
  * file of ours.  Created with mode 0666 the kernel applies the umask, as
- * for any new file; a replaced file's mode is set after.  Returns the fd,
- * or -1 with errno set. */
+ * for any new file; a replaced file's mode is set after.  (Not mkstemp:
+ * it creates 0600, and learning the umask to widen that means changing
+ * it, for every thread of the process.)  Returns the fd, or -1 with errno
+ * set. */
 static int create_temp(GsOutFile *o, const struct stat *old)
 {
     const char *slash = strrchr(o->target, '/');

@@ -348,14 +348,23 @@ static void thread_label(const GsTrace *tr, int tid, char *buf, size_t size)
     snprintf(buf, size, "T%d%s%s", tid, *name ? " " : "", name);
 }
 
-/* The line where the holder of lock obj took it: its deadlock_hold event. */
-static int64_t held_line(const GsTrace *tr, int holder, int64_t obj)
+int64_t gs_deadlock_held_line(const GsTrace *tr, int holder, int64_t obj)
 {
     const GsTraceThread *th = gs_trace_thread(tr, holder);
     for (size_t i = 0; th && i < th->nevents; i++)
         if (th->events[i].kind == GS_TK_deadlock_hold && th->events[i].dl.obj == obj)
             return th->events[i].dl.line;
     return 0;
+}
+
+void gs_deadlock_describe_event(const GsTrace *tr, int tid, const GsTraceEvent *e, char *buf,
+                                size_t size)
+{
+    char holder[96];
+    thread_label(tr, e->dl.holder, holder, sizeof holder);
+    gs_deadlock_describe(buf, size, gs_trace_str(tr, e->dl.waits_for), tid, e->dl.obj,
+                         e->dl.line, e->dl.holder, holder,
+                         gs_deadlock_held_line(tr, e->dl.holder, e->dl.obj));
 }
 
 /* A run that stopped on a deadlock: each thread's wait. */
@@ -368,17 +377,14 @@ static void print_deadlock(FILE *out, const GsTrace *tr)
             const GsTraceEvent *e = &th->events[j];
             if (e->kind != GS_TK_deadlock)
                 continue;
-            char who[96], holder[96], what[400], when[CELL];
+            char who[96], what[400], when[CELL];
             if (first) {
                 fmt_ns(when, sizeof when, e->t - tr->t_start);
                 fprintf(out, "deadlock at %s: no thread could ever run again\n", when);
                 first = false;
             }
             thread_label(tr, th->tid, who, sizeof who);
-            thread_label(tr, e->dl.holder, holder, sizeof holder);
-            gs_deadlock_describe(what, sizeof what, gs_trace_str(tr, e->dl.waits_for), th->tid,
-                                 e->dl.obj, e->dl.line, e->dl.holder, holder,
-                                 held_line(tr, e->dl.holder, e->dl.obj));
+            gs_deadlock_describe_event(tr, th->tid, e, what, sizeof what);
             fprintf(out, "  %s %s\n", who, what);
         }
     }
@@ -497,7 +503,7 @@ static cJSON *deadlock_json(const GsTrace *tr)
             cJSON_AddNumberToObject(w, "obj", (double)e->dl.obj);
             cJSON_AddNumberToObject(w, "line", (double)e->dl.line);
             cJSON_AddNumberToObject(w, "holder", e->dl.holder);
-            int64_t held = held_line(tr, e->dl.holder, e->dl.obj);
+            int64_t held = gs_deadlock_held_line(tr, e->dl.holder, e->dl.obj);
             if (held > 0)
                 cJSON_AddNumberToObject(w, "held_line", (double)held);
             cJSON_AddItemToArray(a, w);

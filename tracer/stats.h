@@ -53,6 +53,13 @@ double gs_stats_pct(int64_t part, int64_t whole);
 void gs_deadlock_describe(char *buf, size_t size, const char *waits_for, int tid, int64_t obj,
                           int64_t line, int holder, const char *holder_name, int64_t held_line);
 
+/* The same for a loaded trace's `deadlock` event e of thread tid: the
+ * holder named from the trace, the line from its `deadlock_hold`. */
+void gs_deadlock_describe_event(const GsTrace *tr, int tid, const GsTraceEvent *e, char *buf,
+                                size_t size);
+/* The line where thread holder took lock obj (its deadlock_hold); 0: unknown. */
+int64_t gs_deadlock_held_line(const GsTrace *tr, int holder, int64_t obj);
+
 /* The aligned table, with a header and a legend.  Returns 0, or -1 if out
  * of memory or writing failed. */
 int gs_stats_print(const GsTrace *tr, const GsStats *st, FILE *out);
