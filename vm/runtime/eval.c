@@ -301,8 +301,15 @@ static inline __attribute__((always_inline)) GsObject *run_frame(GsThread *ts, G
     return r;
 }
 
-GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, size_t nargs,
-                           GsObject *kwnames)
+/* A new frame for calling the function func with these arguments (the
+ * last len(kwnames) of them by keyword), its parameters bound; NULL with
+ * an exception set if they do not fit.  The caller runs it: run_frame
+ * from C, or the eval loop itself (INLINE CALLS below). */
+static inline __attribute__((always_inline)) GsFrame *function_frame(GsThread *ts,
+                                                                      GsObject *func,
+                                                                      GsObject *const *args,
+                                                                      size_t nargs,
+                                                                      GsObject *kwnames)
 {
     GsFunction *fn = (GsFunction *)func;
     GsCode *co = (GsCode *)fn->code;
@@ -313,7 +320,7 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
         /* The common call (fib's): the arguments are the locals' start. */
         for (size_t i = 0; i < nargs; i++)
             f->localsplus[i] = gs_newref(ts, args[i]);
-        return run_frame(ts, f);
+        return f;
     }
     bool simple = !kwnames && (size_t)co->argcount == nargs &&
                   !(co->flags & (GS_CO_VARARGS | GS_CO_VARKEYWORDS)) && co->kwonlyargcount == 0;
@@ -329,7 +336,14 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
         frame_free(ts, f);
         return NULL;
     }
-    return run_frame(ts, f);
+    return f;
+}
+
+GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, size_t nargs,
+                           GsObject *kwnames)
+{
+    GsFrame *f = function_frame(ts, func, args, nargs, kwnames);
+    return f ? run_frame(ts, f) : NULL;
 }
 
 /* Module and class bodies: names live in a dict (`locals`). */
@@ -753,6 +767,17 @@ static int handle_eval_breaker(GsThread *ts)
 
 /* ---- the loop ---------------------------------------------------------------------- */
 
+/* Pop the n items a call instruction consumes (callable, self or NULL,
+ * arguments) from the stack whose top is *spp. */
+static inline __attribute__((always_inline)) void drop_call_items(GsThread *ts, GsObject ***spp,
+                                                                  int n)
+{
+    GsObject **sp = *spp, **base = sp - n;
+    while (sp > base)
+        gs_xdecref(ts, *--sp);
+    *spp = sp;
+}
+
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
@@ -790,15 +815,27 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
 #undef GS_X_TARGET
     };
     GsInterp *interp = ts->interp;
-    GsCode *co = f->code;
-    const unsigned char *first = ((GsBytes *)co->code)->data;
-    const unsigned char *next = first;
-    GsObject **sp = f->sp;
-    GsObject **fast = f->localsplus;
-    GsObject **cells = f->localsplus + co->nlocals;
-    GsObject *consts_tuple = co->consts, *names_tuple = co->names;
-    GsObject *const *consts = ((GsTuple *)consts_tuple)->items;
-    GsObject *const *names = ((GsTuple *)names_tuple)->items;
+    /* The frame this C call of eval_frame was given; the frames above it
+     * were entered inline (INLINE CALLS, at CALL_FUNCTION) and return into
+     * this loop, not out of it. */
+    GsFrame *const entry = f;
+    GsFrame *callee = NULL;   /* a frame being entered inline */
+    /* What the loop keeps of the frame running, in registers. */
+    GsCode *co;
+    const unsigned char *first, *next;
+    GsObject **sp, **fast, **cells;
+    GsObject *const *consts, *const *names;
+#define LOAD_FRAME() do { \
+        co = f->code; \
+        first = ((GsBytes *)co->code)->data; \
+        sp = f->sp; \
+        fast = f->localsplus; \
+        cells = fast + co->nlocals; \
+        consts = ((GsTuple *)co->consts)->items; \
+        names = ((GsTuple *)co->names)->items; \
+    } while (0)
+    LOAD_FRAME();
+    next = first;
     GsSchedRules rules = interp->opt.sched;
     const unsigned char *sched = gs_sched_column(rules);
     GsGil *gil = interp->gil;
@@ -836,6 +873,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     int64_t no_fuel = 0;
     int64_t *fuel = counting ? &no_fuel : clock ? &clock->room : &ts->fuel;
 
+enter_frame:
     /* Entering a frame checks too (sched_rules.h). */
     if (gs_sched_checks_on_entry(rules))
         goto check;
@@ -1433,15 +1471,19 @@ max_instructions_reached:
 
     TARGET(CALL_METHOD) {
         SAVE_LASTI();
+        /* The stack: method, self, args (LOAD_METHOD found a function in
+         * the class) or NULL, callable, args. */
         GsObject *meth = PEEK(oparg + 2), *r;
-        GsObject **args;
-        if (meth) {
-            args = sp - oparg - 1;
-            r = gs_call(ts, meth, args, (size_t)oparg + 1, NULL);
-        } else {
-            args = sp - oparg;
-            r = gs_call(ts, PEEK(oparg + 1), args, (size_t)oparg, NULL);
+        GsObject *callable = meth ? meth : PEEK(oparg + 1);
+        size_t nargs = meth ? (size_t)oparg + 1 : (size_t)oparg;
+        GsObject **args = sp - nargs;
+        if (callable->type == &gs_function_type) {
+            callee = function_frame(ts, callable, args, nargs, NULL);
+            ERROR_IF(!callee);
+            f->call_pops = (int)oparg + 2;
+            goto call_inline;
         }
+        r = gs_call(ts, callable, args, nargs, NULL);
         GsObject **base = sp - oparg - 2;
         while (sp > base) {
             GsObject *v = POP();
@@ -1456,10 +1498,14 @@ max_instructions_reached:
         SAVE_LASTI();
         GsObject **args = sp - oparg;
         GsObject *func = args[-1];
-        /* A Python function, the common case, straight to its frame. */
-        GsObject *r = func->type == &gs_function_type
-                          ? gs_function_call(ts, func, args, (size_t)oparg, NULL)
-                          : gs_call(ts, func, args, (size_t)oparg, NULL);
+        /* A Python function, the common case: run in this loop. */
+        if (func->type == &gs_function_type) {
+            callee = function_frame(ts, func, args, (size_t)oparg, NULL);
+            ERROR_IF(!callee);
+            f->call_pops = (int)oparg + 1;
+            goto call_inline;
+        }
+        GsObject *r = gs_call(ts, func, args, (size_t)oparg, NULL);
         GsObject **base = args - 1;
         while (sp > base) {
             GsObject *v = POP();
@@ -1526,6 +1572,8 @@ max_instructions_reached:
 
     TARGET(RETURN_VALUE) {
         retval = POP();
+        if (f != entry)
+            goto return_inline;
         goto exit_frame;
     }
 
@@ -1873,6 +1921,53 @@ exit_error:
         GsObject *v = POP();
         gs_xdecref(ts, v);
     }
+    if (f != entry)
+        goto return_inline;   /* on to the caller's handlers */
+    goto exit_frame;
+
+call_inline:
+    /* INLINE CALLS.  A Python function called from Python code runs in
+     * this same C loop, as in CPython 3.11 and later: the caller's state
+     * goes into its frame (lasti by SAVE_LASTI, sp here), the callee's
+     * registers are loaded from `callee`, and RETURN_VALUE comes back
+     * here instead of returning from eval_frame.  A call then costs no C
+     * call, no prologue and no C stack, which is most of what made fib
+     * slower than CPython 3.12.  Nothing a program or a trace can see
+     * changes: the same frames, the same checks (entering a frame checks
+     * where it did), the same reference counts in the same order (the
+     * arguments stay on the caller's stack until the call returns, as
+     * CPython 3.9's call_function leaves them). */
+    if (ts->depth >= interp->opt.recursion_limit) {
+        frame_free(ts, callee);
+        drop_call_items(ts, &sp, f->call_pops);
+        gs_err_set(ts, &gs_exc_RecursionError, "maximum recursion depth exceeded");
+        goto error;
+    }
+    f->sp = sp;
+    ts->depth++;
+    callee->back = f;
+    ts->frame = callee;
+    f = callee;
+    LOAD_FRAME();
+    next = first;
+    goto enter_frame;
+
+return_inline:
+    /* A frame entered inline is done: retval is its result, or NULL with
+     * the exception set.  Back to the caller, just after its call. */
+    f->sp = sp;
+    callee = f;
+    f = f->back;
+    ts->frame = f;
+    ts->depth--;
+    frame_free(ts, callee);
+    LOAD_FRAME();
+    next = first + f->lasti + 2;
+    drop_call_items(ts, &sp, f->call_pops);
+    ERROR_IF(!retval);
+    PUSH(retval);
+    opcode = next[-2];   /* CALL_FUNCTION or CALL_METHOD: its check */
+    DISPATCH();
 
 exit_frame:
     f->sp = sp;

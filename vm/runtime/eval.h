@@ -32,6 +32,9 @@ struct GsFrame {
     GsBlock blocks[GS_MAX_BLOCKS];
     GsObject **stack;      /* the value stack: points into localsplus */
     GsObject **sp;
+    int call_pops;         /* while a frame entered inline above it runs: how
+                              many stack items its call instruction drops
+                              when that frame returns (eval.c) */
     GsObject *localsplus[];/* locals, then cells and free vars, then the stack */
 };
 
