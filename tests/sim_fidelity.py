@@ -20,6 +20,9 @@ assertions -- no timing on the machine that runs the tests is involved.
                          another seed: a different one
   golden                 tests/traces/golden_sim.jsonl, byte for byte
                          (--update rewrites it)
+  golden-op              tests/traces/golden_sim_op.jsonl, byte for byte: a
+                         --trace op run, so that the writer's shortcuts for
+                         op lines can never change a byte (--update)
   traced-flood           --trace op on a 60000-iteration loop: more records
                          than the tracer lets a thread get ahead of its
                          writer; the run must not hang (it did: the writer
@@ -145,12 +148,18 @@ def main():
             data = [open(p, "rb").read() for p in paths]
         expect(data[0] == data[1], f"two runs, same seed: identical ({len(data[0])} bytes)")
         expect(data[0] != data[2], "another seed: a different trace")
-    elif check == "golden":
-        golden = os.path.join(HERE, "traces", "golden_sim.jsonl")
+    elif check in ("golden", "golden-op"):
+        if check == "golden":
+            golden = os.path.join(HERE, "traces", "golden_sim.jsonl")
+            args = ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,check",
+                    "tests/threads/sim_golden.py"]
+        else:
+            golden = os.path.join(HERE, "traces", "golden_sim_op.jsonl")
+            args = ["--cpython", "2.7", "--seed", "42", "--trace", "op,gil",
+                    "tests/threads/sim_golden_op.py"]
         with tempfile.TemporaryDirectory() as tmp:
             trace = os.path.join(tmp, "t.jsonl")
-            run(gilscope, ["--cpython", "2.7", "--seed", "42", "--trace", "gil,thread,lock,io,check",
-                           "tests/threads/sim_golden.py"], trace)
+            run(gilscope, args, trace)
             got = open(trace, "rb").read()
         if "--update" in sys.argv:
             open(golden, "wb").write(got)

@@ -3,7 +3,7 @@
  * them to the trace file while the program runs.
  *
  * THE RECORD PATH.  An emit function (gs_ev_gil_release, ...: vm/runtime/interp.h)
- * hands an event to record() through gs_trace_emit (vm/runtime/interp.c), and it
+ * hands an event to record() through gs_trace_emit (vm/runtime/interp.h), and it
  * stamps its time and appends it to the calling thread's own buffer:
  * no lock, no GIL.  A buffer is a chain of fixed-size chunks; the thread
  * publishes each record by bumping its chunk's count (a release store), so
@@ -104,10 +104,30 @@ struct Buffer {
     size_t head_seen;        /* head->n as last read: records up to it need no new look */
 };
 
+/* THE OP-LINE CACHE.  With --trace op most of the output is `op` lines,
+ * and each is the same few dozen lines over again, but for its time and
+ * thread: what follows "tid" (the opcode, line, offset and code name)
+ * depends only on the instruction.  So the writer keeps, per instruction
+ * seen lately, that tail as it was formatted, and copies it: half the
+ * writer's work per op line.  The key is the interned code name (a
+ * string the recording thread's buffer owns until the recording ends, so
+ * its address means one name for as long as the cache lives) with the
+ * offset, line and opcode; a tail too long for an entry is not kept. */
+#define OP_TAILS 1024            /* entries, direct-mapped: a power of two */
+#define OP_TAIL_MAX 112          /* bytes of a tail an entry holds */
+typedef struct {
+    const void *code;            /* NULL: the entry is empty */
+    int64_t line, offset;
+    int32_t op;
+    uint32_t len;
+    char text[OP_TAIL_MAX];
+} OpTail;
+
 typedef struct {
     FILE *f;
     char buf[1 << 16];
     size_t n;
+    unsigned long flushes;   /* how many times buf was written out */
     bool failed;             /* a write failed: errno saved in err */
     int err;
     const char *json_key;    /* put_json_cached: the last name, and its JSON */
@@ -115,6 +135,7 @@ typedef struct {
     size_t json_len;
     char opname[256][32];    /* opcode names, quoted: "LOAD_FAST" with the quotes */
     size_t opname_len[256];
+    OpTail op_tails[OP_TAILS];
 } Out;
 
 struct GsRecorder {
@@ -473,7 +494,7 @@ static void record(void *ctx, GsThread *ts, const GsEvent *ev)
         return;
     }
     rec->ev = *ev;
-    rec->ev.t = r->platform->now_ns(r->platform) - r->t0;
+    rec->ev.t = gs_now_ns(r->platform) - r->t0;
     rec->tid = ts->tid;
     rec->seq = b->seq++;
     keep_fields(b, rec);
@@ -534,7 +555,7 @@ GsRecorder *gs_recorder_new(const char *path, unsigned mask, const char *ref_typ
                             char *err, size_t errlen)
 {
     GsRecorder *r = zalloc_aligned(sizeof *r);
-    Out *o = malloc(sizeof *o);
+    Out *o = calloc(1, sizeof *o);
     if (!r || !o) {
         snprintf(err, errlen, "out of memory");
         free(r);
@@ -611,6 +632,7 @@ static void out_flush(Out *o)
 {
     out_write(o, o->buf, o->n);
     o->n = 0;
+    o->flushes++;
 }
 
 static inline __attribute__((always_inline)) void out_room(Out *o, size_t need)
@@ -672,17 +694,28 @@ static inline __attribute__((always_inline)) void put_digits(Out *o, int64_t v)
     }
     char tmp[48];          /* the digits end at tmp + 24; 24 bytes are copied */
     char *w = tmp + 24;
-    while (u >= 100) {
-        unsigned d = (unsigned)(u % 100) * 2;
-        u /= 100;
-        w -= 2;
-        memcpy(w, digit_pairs + d, 2);
+    /* Eight digits at a time in 32-bit arithmetic, which is cheaper to
+     * divide: a time in ns has 8 to 11 digits, one 64-bit step. */
+    while (u >= 100000000) {
+        uint32_t low = (uint32_t)(u % 100000000);
+        u /= 100000000;
+        for (int i = 0; i < 4; i++) {
+            w -= 2;
+            memcpy(w, digit_pairs + (low % 100) * 2, 2);
+            low /= 100;
+        }
     }
-    if (u >= 10) {
+    uint32_t v32 = (uint32_t)u;
+    while (v32 >= 100) {
         w -= 2;
-        memcpy(w, digit_pairs + u * 2, 2);
+        memcpy(w, digit_pairs + (v32 % 100) * 2, 2);
+        v32 /= 100;
+    }
+    if (v32 >= 10) {
+        w -= 2;
+        memcpy(w, digit_pairs + v32 * 2, 2);
     } else {
-        *--w = (char)('0' + u);
+        *--w = (char)('0' + v32);
     }
     memcpy(at, w, 24);     /* at most 20 digits; the rest is scratch past the end */
     o->n = (size_t)(at - o->buf) + (size_t)(tmp + 24 - w);
@@ -869,16 +902,54 @@ static inline __attribute__((always_inline)) void write_value(Out *o, GsFieldFor
         WRITE_##f1 WRITE_##f2 WRITE_##f3 WRITE_##f4 \
         break;
 
-static void write_event(Out *o, const Record *rec)
+static void write_line(Out *o, const Record *rec)
 {
     const GsEvent *e = &rec->ev;
-    out_room(o, LINE_ROOM);
     switch (e->kind) {
         GS_EVENTS(WRITE_KIND)
     default:
         return;   /* not a kind: nothing is recorded that way */
     }
     PUT_RAW_LIT(o, "}\n");
+}
+
+/* An op line through THE OP-LINE CACHE: the head (time and thread) is
+ * written here, the tail copied from the cache; on a miss write_line
+ * writes the whole line, the same head again and then the tail, which
+ * the cache keeps.  Either way the bytes are write_line's. */
+static void write_op_line(Out *o, const Record *rec)
+{
+    const GsEvent *e = &rec->ev;
+    size_t start = o->n;
+    PUT_RAW_LIT(o, "{\"ev\":\"op\",\"t\":");
+    put_digits(o, (int64_t)e->t);
+    PUT_RAW_LIT(o, ",\"tid\":");
+    put_digits(o, rec->tid);
+    size_t h = ((uintptr_t)e->ptr >> 4 ^ (uint64_t)e->i64b * 0x9E3779B97F4A7C15u >> 40) &
+               (OP_TAILS - 1);
+    OpTail *c = &o->op_tails[h];
+    if (c->code == e->ptr && c->offset == e->i64b && c->line == e->i64 && c->op == e->i32) {
+        put_raw(o, c->text, c->len);
+        return;
+    }
+    size_t tail = o->n;
+    unsigned long flushes = o->flushes;
+    o->n = start;
+    write_line(o, rec);
+    size_t len = o->n - tail;
+    if (o->flushes == flushes && o->n > tail && len <= OP_TAIL_MAX && e->ptr) {
+        *c = (OpTail){ e->ptr, e->i64, e->i64b, e->i32, (uint32_t)len, {0} };
+        memcpy(c->text, o->buf + tail, len);
+    }
+}
+
+static void write_event(Out *o, const Record *rec)
+{
+    out_room(o, LINE_ROOM);
+    if (rec->ev.kind == GS_EV_op)
+        write_op_line(o, rec);
+    else
+        write_line(o, rec);
 }
 
 #undef WRITE_KIND
@@ -1022,7 +1093,7 @@ static void drain(GsRecorder *r, bool final)
 {
     /* "now" first, then the list of threads: a thread that registers
      * after the snapshot (under its mutex) reads the clock after "now". */
-    uint64_t now = r->platform->now_ns(r->platform) - r->t0;
+    uint64_t now = gs_now_ns(r->platform) - r->t0;
     size_t n;
     Buffer **bufs = snapshot(r, &n);
     if (!bufs)

@@ -26,13 +26,6 @@ void gs_options_default(GsOptions *opt)
     gs_sim_params_default(&opt->sim);
 }
 
-void gs_trace_emit(GsThread *ts, const GsEvent *ev)
-{
-    GsInterp *in = ts->interp;
-    if (in->trace_sink)
-        in->trace_sink(in->trace_ctx, ts, ev);   /* the sink stamps t */
-}
-
 /* ---- what the GIL reports ---------------------------------------------------
  * The GIL (gil.c) knows a thread only as the GsGilThread inside its
  * GsThread; its events become trace events here. */

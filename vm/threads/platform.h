@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 typedef struct GsMutex GsMutex;
 
@@ -49,6 +50,7 @@ typedef struct GsPlatform GsPlatform;
 struct GsPlatform {
     const char *name;                       /* "real" or "sim" */
     uint64_t (*now_ns)(GsPlatform *p);      /* monotonic, since an arbitrary origin */
+    bool now_is_monotonic;   /* now_ns is CLOCK_MONOTONIC: gs_now_ns reads it inline */
     GsMutex *(*mutex_new)(GsPlatform *p);   /* NULL: out of memory */
     void (*mutex_free)(GsPlatform *p, GsMutex *m);
     void (*lock)(GsPlatform *p, GsMutex *m);
@@ -92,6 +94,20 @@ struct GsPlatform {
     uint64_t wall_epoch_ns;   /* time.time() is wall_epoch_ns + now_ns (0: the system's) */
     void (*destroy)(GsPlatform *p);   /* free it, once no thread uses it (NULL: static) */
 };
+
+/* The platform's clock, for the callers that read it most (the tracer
+ * stamps every event, tens of millions a second with --trace op): on the
+ * real clock a direct clock_gettime, without the calls through now_ns and
+ * libuv's uv_hrtime that read the same clock (a third of the cost). */
+static inline uint64_t gs_now_ns(GsPlatform *p)
+{
+    if (p->now_is_monotonic) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+    }
+    return p->now_ns(p);
+}
 
 /* The calling thread's simulated clock, or NULL on the real clock. */
 static inline GsSimClock *gs_platform_clock(GsPlatform *p)

@@ -18,6 +18,7 @@ struct GsCond {
     uv_cond_t c;
 };
 
+/* uv_hrtime reads CLOCK_MONOTONIC, the clock gs_now_ns reads inline. */
 static uint64_t real_now(GsPlatform *p) { return uv_hrtime(); }
 
 static GsMutex *real_mutex_new(GsPlatform *p)
@@ -116,7 +117,7 @@ static void real_thread_detach(GsPlatform *p, void *handle)
 }
 
 static GsPlatform real_platform = {
-    .name = "real", .now_ns = real_now, .mutex_new = real_mutex_new,
+    .name = "real", .now_ns = real_now, .now_is_monotonic = true, .mutex_new = real_mutex_new,
     .mutex_free = real_mutex_free, .lock = real_lock, .unlock = real_unlock, .trylock = real_trylock,
     .cond_new = real_cond_new, .cond_free = real_cond_free, .wait = real_wait,
     .timed_wait = real_timed_wait, .poll_wait = real_timed_wait, .signal = real_signal,
