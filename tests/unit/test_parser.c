@@ -282,7 +282,8 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         break;
     case E_LISTCOMP:
     case E_DICTCOMP:
-        put(d, e->kind == E_LISTCOMP ? "ListComp(" : "DictComp(");
+    case E_GENEXP:
+        put(d, e->kind == E_LISTCOMP ? "ListComp(" : e->kind == E_GENEXP ? "GeneratorExp(" : "DictComp(");
         dump_expr(d, e->v.comp.elt, true);
         put(d, ", ");
         if (e->kind == E_DICTCOMP) {
@@ -309,6 +310,16 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         dump_arguments(d, e->v.lambda.args);
         put(d, ", ");
         dump_expr(d, e->v.lambda.body, true);
+        put(d, ")");
+        break;
+    case E_YIELD:
+        put(d, "Yield(");
+        dump_opt(d, e->v.yield.value, true);
+        put(d, ")");
+        break;
+    case E_YIELDFROM:
+        put(d, "YieldFrom(");
+        dump_expr(d, e->v.yield.value, true);
         put(d, ")");
         break;
     case E_STARRED:

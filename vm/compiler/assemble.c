@@ -244,6 +244,8 @@ GsObject *gs_cc_assemble(Compiler *c, bool add_none)
         flags |= GS_CO_OPTIMIZED | GS_CO_NEWLOCALS;
     if (u->ste->parent && u->ste->parent->type == ST_FUNCTION && u->ste->type == ST_FUNCTION)
         flags |= GS_CO_NESTED;
+    if (u->ste->is_generator)
+        flags |= GS_CO_GENERATOR;
     if (u->ste->type == ST_FUNCTION && ((GsList *)u->freevars)->len == 0 &&
         ((GsList *)u->cellvars)->len == 0)
         flags |= GS_CO_NOFREE;

@@ -510,8 +510,10 @@ static void compile_lambda(Compiler *c, GsExpr *e)
     gs_cc_make_closure(c, code, flags, qualname);
 }
 
-/* A list or dict comprehension: an inner function called with the
- * outermost iterator (CPython's compiler_comprehension). */
+/* A list or dict comprehension or a generator expression: an inner
+ * function called with the outermost iterator (CPython's
+ * compiler_comprehension).  A generator expression's function yields each
+ * element instead of collecting it. */
 static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
 {
     GsComprehension *g = GS_NTH(e->v.comp.generators, gen_index, GsComprehension);
@@ -536,6 +538,10 @@ static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
     } else if (e->kind == E_LISTCOMP) {
         gs_cc_compile_expr(c, e->v.comp.elt);
         gs_cc_emit_i(c, OP_LIST_APPEND, gen_index + 2);
+    } else if (e->kind == E_GENEXP) {
+        gs_cc_compile_expr(c, e->v.comp.elt);
+        gs_cc_emit(c, OP_YIELD_VALUE);
+        gs_cc_emit(c, OP_POP_TOP);
     } else {
         gs_cc_compile_expr(c, e->v.comp.elt);
         gs_cc_compile_expr(c, e->v.comp.value);
@@ -553,13 +559,17 @@ static void compile_comprehension(Compiler *c, GsExpr *e)
     if (e->v.comp.generators.len > 200)
         gs_cc_error(c, e->lineno, e->col, "too many 'for' clauses in a comprehension for gilscope "
                     "(limit: 200)");
-    const char *name = e->kind == E_LISTCOMP ? "<listcomp>" : "<dictcomp>";
+    const char *name = e->kind == E_LISTCOMP ? "<listcomp>"
+                       : e->kind == E_GENEXP ? "<genexpr>" : "<dictcomp>";
     SymTab *st = gs_sym_find(c->u->ste, e);
     char *qual = gs_cc_make_qualname(c, name);
     gs_cc_enter_scope(c, st, name, qual, e->lineno);
     gs_cc_set_line(c, e->lineno);
-    gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_BUILD_LIST : OP_BUILD_MAP, 0);
+    if (e->kind != E_GENEXP)
+        gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_BUILD_LIST : OP_BUILD_MAP, 0);
     comprehension_generator(c, e, 0);
+    if (e->kind == E_GENEXP)
+        gs_cc_load_none(c);
     gs_cc_emit(c, OP_RETURN_VALUE);
     GsObject *code = gs_cc_assemble(c, true);
     GsObject *qualname = gs_newref(c->ts, c->u->qualname);
@@ -701,7 +711,21 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
         break;
     case E_LISTCOMP:
     case E_DICTCOMP:
+    case E_GENEXP:
         compile_comprehension(c, e);
+        break;
+    case E_YIELD:
+        if (e->v.yield.value)
+            gs_cc_compile_expr(c, e->v.yield.value);
+        else
+            gs_cc_load_none(c);
+        gs_cc_emit(c, OP_YIELD_VALUE);
+        break;
+    case E_YIELDFROM:
+        gs_cc_compile_expr(c, e->v.yield.value);
+        gs_cc_emit(c, OP_GET_YIELD_FROM_ITER);
+        gs_cc_load_none(c);
+        gs_cc_emit(c, OP_YIELD_FROM);
         break;
     case E_JOINEDSTR:
         gs_cc_compile_exprs(c, &e->v.joined.values);

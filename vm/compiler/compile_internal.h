@@ -63,6 +63,7 @@ struct SymTab {
     int nparams, capparams;
     bool needs_class_closure;  /* a class whose methods use __class__ / super() */
     bool is_comprehension;
+    bool is_generator;     /* contains yield (or is a generator expression): CO_GENERATOR */
     const char *private_name;  /* the innermost enclosing class's name, for mangling */
 };
 

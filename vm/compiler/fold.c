@@ -403,8 +403,14 @@ static void fold_expr(Compiler *c, GsExpr *e)
         fold_exprs(c, &e->v.dict.keys);
         fold_exprs(c, &e->v.dict.values);
         break;
+    case E_YIELD:
+    case E_YIELDFROM:
+        if (e->v.yield.value)
+            fold_expr(c, e->v.yield.value);
+        break;
     case E_LISTCOMP:
     case E_DICTCOMP:
+    case E_GENEXP:
         fold_expr(c, e->v.comp.elt);
         if (e->v.comp.value) fold_expr(c, e->v.comp.value);
         for (int i = 0; i < e->v.comp.generators.len; i++) {

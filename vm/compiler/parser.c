@@ -34,7 +34,7 @@
  * arena.  Messages and caret columns follow CPython 3.11 (checked against
  * `python3 -c 'import ast; ast.parse(...)'`), quirks included, because a
  * student will compare them with what python3 says.  A feature gilscope
- * leaves out says so: "gilscope does not support generators (yield)".
+ * leaves out says so: "gilscope does not support async/await".
  *
  * Depth.  A guest program must not be able to overflow the host's C
  * stack.  The lexer refuses more than 200 nested brackets, as CPython does;
@@ -530,6 +530,8 @@ static const char *expr_name(const GsExpr *e)
     case E_CALL: return "function call";
     case E_BOOLOP: case E_BINOP: case E_UNARYOP: return "expression";
     case E_LISTCOMP: return "list comprehension";
+    case E_GENEXP: return "generator expression";
+    case E_YIELD: case E_YIELDFROM: return "yield expression";
     case E_DICTCOMP: return "dict comprehension";
     case E_DICT: return "dict literal";
     case E_JOINEDSTR: case E_FORMATTED: return "f-string expression";
@@ -592,6 +594,8 @@ static void set_ctx(GsExpr *e, GsCtx ctx)
 static void make_target(Parser *p, GsExpr *e, GsCtx ctx)
 {
     const GsExpr *bad = bad_target(e, ctx);
+    if (bad && ctx == CTX_STORE && (bad->kind == E_YIELD || bad->kind == E_YIELDFROM))
+        fail_at_expr(p, bad, "assignment to yield expression not possible");
     if (bad)
         fail_at_expr(p, bad, ctx == CTX_DEL ? "cannot delete %s" : "cannot assign to %s",
                      expr_name(bad));
@@ -760,6 +764,33 @@ static void parse_elements(Parser *p, GsNodeList *elts, GsTokKind closer)
     expect(p, closer);
 }
 
+/* The comprehension clauses of a generator expression whose element has
+ * been read; the parentheses are the caller's. */
+static GsExpr *parse_genexp(Parser *p, Pos start, GsExpr *elt)
+{
+    GsNodeList generators = {0};
+    parse_comprehensions(p, &generators);
+    GsExpr *e = new_expr(p, E_GENEXP, start);
+    e->v.comp.elt = elt;
+    e->v.comp.generators = generators;
+    return e;
+}
+
+/* yield_expr: 'yield' 'from' expression | 'yield' [star_expressions] */
+static GsExpr *parse_yield_expr(Parser *p)
+{
+    Pos start = here(p);
+    advance(p);
+    if (accept(p, GS_TOK_FROM)) {
+        GsExpr *e = new_expr(p, E_YIELDFROM, start);
+        e->v.yield.value = parse_expression(p);
+        return e;
+    }
+    GsExpr *e = new_expr(p, E_YIELD, start);
+    e->v.yield.value = starts_expression(kind(p)) ? parse_star_expressions(p, NULL) : NULL;
+    return e;
+}
+
 /* ( ... ): the empty tuple, a parenthesised expression, or a tuple. */
 static GsExpr *parse_paren(Parser *p)
 {
@@ -769,11 +800,19 @@ static GsExpr *parse_paren(Parser *p)
     advance(p);
     if (accept(p, GS_TOK_RPAR))
         return make_seq(p, E_TUPLE, start, elts);
-    if (at(p, GS_TOK_YIELD))
-        unsupported(p, here(p), "generators (yield)");
+    if (at(p, GS_TOK_YIELD)) {
+        first = parse_yield_expr(p);
+        expect(p, GS_TOK_RPAR);
+        return first;
+    }
     first = parse_star_named_expression(p);
-    if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC))
-        unsupported(p, (Pos){first->lineno, first->col}, "generator expressions");
+    if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC)) {
+        if (first->kind == E_STARRED)
+            fail_at_expr(p, first, "iterable unpacking cannot be used in comprehension");
+        first = parse_genexp(p, start, first);
+        expect(p, GS_TOK_RPAR);
+        return first;
+    }
     if (accept(p, GS_TOK_RPAR)) {
         if (first->kind == E_STARRED)
             fail_at_expr(p, first, "cannot use starred expression here");
@@ -919,7 +958,6 @@ static GsExpr *parse_atom(Parser *p)
     case GS_TOK_LPAR: return parse_paren(p);
     case GS_TOK_LSQB: return parse_list(p);
     case GS_TOK_LBRACE: return parse_brace(p);
-    case GS_TOK_YIELD: unsupported(p, start, "generators (yield)");
     case GS_TOK_AWAIT: unsupported(p, start, "async/await");
     default: syntax_error(p);
     }
@@ -1113,9 +1151,7 @@ static GsExpr *parse_fstring_expr(Parser *p, FString *fs, const char *begin, con
     p->ts = &sub;
     p->fstring_depth++;
     enter(p);
-    if (at(p, GS_TOK_YIELD))
-        unsupported(p, here(p), "generators (yield)");
-    e = parse_star_expressions(p, NULL);
+    e = at(p, GS_TOK_YIELD) ? parse_yield_expr(p) : parse_star_expressions(p, NULL);
     if (!at(p, GS_TOK_ENDMARKER))
         syntax_error(p);
     leave(p);
@@ -1339,8 +1375,15 @@ static void parse_arguments(Parser *p, GsNodeList *args, GsNodeList *keywords)
         } else {
             e = parse_expression(p);
             check_walrus(p, e);
-            if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC))
-                unsupported(p, start, "generator expressions");
+            if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC)) {
+                /* f(x for x in xs): a generator expression needs no
+                 * parentheses of its own only as the call's sole argument. */
+                e = parse_genexp(p, start, e);
+                if (args->len || keywords->len || !at(p, GS_TOK_RPAR))
+                    fail_at_expr(p, e, "Generator expression must be parenthesized");
+                push(p, args, e);
+                break;
+            }
             if (at(p, GS_TOK_EQUAL)) {
                 if (e->kind == E_CONST && (e->v.constant.kind == C_TRUE ||
                                            e->v.constant.kind == C_FALSE ||
@@ -1908,7 +1951,7 @@ static bool augassign_op(GsTokKind k, GsBinOp *op)
 static GsExpr *parse_assigned_value(Parser *p)
 {
     if (at(p, GS_TOK_YIELD))
-        unsupported(p, here(p), "generators (yield)");
+        return parse_yield_expr(p);
     return parse_star_expressions(p, NULL);
 }
 
@@ -1986,6 +2029,19 @@ static GsStmt *parse_expr_statement(Parser *p)
     if (e->kind == E_NAME && strcmp(e->v.name.id, "match") == 0 && starts_expression(kind(p)))
         unsupported(p, start, "match statements");
     s = new_stmt(p, S_EXPR, start);
+    s->v.expr.value = e;
+    return s;
+}
+
+/* A statement that starts with `yield`: an expression statement, or the
+ * right-hand side of nothing (`yield x = 1` is an error). */
+static GsStmt *parse_yield_statement(Parser *p)
+{
+    Pos start = here(p);
+    GsExpr *e = parse_yield_expr(p);
+    if (at(p, GS_TOK_EQUAL) || augassign_op(kind(p), &(GsBinOp){0}))
+        fail_at_expr(p, e, "assignment to yield expression not possible");
+    GsStmt *s = new_stmt(p, S_EXPR, start);
     s->v.expr.value = e;
     return s;
 }
@@ -2167,7 +2223,7 @@ static GsStmt *parse_simple_statement(Parser *p)
     case GS_TOK_ASSERT: return parse_assert(p);
     case GS_TOK_IMPORT: return parse_import(p);
     case GS_TOK_FROM: return parse_from_import(p);
-    case GS_TOK_YIELD: unsupported(p, pos_of(&t), "generators (yield)");
+    case GS_TOK_YIELD: return parse_yield_statement(p);
     default: return parse_expr_statement(p);
     }
 }

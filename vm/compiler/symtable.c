@@ -178,9 +178,11 @@ static void st_visit_comprehension(Compiler *c, SymTab *st, GsExpr *e)
     GsComprehension *first = GS_NTH(e->v.comp.generators, 0, GsComprehension);
     /* The outermost iterable is evaluated in the enclosing scope. */
     st_visit_expr(c, st, first->iter);
-    SymTab *inner = st_new(c, ST_FUNCTION, e->kind == E_LISTCOMP ? "listcomp" : "dictcomp",
-                           e, st);
+    const char *name = e->kind == E_LISTCOMP ? "listcomp"
+                       : e->kind == E_GENEXP ? "genexpr" : "dictcomp";
+    SymTab *inner = st_new(c, ST_FUNCTION, name, e, st);
     inner->is_comprehension = true;
+    inner->is_generator = e->kind == E_GENEXP;
     st_add(c, inner, ".0", DEF_PARAM | DEF_LOCAL, e->lineno, e->col);
     for (int i = 0; i < e->v.comp.generators.len; i++) {
         GsComprehension *g = GS_NTH(e->v.comp.generators, i, GsComprehension);
@@ -192,6 +194,23 @@ static void st_visit_comprehension(Compiler *c, SymTab *st, GsExpr *e)
     st_visit_expr(c, inner, e->v.comp.elt);
     if (e->v.comp.value)
         st_visit_expr(c, inner, e->v.comp.value);
+}
+
+/* yield makes the function it is in a generator; outside a function, or
+ * inside a comprehension (which is a function of its own since 3.0), it
+ * is an error, as CPython 3.8+ says. */
+static void st_visit_yield(Compiler *c, SymTab *st, GsExpr *e)
+{
+    if (st->type != ST_FUNCTION)
+        gs_cc_error(c, e->lineno, e->col, "'yield' outside function");
+    if (st->is_comprehension) {
+        const GsExpr *comp = st->node;
+        gs_cc_error(c, e->lineno, e->col, "'yield' inside %s",
+                    comp->kind == E_LISTCOMP ? "list comprehension"
+                    : comp->kind == E_GENEXP ? "generator expression" : "dict comprehension");
+    }
+    st->is_generator = true;
+    st_visit_expr(c, st, e->v.yield.value);
 }
 
 static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
@@ -256,7 +275,12 @@ static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
         break;
     case E_LISTCOMP:
     case E_DICTCOMP:
+    case E_GENEXP:
         st_visit_comprehension(c, st, e);
+        break;
+    case E_YIELD:
+    case E_YIELDFROM:
+        st_visit_yield(c, st, e);
         break;
     case E_JOINEDSTR:
         st_visit_exprs(c, st, &e->v.joined.values);

@@ -414,6 +414,7 @@ GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dic
     X(BaseException, gs_object_type) \
     X(SystemExit, gs_exc_BaseException) \
     X(KeyboardInterrupt, gs_exc_BaseException) \
+    X(GeneratorExit, gs_exc_BaseException) \
     X(Exception, gs_exc_BaseException) \
     X(StopIteration, gs_exc_Exception) \
     X(ArithmeticError, gs_exc_Exception) \

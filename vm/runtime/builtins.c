@@ -533,6 +533,15 @@ BUILTIN(next)
     GsObject *it = args[0];
     if (!it->type->iternext && !(it->type->flags & GS_TPFLAG_HEAPTYPE))
         return gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not an iterator", it->type->name);
+    if (it->type == &gs_gen_type) {
+        /* A generator's StopIteration carries what it returned. */
+        GsObject *v = gs_gen_next(ts, it);
+        if (!v && nargs == 2 && gs_err_matches(ts, &gs_exc_StopIteration)) {
+            gs_err_clear(ts);
+            return gs_newref(ts, args[1]);
+        }
+        return v;
+    }
     GsObject *v = gs_iternext(ts, it);
     if (v || gs_err_occurred(ts))
         return v;

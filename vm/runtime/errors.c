@@ -256,6 +256,7 @@ GsType gs_exc_BaseException = {
 /* BaseException is defined above by hand; the rest follow GS_EXC_TYPES. */
 GS_X_DEFINE(SystemExit, gs_exc_BaseException)
 GS_X_DEFINE(KeyboardInterrupt, gs_exc_BaseException)
+GS_X_DEFINE(GeneratorExit, gs_exc_BaseException)
 GS_X_DEFINE(Exception, gs_exc_BaseException)
 GS_X_DEFINE(StopIteration, gs_exc_Exception)
 GS_X_DEFINE(ArithmeticError, gs_exc_Exception)

@@ -105,6 +105,8 @@ static inline __attribute__((always_inline)) GsFrame *frame_new(GsThread *ts, Gs
     f->locals = locals ? gs_newref(ts, locals) : NULL;
     f->lasti = 0;
     f->nblocks = 0;
+    f->resume = 0;
+    f->suspended = false;
     clear_vars(f->localsplus, nvars);   /* the stack needs no clearing */
     f->stack = f->localsplus + nvars;
     f->sp = f->stack;
@@ -283,7 +285,7 @@ static int bind_args(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *const *
     return 0;
 }
 
-static GsObject *eval_frame(GsThread *ts, GsFrame *f);
+static GsObject *eval_frame(GsThread *ts, GsFrame *f, bool throwing);
 
 static inline __attribute__((always_inline)) GsObject *run_frame(GsThread *ts, GsFrame *f)
 {
@@ -294,11 +296,31 @@ static inline __attribute__((always_inline)) GsObject *run_frame(GsThread *ts, G
     ts->depth++;
     f->back = ts->frame;
     ts->frame = f;
-    GsObject *r = eval_frame(ts, f);
+    GsObject *r = eval_frame(ts, f, false);
     ts->frame = f->back;
     ts->depth--;
     frame_free(ts, f);
     return r;
+}
+
+GsObject *gs_eval_resume(GsThread *ts, GsFrame *f, bool throwing)
+{
+    if (ts->depth >= ts->interp->opt.recursion_limit || !gs_stack_ok(ts))
+        return gs_err_set(ts, &gs_exc_RecursionError, "maximum recursion depth exceeded");
+    ts->depth++;
+    f->back = ts->frame;
+    ts->frame = f;
+    f->suspended = false;
+    GsObject *r = eval_frame(ts, f, throwing);
+    ts->frame = f->back;
+    f->back = NULL;
+    ts->depth--;
+    return r;
+}
+
+void gs_frame_release(GsThread *ts, GsFrame *f)
+{
+    frame_free(ts, f);
 }
 
 /* A new frame for calling the function func with these arguments (the
@@ -343,7 +365,11 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
                            GsObject *kwnames)
 {
     GsFrame *f = function_frame(ts, func, args, nargs, kwnames);
-    return f ? run_frame(ts, f) : NULL;
+    if (!f)
+        return NULL;
+    if (f->code->flags & GS_CO_GENERATOR)
+        return gs_gen_new(ts, f, func);   /* the body runs when it is iterated */
+    return run_frame(ts, f);
 }
 
 /* Module and class bodies: names live in a dict (`locals`). */
@@ -767,6 +793,13 @@ static int handle_eval_breaker(GsThread *ts)
 
 /* ---- the loop ---------------------------------------------------------------------- */
 
+/* A generator function's call makes a generator (gs_function_call) and
+ * runs nothing: it is not entered inline. */
+static inline bool is_generator_function(GsObject *func)
+{
+    return ((GsCode *)((GsFunction *)func)->code)->flags & GS_CO_GENERATOR;
+}
+
 /* Pop the n items a call instruction consumes (callable, self or NULL,
  * arguments) from the stack whose top is *spp. */
 static inline __attribute__((always_inline)) void drop_call_items(GsThread *ts, GsObject ***spp,
@@ -807,7 +840,7 @@ static inline __attribute__((always_inline)) void drop_call_items(GsThread *ts, 
 #define TARGET(op) L_##op:
 #define ERROR_IF(cond) do { if (cond) goto error; } while (0)
 
-static GsObject *eval_frame(GsThread *ts, GsFrame *f)
+static GsObject *eval_frame(GsThread *ts, GsFrame *f, bool throwing)
 {
     static void *const targets[256] = {
 #define GS_X_TARGET(name, num, arg, t27, c39, c310, c311, cost) [num] = &&L_##name,
@@ -835,7 +868,7 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
         names = ((GsTuple *)co->names)->items; \
     } while (0)
     LOAD_FRAME();
-    next = first;
+    next = first + f->resume;   /* a generator goes on after its yield */
     GsSchedRules rules = interp->opt.sched;
     const unsigned char *sched = gs_sched_column(rules);
     GsGil *gil = interp->gil;
@@ -872,6 +905,9 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f)
     const bool metered = counting || clock;
     int64_t no_fuel = 0;
     int64_t *fuel = counting ? &no_fuel : clock ? &clock->room : &ts->fuel;
+
+    if (throwing)
+        goto error;   /* generator.throw(): raised at its yield, as CPython does before any check */
 
 enter_frame:
     /* Entering a frame checks too (sched_rules.h). */
@@ -1477,7 +1513,7 @@ max_instructions_reached:
         GsObject *callable = meth ? meth : PEEK(oparg + 1);
         size_t nargs = meth ? (size_t)oparg + 1 : (size_t)oparg;
         GsObject **args = sp - nargs;
-        if (callable->type == &gs_function_type) {
+        if (callable->type == &gs_function_type && !is_generator_function(callable)) {
             callee = function_frame(ts, callable, args, nargs, NULL);
             ERROR_IF(!callee);
             f->call_pops = (int)oparg + 2;
@@ -1499,7 +1535,7 @@ max_instructions_reached:
         GsObject **args = sp - oparg;
         GsObject *func = args[-1];
         /* A Python function, the common case: run in this loop. */
-        if (func->type == &gs_function_type) {
+        if (func->type == &gs_function_type && !is_generator_function(func)) {
             callee = function_frame(ts, func, args, (size_t)oparg, NULL);
             ERROR_IF(!callee);
             f->call_pops = (int)oparg + 1;
@@ -1574,6 +1610,48 @@ max_instructions_reached:
         retval = POP();
         if (f != entry)
             goto return_inline;
+        goto exit_frame;
+    }
+
+    TARGET(YIELD_VALUE) {
+        /* A generator's frame is always the one its eval_frame call was
+         * given (gs_eval_resume), never one entered inline. */
+        retval = POP();
+        f->resume = (int)(next - first);   /* on from the next instruction */
+        f->suspended = true;
+        goto exit_frame;
+    }
+
+    TARGET(GET_YIELD_FROM_ITER) {
+        GsObject *v = TOP();
+        if (v->type != &gs_gen_type) {
+            GsObject *it = gs_getiter(ts, v);
+            ERROR_IF(!it);
+            gs_decref(ts, v);
+            SET_TOP(it);
+        }
+        DISPATCH();
+    }
+
+    TARGET(YIELD_FROM) {
+        /* Send the value on top to the iterator below it.  What it yields,
+         * this frame yields, and resumes at this YIELD_FROM again with the
+         * next value sent; when it is exhausted, its return value replaces
+         * it on the stack and the frame goes on (CPython 3.9's YIELD_FROM). */
+        GsObject *v = POP();
+        GsObject *receiver = TOP();
+        bool done;
+        GsObject *r = gs_gen_delegate(ts, receiver, v, &done);
+        gs_decref(ts, v);
+        ERROR_IF(!r);
+        if (done) {
+            gs_decref(ts, receiver);
+            SET_TOP(r);
+            DISPATCH();
+        }
+        retval = r;
+        f->resume = INSTR_OFFSET();
+        f->suspended = true;
         goto exit_frame;
     }
 
@@ -1949,7 +2027,7 @@ call_inline:
     ts->frame = callee;
     f = callee;
     LOAD_FRAME();
-    next = first;
+    next = first + f->resume;   /* a generator goes on after its yield */
     goto enter_frame;
 
 return_inline:

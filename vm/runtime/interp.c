@@ -91,7 +91,7 @@ static GsType *const static_types[] = {
     &gs_float_type, &gs_str_type, &gs_bytes_type, &gs_tuple_type, &gs_list_type,
     &gs_dict_type, &gs_range_type, &gs_slice_type, &gs_function_type, &gs_code_type,
     &gs_method_type, &gs_cfunction_type, &gs_module_type, &gs_cell_type, &gs_iter_type,
-    &gs_dictview_type, &gs_exc_BaseException,
+    &gs_dictview_type, &gs_gen_type, &gs_exc_BaseException,
 };
 
 static void immortalize(GsThread *ts, GsObject *o)
@@ -245,10 +245,18 @@ static void clear_dict(GsThread *ts, GsObject *d)
         d->type->clear(ts, d);
 }
 
+void gs_finalize_main(GsThread *ts)
+{
+    GsObject *m = ts->interp->main_module;
+    if (m && m->type == &gs_module_type)
+        clear_dict(ts, ((GsModule *)m)->dict);
+}
+
 void gs_interp_free(GsInterp *interp)
 {
     if (!interp)
         return;
+    interp->tearing_down = true;
     GsThread boot;
     gs_thread_init(&boot, interp, 0);
     GsThread *ts = &boot;

@@ -27,6 +27,7 @@ enum {  /* co_flags, CPython's values */
     GS_CO_VARARGS = 0x4,
     GS_CO_VARKEYWORDS = 0x8,
     GS_CO_NESTED = 0x10,
+    GS_CO_GENERATOR = 0x20,    /* calling it makes a generator (genobject.c) */
     GS_CO_NOFREE = 0x40,
 };
 
@@ -198,6 +199,7 @@ struct GsInterp {
     const char *end_reason;   /* how the main program ended: "exit", "exception", "interrupt" */
     int out_errno;            /* why the last flush of the output failed (0: it did not) */
     atomic_int os_threads;    /* guest OS threads not yet completely finished */
+    bool tearing_down;        /* gs_interp_free: no guest code runs (generators are not closed) */
     bool abandoned_threads;   /* some were stuck in a system call at the end (threads.c) */
     /* Tracing: categories to record (GS_CAT_*), and where events go. */
     unsigned trace_mask;
@@ -351,6 +353,11 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v);
 
 /* Uncaught exceptions: print a CPython-style traceback to stderr. */
 void gs_print_exception(GsThread *ts, GsObject *exc);
+/* At exit, in the main thread with the GIL once the others have ended:
+ * clear __main__'s names, as CPython's finalization does, so that what
+ * they held is finalized while guest code can still run (a suspended
+ * generator's `finally` blocks). */
+void gs_finalize_main(GsThread *ts);
 
 /* Modules (modules.c). */
 int gs_builtins_init(GsThread *ts);

@@ -59,6 +59,10 @@ void gs_main_thread_exit(GsThread *ts)
         else
             gs_err_clear(ts);
     }
+    /* Finalize __main__ only when no other thread is left to run on
+     * without its names (daemon threads are stopped instead). */
+    if (!stopping(ts) && atomic_load(&in->os_threads) == 0)
+        gs_finalize_main(ts);
     gs_ev_thread_end(ts);
     atomic_fetch_sub(&in->gil->threads, 1);
     if (atomic_load(&in->os_threads) > 0) {
