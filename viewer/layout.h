@@ -37,7 +37,9 @@ typedef struct {
     void *ctx;
 } GvTextMetrics;
 
-typedef enum { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_CHECKS, GV_ROW_OBJ } GvRowKind;
+/* FOLDED: one row standing for the thread lanes that did not fit, which
+ * names them (layout.c, "Which lanes"). */
+typedef enum { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_FOLDED, GV_ROW_CHECKS, GV_ROW_OBJ } GvRowKind;
 
 typedef struct {
     GvRowKind kind;
@@ -58,7 +60,7 @@ typedef struct {
     int axis_y, axis_h;     /* click here to move the playhead */
     GvRow rows[GV_MAX_ROWS];
     int nrows;
-    int hidden[2];          /* thread lanes not shown, per model (scroll with Up/Down) */
+    int hidden[2];          /* thread lanes folded, per model (scroll with Up/Down) */
     int rows_y0, rows_y1;   /* the lanes' area, all models */
     int legend_y, legend_h, caption_y, caption_h, stats_y, stats_h, status_y;
 } GvGeom;

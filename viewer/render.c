@@ -105,6 +105,7 @@ int gv_render_png(const char *trace1, const char *trace2, const char *out, int w
     if (gv_scene_load(&sc, paths, trace2 ? 2 : 1, NULL, NULL, err, errlen) < 0)
         return -1;
     gv_view_init(&v, &sc, w, h, 1);
+    v.still = true;
     SDL_Surface *s = gv_render_surface(&sc, &v, err, errlen);
     int rc = s ? gv_save_png(s, out, err, errlen) : -1;
     SDL_FreeSurface(s);

@@ -366,14 +366,44 @@ static void test_many_threads(void)
     Frame f;
     CHECK(frame_open(&f, vfixture("io312.jsonl"), NULL, 1000, 420), "io312.jsonl, 16 threads");
     frame_draw(&f);
-    CHECK(f.g.hidden[0] > 0 && f.g.nrows <= GV_MAX_ROWS, "not all lanes fit: %d hidden",
+    CHECK(f.g.hidden[0] > 0 && f.g.nrows <= GV_MAX_ROWS, "not all lanes fit: %d folded",
            f.g.hidden[0]);
-    CHECK(text_with(&f.cmds, GV_TAG_STATUS, "more threads: Up/Down") != NULL, "and says so");
-    int first = row_of(&f.g, 0, GV_ROW_THREAD, 0, &f.sc);
+    CHECK(text_with(&f.cmds, GV_TAG_STATUS, "folded: Up/Down") != NULL, "the status line says so");
+    int folded = row_of(&f.g, 0, GV_ROW_FOLDED, 0, &f.sc);
+    CHECK(folded >= 0 && f.g.rows[folded].y > f.g.rows[folded - 1].y,
+          "one row stands for the folded lanes, below the others");
+    const GvCmd *cap = text_with(&f.cmds, GV_TAG_FOLDED, "threads folded");
+    CHECK(cap && cap->row == folded && cap->arg == f.g.hidden[0], "and says how many: %s",
+          cap ? gv_cmd_str(&f.cmds, cap) : "(none)");
+    bool tall = true;
+    for (int r = 0; r < f.g.nrows; r++)
+        tall &= f.g.rows[r].kind != GV_ROW_THREAD || f.g.rows[r].h >= 17;
+    CHECK(tall, "lanes are not squeezed below a label's height (17 px)");
     f.v.lane_scroll = 2;
     frame_draw(&f);
-    CHECK(first >= 0 && row_of(&f.g, 0, GV_ROW_THREAD, 0, &f.sc) < 0 &&
-           f.sc.m[0]->lanes[f.g.rows[1].index].tid == 2, "scrolled: the first lane is T2");
+    CHECK(f.sc.m[0]->lanes[f.g.rows[1].index].tid == 2 &&
+           f.sc.m[0]->lanes[f.g.rows[2].index].tid == 3, "scrolled: all lanes in tid order from T2");
+    f.v.lane_scroll = 0;
+
+    /* --lane-height: the user's choice, as it is. */
+    f.v.height = 900;
+    f.v.lane_height = 10;
+    frame_draw(&f);
+    bool ten = true;
+    for (int r = 0; r < f.g.nrows; r++)
+        ten &= f.g.rows[r].kind != GV_ROW_THREAD || f.g.rows[r].h == 10;
+    CHECK(ten && f.g.hidden[0] == 0, "--lane-height 10: 10-pixel lanes, all 16 at 1000x900 "
+          "(%d folded)", f.g.hidden[0]);
+    f.v.lane_height = 40;
+    frame_draw(&f);
+    int shown = 0;
+    for (int r = 0; r < f.g.nrows; r++)
+        if (f.g.rows[r].kind == GV_ROW_THREAD)
+            shown++, ten &= f.g.rows[r].h == 40;
+    CHECK(ten && f.g.hidden[0] > 0 && shown + f.g.hidden[0] == 16,
+          "--lane-height 40: 40-pixel lanes, %d shown and %d folded", shown, f.g.hidden[0]);
+    f.v.lane_height = 0;
+    f.v.height = 420;
     f.v.width = 64, f.v.height = 48;
     frame_draw(&f);
     CHECK(!f.cmds.oom, "a 64x48 window still lays out");
