@@ -259,6 +259,7 @@ static int run_window(const Args *a)
     char err[1024];
     GvWindowOpts o = {
         .width = a->width, .height = a->height, .present = a->present,
+        .lane_height = a->lane_height,
         .has_t0 = a->has_t0, .has_t1 = a->has_t1, .t0 = a->t0, .t1 = a->t1,
         .objects = a->objects, .nobjects = a->nobjects, .has_at = a->has_at, .at = a->at,
     };

@@ -89,10 +89,6 @@ void gv_view_pan(GvView *v, const GvScene *sc, int64_t by);
 /* Show [t0, t1] exactly (clamped to sensible bounds). */
 void gv_view_set_range(GvView *v, const GvScene *sc, int64_t t0, int64_t t1);
 
-/* What --lane-height accepts (points). */
-#define GV_LANE_HEIGHT_MIN 8
-#define GV_LANE_HEIGHT_MAX 200
-
 /* The smallest visible range: zooming further shows nothing new. */
 #define GV_MIN_SPAN 20
 
