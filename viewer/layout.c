@@ -1589,7 +1589,7 @@ static void draw_playhead(Ctx *c)
 {
     const GvGeom *g = c->g;
     const GvView *v = c->v;
-    if (!v->playing && v->playhead >= gv_scene_end(c->sc))
+    if (!gv_view_playhead_shown(v, c->sc))
         return;
     int x = (int)lround(tx(c, v->playhead));
     if (x < g->plot_x || x >= g->plot_x + g->plot_w)
@@ -1651,6 +1651,42 @@ static void text_box(Ctx *c, int x, int y, char lines[][512], int n, GvTag tag)
              C_TEXT, lines[i]);
 }
 
+/* "A · " or "B · " in front of a box's first line when two traces are
+ * shown: which one the event is from. */
+static void trace_prefix(const Ctx *c, int model, char *line, size_t cap)
+{
+    if (c->sc->n < 2 || model < 0)
+        return;
+    size_t n = strlen(line), head = strlen("A · ");
+    if (n + head >= cap)        /* the end of the line gives way, at a character */
+        for (n = cap - head - 1; n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80; n--)
+            ;
+    memmove(line + head, line, n);
+    memcpy(line, model ? "B · " : "A · ", head);
+    line[head + n] = '\0';
+}
+
+/* A field line of the selection, "wait: 2272", with the time in units
+ * people read: "wait: 2272 ns (2.27 µs)".  The fields in nanoseconds are
+ * those of docs/trace-format.md: t, wait, held, dur. */
+static void field_units(char *line, size_t cap)
+{
+    static const char *const ns_fields[] = { "t: ", "wait: ", "held: ", "dur: " };
+    for (size_t i = 0; i < sizeof ns_fields / sizeof *ns_fields; i++) {
+        size_t n = strlen(ns_fields[i]);
+        if (strncmp(line, ns_fields[i], n) != 0)
+            continue;
+        char *end, d[32], buf[512];
+        long long ns = strtoll(line + n, &end, 10);
+        if (end == line + n || *end)
+            return;
+        gv_fmt_dur(d, sizeof d, ns);
+        snprintf(buf, sizeof buf, "%s%lld ns (%s)", ns_fields[i], ns, d);
+        snprintf(line, cap, "%s", buf);
+        return;
+    }
+}
+
 static void describe_pick(Ctx *c, const GvPick *p, char lines[][512], int *n)
 {
     const GvModel *m = c->sc->m[p->model < 0 ? 0 : p->model];
@@ -1703,6 +1739,8 @@ static void draw_hover(Ctx *c)
     int n;
     describe_pick(c, &p, lines, &n);
     if (n)
+        trace_prefix(c, p.model, lines[0], sizeof lines[0]);
+    if (n)
         text_box(c, v->mouse_x + g->pad * 2, v->mouse_y + g->pad * 2, lines, n, GV_TAG_HOVER);
 }
 
@@ -1728,11 +1766,13 @@ static void draw_selection(Ctx *c)
     char lines[16][512];
     int n = 1;
     gv_explain_event(m, l, v->sel.idx, lines[0], sizeof lines[0]);
+    trace_prefix(c, v->sel.model, lines[0], sizeof lines[0]);
     const char *s = v->sel.text;
     while (*s && n < 16) {
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
-        snprintf(lines[n++], sizeof lines[0], "%.*s", (int)(len < 500 ? len : 500), s);
+        snprintf(lines[n], sizeof lines[0], "%.*s", (int)(len < 450 ? len : 450), s);
+        field_units(lines[n++], sizeof lines[0]);
         s += len + (nl != NULL);
     }
     text_box(c, g->plot_x + g->plot_w / 2, g->rows_y0, lines, n, GV_TAG_SELECTION);

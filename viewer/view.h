@@ -86,6 +86,10 @@ void gv_view_zoom(GvView *v, const GvScene *sc, int64_t at, double factor);
 /* Move the visible range by `by` ns (positive: later). */
 void gv_view_pan(GvView *v, const GvScene *sc, int64_t by);
 
+/* Is the playhead drawn, and inside the visible range?  (At the end of
+ * the run, not playing, it is not drawn: everything is shown.) */
+bool gv_view_playhead_shown(const GvView *v, const GvScene *sc);
+
 /* Show [t0, t1] exactly (clamped to sensible bounds). */
 void gv_view_set_range(GvView *v, const GvScene *sc, int64_t t0, int64_t t1);
 

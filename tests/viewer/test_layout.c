@@ -252,6 +252,9 @@ static void test_overlays(Frame *f)
     f->v.help = true;
     frame_draw(f);
     CHECK(text_with(&f->cmds, GV_TAG_SELECTION, "holder: 0") != NULL, "the selection's fields");
+    CHECK(text_with(&f->cmds, GV_TAG_SELECTION, "t: 5000 ns (5.00 µs)") != NULL,
+          "times in nanoseconds, and in units people read");
+    CHECK(text_with(&f->cmds, GV_TAG_SELECTION, "A · ") == NULL, "one trace: no A or B");
     CHECK(text_with(&f->cmds, GV_TAG_MEASURE, "Δ 10.0 µs") != NULL, "a measured duration");
     CHECK(text_with(&f->cmds, GV_TAG_HELP, "play / pause") != NULL, "the help overlay");
     f->v.sel.on = f->v.measuring = f->v.help = false;
@@ -356,6 +359,15 @@ static void test_compare(void)
     CHECK(left && right, "two stats tables side by side");
     CHECK(text_with(&f.cmds, GV_TAG_CAPTION, "A ▸") && text_with(&f.cmds, GV_TAG_CAPTION, "B ▸"),
            "a caption for each");
+    f.v.sel = (GvSelection){ .on = true, .model = 1, .lane = 1, .idx = 0 };
+    snprintf(f.v.sel.text, sizeof f.v.sel.text, "ev: gil_request\nt: 1000\nwait: 2500");
+    f.v.mouse_in = true;
+    f.v.mouse_x = xat(&f, 3000), f.v.mouse_y = mid_y(&f, b1);
+    frame_draw(&f);
+    CHECK(text_with(&f.cmds, GV_TAG_SELECTION, "B · ") != NULL &&
+          text_with(&f.cmds, GV_TAG_SELECTION, "wait: 2500 ns (2.50 µs)") != NULL,
+          "the selected event's box says it is B's, with times in units");
+    CHECK(text_with(&f.cmds, GV_TAG_HOVER, "B · ") != NULL, "so does the hover box");
     frame_close(&f);
 }
 
@@ -516,11 +528,19 @@ static void test_view(void)
     CHECK(v.t1 - v.t0 == GV_MIN_SPAN && v.t0 <= 40000 && v.t1 >= 40000, "zoom stops at %d ns",
            GV_MIN_SPAN);
     gv_view_pan(&v, &sc, INT64_MAX / 4);
-    CHECK(v.t0 <= 100000, "panning cannot lose the run");
+    CHECK(v.t0 < 100000, "panning cannot lose the run");
     gv_view_fit(&v, &sc);
+    int64_t f0 = v.t0, f1 = v.t1;
+    CHECK(f0 == -2000 && f1 == 102000, "fit: the run and a fiftieth each side");
     for (int i = 0; i < 40; i++)
         gv_view_zoom(&v, &sc, 0, 10);
-    CHECK(v.t1 - v.t0 <= 2 * 100000 + 2 * GV_MIN_SPAN, "zoom out stops at twice the run");
+    CHECK(v.t0 == f0 && v.t1 == f1, "zooming out stops at the run's ends (%lld..%lld ns)",
+          (long long)v.t0, (long long)v.t1);
+    gv_view_zoom(&v, &sc, 90000, 0.5);
+    gv_view_pan(&v, &sc, 1000000);
+    CHECK(v.t1 == f1, "panning stops there too");
+    gv_view_set_range(&v, &sc, -5000000, 5000000);
+    CHECK(v.t0 == f0 && v.t1 == f1, "and a --range beyond the run shows the run");
     gv_model_free(m);
 }
 
