@@ -7,9 +7,11 @@
  *
  *   header     script, CPython version, GIL policy, clock, warnings
  *   axis       times in the unit that suits the zoom (ns, µs, ms, s)
- *   lanes      the GIL (who holds it, coloured by thread), then one lane
- *              per thread (its state: Okabe-Ito colours, colour-blind
- *              safe), checks, reference counts; markers and arrows on top
+ *   lanes      the GIL (who holds it: named, on the thread's grey), then one
+ *              lane per thread (its state: Okabe-Ito hues, colour-blind
+ *              safe; those that do not fit folded into one row that names
+ *              them), checks, reference counts; markers and arrows on top,
+ *              counted where they crowd
  *              -- repeated for the second trace in compare mode, on the
  *              same time axis
  *   legend, caption (the playhead's event in words), the stats tables,
@@ -21,7 +23,7 @@
  * stacked; equal neighbouring columns merge into one rectangle.  So a
  * frame costs about (lanes x width) lookups at any zoom, and a span
  * narrower than a pixel still shows, as its share of the column.  Markers
- * and arrows are thinned to one per few pixels the same way.
+ * and arrows that crowd are drawn once per cluster, with its count.
  */
 #ifndef GV_LAYOUT_H
 #define GV_LAYOUT_H
@@ -100,7 +102,9 @@ typedef struct {
 
 void gv_pick(const GvScene *sc, const GvView *v, const GvGeom *g, int x, int y, GvPick *p);
 
-/* The palette (Okabe & Ito, "Color Universal Design", 2008). */
+/* The palette (Okabe & Ito, "Color Universal Design", 2008): a state is a
+ * hue; a thread is a grey (and its name), never a hue (layout.c, "TWO
+ * CHANNELS"). */
 GvColor gv_state_color(int st);
 GvColor gv_thread_color(size_t lane);
 
