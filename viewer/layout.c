@@ -367,6 +367,26 @@ static void model_rows(const GvScene *sc, const GvView *v, GvGeom *g, int k, int
         add_row(g, GV_ROW_OBJ, k, i, y, z->small_h, z->gap);
 }
 
+/* How many of the `fit` thread rows each model gets: in proportion to
+ * its threads, and what one model cannot use goes to the other (rounding
+ * down both would waste a row a folded thread could have had). */
+static void thread_shares(const GvScene *sc, int fit, int share[2])
+{
+    int n[2] = { (int)sc->m[0]->nlanes, sc->n > 1 ? (int)sc->m[1]->nlanes : 0 };
+    if (n[0] + n[1] <= fit || sc->n == 1) {
+        share[0] = sc->n == 1 && n[0] > fit ? fit : n[0];
+        share[1] = n[1];
+        return;
+    }
+    share[0] = (int)((long)fit * n[0] / (n[0] + n[1]));
+    share[1] = fit - share[0];
+    for (int k = 0; k < 2; k++)
+        if (share[k] > n[k]) {
+            share[1 - k] += share[k] - n[k];
+            share[k] = n[k];
+        }
+}
+
 void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm, GvGeom *g)
 {
     memset(g, 0, sizeof *g);
@@ -400,15 +420,13 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
     fixed += g->axis_h + g->legend_h + g->caption_h + stats_h + status_h;
 
     LaneSizes z = lane_sizes(sc, v, s, v->height - fixed);
-    int fit = z.fit, nthreads = 0;
+    int fit = z.fit, share[2];
     if (fit > GV_MAX_ROWS - 8 * sc->n)
         fit = GV_MAX_ROWS - 8 * sc->n;
-    for (int k = 0; k < sc->n; k++)
-        nthreads += (int)sc->m[k]->nlanes;
+    thread_shares(sc, fit, share);
 
     int y = g->pad;
     for (int k = 0; k < sc->n; k++) {
-        const GvModel *m = sc->m[k];
         g->header_y[k] = y;
         y += g->header_h[k];
         if (k == 0) {
@@ -416,10 +434,7 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
             y += g->axis_h;
             g->rows_y0 = y;
         }
-        /* Each model's share of the thread rows, in proportion to its threads. */
-        int share = nthreads > fit && nthreads ? (int)((long)fit * (long)m->nlanes / nthreads)
-                                               : (int)m->nlanes;
-        model_rows(sc, v, g, k, share, &z, &y);
+        model_rows(sc, v, g, k, share[k], &z, &y);
         g->rows_y1 = y - z.gap;
         y += g->pad;
         if (k + 1 < sc->n)
