@@ -764,8 +764,6 @@ static void flush_gil_run(Ctx *c, int gil_rowi, GilRun *r)
     if (r->hi > r->lo) {
         push_box(c, &c->pend.gil, c->g->plot_x + r->x0, row->y + row->h - r->hi, r->w,
                  r->hi - r->lo);
-        if (r->lo == 0 && r->hi == row->h)
-            push_box(c, &c->pend.gil_labels, r->x0, 0, r->w, 0);
     }
     r->w = 0;
 }
@@ -854,6 +852,10 @@ static void fold_lane(Ctx *c, int k, size_t li, int rowi, int gil_rowi)
     int gil_h = gil_rowi >= 0 ? c->g->rows[gil_rowi].h : 0;
     LaneRun run = { 0 };
     GilRun grun = { 0 };
+    /* The GIL lane names the holder over each stretch where it held the
+     * GIL at least half of every column: one name for a holder whose turns
+     * are interrupted by another's slivers (the I/O thread's short ones). */
+    int named = -1;
     for (int x = a; x < b; x++) {
         int64_t tb = col_t(c, x + 1), te = tb < clip ? tb : clip, dt = tb - ta;
         uint16_t h[GV_ST_COUNT] = { 0 };
@@ -879,7 +881,16 @@ static void fold_lane(Ctx *c, int k, size_t li, int rowi, int gil_rowi)
             extend_lane_run(c, rowi, &run, x, h);
         if (gil_rowi >= 0)
             extend_gil_run(c, gil_rowi, &grun, x, glo, ghi);
+        bool most = gil_h > 0 && 2 * (ghi - glo) >= gil_h;
+        if (most && named < 0)
+            named = x;
+        else if (!most && named >= 0) {
+            push_box(c, &c->pend.gil_labels, named, 0, x - named, 0);
+            named = -1;
+        }
     }
+    if (named >= 0)
+        push_box(c, &c->pend.gil_labels, named, 0, b - named, 0);
     flush_lane_run(c, rowi, &run);
     flush_gil_run(c, gil_rowi, &grun);
     flush_pending(c, k, li, rowi, gil_rowi);
