@@ -175,9 +175,8 @@ static float present_factor(const GvView *v)
 #define STATS_MAX_THREADS 6
 #define STATS_MAX_THREADS_PRESENT 4
 
-static size_t stats_max(const GvGeom *g, const GvView *v)
+static size_t stats_max(const GvView *v)
 {
-    (void)g;
     return v->present ? STATS_MAX_THREADS_PRESENT : STATS_MAX_THREADS;
 }
 
@@ -408,7 +407,7 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
     int stats_h = 0, fixed = 3 * g->pad;
     for (int k = 0; k < sc->n; k++) {
         g->header_h[k] = header_height(g, sc->m[k], tm, v->width);
-        int sh = stats_lines(sc->m[k], stats_max(g, v)) * g->small_line_h + g->pad;
+        int sh = stats_lines(sc->m[k], stats_max(v)) * g->small_line_h + g->pad;
         stats_h = sh > stats_h ? sh : stats_h;
         fixed += g->header_h[k] + g->pad;
     }
@@ -1349,9 +1348,13 @@ static void draw_folded(Ctx *c, int rowi)
     int n = g->hidden[row->model], size = g->font_small;
     char names[256], buf[400];
     folded_names(c, row->model, names, sizeof names);
-    snprintf(buf, sizeof buf, "%d thread%s folded, %s waited for or held the GIL least here: %s%s",
-             n, n > 1 ? "s" : "", n > 1 ? "those that" : "the one that", names,
-             c->v->still ? "" : "  (Down: all lanes)");
+    if (c->v->lane_scroll > 0)      /* scrolled: a window in tid order, not a choice */
+        snprintf(buf, sizeof buf, "%d more thread%s: %s  (Up/Down: scroll; at the top, the "
+                 "busiest)", n, n > 1 ? "s" : "", names);
+    else
+        snprintf(buf, sizeof buf, "%d thread%s folded, %s waited for or held the GIL least "
+                 "here: %s%s", n, n > 1 ? "s" : "", n > 1 ? "those that" : "the one that",
+                 names, c->v->still ? "" : "  (Down: all lanes)");
     fit_text(c->tm, buf, sizeof buf, size, 0, g->plot_w - 2 * g->pad);
     gv_cmds_tag(c->out, GV_TAG_FOLDED, rowi, n);
     text(c, g->plot_x + g->pad, row->y + (row->h - size * 12 / 10) / 2, size, 0, C_TEXT, buf);
@@ -1503,7 +1506,7 @@ static void draw_stats_table(Ctx *c, int k, int x, int w)
     };
     const GvModel *m = c->sc->m[k];
     const GvGeom *g = c->g;
-    size_t n = m->stats.nthreads, max = stats_max(g, c->v), shown = n > max ? max : n;
+    size_t n = m->stats.nthreads, max = stats_max(c->v), shown = n > max ? max : n;
     char (*cells)[NCOLS][64] = calloc(shown + 2, sizeof *cells);
     size_t *which = calloc(shown + 1, sizeof *which);
     if (!cells || !which || stats_pick(m, shown, which) < 0) {

@@ -395,6 +395,8 @@ static void test_many_threads(void)
     frame_draw(&f);
     CHECK(f.sc.m[0]->lanes[f.g.rows[1].index].tid == 2 &&
            f.sc.m[0]->lanes[f.g.rows[2].index].tid == 3, "scrolled: all lanes in tid order from T2");
+    CHECK(text_with(&f.cmds, GV_TAG_FOLDED, "more threads: T0–T1, T4–T15") != NULL,
+          "and the folded row names the others, without calling them the least busy");
     f.v.lane_scroll = 0;
 
     /* --lane-height: the user's choice, as it is. */
