@@ -689,13 +689,39 @@ static void column_heights(const int64_t d[GV_ST_COUNT], int64_t dt, int h,
 }
 
 /* A label inside a run that one state fills: "waiting 5.00 ms". */
-static void label_run(Ctx *c, int k, const GvLane *l, const GvRow *row, const Box *r,
+/* Keep a run's label clear of the marks drawn over the run (a failed
+ * wake-up and its "×2" at a span's start would read "×2nished"): the
+ * label goes beside the first such mark, on the side with more room. */
+static Box label_room(const Ctx *c, const GvLane *l, const Box *r)
+{
+    Box b = *r;
+    int reserve = 5 * c->g->font_small;     /* a marker and its count */
+    for (int kind = GV_MARK_RETRY; kind <= GV_MARK_DROP; kind++) {
+        /* a mark just before the run counts too: its count reaches in */
+        size_t j = gv_mark_lower(l, kind, col_t(c, b.x - reserve));
+        if (j >= l->marks[kind].n || l->t[l->marks[kind].idx[j]] >= col_t(c, b.x + b.w))
+            continue;
+        int xm = (int)lround(tx(c, l->t[l->marks[kind].idx[j]])) - c->g->plot_x;
+        if (xm - b.x < b.x + b.w - xm) {    /* room on the right */
+            int right = b.x + b.w;
+            b.x = xm + reserve < right ? xm + reserve : right;
+            b.w = right - b.x;
+        } else {
+            b.w = xm - reserve / 2 - b.x > 0 ? xm - reserve / 2 - b.x : 0;
+        }
+    }
+    return b;
+}
+
+static void label_run(Ctx *c, int k, const GvLane *l, const GvRow *row, const Box *run,
                       GvState st)
 {
     int minw = 4 * c->g->font_small;
-    if (r->w < minw || st == GV_ST_NONE)
+    if (run->w < minw || st == GV_ST_NONE)
         return;
-    int64_t from, to, mid = col_t(c, r->x + r->w / 2);
+    Box room = label_room(c, l, run);
+    const Box *r = &room;
+    int64_t from, to, mid = col_t(c, run->x + run->w / 2);
     if (gv_lane_state_at(l, mid, &from, &to) != st)
         return;
     int64_t clip = gv_clip_time(c->sc, c->v, k);

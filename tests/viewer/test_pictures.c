@@ -136,6 +136,35 @@ static void check_folding(const Pic *p, int k, const char *what)
           "longer than one with a lane", what, k ? "B" : "A");
 }
 
+/* A text's width as the layout estimates it without a font (layout.c's
+ * text_w: DejaVu Sans Mono's advance, 0.602 em). */
+static int est_w(const GvCmdList *l, const GvCmd *c)
+{
+    int n = 0;
+    for (const char *s = gv_cmd_str(l, c); *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n * (int)lround(c->text.size * 0.602);
+}
+
+/* No state label ("finished 567 ms") under a mark's count ("×2"). */
+static void check_labels_clear(const Pic *p, const char *what)
+{
+    int clashes = 0;
+    for (size_t i = 0; i < p->cmds.n; i++) {
+        const GvCmd *a = &p->cmds.cmds[i];
+        if (a->kind != GV_CMD_TEXT || a->tag != GV_TAG_LANE_TEXT)
+            continue;
+        for (size_t j = 0; j < p->cmds.n; j++) {
+            const GvCmd *b = &p->cmds.cmds[j];
+            if (b->kind == GV_CMD_TEXT && (b->tag == GV_TAG_MARK || b->tag == GV_TAG_DROP) &&
+                b->row == a->row && a->text.x < b->text.x + est_w(&p->cmds, b) &&
+                b->text.x < a->text.x + est_w(&p->cmds, a))
+                clashes++;
+        }
+    }
+    CHECK(clashes == 0, "%s: no state label overlaps a mark's count (%d do)", what, clashes);
+}
+
 /* Lanes legible, and nothing below the window's edge. */
 static void check_fits(const Pic *p, const char *what)
 {
@@ -203,6 +232,7 @@ static void io_picture(const char *a, const char *b, int w, int h, bool present,
     CHECK(text_with(&p.cmds, GV_TAG_STATS, -1, "mean wait") != NULL,
           "%s: the mean wait column is kept", what);
     check_fits(&p, what);
+    check_labels_clear(&p, what);
     pic_close(&p);
 }
 
