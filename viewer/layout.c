@@ -1140,8 +1140,8 @@ static int64_t handoff_time(const void *src, int kind, size_t j)
 }
 
 /* Handoff j's arrow, if it was one (the taker was waiting) and both
- * lanes are shown; returns whether it was drawn. */
-static bool handoff_arrow(Ctx *c, int k, size_t j)
+ * lanes are shown. */
+static void handoff_arrow(Ctx *c, int k, size_t j)
 {
     const GvModel *m = c->sc->m[k];
     const GvHandoff *h = &m->handoffs[j];
@@ -1149,11 +1149,10 @@ static bool handoff_arrow(Ctx *c, int k, size_t j)
     int tr = row_of_lane(c->g, k, h->to);
     int64_t released = fr >= 0 ? gv_handoff_release_t(m, h) : 0;
     if (fr < 0 || tr < 0 || !handed_over(m, h, released))
-        return false;
+        return;
     gv_cmds_tag(c->out, GV_TAG_HANDOFF, tr, h->forced);
     row_arrow(c, (int)lround(tx(c, released)), &c->g->rows[fr], (int)lround(tx(c, h->t)),
               &c->g->rows[tr], px(h->forced ? ARROW_W : 2, c->g->scale), OI_BLACK);
-    return true;
 }
 
 /* Arrows from the thread that let go of the GIL to the one that took it.
