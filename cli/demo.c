@@ -60,7 +60,8 @@ static const Scenario scenarios[] = {
 static const char *const versions[] = { "2.7", "3.12" };
 
 static const char *const demo_help =
-    "usage: gilscope demo [--out DIR] [--clock sim|real] [--png]\n"
+    "usage: gilscope demo [--out DIR] [--clock sim|real] [--png] [--size WxH]\n"
+    "                     [--present] [--lane-height PX]\n"
     "\n"
     "Run the canned scenarios (countdown, racy counter, locked counter, I/O\n"
     "threads) under CPython 2.7's GIL and 3.12's, write their traces to DIR\n"
@@ -73,13 +74,82 @@ static const char *const demo_help =
     "  --clock sim|real the simulated machine (default: the same picture on every\n"
     "                   computer) or this machine's real threads and clock\n"
     "  --png            write PNGs even when a display is available\n"
+    "  --size WxH       the PNGs' size in pixels (default 1600x900), or the window's\n"
+    "                   (default 1400x860, or less to fit the screen); e.g.\n"
+    "                   --size 1280x720 for a projector\n"
+    "  --present        classroom mode: larger text and lanes\n"
+    "  --lane-height PX each thread lane PX pixels tall (8 to 200); default: as\n"
+    "                   tall as fits.  Threads that do not fit are folded into one\n"
+    "                   row that names them, keeping those that wait longest\n"
     "  -h, --help       show this help and exit\n";
 
 typedef struct {
     const char *dir;
     const char *clock;
     bool png;
+    GvPictureOpts pic;
 } DemoOptions;
+
+/* "1280x720" into *w, *h: each 64 to 8192, as `gilscope view --size`
+ * takes it.  (The viewer's own parser is in its module, which the demo
+ * loads only once the runs are done.) */
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10), b = 0;
+    if (end != s && (*end == 'x' || *end == 'X')) {
+        const char *hs = end + 1;
+        b = strtol(hs, &end, 10);
+        b = end == hs ? 0 : b;
+    }
+    if (*end || errno || a < 64 || b < 64 || a > 8192 || b > 8192) {
+        fprintf(stderr, "gilscope demo: --size wants WxH, each 64 to 8192 pixels (e.g. "
+                "1280x720), not '%s'\n", s);
+        return -1;
+    }
+    *w = (int)a, *h = (int)b;
+    return 0;
+}
+
+static int parse_lane_height(const char *s, int *h)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < GV_LANE_HEIGHT_MIN || v > GV_LANE_HEIGHT_MAX) {
+        fprintf(stderr, "gilscope demo: --lane-height wants a height in pixels, %d to %d, "
+                "not '%s'\n", GV_LANE_HEIGHT_MIN, GV_LANE_HEIGHT_MAX, s);
+        return -1;
+    }
+    *h = (int)v;
+    return 0;
+}
+
+/* An option with a value; returns 0, or -1 after saying what is wrong. */
+static int parse_valued(const char *opt, const char *val, DemoOptions *o)
+{
+    if (!strcmp(opt, "--out")) {
+        o->dir = val;
+        return 0;
+    }
+    if (!strcmp(opt, "--size"))
+        return parse_size(val, &o->pic.width, &o->pic.height);
+    if (!strcmp(opt, "--lane-height"))
+        return parse_lane_height(val, &o->pic.lane_height);
+    o->clock = val;
+    if (strcmp(o->clock, "sim") && strcmp(o->clock, "real")) {
+        fprintf(stderr, "gilscope demo: --clock must be sim or real; got '%s'\n", o->clock);
+        return -1;
+    }
+    return 0;
+}
+
+static bool is_valued(const char *a)
+{
+    return !strcmp(a, "--out") || !strcmp(a, "--clock") || !strcmp(a, "--size") ||
+           !strcmp(a, "--lane-height");
+}
 
 static int parse(int argc, char **argv, DemoOptions *o)
 {
@@ -91,21 +161,14 @@ static int parse(int argc, char **argv, DemoOptions *o)
         }
         if (!strcmp(a, "--png")) {
             o->png = true;
-        } else if ((!strcmp(a, "--out") || !strcmp(a, "--clock")) && i + 1 < argc) {
-            if (!strcmp(a, "--out")) {
-                o->dir = argv[++i];
-            } else {
-                o->clock = argv[++i];
-                if (strcmp(o->clock, "sim") && strcmp(o->clock, "real")) {
-                    fprintf(stderr, "gilscope demo: --clock must be sim or real; got '%s'\n",
-                            o->clock);
-                    return -1;
-                }
-            }
+        } else if (!strcmp(a, "--present")) {
+            o->pic.present = true;
+        } else if (is_valued(a) && i + 1 < argc) {
+            if (parse_valued(a, argv[++i], o) < 0)
+                return -1;
         } else {
             fprintf(stderr, "gilscope demo: %s '%s' (see gilscope demo --help)\n",
-                    a[0] == '-' && strcmp(a, "--out") && strcmp(a, "--clock")
-                        ? "unknown option" : "needs a value:", a);
+                    is_valued(a) ? "needs a value:" : "unknown option", a);
             return -1;
         }
     }
@@ -267,7 +330,7 @@ static int write_pngs(const DemoOptions *o, const Run *runs, size_t n)
     for (size_t i = 0; i + 1 < n; i += 2) {
         char png[PATH_MAX], err[512];
         snprintf(png, sizeof png, "%s/%s.png", o->dir, runs[i].sc->name);
-        if (viewer->render_png(runs[i].trace, runs[i + 1].trace, png, 1600, 900, err, sizeof err) < 0) {
+        if (viewer->render_png(runs[i].trace, runs[i + 1].trace, png, &o->pic, err, sizeof err) < 0) {
             fprintf(stderr, "gilscope demo: %s\n", err);
             failures++;
         } else {
@@ -279,7 +342,7 @@ static int write_pngs(const DemoOptions *o, const Run *runs, size_t n)
 
 int gs_cmd_demo(int argc, char **argv)
 {
-    DemoOptions o = { "gilscope-demo", "sim", false };
+    DemoOptions o = { "gilscope-demo", "sim", false, { 0, 0, false, 0 } };
     int rc = parse(argc, argv, &o);
     if (rc != 0)
         return rc < 0 ? 2 : 0;
@@ -318,7 +381,7 @@ int gs_cmd_demo(int argc, char **argv)
         char err[512];
         printf("\nopening the viewer on the two countdowns (press ? for the keys)\n");
         fflush(stdout);
-        if (viewer->open_window(runs[0].trace, runs[1].trace, false, err, sizeof err) == 0)
+        if (viewer->open_window(runs[0].trace, runs[1].trace, &o.pic, err, sizeof err) == 0)
             return 0;
         fprintf(stderr, "gilscope demo: %s; writing PNGs instead\n", err);
     }

@@ -43,6 +43,7 @@ typedef struct {
     bool present;
     const char *png;
     int width, height;
+    int lane_height;
     bool has_t0, has_t1, has_at;
     int64_t t0, t1, at;
     int64_t objects[GV_MAX_PICKED];
@@ -74,6 +75,18 @@ static int parse_size(Args *a, const char *s)
     if (*end || errno || w < 64 || h < 64 || w > 8192 || h > 8192)
         return usage("--size wants WxH, each 64 to 8192 pixels (e.g. 1600x900), not '%s'", s);
     a->width = (int)w, a->height = (int)h;
+    return 0;
+}
+
+static int parse_lane_height(Args *a, const char *s)
+{
+    char *end;
+    errno = 0;
+    long h = strtol(s, &end, 10);
+    if (end == s || *end || errno || h < GV_LANE_HEIGHT_MIN || h > GV_LANE_HEIGHT_MAX)
+        return usage("--lane-height wants a height in pixels, %d to %d, not '%s'",
+                     GV_LANE_HEIGHT_MIN, GV_LANE_HEIGHT_MAX, s);
+    a->lane_height = (int)h;
     return 0;
 }
 
@@ -116,13 +129,15 @@ static bool is_opt(const char *a, const char *opt)
 
 static int parse_option(Args *a, int argc, char **argv, int *i)
 {
-    static const char *const with_value[] = { "--png", "--size", "--range", "--objects", "--at" };
+    static const char *const with_value[] = { "--png", "--size", "--range", "--objects", "--at",
+                                              "--lane-height" };
+    enum { NVALUED = sizeof with_value / sizeof with_value[0] };
     const char *arg = argv[*i];
     if (strcmp(arg, "--present") == 0) {
         a->present = true;
         return 0;
     }
-    for (size_t k = 0; k < 5; k++) {
+    for (size_t k = 0; k < NVALUED; k++) {
         if (!is_opt(arg, with_value[k]))
             continue;
         const char *v = value(argc, argv, i, with_value[k]);
@@ -137,6 +152,7 @@ static int parse_option(Args *a, int argc, char **argv, int *i)
                 return usage("--range: %s", err);
             return 0;
         case 3: return parse_objects(a, v);
+        case 5: return parse_lane_height(a, v);
         default:
             if (gv_parse_time(v, &a->at, err, sizeof err) < 0)
                 return usage("--at: %s", err);
@@ -220,6 +236,8 @@ static int run_png(const Args *a)
     print_warnings(&sc);
     gv_view_init(&v, &sc, a->width ? a->width : 1600, a->height ? a->height : 900, 1);
     v.present = a->present;
+    v.still = true;
+    v.lane_height = a->lane_height;
     if (a->has_t0 || a->has_t1)
         gv_view_set_range(&v, &sc, a->has_t0 ? a->t0 : gv_scene_start(&sc),
                           a->has_t1 ? a->t1 : gv_scene_end(&sc));
@@ -241,6 +259,7 @@ static int run_window(const Args *a)
     char err[1024];
     GvWindowOpts o = {
         .width = a->width, .height = a->height, .present = a->present,
+        .lane_height = a->lane_height,
         .has_t0 = a->has_t0, .has_t1 = a->has_t1, .t0 = a->t0, .t1 = a->t1,
         .objects = a->objects, .nobjects = a->nobjects, .has_at = a->has_at, .at = a->at,
     };

@@ -69,6 +69,11 @@ static void jump_handoff(GvView *v, const GvScene *sc, int dir)
             i--;
         if (i >= m->nhandoffs)
             continue;
+        /* The first acquisition, from nobody, hands nothing over. */
+        while (i < m->nhandoffs && m->handoffs[i].from == GV_NO_LANE)
+            i = dir > 0 ? i + 1 : i > 0 ? i - 1 : m->nhandoffs;
+        if (i >= m->nhandoffs)
+            continue;
         int64_t t = m->handoffs[i].t;
         if (!found || (dir > 0 ? t < best : t > best))
             best = t, found = true;
@@ -97,11 +102,21 @@ static void pick_next_objects(GvView *v, GvScene *sc)
     }
 }
 
+/* Where the mouse wheel zooms: at the pointer when it is over the plot,
+ * else the middle. */
 static int64_t zoom_anchor(const GvView *v, const GvGeom *g)
 {
     if (v->mouse_in && v->mouse_x >= g->plot_x && v->mouse_x < g->plot_x + g->plot_w)
         return gv_x_time(v, g, v->mouse_x);
     return v->t0 + (v->t1 - v->t0) / 2;
+}
+
+/* Where a zoom key zooms: at the playhead when it is on screen -- the
+ * moment being explained stays put while the class looks closer --
+ * else as the wheel does. */
+static int64_t key_zoom_anchor(const GvView *v, const GvScene *sc, const GvGeom *g)
+{
+    return gv_view_playhead_shown(v, sc) ? v->playhead : zoom_anchor(v, g);
 }
 
 static size_t max_lanes(const GvScene *sc)
@@ -154,13 +169,13 @@ static bool key(GvView *v, GvScene *sc, const GvGeom *g, const SDL_Keysym *k)
     case SDLK_COMMA:        jump_handoff(v, sc, -1); return true;
     case SDLK_w:
     case SDLK_PLUS:
-    case SDLK_KP_PLUS:      gv_view_zoom(v, sc, zoom_anchor(v, g), 0.5); return true;
+    case SDLK_KP_PLUS:      gv_view_zoom(v, sc, key_zoom_anchor(v, sc, g), 0.5); return true;
     case SDLK_s:
     case SDLK_MINUS:
-    case SDLK_KP_MINUS:     gv_view_zoom(v, sc, zoom_anchor(v, g), 2.0); return true;
+    case SDLK_KP_MINUS:     gv_view_zoom(v, sc, key_zoom_anchor(v, sc, g), 2.0); return true;
     case SDLK_EQUALS:
         if (shift)          /* '+' on a US keyboard */
-            gv_view_zoom(v, sc, zoom_anchor(v, g), 0.5);
+            gv_view_zoom(v, sc, key_zoom_anchor(v, sc, g), 0.5);
         return shift;
     case SDLK_a:
     case SDLK_LEFT:         gv_view_pan(v, sc, -w / 5); return true;

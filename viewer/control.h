@@ -8,7 +8,8 @@
  * view.  Keys (the `?` overlay lists them):
  *
  *   space  play/pause        [ ]  slower/faster     Home End  start/end
- *   . ,    next/previous GIL handoff                 W S  zoom   A D  pan
+ *   . ,    next/previous GIL handoff                 W S  zoom (at the playhead)
+ *   A D    pan
  *   f      fit               ?    help              Esc  close/clear
  *   Up Down  scroll lanes    r    next objects      p  present   q  quit
  *

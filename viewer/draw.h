@@ -26,11 +26,14 @@ typedef enum { GV_CMD_RECT, GV_CMD_LINE, GV_CMD_TRI, GV_CMD_TEXT } GvCmdKind;
 
 /* What a command shows.  arg, by tag: LANE -> GvState; GIL -> the holder's
  * lane index; MARK -> the mark kind (model.h's GV_MARK_*); DEADLOCK -> the
- * row of the thread waited for (-1: none shown). */
+ * row of the thread waited for (-1: none shown); FOLDED -> how many
+ * threads the folded row stands for; HANDOFF -> on a taker's row, 1 if the
+ * handoff was forced; on the GIL row, how many handoffs a crowd's bar
+ * stands for. */
 #define GV_TAGS(X) \
     X(NONE) X(BACKGROUND) X(HEADER) X(AXIS) X(GRID) X(LABEL) X(LANE) X(LANE_TEXT) X(GIL) \
     X(MARK) X(DROP) X(HANDOFF) X(CHECKS) X(REF) X(LEGEND) X(CAPTION) X(STATS) X(STATUS) \
-    X(PLAYHEAD) X(HOVER) X(SELECTION) X(MEASURE) X(HELP) X(PROGRESS) X(DEADLOCK)
+    X(PLAYHEAD) X(HOVER) X(SELECTION) X(MEASURE) X(HELP) X(PROGRESS) X(DEADLOCK) X(FOLDED)
 
 typedef enum {
 #define GV_X_TAG(name) GV_TAG_##name,

@@ -52,13 +52,20 @@ GvColor gv_state_color(int st)
     }
 }
 
+/* TWO CHANNELS.  A thread's state is a hue (above); which thread it is
+ * must never be one, or the GIL lane would draw a thread in "waiting"
+ * orange next to another in "has the GIL" green, and the class would
+ * read states into it.  So a thread's identity is its name, written in
+ * the GIL lane wherever it fits and beside its lane, and a shade of grey
+ * -- lightness without hue -- that tells neighbouring holders apart where
+ * names do not fit.  The shades are darker than "finished" and the lane
+ * background, the only greys among the states; tests/viewer/test_layout.c
+ * checks on the command list that the two sets never meet. */
 GvColor gv_thread_color(size_t lane)
 {
-    static const GvColor colors[] = {
-        RGB(0, 114, 178), RGB(213, 94, 0), RGB(86, 180, 233), RGB(204, 121, 167),
-        RGB(230, 159, 0), RGB(0, 158, 115), RGB(240, 228, 66), RGB(0, 0, 0),
-    };
-    return colors[lane % 8];
+    static const uint8_t shades[] = { 40, 150, 90, 125 };
+    uint8_t v = shades[lane % (sizeof shades / sizeof shades[0])];
+    return RGB(v, v, v);
 }
 
 static GvColor with_alpha(GvColor c, uint8_t a)
@@ -87,13 +94,14 @@ static const char *const short_names[GV_ST_COUNT] = {
 };
 
 /* The legend: the states' colours, then the markers. */
-typedef enum { LEG_STATE, LEG_RETRY, LEG_DROP, LEG_HANDOFF, LEG_GC } LegendKind;
+typedef enum { LEG_HOLDER, LEG_STATE, LEG_RETRY, LEG_DROP, LEG_HANDOFF, LEG_GC } LegendKind;
 
 static const struct {
     LegendKind kind;
     GvState st;
     const char *label;
 } legend[] = {
+    { LEG_HOLDER, 0, "GIL holder: T# on grey" },
     { LEG_STATE, GV_ST_HAS_GIL, "has the GIL" }, { LEG_STATE, GV_ST_WAITING, "waiting for the GIL" },
     { LEG_STATE, GV_ST_SLEEP, "sleep" }, { LEG_STATE, GV_ST_IO, "I/O" },
     { LEG_STATE, GV_ST_LOCK, "lock, join, wait" }, { LEG_STATE, GV_ST_FINISHED, "finished" },
@@ -150,18 +158,66 @@ static int px(double design, float scale)
     return v < 1 ? 1 : v;
 }
 
-#define STATS_MAX_THREADS 6
-
-static int stats_lines(const GvModel *m)
+/* Presentation mode enlarges everything by up to 1.5, but on a short
+ * screen (a 1280x720 projector) a full 1.5 leaves no room for the lanes,
+ * which are what the class came to see: the factor follows the height,
+ * 1.2 at 720 points, 1.5 from 900 up. */
+static float present_factor(const GvView *v)
 {
-    size_t n = m->stats.nthreads;
-    return (int)(n > STATS_MAX_THREADS ? STATS_MAX_THREADS + 1 : n) + 2;  /* + header, total */
+    float pts = (float)v->height / (v->dpi > 0 ? v->dpi : 1);
+    float f = pts / 600.0f;
+    return f < 1.2f ? 1.2f : f > 1.5f ? 1.5f : f;
 }
 
-static int header_height(const GvGeom *g, const GvModel *m)
+/* Thread lanes are never squeezed below this (points): the lane's label
+ * must stay legible.  Threads that do not fit are folded instead. */
+#define MIN_LANE 17
+#define STATS_MAX_THREADS 6
+#define STATS_MAX_THREADS_PRESENT 4
+
+static size_t stats_max(const GvView *v)
 {
+    return v->present ? STATS_MAX_THREADS_PRESENT : STATS_MAX_THREADS;
+}
+
+static int stats_lines(const GvModel *m, size_t max)
+{
+    size_t n = m->stats.nthreads;
+    return (int)(n > max ? max + 1 : n) + 2;  /* + header, total */
+}
+
+/* The run's one-line description (run_info, below the header's title),
+ * split at a " · " into two lines when it is wider than w: a subtitle
+ * cut off mid-word while there is room below helps nobody.  Returns the
+ * number of lines. */
+static void run_info(const GvModel *m, char *buf, size_t len);
+
+static int split_info(const GvTextMetrics *tm, const char *s, int size, int w, char *l1,
+                      char *l2, size_t cap)
+{
+    snprintf(l1, cap, "%s", s);
+    l2[0] = '\0';
+    if (text_w(tm, l1, size, 0) <= w)
+        return 1;
+    static const char sep[] = " · ";
+    for (const char *cut = strstr(s, sep); cut; cut = strstr(cut + 1, sep)) {
+        char head[512];
+        snprintf(head, sizeof head, "%.*s", (int)(cut - s), s);
+        if (text_w(tm, head, size, 0) > w)
+            break;
+        snprintf(l1, cap, "%s", head);
+        snprintf(l2, cap, "%s", cut + strlen(sep));
+    }
+    return 2;
+}
+
+static int header_height(const GvGeom *g, const GvModel *m, const GvTextMetrics *tm, int width)
+{
+    char info[512], l1[512], l2[512];
+    run_info(m, info, sizeof info);
+    int lines = split_info(tm, info, g->font, width - 2 * g->pad, l1, l2, sizeof l1);
     size_t warnings = m->tr->nwarnings < 2 ? m->tr->nwarnings : 2;
-    return g->font_big * 14 / 10 + g->line_h + (int)warnings * g->small_line_h;
+    return g->font_big * 14 / 10 + lines * g->line_h + (int)warnings * g->small_line_h;
 }
 
 static void add_row(GvGeom *g, GvRowKind kind, int model, size_t index, int *y, int h, int gap)
@@ -190,15 +246,154 @@ static int legend_lines(const GvGeom *g, const GvTextMetrics *tm, int width)
     return lines;
 }
 
+/* ---- which lanes ---------------------------------------------------------------------
+ *
+ * Every thread gets a lane when all fit at a legible height.  When they
+ * do not, a picture that cannot scroll must still show the threads the
+ * run is about.  So the lanes go to the threads that spent the most time
+ * waiting for or holding the GIL in the visible range -- the longest
+ * waiters, and the threads they wait for -- kept in tid order, and one
+ * row below them folds the rest and names them ("9 threads folded ...:
+ * T1–T8, T13"): threads that sleep, finished, or never touched the GIL
+ * here.  Up/Down (lane_scroll > 0) shows all the lanes in tid order
+ * instead, a window at a time. */
+
+typedef struct {
+    int64_t busy;           /* ns waiting for or holding the GIL in view */
+    size_t lane;
+} LaneRank;
+
+static int by_busy(const void *a, const void *b)
+{
+    const LaneRank *x = a, *y = b;
+    if (x->busy != y->busy)
+        return x->busy < y->busy ? 1 : -1;
+    return x->lane < y->lane ? -1 : x->lane > y->lane;
+}
+
+static int64_t gil_busy(const GvLane *l, int64_t a, int64_t b)
+{
+    if (b <= a || !l->n)
+        return 0;
+    int64_t ca[GV_ST_COUNT], cb[GV_ST_COUNT];
+    gv_lane_cover(l, a, ca);
+    gv_lane_cover(l, b, cb);
+    return cb[GV_ST_HAS_GIL] - ca[GV_ST_HAS_GIL] + cb[GV_ST_WAITING] - ca[GV_ST_WAITING];
+}
+
+/* shown[i]: does lane i of model k get a row, when `show` of them fit? */
+static void pick_lanes(const GvScene *sc, const GvView *v, int k, size_t show, bool *shown)
+{
+    const GvModel *m = sc->m[k];
+    if (v->lane_scroll > 0) {       /* scrolled: a window in tid order */
+        size_t first = (size_t)v->lane_scroll;
+        first = first + show > m->nlanes ? m->nlanes - show : first;
+        for (size_t i = 0; i < m->nlanes; i++)
+            shown[i] = i >= first && i < first + show;
+        return;
+    }
+    LaneRank *rank = malloc(m->nlanes * sizeof *rank);
+    int64_t end = gv_clip_time(sc, v, k) < v->t1 ? gv_clip_time(sc, v, k) : v->t1;
+    for (size_t i = 0; i < m->nlanes; i++) {
+        shown[i] = rank ? false : i < show;     /* no memory: the first ones */
+        if (rank)
+            rank[i] = (LaneRank){ gil_busy(&m->lanes[i], v->t0, end), i };
+    }
+    if (!rank)
+        return;
+    qsort(rank, m->nlanes, sizeof *rank, by_busy);
+    for (size_t i = 0; i < show; i++)
+        shown[rank[i].lane] = true;
+    free(rank);
+}
+
+/* How tall a thread lane is, and how many thread rows fit in `avail`
+ * pixels once the GIL, checks and object rows are in.  `want` is what
+ * all rows take at the natural height. */
+typedef struct {
+    int lane_h, small_h, gap, fit;
+} LaneSizes;
+
+static LaneSizes lane_sizes(const GvScene *sc, const GvView *v, float s, int avail)
+{
+    LaneSizes z = { px(22, s), px(16, s), px(3, s), 0 };
+    int want = 0, extra_rows = 0, nthreads = 0;
+    for (int k = 0; k < sc->n; k++) {
+        extra_rows += (sc->m[k]->nchecks ? 1 : 0) + (int)sc->m[k]->npicked;
+        nthreads += (int)sc->m[k]->nlanes;
+    }
+    if (v->lane_height > 0) {       /* the user's choice, as it is */
+        z.lane_h = px(v->lane_height, s);
+    } else {
+        want = (sc->n + nthreads) * (z.lane_h + z.gap) + extra_rows * (z.small_h + z.gap);
+        double f = want > 0 ? (double)avail / want : 1;
+        int min_h = px(MIN_LANE, s);
+        f = f > 2 ? 2 : f;          /* few lanes: grow them, up to twice */
+        z.small_h = (int)(z.small_h * (f > 1.5 ? 1.5 : f));
+        z.small_h = z.small_h < px(8, s) ? px(8, s) : z.small_h;
+        z.lane_h = (int)(z.lane_h * f) < min_h ? min_h : (int)(z.lane_h * f);
+    }
+    int room = avail - sc->n * (z.lane_h + z.gap) - extra_rows * (z.small_h + z.gap);
+    z.fit = room / (z.lane_h + z.gap);
+    z.fit = z.fit < 0 ? 0 : z.fit;
+    return z;
+}
+
+/* Model k's rows from *y: the GIL, its thread lanes (the folded row
+ * after them when some do not fit), checks, objects.  `share` is how many
+ * thread rows it may have. */
+static void model_rows(const GvScene *sc, const GvView *v, GvGeom *g, int k, int share,
+                       const LaneSizes *z, int *y)
+{
+    const GvModel *m = sc->m[k];
+    size_t n = m->nlanes, show = n;
+    if ((int)n > share)     /* one row goes to the folded ones */
+        show = share > 1 ? (size_t)share - 1 : 1;
+    bool *shown = calloc(n ? n : 1, sizeof *shown);
+    if (shown)
+        pick_lanes(sc, v, k, show, shown);
+    add_row(g, GV_ROW_GIL, k, 0, y, z->lane_h, z->gap);
+    for (size_t i = 0; i < n; i++)
+        if (shown ? shown[i] : i < show)
+            add_row(g, GV_ROW_THREAD, k, i, y, z->lane_h, z->gap);
+    free(shown);
+    g->hidden[k] = (int)(n - show);
+    if (show < n)
+        add_row(g, GV_ROW_FOLDED, k, 0, y, z->lane_h, z->gap);
+    if (m->nchecks)
+        add_row(g, GV_ROW_CHECKS, k, 0, y, z->small_h, z->gap);
+    for (size_t i = 0; i < m->npicked; i++)
+        add_row(g, GV_ROW_OBJ, k, i, y, z->small_h, z->gap);
+}
+
+/* How many of the `fit` thread rows each model gets: in proportion to
+ * its threads, and what one model cannot use goes to the other (rounding
+ * down both would waste a row a folded thread could have had). */
+static void thread_shares(const GvScene *sc, int fit, int share[2])
+{
+    int n[2] = { (int)sc->m[0]->nlanes, sc->n > 1 ? (int)sc->m[1]->nlanes : 0 };
+    if (n[0] + n[1] <= fit || sc->n == 1) {
+        share[0] = sc->n == 1 && n[0] > fit ? fit : n[0];
+        share[1] = n[1];
+        return;
+    }
+    share[0] = (int)((long)fit * n[0] / (n[0] + n[1]));
+    share[1] = fit - share[0];
+    for (int k = 0; k < 2; k++)
+        if (share[k] > n[k]) {
+            share[1 - k] += share[k] - n[k];
+            share[k] = n[k];
+        }
+}
+
 void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm, GvGeom *g)
 {
     memset(g, 0, sizeof *g);
-    float s = v->dpi * (v->present ? 1.5f : 1.0f);
+    float s = v->dpi * (v->present ? present_factor(v) : 1.0f);
     g->scale = s;
     g->font = px(14, s), g->font_small = px(12, s), g->font_big = px(17, s);
     g->line_h = g->font * 14 / 10, g->small_line_h = g->font_small * 135 / 100;
     g->pad = px(8, s);
-    int lane_h = px(22, s), small_h = px(16, s), gap = px(3, s);
 
     int label_w = text_w(tm, "T00 MainThread", g->font_small, 0) + 3 * g->pad;
     if (label_w > v->width / 4)
@@ -211,8 +406,8 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
     /* Everything but the lanes has a fixed height; the lanes share the rest. */
     int stats_h = 0, fixed = 3 * g->pad;
     for (int k = 0; k < sc->n; k++) {
-        g->header_h[k] = header_height(g, sc->m[k]);
-        int sh = stats_lines(sc->m[k]) * g->small_line_h + g->pad;
+        g->header_h[k] = header_height(g, sc->m[k], tm, v->width);
+        int sh = stats_lines(sc->m[k], stats_max(v)) * g->small_line_h + g->pad;
         stats_h = sh > stats_h ? sh : stats_h;
         fixed += g->header_h[k] + g->pad;
     }
@@ -220,38 +415,17 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
     g->caption_h = g->line_h * sc->n;
     g->stats_h = stats_h;
     g->legend_h = legend_lines(g, tm, v->width) * g->line_h;
-    fixed += g->axis_h + g->legend_h + g->caption_h + stats_h + g->line_h;
+    int status_h = v->still ? 0 : g->line_h;
+    fixed += g->axis_h + g->legend_h + g->caption_h + stats_h + status_h;
 
-    int want = 0, nthreads = 0;
-    for (int k = 0; k < sc->n; k++) {
-        const GvModel *m = sc->m[k];
-        int extra = (m->nchecks ? 1 : 0) + (int)m->npicked;
-        want += lane_h + gap + (int)m->nlanes * (lane_h + gap) + extra * (small_h + gap);
-        nthreads += (int)m->nlanes;
-    }
-    int avail = v->height - fixed;
-    if (want > avail && want > 0) {      /* squeeze, down to half height */
-        double f = (double)avail / want < 0.5 ? 0.5 : (double)avail / want;
-        lane_h = (int)(lane_h * f) < 4 ? 4 : (int)(lane_h * f);
-        small_h = (int)(small_h * f) < 4 ? 4 : (int)(small_h * f);
-    } else if (want > 0) {               /* few lanes: grow them, up to twice */
-        double f = (double)avail / want > 2 ? 2 : (double)avail / want;
-        lane_h = (int)(lane_h * f);
-        small_h = (int)(small_h * (f > 1.5 ? 1.5 : f));
-    }
-    /* Room for thread lanes once the GIL, checks and object rows are in. */
-    int room = avail;
-    for (int k = 0; k < sc->n; k++) {
-        const GvModel *m = sc->m[k];
-        room -= lane_h + gap + ((m->nchecks ? 1 : 0) + (int)m->npicked) * (small_h + gap);
-    }
-    int fit = room / (lane_h + gap);
+    LaneSizes z = lane_sizes(sc, v, s, v->height - fixed);
+    int fit = z.fit, share[2];
     if (fit > GV_MAX_ROWS - 8 * sc->n)
         fit = GV_MAX_ROWS - 8 * sc->n;
+    thread_shares(sc, fit, share);
 
     int y = g->pad;
     for (int k = 0; k < sc->n; k++) {
-        const GvModel *m = sc->m[k];
         g->header_y[k] = y;
         y += g->header_h[k];
         if (k == 0) {
@@ -259,22 +433,8 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
             y += g->axis_h;
             g->rows_y0 = y;
         }
-        /* Each model's share of the thread rows, in proportion to its threads. */
-        int share = nthreads ? (int)((long)fit * (long)m->nlanes / nthreads) : 0;
-        int show = share < (int)m->nlanes ? (share < 1 ? 1 : share) : (int)m->nlanes;
-        if (show > (int)m->nlanes)
-            show = (int)m->nlanes;
-        int first = v->lane_scroll < (int)m->nlanes - show ? v->lane_scroll : (int)m->nlanes - show;
-        first = first < 0 ? 0 : first;
-        g->hidden[k] = (int)m->nlanes - show;
-        add_row(g, GV_ROW_GIL, k, 0, &y, lane_h, gap);
-        for (int i = first; i < first + show; i++)
-            add_row(g, GV_ROW_THREAD, k, (size_t)i, &y, lane_h, gap);
-        if (m->nchecks)
-            add_row(g, GV_ROW_CHECKS, k, 0, &y, small_h, gap);
-        for (size_t i = 0; i < m->npicked; i++)
-            add_row(g, GV_ROW_OBJ, k, i, &y, small_h, gap);
-        g->rows_y1 = y - gap;
+        model_rows(sc, v, g, k, share[k], &z, &y);
+        g->rows_y1 = y - z.gap;
         y += g->pad;
         if (k + 1 < sc->n)
             y += g->pad;
@@ -282,7 +442,7 @@ void gv_layout_geom(const GvScene *sc, const GvView *v, const GvTextMetrics *tm,
     g->legend_y = y;
     g->caption_y = y + g->legend_h;
     g->stats_y = g->caption_y + g->caption_h + g->pad / 2;
-    g->status_y = v->height - g->line_h;
+    g->status_y = v->height - status_h;
 }
 
 double gv_time_x(const GvView *v, const GvGeom *g, int64_t t)
@@ -443,10 +603,15 @@ static void draw_header(Ctx *c, int k)
     fit_text(c->tm, buf, sizeof buf, g->font_big, GV_TEXT_BOLD, w);
     text(c, g->pad, y, g->font_big, GV_TEXT_BOLD, C_TEXT, buf);
     y += g->font_big * 14 / 10;
+    char l1[512], l2[512];
     run_info(m, buf, sizeof buf);
-    fit_text(c->tm, buf, sizeof buf, g->font, 0, w);
-    text(c, g->pad, y, g->font, 0, C_DIM, buf);
-    y += g->line_h;
+    int lines = split_info(c->tm, buf, g->font, w, l1, l2, sizeof l1);
+    for (int i = 0; i < lines; i++) {
+        char *line = i ? l2 : l1;
+        fit_text(c->tm, line, sizeof l1, g->font, 0, w);
+        text(c, g->pad, y, g->font, 0, C_DIM, line);
+        y += g->line_h;
+    }
     for (size_t i = 0; i < m->tr->nwarnings && i < 2; i++) {
         snprintf(buf, sizeof buf, "⚠ %s", m->tr->warnings[i]);
         fit_text(c->tm, buf, sizeof buf, g->font_small, 0, w);
@@ -524,13 +689,39 @@ static void column_heights(const int64_t d[GV_ST_COUNT], int64_t dt, int h,
 }
 
 /* A label inside a run that one state fills: "waiting 5.00 ms". */
-static void label_run(Ctx *c, int k, const GvLane *l, const GvRow *row, const Box *r,
+/* Keep a run's label clear of the marks drawn over the run (a failed
+ * wake-up and its "×2" at a span's start would read "×2nished"): the
+ * label goes beside the first such mark, on the side with more room. */
+static Box label_room(const Ctx *c, const GvLane *l, const Box *r)
+{
+    Box b = *r;
+    int reserve = 5 * c->g->font_small;     /* a marker and its count */
+    for (int kind = GV_MARK_RETRY; kind <= GV_MARK_DROP; kind++) {
+        /* a mark just before the run counts too: its count reaches in */
+        size_t j = gv_mark_lower(l, kind, col_t(c, b.x - reserve));
+        if (j >= l->marks[kind].n || l->t[l->marks[kind].idx[j]] >= col_t(c, b.x + b.w))
+            continue;
+        int xm = (int)lround(tx(c, l->t[l->marks[kind].idx[j]])) - c->g->plot_x;
+        if (xm - b.x < b.x + b.w - xm) {    /* room on the right */
+            int right = b.x + b.w;
+            b.x = xm + reserve < right ? xm + reserve : right;
+            b.w = right - b.x;
+        } else {
+            b.w = xm - reserve / 2 - b.x > 0 ? xm - reserve / 2 - b.x : 0;
+        }
+    }
+    return b;
+}
+
+static void label_run(Ctx *c, int k, const GvLane *l, const GvRow *row, const Box *run,
                       GvState st)
 {
     int minw = 4 * c->g->font_small;
-    if (r->w < minw || st == GV_ST_NONE)
+    if (run->w < minw || st == GV_ST_NONE)
         return;
-    int64_t from, to, mid = col_t(c, r->x + r->w / 2);
+    Box room = label_room(c, l, run);
+    const Box *r = &room;
+    int64_t from, to, mid = col_t(c, run->x + run->w / 2);
     if (gv_lane_state_at(l, mid, &from, &to) != st)
         return;
     int64_t clip = gv_clip_time(c->sc, c->v, k);
@@ -598,8 +789,6 @@ static void flush_gil_run(Ctx *c, int gil_rowi, GilRun *r)
     if (r->hi > r->lo) {
         push_box(c, &c->pend.gil, c->g->plot_x + r->x0, row->y + row->h - r->hi, r->w,
                  r->hi - r->lo);
-        if (r->lo == 0 && r->hi == row->h)
-            push_box(c, &c->pend.gil_labels, r->x0, 0, r->w, 0);
     }
     r->w = 0;
 }
@@ -688,6 +877,10 @@ static void fold_lane(Ctx *c, int k, size_t li, int rowi, int gil_rowi)
     int gil_h = gil_rowi >= 0 ? c->g->rows[gil_rowi].h : 0;
     LaneRun run = { 0 };
     GilRun grun = { 0 };
+    /* The GIL lane names the holder over each stretch where it held the
+     * GIL at least half of every column: one name for a holder whose turns
+     * are interrupted by another's slivers (the I/O thread's short ones). */
+    int named = -1;
     for (int x = a; x < b; x++) {
         int64_t tb = col_t(c, x + 1), te = tb < clip ? tb : clip, dt = tb - ta;
         uint16_t h[GV_ST_COUNT] = { 0 };
@@ -713,7 +906,16 @@ static void fold_lane(Ctx *c, int k, size_t li, int rowi, int gil_rowi)
             extend_lane_run(c, rowi, &run, x, h);
         if (gil_rowi >= 0)
             extend_gil_run(c, gil_rowi, &grun, x, glo, ghi);
+        bool most = gil_h > 0 && 2 * (ghi - glo) >= gil_h;
+        if (most && named < 0)
+            named = x;
+        else if (!most && named >= 0) {
+            push_box(c, &c->pend.gil_labels, named, 0, x - named, 0);
+            named = -1;
+        }
     }
+    if (named >= 0)
+        push_box(c, &c->pend.gil_labels, named, 0, b - named, 0);
     flush_lane_run(c, rowi, &run);
     flush_gil_run(c, gil_rowi, &grun);
     flush_pending(c, k, li, rowi, gil_rowi);
@@ -732,77 +934,154 @@ static void arrow_up(Ctx *c, int x, int y, int size, GvColor col)
     gv_tri(c->out, x - size / 2, y + size, x + size / 2 + 1, y + size, x, y, col);
 }
 
+/* Arrows are read from the back of a lecture hall: never thinner than
+ * ARROW_W points, heads never smaller than ARROW_HEAD (both scaled). */
+#define ARROW_W 3
+#define ARROW_HEAD 11
+
 /* A vertical arrow from row `from` to row `to` at x (the rows' facing edges). */
 static void row_arrow(Ctx *c, int x0, const GvRow *from, int x1, const GvRow *to, int width,
                       GvColor col)
 {
-    int head = px(6, c->g->scale);
+    int head = px(ARROW_HEAD, c->g->scale);
     if (to->y > from->y) {
-        gv_line(c->out, x0, from->y + from->h / 2, x1, to->y - 1, width, col);
+        gv_line(c->out, x0, from->y + from->h / 2, x1, to->y - head, width, col);
         arrow_down(c, x1, to->y, head, col);
     } else {
-        gv_line(c->out, x0, from->y + from->h / 2, x1, to->y + to->h, width, col);
+        gv_line(c->out, x0, from->y + from->h / 2, x1, to->y + to->h + head, width, col);
         arrow_up(c, x1, to->y + to->h, head, col);
     }
 }
 
-/* Marks of one kind in the visible range, at most one every `gap` pixels:
- * the next one drawn is looked up by time, not walked to. */
-typedef void (*MarkFn)(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x);
+/* MARKS THAT CROWD.  Marks of one kind closer than `gap` pixels would
+ * merge into a band (a sawtooth of failed wake-ups under 2.7) that
+ * nobody can count.  So a run of such marks -- each within `gap` of the
+ * one before -- is one cluster, drawn as one mark at its start, a bar to
+ * its end and its count ("×625").  Walking the clusters looks each next
+ * mark up by time, so a frame costs the clusters and the gaps between
+ * them, not the marks. */
+typedef struct {
+    size_t i;               /* the first mark's event index in its lane */
+    int x, xe;              /* where the first and the last are */
+    size_t count;
+} Cluster;
+
+typedef void (*MarkFn)(Ctx *c, int k, const GvLane *l, int rowi, const Cluster *cl);
+
+/* A time-sorted series the clusters are walked over: a lane's marks of
+ * one kind, or a model's handoffs. */
+typedef struct {
+    size_t (*lower)(const void *src, int kind, int64_t t);   /* first item at or after t */
+    int64_t (*time)(const void *src, int kind, size_t j);
+    const void *src;
+    int kind;
+} Series;
+
+/* The last item of the cluster that starts at item j: each item less
+ * than `gap` pixels after the one before it, and before `stop`. */
+static size_t cluster_end(const Ctx *c, const Series *s, size_t j, size_t stop, int gap)
+{
+    size_t last = j;
+    for (;;) {
+        int xe = (int)lround(tx(c, s->time(s->src, s->kind, last)));
+        size_t next = s->lower(s->src, s->kind, gv_x_time(c->v, c->g, xe + gap));
+        next = next > stop ? stop : next <= last ? last + 1 : next;
+        if (next - 1 == last)
+            return last;
+        last = next - 1;
+    }
+}
+
+static size_t mark_lower(const void *src, int kind, int64_t t)
+{
+    return gv_mark_lower(src, kind, t);
+}
+
+static int64_t mark_time(const void *src, int kind, size_t j)
+{
+    const GvLane *l = src;
+    return l->t[l->marks[kind].idx[j]];
+}
 
 static void each_mark(Ctx *c, int k, const GvLane *l, int rowi, int kind, int gap, MarkFn fn)
 {
     int64_t clip = gv_clip_time(c->sc, c->v, k), end = clip < c->v->t1 ? clip : c->v->t1;
     const GvIdxList *list = &l->marks[kind];
-    size_t j = gv_mark_lower(l, kind, c->v->t0);
-    while (j < list->n) {
-        int64_t t = l->t[list->idx[j]];
-        if (t > end)
-            break;
-        int x = (int)lround(tx(c, t));
-        fn(c, k, l, rowi, list->idx[j], x);
-        size_t next = gv_mark_lower(l, kind, gv_x_time(c->v, c->g, x + gap));
-        j = next > j ? next : j + 1;
+    const Series s = { mark_lower, mark_time, l, kind };
+    size_t j = gv_mark_lower(l, kind, c->v->t0), stop = gv_mark_lower(l, kind, end + 1);
+    while (j < stop) {
+        size_t last = cluster_end(c, &s, j, stop, gap);
+        Cluster cl = { list->idx[j], (int)lround(tx(c, mark_time(l, kind, j))),
+                       (int)lround(tx(c, mark_time(l, kind, last))), last + 1 - j };
+        fn(c, k, l, rowi, &cl);
+        j = last + 1;
     }
 }
 
-static void mark_retry(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+/* A cluster's count, "×625", on a white box at (x, y) (its top left). */
+static void cluster_count(Ctx *c, const Cluster *cl, int x, int y, GvColor col)
+{
+    char label[32];
+    int size = c->g->font_small;
+    snprintf(label, sizeof label, "×%zu", cl->count);
+    int w = text_w(c->tm, label, size, GV_TEXT_BOLD), h = size * 12 / 10;
+    gv_rect(c->out, x, y, w + 4, h, with_alpha(C_BG, 230));
+    text(c, x + 2, y, size, GV_TEXT_BOLD, col, label);
+}
+
+/* A cluster's extent: a bar of the mark's colour from its first to its last. */
+static void cluster_bar(Ctx *c, const Cluster *cl, int y, GvColor col)
+{
+    if (cl->count > 1 && cl->xe > cl->x)
+        gv_rect(c->out, cl->x, y, cl->xe - cl->x + 1, px(3, c->g->scale), col);
+}
+
+static void mark_retry(Ctx *c, int k, const GvLane *l, int rowi, const Cluster *cl)
 {
     /* Beazley's colours for a failed wake-up: yellow, edged in red. */
     const GvRow *row = &c->g->rows[rowi];
-    int s = px(10, c->g->scale), e = px(2, c->g->scale);
+    int s = px(12, c->g->scale), e = px(2, c->g->scale), x = cl->x;
+    (void)k, (void)l;
     gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_RETRY);
+    cluster_bar(c, cl, row->y, OI_VERMILLION);
     gv_tri(c->out, x - s / 2 - e, row->y - 1, x + s / 2 + e, row->y - 1, x, row->y + s + e,
            OI_VERMILLION);
     gv_tri(c->out, x - s / 2 + e / 2, row->y, x + s / 2 - e / 2, row->y, x, row->y + s - e,
            OI_YELLOW);
+    if (cl->count > 1)
+        cluster_count(c, cl, x + s / 2 + e + 1, row->y, OI_VERMILLION);
 }
 
-static void mark_drop(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+static void mark_drop(Ctx *c, int k, const GvLane *l, int rowi, const Cluster *cl)
 {
-    const GvLane *holder = gv_model_lane(c->sc->m[k], l->arg[i]);
+    const GvLane *holder = gv_model_lane(c->sc->m[k], l->arg[cl->i]);
     int hrow = holder ? row_of_lane(c->g, k, (size_t)(holder - c->sc->m[k]->lanes)) : -1;
-    gv_cmds_tag(c->out, GV_TAG_DROP, rowi, hrow);
-    if (hrow >= 0 && hrow != rowi) {
-        row_arrow(c, x, &c->g->rows[rowi], x, &c->g->rows[hrow], px(2, c->g->scale),
-                  OI_VERMILLION);
-        return;
-    }
-    /* The holder's lane is not shown: only a short arrow pointing out. */
     const GvRow *row = &c->g->rows[rowi];
-    gv_line(c->out, x, row->y + row->h / 2, x, row->y, px(2, c->g->scale), OI_VERMILLION);
-    arrow_up(c, x, row->y, px(6, c->g->scale), OI_VERMILLION);
+    int w = px(ARROW_W, c->g->scale), head = px(ARROW_HEAD, c->g->scale), x = cl->x;
+    gv_cmds_tag(c->out, GV_TAG_DROP, rowi, hrow);
+    cluster_bar(c, cl, row->y + row->h / 2 - w / 2, OI_VERMILLION);
+    if (hrow >= 0 && hrow != rowi)
+        row_arrow(c, x, row, x, &c->g->rows[hrow], w, OI_VERMILLION);
+    else {  /* the holder's lane is not shown: only a short arrow pointing out */
+        gv_line(c->out, x, row->y + row->h / 2, x, row->y + head, w, OI_VERMILLION);
+        arrow_up(c, x, row->y, head, OI_VERMILLION);
+    }
+    if (cl->count > 1)
+        cluster_count(c, cl, x + head / 2 + 2, row->y + row->h / 2, OI_VERMILLION);
 }
 
-static void mark_print(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+static void mark_print(Ctx *c, int k, const GvLane *l, int rowi, const Cluster *cl)
 {
     const GvRow *row = &c->g->rows[rowi];
     int s = px(4, c->g->scale);
+    (void)k, (void)l;
     gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_PRINT);
-    gv_rect(c->out, x - s / 2, row->y + row->h - s, s, s, OI_BLACK);
+    gv_rect(c->out, cl->x - s / 2, row->y + row->h - s, cl->xe - cl->x + s, s, OI_BLACK);
 }
 
-static void mark_gc(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
+/* A collection: a bar from its gc_start to its gc_end.  (Collections do
+ * not overlap in a lane, so a cluster of them is drawn one by one.) */
+static void gc_bar(Ctx *c, int k, const GvLane *l, int rowi, size_t i)
 {
     const GvRow *row = &c->g->rows[rowi];
     /* Which collection: i is its gc_start's index; find it among the marks. */
@@ -811,20 +1090,31 @@ static void mark_gc(Ctx *c, int k, const GvLane *l, int rowi, size_t i, int x)
     while (j < list->n && list->idx[j] != i)
         j++;
     int64_t end = j < list->n && l->gc_end[j] >= 0 ? l->gc_end[j] : gv_clip_time(c->sc, c->v, k);
-    int x1 = (int)lround(tx(c, end)), h = px(4, c->g->scale);
+    int x = (int)lround(tx(c, l->t[i])), x1 = (int)lround(tx(c, end)), h = px(4, c->g->scale);
     gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_GC);
     gv_rect(c->out, x, row->y, x1 - x < 2 ? 2 : x1 - x, h, OI_BLACK);
     if (x1 - x > 3 * c->g->font_small)
         text(c, x + 2, row->y + h, c->g->font_small, GV_TEXT_BOLD, OI_BLACK, "GC");
 }
 
+static void mark_gc(Ctx *c, int k, const GvLane *l, int rowi, const Cluster *cl)
+{
+    if (cl->count == 1) {
+        gc_bar(c, k, l, rowi, cl->i);
+        return;
+    }
+    const GvRow *row = &c->g->rows[rowi];
+    gv_cmds_tag(c->out, GV_TAG_MARK, rowi, GV_MARK_GC);
+    gv_rect(c->out, cl->x, row->y, cl->xe - cl->x + 2, px(4, c->g->scale), OI_BLACK);
+}
+
 static void draw_marks(Ctx *c, int k, size_t li, int rowi)
 {
     const GvLane *l = &c->sc->m[k]->lanes[li];
-    int gap = px(5, c->g->scale);
+    int gap = px(6, c->g->scale);
     each_mark(c, k, l, rowi, GV_MARK_GC, 2, mark_gc);
     each_mark(c, k, l, rowi, GV_MARK_PRINT, gap, mark_print);
-    each_mark(c, k, l, rowi, GV_MARK_DROP, gap, mark_drop);
+    each_mark(c, k, l, rowi, GV_MARK_DROP, 2 * gap, mark_drop);
     each_mark(c, k, l, rowi, GV_MARK_RETRY, 2 * gap, mark_retry);
 }
 
@@ -837,27 +1127,69 @@ static bool handed_over(const GvModel *m, const GvHandoff *h, int64_t released)
     return st == GV_ST_WAITING && from <= released;
 }
 
-/* Arrows from the thread that let go of the GIL to the one that took it. */
+static size_t handoff_lower(const void *src, int kind, int64_t t)
+{
+    (void)kind;
+    return gv_handoff_lower(src, t);
+}
+
+static int64_t handoff_time(const void *src, int kind, size_t j)
+{
+    (void)kind;
+    return ((const GvModel *)src)->handoffs[j].t;
+}
+
+/* Handoff j's arrow, if it was one (the taker was waiting) and both
+ * lanes are shown. */
+static void handoff_arrow(Ctx *c, int k, size_t j)
+{
+    const GvModel *m = c->sc->m[k];
+    const GvHandoff *h = &m->handoffs[j];
+    int fr = h->from == GV_NO_LANE ? -1 : row_of_lane(c->g, k, h->from);
+    int tr = row_of_lane(c->g, k, h->to);
+    int64_t released = fr >= 0 ? gv_handoff_release_t(m, h) : 0;
+    if (fr < 0 || tr < 0 || !handed_over(m, h, released))
+        return;
+    gv_cmds_tag(c->out, GV_TAG_HANDOFF, tr, h->forced);
+    row_arrow(c, (int)lround(tx(c, released)), &c->g->rows[fr], (int)lround(tx(c, h->t)),
+              &c->g->rows[tr], px(h->forced ? ARROW_W : 2, c->g->scale), OI_BLACK);
+}
+
+/* Arrows from the thread that let go of the GIL to the one that took it.
+ * Where they crowd (see MARKS THAT CROWD) an arrow could not say which
+ * way the GIL went anyway: the cluster becomes a black bar along the
+ * bottom of the GIL lane, over the stretch it covers, with the number of
+ * times the GIL changed hands there ("2791 handoffs"). */
 static void draw_handoffs(Ctx *c, int k)
 {
     const GvModel *m = c->sc->m[k];
+    const GvGeom *g = c->g;
     int64_t clip = gv_clip_time(c->sc, c->v, k), end = clip < c->v->t1 ? clip : c->v->t1;
-    int gap = px(6, c->g->scale);
-    size_t j = gv_handoff_lower(m, c->v->t0);
-    while (j < m->nhandoffs && m->handoffs[j].t <= end) {
-        const GvHandoff *h = &m->handoffs[j];
-        int x1 = (int)lround(tx(c, h->t));
-        int fr = h->from == GV_NO_LANE ? -1 : row_of_lane(c->g, k, h->from);
-        int tr = row_of_lane(c->g, k, h->to);
-        int64_t released = fr >= 0 ? gv_handoff_release_t(m, h) : 0;
-        if (fr >= 0 && tr >= 0 && handed_over(m, h, released)) {
-            int x0 = (int)lround(tx(c, released));
-            gv_cmds_tag(c->out, GV_TAG_HANDOFF, tr, h->forced);
-            row_arrow(c, x0, &c->g->rows[fr], x1, &c->g->rows[tr],
-                      h->forced ? px(2, c->g->scale) : 1, OI_BLACK);
+    const Series s = { handoff_lower, handoff_time, m, 0 };
+    int gap = px(12, g->scale), gr = gil_row(g, k), bar = px(3, g->scale);
+    size_t j = gv_handoff_lower(m, c->v->t0), stop = gv_handoff_lower(m, end + 1);
+    int free_x = 0;         /* where the last count's label ended: labels must not overlap */
+    while (j < stop) {
+        size_t last = cluster_end(c, &s, j, stop, gap);
+        if (last == j || gr < 0) {
+            handoff_arrow(c, k, j);
+        } else {
+            const GvRow *row = &g->rows[gr];
+            int x0 = (int)lround(tx(c, m->handoffs[j].t));
+            int x1 = (int)lround(tx(c, m->handoffs[last].t));
+            char label[48];
+            snprintf(label, sizeof label, "%zu handoffs", last + 1 - j);
+            gv_cmds_tag(c->out, GV_TAG_HANDOFF, gr, (int)(last + 1 - j));
+            gv_rect(c->out, x0, row->y + row->h - bar, x1 - x0 + 1, bar, OI_BLACK);
+            int size = g->font_small, w = text_w(c->tm, label, size, GV_TEXT_BOLD) + 4;
+            int ty = row->y + row->h - bar - size * 12 / 10;
+            if (row->h >= 2 * size && x0 >= free_x) {
+                gv_rect(c->out, x0, ty, w, size * 12 / 10, with_alpha(C_BG, 230));
+                text(c, x0 + 2, ty, size, GV_TEXT_BOLD, OI_BLACK, label);
+                free_x = x0 + w + g->pad;
+            }
         }
-        size_t next = gv_handoff_lower(m, gv_x_time(c->v, c->g, x1 + gap));
-        j = next > j ? next : j + 1;
+        j = last + 1;
     }
 }
 
@@ -992,6 +1324,10 @@ static void draw_label(Ctx *c, int rowi)
         snprintf(buf, sizeof buf, "T%d %s", l->tid, l->name);
         break;
     }
+    case GV_ROW_FOLDED:
+        snprintf(buf, sizeof buf, "%d folded", g->hidden[row->model]);
+        flags = GV_TEXT_BOLD;
+        break;
     case GV_ROW_CHECKS:
         snprintf(buf, sizeof buf, "checks");
         y = row->y;
@@ -1005,6 +1341,48 @@ static void draw_label(Ctx *c, int rowi)
     fit_text(c->tm, buf, sizeof buf, size, flags, w);
     if (row->h >= size * 8 / 10)
         text(c, x, y, size, flags, C_TEXT, buf);
+}
+
+/* "T1–T8, T13": the folded threads of model k, runs of tids shortened. */
+static void folded_names(const Ctx *c, int k, char *buf, size_t len)
+{
+    const GvModel *m = c->sc->m[k];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < m->nlanes && n < len; i++) {
+        if (row_of_lane(c->g, k, i) >= 0)
+            continue;
+        size_t j = i;
+        while (j + 1 < m->nlanes && row_of_lane(c->g, k, j + 1) < 0 &&
+               m->lanes[j + 1].tid == m->lanes[j].tid + 1)
+            j++;
+        int w = j > i ? snprintf(buf + n, len - n, "%sT%d–T%d", n ? ", " : "", m->lanes[i].tid,
+                                 m->lanes[j].tid)
+                      : snprintf(buf + n, len - n, "%sT%d", n ? ", " : "", m->lanes[i].tid);
+        n += w > 0 ? (size_t)w : 0;
+        i = j;
+    }
+}
+
+/* The row standing for the lanes that did not fit: it says how many,
+ * which, and why these (see "which lanes"). */
+static void draw_folded(Ctx *c, int rowi)
+{
+    const GvRow *row = &c->g->rows[rowi];
+    const GvGeom *g = c->g;
+    int n = g->hidden[row->model], size = g->font_small;
+    char names[256], buf[400];
+    folded_names(c, row->model, names, sizeof names);
+    if (c->v->lane_scroll > 0)      /* scrolled: a window in tid order, not a choice */
+        snprintf(buf, sizeof buf, "%d more thread%s: %s  (Up/Down: scroll; at the top, the "
+                 "busiest)", n, n > 1 ? "s" : "", names);
+    else
+        snprintf(buf, sizeof buf, "%d thread%s folded, %s waited for or held the GIL least "
+                 "here: %s%s", n, n > 1 ? "s" : "", n > 1 ? "those that" : "the one that",
+                 names, c->v->still ? "" : "  (Down: all lanes)");
+    fit_text(c->tm, buf, sizeof buf, size, 0, g->plot_w - 2 * g->pad);
+    gv_cmds_tag(c->out, GV_TAG_FOLDED, rowi, n);
+    text(c, g->plot_x + g->pad, row->y + (row->h - size * 12 / 10) / 2, size, 0, C_TEXT, buf);
 }
 
 static void draw_rows(Ctx *c, int k)
@@ -1023,17 +1401,19 @@ static void draw_rows(Ctx *c, int k)
     memset(c->gacc, 0, (size_t)g->plot_w * sizeof *c->gacc);
     for (size_t li = 0; li < m->nlanes; li++)
         fold_lane(c, k, li, row_of_lane(g, k, li), gr);
+    draw_handoffs(c, k);    /* under the marks: a mark's count must stay legible */
     for (int r = 0; r < g->nrows; r++) {
         if (g->rows[r].model != k)
             continue;
         if (g->rows[r].kind == GV_ROW_THREAD)
             draw_marks(c, k, g->rows[r].index, r);
+        else if (g->rows[r].kind == GV_ROW_FOLDED)
+            draw_folded(c, r);
         else if (g->rows[r].kind == GV_ROW_CHECKS)
             draw_checks_row(c, k, r);
         else if (g->rows[r].kind == GV_ROW_OBJ)
             draw_obj_row(c, k, r);
     }
-    draw_handoffs(c, k);
     draw_deadlocks(c, k);
 }
 
@@ -1043,6 +1423,10 @@ static void draw_rows(Ctx *c, int k)
 static void legend_symbol(Ctx *c, LegendKind kind, GvState st, int x, int y, int s)
 {
     switch (kind) {
+    case LEG_HOLDER:        /* two holders side by side, as the GIL lane shows them */
+        gv_rect(c->out, x, y - s / 2, s / 2, s, gv_thread_color(0));
+        gv_rect(c->out, x + s / 2, y - s / 2, s - s / 2, s, gv_thread_color(1));
+        break;
     case LEG_STATE:
         gv_rect(c->out, x, y - s / 2, s, s, gv_state_color(st));
         break;
@@ -1112,6 +1496,33 @@ static void stats_cells(const GvModel *m, const GsThreadStats *ts, int tid, char
     (void)m;
 }
 
+/* The rows of a stats table with room for `max` threads: those that
+ * spent the most time waiting for or holding the GIL over the run (the
+ * same rule as the lanes), in tid order.  which[] gets indices into
+ * stats.threads.  Returns 0, or -1 when out of memory. */
+static int stats_pick(const GvModel *m, size_t max, size_t *which)
+{
+    size_t n = m->stats.nthreads;
+    LaneRank *rank = malloc((n ? n : 1) * sizeof *rank);
+    if (!rank)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const GsThreadStats *ts = &m->stats.threads[i];
+        rank[i] = (LaneRank){ ts->state_ns[GS_TL_HAS_GIL] + ts->state_ns[GS_TL_WAITING], i };
+    }
+    qsort(rank, n, sizeof *rank, by_busy);
+    size_t shown = n < max ? n : max;
+    for (size_t i = 0; i < shown; i++)     /* back to tid order (insertion sort: few) */
+        for (size_t j = i; j > 0 && rank[j - 1].lane > rank[j].lane; j--) {
+            LaneRank t = rank[j];
+            rank[j] = rank[j - 1], rank[j - 1] = t;
+        }
+    for (size_t i = 0; i < shown; i++)
+        which[i] = rank[i].lane;
+    free(rank);
+    return 0;
+}
+
 /* One model's table in [x, x + w): the numbers of `gilscope stats`. */
 static void draw_stats_table(Ctx *c, int k, int x, int w)
 {
@@ -1120,16 +1531,22 @@ static void draw_stats_table(Ctx *c, int k, int x, int w)
     };
     const GvModel *m = c->sc->m[k];
     const GvGeom *g = c->g;
-    size_t n = m->stats.nthreads, shown = n > STATS_MAX_THREADS ? STATS_MAX_THREADS : n;
+    size_t n = m->stats.nthreads, max = stats_max(c->v), shown = n > max ? max : n;
     char (*cells)[NCOLS][64] = calloc(shown + 2, sizeof *cells);
-    if (!cells)
+    size_t *which = calloc(shown + 1, sizeof *which);
+    if (!cells || !which || stats_pick(m, shown, which) < 0) {
+        free(cells), free(which);
         return;
+    }
     for (int j = 0; j < NCOLS; j++)
         snprintf(cells[0][j], 64, "%s", heads[j]);
     if (c->sc->n > 1)
         snprintf(cells[0][0], 64, "%s threads", k ? "B" : "A");
-    for (size_t i = 0; i < shown; i++)
-        stats_cells(m, &m->stats.threads[i], m->stats.threads[i].tid, cells[i + 1]);
+    for (size_t i = 0; i < shown; i++) {
+        const GsThreadStats *ts = &m->stats.threads[which[i]];
+        stats_cells(m, ts, ts->tid, cells[i + 1]);
+    }
+    free(which);
     stats_cells(m, &m->stats.total, -1, cells[shown + 1]);
     int cw[NCOLS], ncols = NCOLS, total = 0, gap = g->pad * 3 / 2;
     for (int j = 0; j < NCOLS; j++) {
@@ -1142,19 +1559,30 @@ static void draw_stats_table(Ctx *c, int k, int x, int w)
     cw[0] = cw[0] > w / 3 ? w / 3 : cw[0];
     for (int j = 0; j < ncols; j++)
         total += cw[j] + gap;
-    while (ncols > 2 && total > w)       /* narrow: drop columns from the right */
-        total -= cw[--ncols] + gap;
+    /* Narrow: drop the columns a slide needs least first.  The mean wait
+     * stays: it is the number the I/O scenario is about. */
+    static const int drop_first[] = { 6, 5, 4, 3, 7, 2 };
+    bool keep[NCOLS];
+    for (int j = 0; j < NCOLS; j++)
+        keep[j] = true;
+    for (size_t d = 0; d < sizeof drop_first / sizeof *drop_first && total > w; d++) {
+        keep[drop_first[d]] = false;
+        total -= cw[drop_first[d]] + gap;
+    }
     gv_cmds_tag(c->out, GV_TAG_STATS, -1, k);
     int y = g->stats_y;
     for (size_t i = 0; i < shown + 2; i++) {
         int cx = x, flags = i == 0 || i == shown + 1 ? GV_TEXT_BOLD : 0;
         if (i == shown + 1 && n > shown) {     /* the threads left out */
             char more[48];
-            snprintf(more, sizeof more, "… %zu more", n - shown);
+            snprintf(more, sizeof more, "… %zu quieter thread%s", n - shown,
+                     n - shown > 1 ? "s" : "");
             text(c, cx, y, g->font_small, 0, C_DIM, more);
             y += g->small_line_h;
         }
         for (int j = 0; j < ncols; j++) {
+            if (!keep[j])
+                continue;
             char cell[64];
             snprintf(cell, sizeof cell, "%s", cells[i][j]);
             fit_text(c->tm, cell, sizeof cell, g->font_small, flags, cw[j]);
@@ -1190,6 +1618,8 @@ static void draw_status(Ctx *c)
 {
     const GvGeom *g = c->g;
     const GvView *v = c->v;
+    if (v->still)       /* a picture: nothing to press */
+        return;
     char a[32], b[32], w[32], sp[64], buf[360], more[64] = "";
     gv_fmt_dur(a, sizeof a, v->t0);
     gv_fmt_dur(b, sizeof b, v->t1);
@@ -1197,7 +1627,7 @@ static void draw_status(Ctx *c)
     speed_text(v->speed, sp, sizeof sp);
     int hidden = g->hidden[0] + (c->sc->n > 1 ? g->hidden[1] : 0);
     if (hidden)
-        snprintf(more, sizeof more, " · %d more thread%s: Up/Down", hidden, hidden > 1 ? "s" : "");
+        snprintf(more, sizeof more, " · %d thread%s folded: Up/Down", hidden, hidden > 1 ? "s" : "");
     snprintf(buf, sizeof buf, "%s to %s (%s wide) · %s: %s ([ ] change)%s · ? keys", a, b, w,
              v->playing ? "▶ replaying" : "replay (space)", sp, more);
     fit_text(c->tm, buf, sizeof buf, g->font_small, 0, v->width - 2 * g->pad);
@@ -1213,7 +1643,7 @@ static void draw_playhead(Ctx *c)
 {
     const GvGeom *g = c->g;
     const GvView *v = c->v;
-    if (!v->playing && v->playhead >= gv_scene_end(c->sc))
+    if (!gv_view_playhead_shown(v, c->sc))
         return;
     int x = (int)lround(tx(c, v->playhead));
     if (x < g->plot_x || x >= g->plot_x + g->plot_w)
@@ -1275,6 +1705,42 @@ static void text_box(Ctx *c, int x, int y, char lines[][512], int n, GvTag tag)
              C_TEXT, lines[i]);
 }
 
+/* "A · " or "B · " in front of a box's first line when two traces are
+ * shown: which one the event is from. */
+static void trace_prefix(const Ctx *c, int model, char *line, size_t cap)
+{
+    if (c->sc->n < 2 || model < 0)
+        return;
+    size_t n = strlen(line), head = strlen("A · ");
+    if (n + head >= cap)        /* the end of the line gives way, at a character */
+        for (n = cap - head - 1; n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80; n--)
+            ;
+    memmove(line + head, line, n);
+    memcpy(line, model ? "B · " : "A · ", head);
+    line[head + n] = '\0';
+}
+
+/* A field line of the selection, "wait: 2272", with the time in units
+ * people read: "wait: 2272 ns (2.27 µs)".  The fields in nanoseconds are
+ * those of docs/trace-format.md: t, wait, held, dur. */
+static void field_units(char *line, size_t cap)
+{
+    static const char *const ns_fields[] = { "t: ", "wait: ", "held: ", "dur: " };
+    for (size_t i = 0; i < sizeof ns_fields / sizeof *ns_fields; i++) {
+        size_t n = strlen(ns_fields[i]);
+        if (strncmp(line, ns_fields[i], n) != 0)
+            continue;
+        char *end, d[32], buf[512];
+        long long ns = strtoll(line + n, &end, 10);
+        if (end == line + n || *end)
+            return;
+        gv_fmt_dur(d, sizeof d, ns);
+        snprintf(buf, sizeof buf, "%s%lld ns (%s)", ns_fields[i], ns, d);
+        snprintf(line, cap, "%s", buf);
+        return;
+    }
+}
+
 static void describe_pick(Ctx *c, const GvPick *p, char lines[][512], int *n)
 {
     const GvModel *m = c->sc->m[p->model < 0 ? 0 : p->model];
@@ -1327,6 +1793,8 @@ static void draw_hover(Ctx *c)
     int n;
     describe_pick(c, &p, lines, &n);
     if (n)
+        trace_prefix(c, p.model, lines[0], sizeof lines[0]);
+    if (n)
         text_box(c, v->mouse_x + g->pad * 2, v->mouse_y + g->pad * 2, lines, n, GV_TAG_HOVER);
 }
 
@@ -1352,11 +1820,13 @@ static void draw_selection(Ctx *c)
     char lines[16][512];
     int n = 1;
     gv_explain_event(m, l, v->sel.idx, lines[0], sizeof lines[0]);
+    trace_prefix(c, v->sel.model, lines[0], sizeof lines[0]);
     const char *s = v->sel.text;
     while (*s && n < 16) {
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
-        snprintf(lines[n++], sizeof lines[0], "%.*s", (int)(len < 500 ? len : 500), s);
+        snprintf(lines[n], sizeof lines[0], "%.*s", (int)(len < 450 ? len : 450), s);
+        field_units(lines[n++], sizeof lines[0]);
         s += len + (nl != NULL);
     }
     text_box(c, g->plot_x + g->plot_w / 2, g->rows_y0, lines, n, GV_TAG_SELECTION);
@@ -1370,13 +1840,13 @@ static void draw_help(Ctx *c)
         "[  ]         replay slower / faster",
         "Home  End    playhead to the start / to the end",
         ".  ,         next / previous GIL handoff",
-        "W  S         zoom in / out (mouse wheel: at the pointer)",
+        "W  S         zoom in / out, at the playhead (wheel: at the pointer)",
         "A  D         pan left / right (or drag with the mouse)",
         "F            fit the whole run",
         "click axis   move the playhead (drag to scrub)",
         "shift-drag   measure a duration",
         "click lane   select an event: all its fields",
-        "Up  Down     scroll the thread lanes",
+        "Up  Down     scroll through all lanes, when some are folded",
         "R            the next objects' reference counts",
         "P            presentation mode: bigger text and lanes",
         "?            this help      Esc  close, clear      Q  quit",

@@ -7,9 +7,11 @@
  *
  *   header     script, CPython version, GIL policy, clock, warnings
  *   axis       times in the unit that suits the zoom (ns, µs, ms, s)
- *   lanes      the GIL (who holds it, coloured by thread), then one lane
- *              per thread (its state: Okabe-Ito colours, colour-blind
- *              safe), checks, reference counts; markers and arrows on top
+ *   lanes      the GIL (who holds it: named, on the thread's grey), then one
+ *              lane per thread (its state: Okabe-Ito hues, colour-blind
+ *              safe; those that do not fit folded into one row that names
+ *              them), checks, reference counts; markers and arrows on top,
+ *              counted where they crowd
  *              -- repeated for the second trace in compare mode, on the
  *              same time axis
  *   legend, caption (the playhead's event in words), the stats tables,
@@ -21,7 +23,7 @@
  * stacked; equal neighbouring columns merge into one rectangle.  So a
  * frame costs about (lanes x width) lookups at any zoom, and a span
  * narrower than a pixel still shows, as its share of the column.  Markers
- * and arrows are thinned to one per few pixels the same way.
+ * and arrows that crowd are drawn once per cluster, with its count.
  */
 #ifndef GV_LAYOUT_H
 #define GV_LAYOUT_H
@@ -37,7 +39,9 @@ typedef struct {
     void *ctx;
 } GvTextMetrics;
 
-typedef enum { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_CHECKS, GV_ROW_OBJ } GvRowKind;
+/* FOLDED: one row standing for the thread lanes that did not fit, which
+ * names them (layout.c, "Which lanes"). */
+typedef enum { GV_ROW_GIL, GV_ROW_THREAD, GV_ROW_FOLDED, GV_ROW_CHECKS, GV_ROW_OBJ } GvRowKind;
 
 typedef struct {
     GvRowKind kind;
@@ -58,7 +62,7 @@ typedef struct {
     int axis_y, axis_h;     /* click here to move the playhead */
     GvRow rows[GV_MAX_ROWS];
     int nrows;
-    int hidden[2];          /* thread lanes not shown, per model (scroll with Up/Down) */
+    int hidden[2];          /* thread lanes folded, per model (scroll with Up/Down) */
     int rows_y0, rows_y1;   /* the lanes' area, all models */
     int legend_y, legend_h, caption_y, caption_h, stats_y, stats_h, status_y;
 } GvGeom;
@@ -98,7 +102,9 @@ typedef struct {
 
 void gv_pick(const GvScene *sc, const GvView *v, const GvGeom *g, int x, int y, GvPick *p);
 
-/* The palette (Okabe & Ito, "Color Universal Design", 2008). */
+/* The palette (Okabe & Ito, "Color Universal Design", 2008): a state is a
+ * hue; a thread is a grey (and its name), never a hue (layout.c, "TWO
+ * CHANNELS"). */
 GvColor gv_state_color(int st);
 GvColor gv_thread_color(size_t lane);
 

@@ -95,8 +95,8 @@ void gv_scene_free(GvScene *sc)
     memset(sc, 0, sizeof *sc);
 }
 
-int gv_render_png(const char *trace1, const char *trace2, const char *out, int w, int h,
-                  char *err, size_t errlen)
+int gv_render_png(const char *trace1, const char *trace2, const char *out,
+                  const GvPictureOpts *o, char *err, size_t errlen)
 {
     const char *paths[2] = { trace1, trace2 };
     GvScene sc;
@@ -104,7 +104,10 @@ int gv_render_png(const char *trace1, const char *trace2, const char *out, int w
     gv_headless_hints();
     if (gv_scene_load(&sc, paths, trace2 ? 2 : 1, NULL, NULL, err, errlen) < 0)
         return -1;
-    gv_view_init(&v, &sc, w, h, 1);
+    gv_view_init(&v, &sc, o->width ? o->width : 1600, o->height ? o->height : 900, 1);
+    v.still = true;
+    v.present = o->present;
+    v.lane_height = o->lane_height;
     SDL_Surface *s = gv_render_surface(&sc, &v, err, errlen);
     int rc = s ? gv_save_png(s, out, err, errlen) : -1;
     SDL_FreeSurface(s);

@@ -34,8 +34,10 @@ void gv_scene_free(GvScene *sc);
 
 /* How the window starts, and hooks for tests. */
 typedef struct {
-    int width, height;          /* in window points; 0: 1400 x 860 */
+    int width, height;          /* in window points; 0: 1400 x 860, or less to fit the
+                                 * screen (window.c, window_size) */
     bool present;
+    int lane_height;            /* --lane-height; 0: as tall as fits */
     bool has_t0, has_t1;        /* --range */
     int64_t t0, t1;
     const int64_t *objects;     /* --objects */

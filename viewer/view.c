@@ -1,9 +1,10 @@
 /*
  * view.c -- the view's arithmetic (see view.h).
  *
- * The visible range may not shrink below GV_MIN_SPAN ns nor grow beyond
- * twice the run, and it always overlaps the run: however the user zooms
- * and pans, something of the trace stays on the screen.
+ * The visible range may not shrink below GV_MIN_SPAN ns, and it stays
+ * within the run and a small margin (what "fit" shows): zooming out stops
+ * at the run's ends, and however the user zooms and pans, the trace stays
+ * on the screen.
  */
 #include <math.h>
 
@@ -32,26 +33,33 @@ static int64_t run_span(const GvScene *sc)
     return gv_scene_end(sc) - gv_scene_start(sc);
 }
 
+/* The widest view: the run, with a fiftieth of it as a margin each side. */
+static void run_bounds(const GvScene *sc, int64_t *lo, int64_t *hi)
+{
+    int64_t start = gv_scene_start(sc), end = gv_scene_end(sc), margin = (end - start) / 50;
+    *lo = start - margin;
+    *hi = end + margin;
+}
+
 /* Keep [t0, t1] a sensible range: see the top of the file. */
 static void clamp(GvView *v, const GvScene *sc)
 {
-    int64_t start = gv_scene_start(sc), end = gv_scene_end(sc), span = end - start;
-    int64_t w = v->t1 - v->t0, maxw = 2 * span + 2 * GV_MIN_SPAN;
-    if (w < GV_MIN_SPAN)
-        w = GV_MIN_SPAN;
-    if (w > maxw)
-        w = maxw;
-    int64_t lo = start - w + w / 10, hi = end - w / 10;   /* a tenth must overlap the run */
-    int64_t t0 = v->t0 < lo ? lo : v->t0 > hi ? hi : v->t0;
+    int64_t lo, hi, start = gv_scene_start(sc), end = gv_scene_end(sc);
+    run_bounds(sc, &lo, &hi);
+    int64_t w = v->t1 - v->t0, maxw = hi - lo > GV_MIN_SPAN ? hi - lo : GV_MIN_SPAN;
+    w = w < GV_MIN_SPAN ? GV_MIN_SPAN : w > maxw ? maxw : w;
+    /* Within the margins, and a tenth of the view on the run itself. */
+    int64_t first = lo > start - w + w / 10 ? lo : start - w + w / 10;
+    int64_t last = hi - w < end - w / 10 ? hi - w : end - w / 10;
+    last = last < first ? first : last;
+    int64_t t0 = v->t0 < first ? first : v->t0 > last ? last : v->t0;
     v->t0 = t0;
     v->t1 = t0 + w;
 }
 
 void gv_view_fit(GvView *v, const GvScene *sc)
 {
-    int64_t start = gv_scene_start(sc), span = run_span(sc), margin = span / 50;
-    v->t0 = start - margin;
-    v->t1 = start + span + margin;
+    run_bounds(sc, &v->t0, &v->t1);
     clamp(v, sc);
 }
 
@@ -89,4 +97,11 @@ void gv_view_set_range(GvView *v, const GvScene *sc, int64_t t0, int64_t t1)
     v->t0 = t0;
     v->t1 = t1 > t0 ? t1 : t0 + GV_MIN_SPAN;
     clamp(v, sc);
+}
+
+bool gv_view_playhead_shown(const GvView *v, const GvScene *sc)
+{
+    if (!v->playing && v->playhead >= gv_scene_end(sc))
+        return false;       /* at the end: everything shown, no playhead drawn */
+    return v->playhead >= v->t0 && v->playhead <= v->t1;
 }

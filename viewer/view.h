@@ -40,7 +40,11 @@ typedef struct {
     int width, height;      /* output pixels (on a high-DPI screen, more than points) */
     float dpi;              /* output pixels per window point */
     bool present;           /* classroom mode: larger fonts and lanes */
-    int lane_scroll;        /* thread lanes skipped at the top, when they do not all fit */
+    bool still;             /* a picture (PNG), not a window: no interactive status line */
+    int lane_height;        /* a thread lane's height in points (times present mode's
+                             * scale); 0: chosen to fit (layout.c, "Which lanes") */
+    int lane_scroll;        /* 0: when not all thread lanes fit, show the busiest and fold
+                             * the rest; n > 0: show them in tid order from the n-th */
     size_t obj_page;        /* the ref lanes show the busiest objects from this rank on */
 
     /* replay: only what happened before the playhead is drawn */
@@ -81,6 +85,10 @@ void gv_view_zoom(GvView *v, const GvScene *sc, int64_t at, double factor);
 
 /* Move the visible range by `by` ns (positive: later). */
 void gv_view_pan(GvView *v, const GvScene *sc, int64_t by);
+
+/* Is the playhead drawn, and inside the visible range?  (At the end of
+ * the run, not playing, it is not drawn: everything is shown.) */
+bool gv_view_playhead_shown(const GvView *v, const GvScene *sc);
 
 /* Show [t0, t1] exactly (clamped to sensible bounds). */
 void gv_view_set_range(GvView *v, const GvScene *sc, int64_t t0, int64_t t1);

@@ -40,6 +40,24 @@ static void close_window(Win *w)
     SDL_Quit();
 }
 
+/* The window's size and place, in points: what was asked (or 1400x860),
+ * but never more than the screen's usable area (the screen less its
+ * panels and docks), centred in it.  A window larger than the screen
+ * opens partly off it -- on a 1280x720 projector, and with no window
+ * manager to move it, its bottom and its status line out of reach. */
+static SDL_Rect window_rect(const GvWindowOpts *o)
+{
+    SDL_Rect r = { SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, o->width ? o->width : 1400,
+                   o->height ? o->height : 860 }, use;
+    if (SDL_GetDisplayUsableBounds(0, &use) != 0 || use.w < 64 || use.h < 64)
+        return r;       /* the screen's size is unknown: as asked */
+    r.w = r.w > use.w ? use.w : r.w;
+    r.h = r.h > use.h ? use.h : r.h;
+    r.x = use.x + (use.w - r.w) / 2;
+    r.y = use.y + (use.h - r.h) / 2;
+    return r;
+}
+
 static int open_window(Win *w, const GvWindowOpts *o, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
@@ -61,9 +79,9 @@ static int open_window(Win *w, const GvWindowOpts *o, char *err, size_t errlen)
         SDL_Quit();
         return -1;
     }
-    int width = o->width ? o->width : 1400, height = o->height ? o->height : 860;
-    w->win = SDL_CreateWindow("gilscope view", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                              width, height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    SDL_Rect r = window_rect(o);
+    w->win = SDL_CreateWindow("gilscope view", r.x, r.y, r.w, r.h,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (w->win) {
         w->r = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_PRESENTVSYNC);
         if (!w->r)  /* no GPU: SDL's own software renderer draws the same */
@@ -139,6 +157,7 @@ static void start_view(Win *w, GvView *v, GvScene *sc, const GvWindowOpts *o)
     gv_view_init(v, sc, 1, 1, 1);
     sync_size(w, v);
     v->present = o->present;
+    v->lane_height = o->lane_height;
     if (o->has_t0 || o->has_t1)
         gv_view_set_range(v, sc, o->has_t0 ? o->t0 : gv_scene_start(sc),
                           o->has_t1 ? o->t1 : gv_scene_end(sc));
@@ -239,10 +258,11 @@ int gv_window_run(const char *const *paths, int n, const GvWindowOpts *o, char *
     return rc;
 }
 
-int gv_open_window(const char *trace1, const char *trace2, bool present, char *err,
+int gv_open_window(const char *trace1, const char *trace2, const GvPictureOpts *po, char *err,
                    size_t errlen)
 {
     const char *paths[2] = { trace1, trace2 };
-    GvWindowOpts o = { .present = present };
+    GvWindowOpts o = { .width = po->width, .height = po->height, .present = po->present,
+                       .lane_height = po->lane_height };
     return gv_window_run(paths, trace2 ? 2 : 1, &o, err, errlen);
 }

@@ -80,6 +80,10 @@ static void test_usage(void)
            "--objects not numbers");
     expect(run("view", "--objects", "1,2,3,4,5", "t.jsonl", NULL), 2, err_text, "at most 4",
            "too many --objects");
+    expect(run("view", "--lane-height", "7", "t.jsonl", NULL), 2, err_text,
+           "--lane-height wants a height in pixels, 8 to 200", "a --lane-height too small");
+    expect(run("view", "--lane-height", "20px", "t.jsonl", NULL), 2, err_text,
+           "--lane-height wants", "a --lane-height with a unit");
     CHECK(strstr(err_text, "(see gilscope view --help)") != NULL, "usage errors point to --help");
 }
 
@@ -111,6 +115,8 @@ static void test_traces(void)
     SDL_Surface *s = IMG_Load(png);
     CHECK(s && s->w == 640 && s->h == 400, "the PNG is 640x400");
     SDL_FreeSurface(s);
+    expect(run("view", "--png", png, "--lane-height", "30", states_path, NULL), 0, err_text, "",
+           "--png with --lane-height");
     expect(run("view", "--png=" "/tmp/gv-cmd-eq.png", "--size=700x500", "--objects=7", states_path,
                tfixture("interval_drop.jsonl"), NULL), 0, err_text, "", "two traces, --opt=value");
     unlink("/tmp/gv-cmd-eq.png");

@@ -109,13 +109,15 @@ static void test_zoom_pan(Ctl *c)
     int64_t w = c->v.t1 - c->v.t0, mid = c->v.t0 + w / 2;
     CHECK(send(c, key(SDLK_w, 0)) && llabs(c->v.t1 - c->v.t0 - w / 2) <= 1 &&
            llabs(c->v.t0 + (c->v.t1 - c->v.t0) / 2 - mid) <= 1, "W zooms in 2x about the middle");
-    send(c, key(SDLK_s, 0));
-    CHECK(llabs(c->v.t1 - c->v.t0 - w) <= 2, "S zooms back out");
-    int64_t t0 = c->v.t0;
+    int64_t t0 = c->v.t0, half = c->v.t1 - c->v.t0;
     send(c, key(SDLK_d, 0));
-    CHECK(llabs(c->v.t0 - t0 - w / 5) <= 1, "D pans right a fifth");
+    CHECK(llabs(c->v.t0 - t0 - half / 5) <= 1, "D pans right a fifth");
     send(c, key(SDLK_a, 0));
     CHECK(llabs(c->v.t0 - t0) <= 1, "A pans back");
+    send(c, key(SDLK_s, 0));
+    CHECK(llabs(c->v.t1 - c->v.t0 - w) <= 2, "S zooms back out");
+    send(c, key(SDLK_s, 0));
+    CHECK(llabs(c->v.t1 - c->v.t0 - w) <= 2, "and no further: the fit is the widest view");
 
     int x = c->g.plot_x + c->g.plot_w / 3, y = lane_y(c, 0, 1);
     send(c, mouse(SDL_MOUSEMOTION, x, y));
@@ -126,6 +128,7 @@ static void test_zoom_pan(Ctl *c)
     send(c, wheel(-3));
     CHECK(llabs(c->v.t1 - c->v.t0 - w) <= 10, "and back out");
 
+    send(c, key(SDLK_w, 0));    /* the whole run cannot be dragged: look closer first */
     t0 = c->v.t0;
     double nspp = (double)(c->v.t1 - c->v.t0) / c->g.plot_w;
     send(c, mouse(SDL_MOUSEBUTTONDOWN, x, y));
@@ -168,6 +171,15 @@ static void test_replay(Ctl *c)
     TAP_INT_EQ(c->v.playhead, 20000, "and the next (T1 to T2 at 20 µs)");
     send(c, key(SDLK_COMMA, 0));
     TAP_INT_EQ(c->v.playhead, 10000, ", goes back one");
+    send(c, key(SDLK_COMMA, 0));
+    TAP_INT_EQ(c->v.playhead, 10000, "and no further: T0's first acquisition, from nobody, "
+               "hands nothing over");
+    int x = xat(c, 10000);
+    send(c, key(SDLK_w, 0));
+    CHECK(abs(xat(c, 10000) - x) <= 1 && c->v.t1 - c->v.t0 < 60000,
+          "W zooms in at the playhead, which stays where it was on screen");
+    send(c, key(SDLK_s, 0));
+    CHECK(abs(xat(c, 10000) - x) <= 1, "S zooms out at it");
     send(c, key(SDLK_END, 0));
     TAP_INT_EQ(c->v.playhead, 100000, "End: the end");
 }

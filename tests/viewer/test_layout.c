@@ -252,6 +252,9 @@ static void test_overlays(Frame *f)
     f->v.help = true;
     frame_draw(f);
     CHECK(text_with(&f->cmds, GV_TAG_SELECTION, "holder: 0") != NULL, "the selection's fields");
+    CHECK(text_with(&f->cmds, GV_TAG_SELECTION, "t: 5000 ns (5.00 µs)") != NULL,
+          "times in nanoseconds, and in units people read");
+    CHECK(text_with(&f->cmds, GV_TAG_SELECTION, "A · ") == NULL, "one trace: no A or B");
     CHECK(text_with(&f->cmds, GV_TAG_MEASURE, "Δ 10.0 µs") != NULL, "a measured duration");
     CHECK(text_with(&f->cmds, GV_TAG_HELP, "play / pause") != NULL, "the help overlay");
     f->v.sel.on = f->v.measuring = f->v.help = false;
@@ -356,6 +359,15 @@ static void test_compare(void)
     CHECK(left && right, "two stats tables side by side");
     CHECK(text_with(&f.cmds, GV_TAG_CAPTION, "A ▸") && text_with(&f.cmds, GV_TAG_CAPTION, "B ▸"),
            "a caption for each");
+    f.v.sel = (GvSelection){ .on = true, .model = 1, .lane = 1, .idx = 0 };
+    snprintf(f.v.sel.text, sizeof f.v.sel.text, "ev: gil_request\nt: 1000\nwait: 2500");
+    f.v.mouse_in = true;
+    f.v.mouse_x = xat(&f, 3000), f.v.mouse_y = mid_y(&f, b1);
+    frame_draw(&f);
+    CHECK(text_with(&f.cmds, GV_TAG_SELECTION, "B · ") != NULL &&
+          text_with(&f.cmds, GV_TAG_SELECTION, "wait: 2500 ns (2.50 µs)") != NULL,
+          "the selected event's box says it is B's, with times in units");
+    CHECK(text_with(&f.cmds, GV_TAG_HOVER, "B · ") != NULL, "so does the hover box");
     frame_close(&f);
 }
 
@@ -366,14 +378,46 @@ static void test_many_threads(void)
     Frame f;
     CHECK(frame_open(&f, vfixture("io312.jsonl"), NULL, 1000, 420), "io312.jsonl, 16 threads");
     frame_draw(&f);
-    CHECK(f.g.hidden[0] > 0 && f.g.nrows <= GV_MAX_ROWS, "not all lanes fit: %d hidden",
+    CHECK(f.g.hidden[0] > 0 && f.g.nrows <= GV_MAX_ROWS, "not all lanes fit: %d folded",
            f.g.hidden[0]);
-    CHECK(text_with(&f.cmds, GV_TAG_STATUS, "more threads: Up/Down") != NULL, "and says so");
-    int first = row_of(&f.g, 0, GV_ROW_THREAD, 0, &f.sc);
+    CHECK(text_with(&f.cmds, GV_TAG_STATUS, "folded: Up/Down") != NULL, "the status line says so");
+    int folded = row_of(&f.g, 0, GV_ROW_FOLDED, 0, &f.sc);
+    CHECK(folded >= 0 && f.g.rows[folded].y > f.g.rows[folded - 1].y,
+          "one row stands for the folded lanes, below the others");
+    const GvCmd *cap = text_with(&f.cmds, GV_TAG_FOLDED, "threads folded");
+    CHECK(cap && cap->row == folded && cap->arg == f.g.hidden[0], "and says how many: %s",
+          cap ? gv_cmd_str(&f.cmds, cap) : "(none)");
+    bool tall = true;
+    for (int r = 0; r < f.g.nrows; r++)
+        tall &= f.g.rows[r].kind != GV_ROW_THREAD || f.g.rows[r].h >= 17;
+    CHECK(tall, "lanes are not squeezed below a label's height (17 px)");
     f.v.lane_scroll = 2;
     frame_draw(&f);
-    CHECK(first >= 0 && row_of(&f.g, 0, GV_ROW_THREAD, 0, &f.sc) < 0 &&
-           f.sc.m[0]->lanes[f.g.rows[1].index].tid == 2, "scrolled: the first lane is T2");
+    CHECK(f.sc.m[0]->lanes[f.g.rows[1].index].tid == 2 &&
+           f.sc.m[0]->lanes[f.g.rows[2].index].tid == 3, "scrolled: all lanes in tid order from T2");
+    CHECK(text_with(&f.cmds, GV_TAG_FOLDED, "more threads: T0–T1, T4–T15") != NULL,
+          "and the folded row names the others, without calling them the least busy");
+    f.v.lane_scroll = 0;
+
+    /* --lane-height: the user's choice, as it is. */
+    f.v.height = 900;
+    f.v.lane_height = 10;
+    frame_draw(&f);
+    bool ten = true;
+    for (int r = 0; r < f.g.nrows; r++)
+        ten &= f.g.rows[r].kind != GV_ROW_THREAD || f.g.rows[r].h == 10;
+    CHECK(ten && f.g.hidden[0] == 0, "--lane-height 10: 10-pixel lanes, all 16 at 1000x900 "
+          "(%d folded)", f.g.hidden[0]);
+    f.v.lane_height = 40;
+    frame_draw(&f);
+    int shown = 0;
+    for (int r = 0; r < f.g.nrows; r++)
+        if (f.g.rows[r].kind == GV_ROW_THREAD)
+            shown++, ten &= f.g.rows[r].h == 40;
+    CHECK(ten && f.g.hidden[0] > 0 && shown + f.g.hidden[0] == 16,
+          "--lane-height 40: 40-pixel lanes, %d shown and %d folded", shown, f.g.hidden[0]);
+    f.v.lane_height = 0;
+    f.v.height = 420;
     f.v.width = 64, f.v.height = 48;
     frame_draw(&f);
     CHECK(!f.cmds.oom, "a 64x48 window still lays out");
@@ -486,11 +530,19 @@ static void test_view(void)
     CHECK(v.t1 - v.t0 == GV_MIN_SPAN && v.t0 <= 40000 && v.t1 >= 40000, "zoom stops at %d ns",
            GV_MIN_SPAN);
     gv_view_pan(&v, &sc, INT64_MAX / 4);
-    CHECK(v.t0 <= 100000, "panning cannot lose the run");
+    CHECK(v.t0 < 100000, "panning cannot lose the run");
     gv_view_fit(&v, &sc);
+    int64_t f0 = v.t0, f1 = v.t1;
+    CHECK(f0 == -2000 && f1 == 102000, "fit: the run and a fiftieth each side");
     for (int i = 0; i < 40; i++)
         gv_view_zoom(&v, &sc, 0, 10);
-    CHECK(v.t1 - v.t0 <= 2 * 100000 + 2 * GV_MIN_SPAN, "zoom out stops at twice the run");
+    CHECK(v.t0 == f0 && v.t1 == f1, "zooming out stops at the run's ends (%lld..%lld ns)",
+          (long long)v.t0, (long long)v.t1);
+    gv_view_zoom(&v, &sc, 90000, 0.5);
+    gv_view_pan(&v, &sc, 1000000);
+    CHECK(v.t1 == f1, "panning stops there too");
+    gv_view_set_range(&v, &sc, -5000000, 5000000);
+    CHECK(v.t0 == f0 && v.t1 == f1, "and a --range beyond the run shows the run");
     gv_model_free(m);
 }
 

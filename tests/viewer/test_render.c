@@ -115,17 +115,19 @@ static void test_png(void)
     int fd = mkstemps(out, 4);
     if (fd >= 0)
         close(fd);
-    CHECK(gv_render_png(vfixture("states.jsonl"), NULL, out, 800, 500, err, sizeof err) == 0,
+    const GvPictureOpts small = { 800, 500, false, 0 };
+    CHECK(gv_render_png(vfixture("states.jsonl"), NULL, out, &small, err, sizeof err) == 0,
            "gv_render_png (%s)", err);
     SDL_Surface *s = IMG_Load(out);
     CHECK(s && s->w == 800 && s->h == 500, "the PNG reads back, 800x500");
     SDL_FreeSurface(s);
-    CHECK(gv_render_png(vfixture("states.jsonl"), tfixture("interval_drop.jsonl"), out, 1000,
-                         800, err, sizeof err) == 0, "a compare PNG");
+    CHECK(gv_render_png(vfixture("states.jsonl"), tfixture("interval_drop.jsonl"), out,
+                         &(GvPictureOpts){ 1000, 800, true, 0 }, err, sizeof err) == 0,
+           "a compare PNG, in presentation mode");
     unlink(out);
-    CHECK(gv_render_png("/nonexistent/t.jsonl", NULL, out, 800, 500, err, sizeof err) < 0 &&
+    CHECK(gv_render_png("/nonexistent/t.jsonl", NULL, out, &small, err, sizeof err) < 0 &&
            strstr(err, "/nonexistent/t.jsonl"), "a missing trace: %s", err);
-    CHECK(gv_render_png(vfixture("states.jsonl"), NULL, "/nonexistent/dir/x.png", 800, 500, err,
+    CHECK(gv_render_png(vfixture("states.jsonl"), NULL, "/nonexistent/dir/x.png", &small, err,
                          sizeof err) < 0 && strstr(err, "/nonexistent/dir/x.png"),
            "an unwritable PNG: %s", err);
     char path[1024];

@@ -126,6 +126,29 @@ static void test_compare_window(void)
           rc ? err : "ok");
 }
 
+/* No size asked: 1400x860, but never larger than the screen -- here the
+ * offscreen driver's, 1024x768 -- so that none of it opens off-screen. */
+static void test_fits_screen(void)
+{
+    char err[512] = "";
+    Script s = { 0 };
+    SDL_Rect use = { 0 };
+    if (SDL_Init(SDL_INIT_VIDEO) == 0) {
+        SDL_GetDisplayUsableBounds(0, &use);
+        SDL_Quit();
+    }
+    const char *paths[1] = { vfixture("states.jsonl") };
+    GvWindowOpts o = { .on_frame = on_frame, .ctx = &s, .max_frames = 1 };
+    int rc = gv_window_run(paths, 1, &o, err, sizeof err);
+    CHECK(rc == 0 && use.w > 0 && use.w < 1400 && s.view_w == use.w && s.view_h == use.h,
+          "the default window on a %dx%d screen: %dx%d (%s)", use.w, use.h, s.view_w, s.view_h,
+          rc ? err : "ok");
+    o.width = 5000, o.height = 300;
+    rc = gv_window_run(paths, 1, &o, err, sizeof err);
+    CHECK(rc == 0 && s.view_w == use.w && s.view_h == 300, "--size 5000x300 on it: %dx%d",
+          s.view_w, s.view_h);
+}
+
 static void test_errors(void)
 {
     char err[512] = "";
@@ -145,6 +168,7 @@ int main(int argc, char **argv)
     set_dirs(argc, argv);
     test_loop();
     test_compare_window();
+    test_fits_screen();
     test_errors();
     IMG_Quit();
     return tap_done();
