@@ -228,6 +228,10 @@ static void instance_clear(GsThread *ts, GsObject *o)
 GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
 {
     GsObject *attr = gs_type_lookup(o->type, name);
+    /* A data descriptor (a property) comes before the instance's dict;
+     * anything else in the class, after it (descr.c). */
+    if (attr && attr->type != &gs_function_type && gs_descr_is_data(ts, attr))
+        return gs_descr_get(ts, attr, o, o->type);
     if (o->type->flags & GS_TPFLAG_HAS_DICT) {
         GsObject *d = ((GsInstance *)o)->dict;
         GsObject *v = d ? gs_dict_get(ts, d, name) : NULL;
@@ -242,11 +246,9 @@ GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
     if (name == GS_NAME(ts, __class__))
         return gs_newref(ts, (GsObject *)o->type);
     if (attr) {
-        if (attr->type == &gs_function_type)
-            return gs_method_new(ts, attr, o);
         if (attr->type == &gs_cfunction_type && !((GsCFunction *)attr)->self)
             return gs_cfunction_new(ts, ((GsCFunction *)attr)->name, ((GsCFunction *)attr)->fn, o);
-        return gs_newref(ts, attr);
+        return gs_descr_get(ts, attr, o, o->type);
     }
     GsObject *ga = gs_type_lookup(o->type, GS_NAME(ts, __getattr__));
     if (ga && ga->type == &gs_function_type) {
@@ -314,6 +316,9 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
 {
     if (gs_str_eq(name, GS_NAME(ts, __class__)))
         return set_class(ts, o, v);
+    GsObject *attr = gs_type_lookup(o->type, name);
+    if (attr && attr->type != &gs_function_type && gs_descr_is_data(ts, attr))
+        return gs_descr_set(ts, attr, o, v);
     if (!(o->type->flags & GS_TPFLAG_HAS_DICT)) {
         if (gs_type_lookup(o->type, name))
             gs_err_set(ts, &gs_exc_AttributeError, "'%s' object attribute '%s' is read-only",
@@ -482,7 +487,7 @@ static GsObject *type_getattr(GsThread *ts, GsObject *o, GsObject *name)
     }
     GsObject *v = gs_type_lookup(t, name);
     if (v)
-        return gs_newref(ts, v);
+        return gs_descr_get(ts, v, NULL, t);   /* C.f: a classmethod binds to C */
     return gs_err_set(ts, &gs_exc_AttributeError, "type object '%s' has no attribute '%s'",
                       t->name, gs_str_cstr(name));
 }

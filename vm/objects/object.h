@@ -153,6 +153,16 @@ extern GsType gs_type_type, gs_object_type, gs_none_type, gs_notimpl_type, gs_bo
     gs_method_type, gs_cfunction_type, gs_module_type, gs_cell_type, gs_iter_type,
     gs_dictview_type, gs_ellipsis_type;
 
+/* property, staticmethod, classmethod (descr.c), and the descriptor
+ * protocol: what an attribute found in owner's class gives when read from
+ * obj (NULL: read from the class itself); whether it is a data descriptor
+ * (it governs writes and comes before the instance's __dict__); writing
+ * or (v NULL) deleting through it. */
+extern GsType gs_property_type, gs_staticmethod_type, gs_classmethod_type;
+GsObject *gs_descr_get(GsThread *ts, GsObject *attr, GsObject *obj, GsType *owner);
+bool gs_descr_is_data(GsThread *ts, GsObject *attr);
+int gs_descr_set(GsThread *ts, GsObject *attr, GsObject *obj, GsObject *v);
+
 /* The singletons (immortal, static). */
 extern GsObject gs_none_obj, gs_notimpl_obj, gs_ellipsis_obj;
 #define GS_NONE (&gs_none_obj)

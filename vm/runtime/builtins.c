@@ -1134,6 +1134,9 @@ int gs_builtins_init(GsThread *ts)
         { "bytes", (GsObject *)&gs_bytes_type }, { "list", (GsObject *)&gs_list_type },
         { "tuple", (GsObject *)&gs_tuple_type }, { "dict", (GsObject *)&gs_dict_type },
         { "range", (GsObject *)&gs_range_type }, { "slice", (GsObject *)&gs_slice_type },
+        { "property", (GsObject *)&gs_property_type },
+        { "staticmethod", (GsObject *)&gs_staticmethod_type },
+        { "classmethod", (GsObject *)&gs_classmethod_type },
         { "super", NULL },
     };
     for (size_t i = 0; r == 0 && i < sizeof values / sizeof values[0]; i++)
