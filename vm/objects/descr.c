@@ -33,19 +33,18 @@ typedef struct {
 /* ---- the protocol ------------------------------------------------------------ */
 
 /* __get__, __set__ or __delete__ defined by a guest class (borrowed). */
-static GsObject *heap_slot(GsObject *attr, GsThread *ts, const char *name)
+static GsObject *heap_slot(GsObject *attr, GsObject *name)
 {
     if (!(attr->type->flags & GS_TPFLAG_HEAPTYPE))
         return NULL;
-    GsObject *key = gs_str_intern_c(ts, name);
-    return key ? gs_type_lookup(attr->type, key) : NULL;
+    return gs_type_lookup(attr->type, name);
 }
 
 bool gs_descr_is_data(GsThread *ts, GsObject *attr)
 {
     if (attr->type == &gs_property_type)
         return true;
-    return heap_slot(attr, ts, "__set__") || heap_slot(attr, ts, "__delete__");
+    return heap_slot(attr, GS_NAME(ts, __set__)) || heap_slot(attr, GS_NAME(ts, __delete__));
 }
 
 GsObject *gs_descr_get(GsThread *ts, GsObject *attr, GsObject *obj, GsType *owner)
@@ -64,7 +63,7 @@ GsObject *gs_descr_get(GsThread *ts, GsObject *attr, GsObject *obj, GsType *owne
             return gs_err_set(ts, &gs_exc_AttributeError, "unreadable attribute");
         return gs_call(ts, p->fget, &obj, 1, NULL);
     }
-    GsObject *get = heap_slot(attr, ts, "__get__");
+    GsObject *get = heap_slot(attr, GS_NAME(ts, __get__));
     if (get) {
         GsObject *argv[3] = { attr, obj ? obj : GS_NONE, (GsObject *)owner };
         return gs_call(ts, get, argv, 3, NULL);
@@ -86,7 +85,7 @@ int gs_descr_set(GsThread *ts, GsObject *attr, GsObject *obj, GsObject *v)
         GsObject *argv[2] = { obj, v };
         r = gs_call(ts, fn, argv, v ? 2 : 1, NULL);
     } else {
-        GsObject *fn = heap_slot(attr, ts, v ? "__set__" : "__delete__");
+        GsObject *fn = heap_slot(attr, v ? GS_NAME(ts, __set__) : GS_NAME(ts, __delete__));
         if (!fn) {
             gs_err_set(ts, &gs_exc_AttributeError, v ? "__set__" : "__delete__");
             return -1;

@@ -225,7 +225,10 @@ static void instance_clear(GsThread *ts, GsObject *o)
 
 /* Attribute lookup on an instance: data in the instance's __dict__ wins over
  * the class's attributes; functions found on the class come back bound. */
-GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
+/* object.__getattribute__ (CPython's PyObject_GenericGetAttr); `hook`: a
+ * miss goes on to the class's __getattr__, as the attribute slot of a
+ * guest class does (slot_tp_getattr_hook). */
+static GsObject *generic_getattr(GsThread *ts, GsObject *o, GsObject *name, bool hook)
 {
     GsObject *attr = gs_type_lookup(o->type, name);
     /* A data descriptor (a property) comes before the instance's dict;
@@ -250,13 +253,135 @@ GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
             return gs_cfunction_new(ts, ((GsCFunction *)attr)->name, ((GsCFunction *)attr)->fn, o);
         return gs_descr_get(ts, attr, o, o->type);
     }
-    GsObject *ga = gs_type_lookup(o->type, GS_NAME(ts, __getattr__));
+    GsObject *ga = hook ? gs_type_lookup(o->type, GS_NAME(ts, __getattr__)) : NULL;
     if (ga && ga->type == &gs_function_type) {
         GsObject *argv[2] = { o, name };
         return gs_function_call(ts, ga, argv, 2, NULL);
     }
     return gs_err_set(ts, &gs_exc_AttributeError, "'%s' object has no attribute '%s'",
                       o->type->name, gs_str_cstr(name));
+}
+
+GsObject *gs_generic_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    return generic_getattr(ts, o, name, true);
+}
+
+/* ---- guest classes that define __getattribute__, __setattr__, __delattr__ ----
+ * Such a class gets these slots (gs_class_new, type_setattr): every
+ * attribute access of its instances goes through the guest's method, as
+ * CPython's slot_tp_getattr_hook and slot_tp_setattro do.  Other classes
+ * never pay for the look-up. */
+
+static GsObject *guest_method(GsObject *o, GsObject *name)
+{
+    GsObject *f = gs_type_lookup(o->type, name);
+    return f && f->type == &gs_function_type ? f : NULL;
+}
+
+static GsType *solid_base(GsType *t);
+
+static GsObject *hook_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsObject *f = guest_method(o, GS_NAME(ts, __getattribute__));
+    if (!f) {
+        GsType *b = solid_base(o->type);
+        return b->getattr && b->getattr != hook_getattr ? b->getattr(ts, o, name)
+                                                        : gs_generic_getattr(ts, o, name);
+    }
+    GsObject *argv[2] = { o, name };
+    GsObject *r = gs_function_call(ts, f, argv, 2, NULL);
+    if (r || !gs_err_matches(ts, &gs_exc_AttributeError))
+        return r;
+    GsObject *ga = guest_method(o, GS_NAME(ts, __getattr__));
+    if (!ga)
+        return NULL;
+    gs_err_clear(ts);
+    return gs_function_call(ts, ga, argv, 2, NULL);
+}
+
+static int hook_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
+{
+    GsObject *f = guest_method(o, v ? GS_NAME(ts, __setattr__) : GS_NAME(ts, __delattr__));
+    if (!f)
+        return gs_generic_setattr(ts, o, name, v);
+    GsObject *argv[3] = { o, name, v };
+    GsObject *r = gs_function_call(ts, f, argv, v ? 3 : 2, NULL);
+    gs_xdecref(ts, r);
+    return r ? 0 : -1;
+}
+
+/* Give t the hook slots if it (or a base) defines the methods. */
+static void set_attribute_hooks(GsThread *ts, GsType *t)
+{
+    GsObject *ga = gs_type_lookup(t, GS_NAME(ts, __getattribute__));
+    if (ga && ga->type == &gs_function_type)
+        t->getattr = hook_getattr;
+    GsObject *sa = gs_type_lookup(t, GS_NAME(ts, __setattr__));
+    GsObject *da = gs_type_lookup(t, GS_NAME(ts, __delattr__));
+    if ((sa && sa->type == &gs_function_type) || (da && da->type == &gs_function_type))
+        t->setattr = hook_setattr;
+}
+
+/* object.__init_subclass__: what super().__init_subclass__() reaches at
+ * the top; it takes nothing (the keywords were the subclass's to take). */
+static GsObject *object_init_subclass(GsThread *ts, GsObject *self, GsObject *const *args,
+                                      size_t nargs, GsObject *kwnames)
+{
+    if (nargs) {
+        const char *who = GS_IS_TYPE(self) ? ((GsType *)self)->name : self->type->name;
+        return gs_err_set(ts, &gs_exc_TypeError, "%s.__init_subclass__() takes no %s", who,
+                          kwnames ? "keyword arguments" : "arguments");
+    }
+    return gs_newref(ts, GS_NONE);
+}
+
+static GsObject *object_getattribute(GsThread *ts, GsObject *self, GsObject *const *args,
+                                     size_t nargs, GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "__getattribute__", kwnames) < 0 ||
+        gs_check_nargs(ts, "__getattribute__", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "attribute name must be string, not '%s'",
+                          args[0]->type->name);
+    GsType *b = solid_base(self->type);
+    if (b->getattr && b->getattr != gs_generic_getattr && b->getattr != hook_getattr)
+        return b->getattr(ts, self, args[0]);
+    return generic_getattr(ts, self, args[0], false);
+}
+
+static GsObject *object_setattr_m(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
+{
+    bool set = nargs == 2;
+    const char *fname = set ? "__setattr__" : "__delattr__";
+    if (gs_check_no_kw(ts, fname, kwnames) < 0)
+        return NULL;
+    if (!GS_IS_STR(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "attribute name must be string, not '%s'",
+                          args[0]->type->name);
+    GsType *b = solid_base(self->type);
+    int r = b->setattr && b->setattr != gs_generic_setattr && b->setattr != hook_setattr
+                ? b->setattr(ts, self, args[0], set ? args[1] : NULL)
+                : gs_generic_setattr(ts, self, args[0], set ? args[1] : NULL);
+    return r < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
+static GsObject *object_setattr(GsThread *ts, GsObject *self, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
+{
+    if (gs_check_nargs(ts, "__setattr__", nargs, 2, 2) < 0)
+        return NULL;
+    return object_setattr_m(ts, self, args, nargs, kwnames);
+}
+
+static GsObject *object_delattr(GsThread *ts, GsObject *self, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
+{
+    if (gs_check_nargs(ts, "__delattr__", nargs, 1, 1) < 0)
+        return NULL;
+    return object_setattr_m(ts, self, args, nargs, kwnames);
 }
 
 /* The built-in type whose layout a class's instances have: instances of
@@ -349,6 +474,10 @@ static GsObject *object_init(GsThread *ts, GsObject *self, GsObject *const *args
 
 static const GsMethodDef object_methods[] = {
     { "__init__", object_init },
+    { "__getattribute__", object_getattribute },
+    { "__init_subclass__", object_init_subclass },
+    { "__setattr__", object_setattr },
+    { "__delattr__", object_delattr },
     { NULL, NULL },
 };
 
@@ -560,8 +689,12 @@ static int type_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
                    t->name);
         return -1;
     }
-    if (v)
-        return gs_dict_set(ts, t->dict, name, v);
+    if (v) {
+        int r = gs_dict_set(ts, t->dict, name, v);
+        if (r == 0)
+            set_attribute_hooks(ts, t);   /* C.__setattr__ = f (C's own instances) */
+        return r;
+    }
     int r = gs_dict_del(ts, t->dict, name);
     if (r == 0)
         gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
@@ -615,6 +748,16 @@ GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dic
     if (!(base->flags & GS_TPFLAG_BASETYPE))
         return gs_err_set(ts, &gs_exc_TypeError, "type '%s' is not an acceptable base type",
                           base->name);
+    /* __init_subclass__ is a classmethod without saying so (PEP 487). */
+    GsObject *isc_name = GS_NAME(ts, __init_subclass__);
+    GsObject *isc = gs_dict_get(ts, dict, isc_name);
+    if (isc && isc->type == &gs_function_type) {
+        GsObject *cm = gs_call(ts, (GsObject *)&gs_classmethod_type, &isc, 1, NULL);
+        int r = cm ? gs_dict_set(ts, dict, isc_name, cm) : -1;
+        gs_xdecref(ts, cm);
+        if (r < 0)
+            return NULL;
+    }
     GsType *t = (GsType *)gs_alloc(ts, &gs_type_type, sizeof(GsType));
     if (!t)
         return NULL;
@@ -642,6 +785,7 @@ GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dic
     /* Exceptions keep their own attribute access (args, __context__). */
     t->getattr = b->getattr ? b->getattr : gs_generic_getattr;
     t->setattr = b->setattr ? b->setattr : gs_generic_setattr;
+    set_attribute_hooks(ts, t);
     /* Other slots are found through the base chain by ops.c, which looks
      * for dunder methods on heap types first. */
     return (GsObject *)t;

@@ -951,6 +951,93 @@ BUILTIN(delattr)
 
 /* ---- classes ---------------------------------------------------------------------------- */
 
+/* After a class is made, each attribute whose class defines __set_name__
+ * is told its owner and name (PEP 487, CPython's set_names). */
+static int set_names(GsThread *ts, GsObject *cls)
+{
+    GsObject *dict = ((GsType *)cls)->dict, *key, *value;
+    GsObject *hook_name = GS_NAME(ts, __set_name__);
+    size_t pos = 0;
+    int r = 0;
+    while (r == 0 && gs_dict_next(dict, &pos, &key, &value)) {
+        if (!(value->type->flags & GS_TPFLAG_HEAPTYPE))
+            continue;
+        GsObject *f = gs_type_lookup(value->type, hook_name);
+        if (!f)
+            continue;
+        GsObject *argv[3] = { value, cls, key };
+        GsObject *res = gs_call(ts, f, argv, 3, NULL);
+        if (!res) {
+            GsObject *e = gs_err_fetch(ts);
+            gs_err_set(ts, &gs_exc_RuntimeError, "Error calling __set_name__ on '%s' instance "
+                       "'%s' in '%s'", value->type->name, gs_str_cstr(key),
+                       ((GsType *)cls)->name);
+            GsObject *now = gs_err_occurred(ts);
+            if (now && e)
+                ((GsException *)now)->cause = e;
+            else
+                gs_xdecref(ts, e);
+            r = -1;
+        }
+        gs_xdecref(ts, res);
+    }
+    return r;
+}
+
+/* Then the nearest base's __init_subclass__ (a classmethod) is called with
+ * the class statement's keywords (PEP 487); object's takes none.
+ * metaclass= is not one of them: gilscope has no metaclasses, and says so
+ * rather than ignore it. */
+static int init_subclass(GsThread *ts, GsObject *cls, GsType *base, GsObject *const *kwvals,
+                         size_t nkw, GsObject *kwnames)
+{
+    GsObject *names = kwnames;
+    GsObject *vals[nkw ? nkw : 1];
+    for (size_t k = 0; k < nkw; k++) {
+        vals[k] = kwvals[k];
+        if (strcmp(gs_str_cstr(((GsTuple *)kwnames)->items[k]), "metaclass") != 0)
+            continue;
+        if (kwvals[k] != (GsObject *)&gs_type_type) {
+            gs_err_set(ts, &gs_exc_TypeError, "gilscope does not support metaclasses "
+                       "(class %s(metaclass=...))", ((GsType *)cls)->name);
+            return -1;
+        }
+        /* metaclass=type is what every class has: drop it from the keywords. */
+        names = gs_tuple_new(ts, nkw - 1);
+        if (!names)
+            return -1;
+        for (size_t i = 0, j = 0; i < nkw; i++)
+            if (i != k) {
+                vals[j] = kwvals[i];
+                ((GsTuple *)names)->items[j++] = gs_newref(ts, ((GsTuple *)kwnames)->items[i]);
+            }
+        int r = init_subclass(ts, cls, base, vals, nkw - 1, names);
+        gs_decref(ts, names);
+        return r;
+    }
+    GsObject *f = gs_type_lookup(base, GS_NAME(ts, __init_subclass__));
+    if (f && f->type == &gs_classmethod_type)
+        f = gs_descr_get(ts, f, NULL, (GsType *)cls);   /* bound to the new class */
+    else if (f && f->type == &gs_function_type)
+        f = gs_method_new(ts, f, cls);
+    else
+        f = NULL;
+    if (!f) {
+        if (gs_err_occurred(ts))
+            return -1;
+        if (nkw) {
+            gs_err_set(ts, &gs_exc_TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                       ((GsType *)cls)->name);
+            return -1;
+        }
+        return 0;
+    }
+    GsObject *r = gs_call(ts, f, kwvals, nkw, nkw ? kwnames : NULL);
+    gs_decref(ts, f);
+    gs_xdecref(ts, r);
+    return r ? 0 : -1;
+}
+
 /* __build_class__(func, name, *bases): run the class body in a fresh
  * namespace, make the class, and fill the __class__ cell that zero-argument
  * super() reads. */
@@ -968,6 +1055,9 @@ BUILTIN(__build_class__)
         if (!GS_IS_TYPE(args[2]))
             return gs_err_set(ts, &gs_exc_TypeError, "bases must be types");
         base = (GsType *)args[2];
+        if (base == &gs_type_type)
+            return gs_err_set(ts, &gs_exc_TypeError, "gilscope does not support metaclasses "
+                              "(class %s(type))", gs_str_cstr(args[1]));
     }
     GsObject *ns = gs_dict_new(ts);
     if (!ns)
@@ -983,6 +1073,11 @@ BUILTIN(__build_class__)
     if (cls && cell->type == &gs_cell_type)
         gs_setref(ts, &((GsCell *)cell)->ref, gs_newref(ts, cls));
     gs_decref(ts, cell);
+    if (cls && (set_names(ts, cls) < 0 ||
+                init_subclass(ts, cls, base, args + n, nargs - n, kwnames) < 0)) {
+        gs_decref(ts, cls);
+        return NULL;
+    }
     return cls;
 }
 

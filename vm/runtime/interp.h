@@ -137,6 +137,8 @@ typedef struct {
     X(__init__) X(__repr__) X(__str__) X(__format__) X(__hash__) X(__bool__) \
     X(__len__) X(__getitem__) X(__setitem__) X(__delitem__) X(__contains__) \
     X(__iter__) X(__next__) X(__call__) X(__enter__) X(__exit__) X(__getattr__) \
+    X(__getattribute__) X(__setattr__) X(__delattr__) X(__get__) X(__set__) X(__delete__) \
+    X(__set_name__) X(__init_subclass__) \
     X(__eq__) X(__ne__) X(__lt__) X(__le__) X(__gt__) X(__ge__) \
     X(__add__) X(__sub__) X(__mul__) X(__truediv__) X(__floordiv__) X(__mod__) \
     X(__pow__) X(__lshift__) X(__rshift__) X(__and__) X(__or__) X(__xor__) \
