@@ -60,8 +60,8 @@ usage: ./build.sh COMMAND [ARGS...]
                 `build/gilscope demo [ARGS]` (e.g. --out DIR, --png)
   test          install missing packages (and the export test's clients:
                 chromium, node, npm packages into build/npm), build, run
-                `meson test` in build/,
-                then build build-asan/ (ASan + UBSan) and run the tests there,
+                `meson test` in build/, then build build-asan/ (ASan +
+                UBSan) and run the tests there,
                 build-tsan/ (TSan) and run the threaded tests there, then run
                 each fuzzer (trace loader, compiler) for FUZZ_SECONDS seconds
                 (an environment variable, default 60): a crash, leak or hang
@@ -71,7 +71,11 @@ usage: ./build.sh COMMAND [ARGS...]
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
 libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
 libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang
-libclang-rt-14-dev.  Installing them needs root or sudo.
+libclang-rt-14-dev.  Installing them needs root or sudo.  `test` also
+installs chromium (and nodejs, npm when there is no node, npm) without
+their recommended packages, and runs `npm ci` in build/npm with
+tests/export/package-lock.json; where that fails, the export-clients test
+is skipped.
 EOF
 }
 
