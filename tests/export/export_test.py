@@ -12,7 +12,8 @@ structure: every export passes check_export.py (always runs).
 clients:   every export is loaded by the real clients: the DevTools
            performance panel's trace engine in node (every slice kept in its
            call trees, every flow built, nothing printed) and speedscope in
-           headless chromium (loads, no warning, no error).  Exits 77 (a
+           headless chromium (loads, no warning, no error) -- and both find
+           fault with a control file that breaks the rules.  Exits 77 (a
            skip, with the reason) when node, chromium or the npm packages
            are not there: `./build.sh test` installs them into build/npm.
 """
@@ -116,9 +117,31 @@ def missing_clients(modules):
     return None
 
 
-def devtools(modules, exports):
+# A control the clients must find fault with, so that a harness that sees
+# nothing (a client that changed how it reports) cannot pass: two slices
+# that overlap without nesting, and an arrow whose start binds to nothing.
+CONTROL = {"traceEvents": [
+    {"ph": "M", "name": "process_name", "pid": 1, "args": {"name": "control"}},
+    {"ph": "M", "name": "thread_name", "pid": 1, "tid": 0, "args": {"name": "T0"}},
+    {"ph": "X", "name": "A", "cat": "gil", "pid": 1, "tid": 0, "ts": 0, "dur": 10},
+    {"ph": "X", "name": "B", "cat": "gil", "pid": 1, "tid": 0, "ts": 5, "dur": 10},
+    {"ph": "X", "name": "C", "cat": "gil", "pid": 1, "tid": 0, "ts": 20, "dur": 10},
+    {"ph": "s", "name": "h", "cat": "gil", "pid": 1, "tid": 0, "ts": 19, "id": 1},
+    {"ph": "f", "name": "h", "cat": "gil", "pid": 1, "tid": 0, "ts": 20, "id": 1, "bp": "e"},
+]}
+CONTROL_NAME = "control-misnested.json"
+
+
+def write_control(out):
+    path = os.path.join(out, CONTROL_NAME)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(CONTROL, f)
+    return path
+
+
+def devtools(modules, exports, control):
     r = run(["node", os.path.join(HERE, "devtools_engine.mjs"), modules,
-             *[e[1] for e in exports]])
+             *[e[1] for e in exports], control])
     if r.returncode != 0:
         print(f"not ok devtools engine: status {r.returncode}\n# {r.stderr[-2000:]}")
         return 1
@@ -127,6 +150,13 @@ def devtools(modules, exports):
         got = json.loads(line)
         bad = (got["slices_kept"] != got["slices"] or got["flows_built"] != got["flows"]
                or got["console"])
+        if got["file"] == CONTROL_NAME:
+            seen = got["slices_kept"] < got["slices"] and got["flows_built"] == 0
+            print(f"{'ok' if seen else 'not ok'} devtools engine sees the control's faults: "
+                  f"{got['slices_kept']}/{got['slices']} slices kept, "
+                  f"{got['flows_built']}/{got['flows']} flows built")
+            failed += not seen
+            continue
         print(f"{'not ok' if bad else 'ok'} devtools engine {got['file']}: "
               f"{got['slices_kept']}/{got['slices']} slices kept, "
               f"{got['flows_built']}/{got['flows']} flows built"
@@ -135,13 +165,19 @@ def devtools(modules, exports):
     return 1 if failed else 0
 
 
-def speedscope(modules, exports):
+def speedscope(modules, exports, control):
     r = run(["node", os.path.join(HERE, "speedscope.mjs"), modules,
-             *[e[1] for e in exports]])
+             *[e[1] for e in exports], control])
     failed = 0
     for line in r.stdout.splitlines():
         got = json.loads(line)
         bad = not got["loaded"] or got["console"] or got["error_ui"]
+        if got["file"] == CONTROL_NAME:
+            seen = bool(got["console"])
+            print(f"{'ok' if seen else 'not ok'} speedscope sees the control's faults: "
+                  f"{got['console'][:1]}")
+            failed += not seen
+            continue
         print(f"{'not ok' if bad else 'ok'} speedscope {got['file']}: "
               f"{'loaded' if got['loaded'] else 'not loaded'}, title {got['title']!r}"
               + (f", said: {got['console'][:3]}" if got["console"] else "")
@@ -167,7 +203,8 @@ def main():
         exports = make_exports(gilscope, out)
         if mode == "structure":
             return structure(exports)
-        return devtools(modules, exports) | speedscope(modules, exports)
+        control = write_control(out)
+        return devtools(modules, exports, control) | speedscope(modules, exports, control)
 
 
 if __name__ == "__main__":
