@@ -28,6 +28,18 @@ PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev pyt
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core
           clang libclang-rt-14-dev)
 
+# The real clients that tests/export/export_test.py opens exports in:
+# speedscope runs in chromium (the DevTools performance panel's trace
+# engine in node).  Installed without their recommended packages (chromium
+# recommends ~100 more: fonts, X tools) and only for `test`; node and npm
+# only when there are no `node` / `npm` commands (a nodejs from elsewhere
+# may bring its own npm, which Debian's npm package conflicts with).  The
+# npm packages go into build/npm (npm ci, versions fixed by
+# tests/export/package-lock.json), never globally.  Without any of them the
+# test skips, saying why.
+CLIENT_PACKAGES=(chromium)
+NPM_DIR=build/npm
+
 BUILD_DIR=build
 ASAN_DIR=build-asan
 TSAN_DIR=build-tsan
@@ -46,8 +58,10 @@ usage: ./build.sh COMMAND [ARGS...]
 
   demo [ARGS]   install missing packages, build, and run
                 `build/gilscope demo [ARGS]` (e.g. --out DIR, --png)
-  test          install missing packages, build, run `meson test` in build/,
-                then build build-asan/ (ASan + UBSan) and run the tests there,
+  test          install missing packages (and the export test's clients:
+                chromium, node, npm packages into build/npm), build, run
+                `meson test` in build/, then build build-asan/ (ASan +
+                UBSan) and run the tests there,
                 build-tsan/ (TSan) and run the threaded tests there, then run
                 each fuzzer (trace loader, compiler) for FUZZ_SECONDS seconds
                 (an environment variable, default 60): a crash, leak or hang
@@ -57,7 +71,11 @@ usage: ./build.sh COMMAND [ARGS...]
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
 libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
 libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang
-libclang-rt-14-dev.  Installing them needs root or sudo.
+libclang-rt-14-dev.  Installing them needs root or sudo.  `test` also
+installs chromium (and nodejs, npm when there is no node, npm) without
+their recommended packages, and runs `npm ci` in build/npm with
+tests/export/package-lock.json; where that fails, the export-clients test
+is skipped.
 EOF
 }
 
@@ -112,6 +130,34 @@ build() {
     configure "$dir" "$@" && ninja -C "$dir"
 }
 
+# The export test's real clients; a failure here only makes that test skip.
+install_clients() {
+    local missing=() pkg
+    for pkg in "${CLIENT_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    if [ ${#missing[@]} -ne 0 ]; then
+        say "installing ${missing[*]} (the export test's clients)"
+        local sudo=()
+        [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+            --no-install-recommends "${missing[@]}" \
+            || say "could not install ${missing[*]}: the export-clients test will skip"
+    fi
+    if command -v npm >/dev/null 2>&1 &&
+       ! cmp -s tests/export/package-lock.json "$NPM_DIR/package-lock.json"; then
+        say "npm ci in $NPM_DIR (speedscope, the DevTools trace engine)"
+        rm -rf "$NPM_DIR" && mkdir -p "$NPM_DIR" &&
+            cp tests/export/package.json tests/export/package-lock.json "$NPM_DIR"/ &&
+            (cd "$NPM_DIR" && npm ci --no-audit --no-fund) \
+            || { rm -rf "$NPM_DIR"; say "npm ci failed (no network?): the export-clients test will skip"; }
+    fi
+}
+
 cmd_demo() {
     install_packages
     build "$BUILD_DIR"
@@ -122,6 +168,7 @@ cmd_demo() {
 cmd_test() {
     install_packages
     build "$BUILD_DIR"
+    install_clients
     local failed=()
 
     say "meson test -C $BUILD_DIR"

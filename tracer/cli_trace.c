@@ -40,18 +40,24 @@ static const char *const stats_help =
     "Exit status: 0 done, 1 the trace could not be read, 2 bad command line.\n";
 
 static const char *const export_help =
-    "usage: gilscope export [--format chrome] TRACE -o OUT.json\n"
+    "usage: gilscope export [--format chrome] [--objects ID,...] TRACE -o OUT.json\n"
     "\n"
     "Convert a trace written by `gilscope run -o TRACE ...` for another viewer.\n"
     "\n"
     "  chrome   the Chrome / Perfetto Trace Event Format: open OUT.json in\n"
-    "           https://ui.perfetto.dev or chrome://tracing.  One track per\n"
-    "           thread with \"Has GIL\", \"Waiting for GIL\" and \"Blocked (...)\"\n"
-    "           slices, arrows where the GIL changes hands, retries, drop\n"
-    "           requests and prints as instants, reference counts as counters.\n"
+    "           https://ui.perfetto.dev, chrome://tracing, the DevTools\n"
+    "           performance panel or speedscope.  One track per thread with\n"
+    "           \"Has GIL\", \"Waiting for GIL\" and \"Blocked (...)\" slices (the\n"
+    "           lock or the kind of I/O in their args), GC slices, a \"GIL\n"
+    "           holder\" track, arrows where the GIL changes hands; retries,\n"
+    "           drop requests, prints, thread starts and ends, lock events\n"
+    "           and instructions as instants; reference counts as counters.\n"
+    "           docs/trace-format.md (\"What gilscope export writes\") has it all.\n"
     "\n"
     "options:\n"
     "  --format FORMAT     the output format: chrome (the default, and the only one)\n"
+    "  --objects ID,...    the objects whose reference counts to export (a trace\n"
+    "                      made with --trace ref); default: the three busiest\n"
     "  -o, --output FILE   where to write (\"-\": standard output); required\n"
     "  -h, --help          show this help and exit\n"
     "\n"
@@ -60,15 +66,23 @@ static const char *const export_help =
 
 /* ---- shared -------------------------------------------------------------------- */
 
-/* Load the trace, printing the error or the warnings under the command's name. */
-static GsTrace *load(const char *cmd, const char *path)
+/* Load the trace, printing the error or the warnings under the command's
+ * name.  keep_all: keep the lock, I/O, checks and op events too. */
+static GsTrace *load(const char *cmd, const char *path, bool keep_all)
 {
     char err[600];
-    GsTrace *tr;
-    if (gs_trace_load(path, &tr, err, sizeof err) < 0) {
+    GsTrace *tr = NULL;
+    GsTraceHooks hooks = { .keep_all = keep_all };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+    if (!f || gs_trace_read_hooked(f, path, &hooks, &tr, err, sizeof err) < 0) {
         fprintf(stderr, "gilscope %s: %s\n", cmd, err);
+        if (f)
+            fclose(f);
         return NULL;
     }
+    fclose(f);
     for (size_t i = 0; i < tr->nwarnings; i++)
         fprintf(stderr, "gilscope %s: warning: %s\n", cmd, tr->warnings[i]);
     return tr;
@@ -159,7 +173,7 @@ int gs_cmd_stats(int argc, char **argv)
     }
     if (!path)
         return usage_error("stats", "no trace given");
-    GsTrace *tr = load("stats", path);
+    GsTrace *tr = load("stats", path, false);
     if (!tr)
         return EXIT_BAD_TRACE;
     int rc = print_stats(tr, json);
@@ -169,9 +183,41 @@ int gs_cmd_stats(int argc, char **argv)
 
 /* ---- export ------------------------------------------------------------------------ */
 
+enum { MAX_OBJECTS = 64 };
+
 typedef struct {
-    const char *trace, *output, *format;
+    const char *trace, *output, *format, *objects_arg;
+    int64_t objects[MAX_OBJECTS];
+    size_t nobjects;
 } ExportArgs;
+
+/* "--objects 12,40": ids separated by commas.  0, or EXIT_USAGE after a
+ * message. */
+static int parse_objects(ExportArgs *args)
+{
+    const char *s = args->objects_arg;
+    char what[300];
+    args->nobjects = 0;
+    while (*s) {
+        char *end;
+        errno = 0;
+        long long id = strtoll(s, &end, 10);
+        if (end == s || id < 0 || errno || (*end && *end != ',')) {
+            snprintf(what, sizeof what, "--objects wants object ids separated by commas, "
+                     "not '%.200s'", args->objects_arg);
+            return usage_error("export", what);
+        }
+        if (args->nobjects == MAX_OBJECTS) {
+            snprintf(what, sizeof what, "--objects: at most %d objects", MAX_OBJECTS);
+            return usage_error("export", what);
+        }
+        args->objects[args->nobjects++] = id;
+        s = *end ? end + 1 : end;
+    }
+    if (!args->nobjects)
+        return usage_error("export", "--objects wants at least one object id");
+    return 0;
+}
 
 /* One option at argv[i]; returns the argv slots used, or -1 after a message. */
 static int export_option(int i, int argc, char **argv, ExportArgs *args)
@@ -179,6 +225,7 @@ static int export_option(int i, int argc, char **argv, ExportArgs *args)
     const char *a = argv[i];
     int used;
     if ((used = option_value(a, "--format", NULL, i, argc, argv, &args->format)) != 0 ||
+        (used = option_value(a, "--objects", NULL, i, argc, argv, &args->objects_arg)) != 0 ||
         (used = option_value(a, "--output", "-o", i, argc, argv, &args->output)) != 0) {
         if (used < 0) {
             char what[300];
@@ -228,7 +275,7 @@ static int parse_export_args(int argc, char **argv, ExportArgs *args)
         snprintf(what, sizeof what, "unknown format '%.200s' (known: chrome)", args->format);
         return usage_error("export", what);
     }
-    return 0;
+    return args->objects_arg ? parse_objects(args) : 0;
 }
 
 /* Writing the result over the trace it came from would lose the trace. */
@@ -241,8 +288,10 @@ static bool same_file(const char *a, const char *b)
 
 /* Write the export to path ("-": stdout).  A failed write leaves no half
  * file and deletes nothing but its own temporary file (outfile.h). */
-static int write_export(const GsTrace *tr, const char *path)
+static int write_export(const GsTrace *tr, const ExportArgs *args)
 {
+    const char *path = args->output;
+    GsExportOptions opt = { args->objects, args->nobjects };
     GsOutFile out;
     char err[600];
     if (gs_outfile_open(&out, path, NULL, true, err, sizeof err) < 0) {
@@ -250,7 +299,7 @@ static int write_export(const GsTrace *tr, const char *path)
         return EXIT_BAD_TRACE;
     }
     char why[256];
-    if (gs_export_chrome(tr, out.f, why, sizeof why) < 0) {
+    if (gs_export_chrome(tr, &opt, out.f, why, sizeof why) < 0) {
         if (out.is_stdout)
             snprintf(err, sizeof err, "could not write to standard output: %s", why);
         else
@@ -265,7 +314,7 @@ static int write_export(const GsTrace *tr, const char *path)
 
 int gs_cmd_export(int argc, char **argv)
 {
-    ExportArgs args = { NULL, NULL, "chrome" };
+    ExportArgs args = { .format = "chrome" };
     int rc = parse_export_args(argc, argv, &args);
     if (rc != 0)
         return rc == HELP_SHOWN ? 0 : rc;
@@ -273,10 +322,10 @@ int gs_cmd_export(int argc, char **argv)
         fprintf(stderr, "gilscope export: the output '%s' is the trace itself\n", args.output);
         return EXIT_USAGE;
     }
-    GsTrace *tr = load("export", args.trace);
+    GsTrace *tr = load("export", args.trace, true);
     if (!tr)
         return EXIT_BAD_TRACE;
-    rc = write_export(tr, args.output);
+    rc = write_export(tr, &args);
     gs_trace_free(tr);
     return rc;
 }

@@ -340,8 +340,7 @@ void gs_deadlock_describe(char *buf, size_t size, const char *waits_for, int tid
                  (long long)line);
 }
 
-/* "T2 Thread-2": a thread as the table names it. */
-static void thread_label(const GsTrace *tr, int tid, char *buf, size_t size)
+void gs_stats_thread_label(const GsTrace *tr, int tid, char *buf, size_t size)
 {
     const GsTraceThread *th = gs_trace_thread(tr, tid);
     const char *name = th ? gs_trace_str(tr, th->name) : "";
@@ -361,7 +360,7 @@ void gs_deadlock_describe_event(const GsTrace *tr, int tid, const GsTraceEvent *
                                 size_t size)
 {
     char holder[96];
-    thread_label(tr, e->dl.holder, holder, sizeof holder);
+    gs_stats_thread_label(tr, e->dl.holder, holder, sizeof holder);
     gs_deadlock_describe(buf, size, gs_trace_str(tr, e->dl.waits_for), tid, e->dl.obj,
                          e->dl.line, e->dl.holder, holder,
                          gs_deadlock_held_line(tr, e->dl.holder, e->dl.obj));
@@ -383,7 +382,7 @@ static void print_deadlock(FILE *out, const GsTrace *tr)
                 fprintf(out, "deadlock at %s: no thread could ever run again\n", when);
                 first = false;
             }
-            thread_label(tr, th->tid, who, sizeof who);
+            gs_stats_thread_label(tr, th->tid, who, sizeof who);
             gs_deadlock_describe_event(tr, th->tid, e, what, sizeof what);
             fprintf(out, "  %s %s\n", who, what);
         }

@@ -43,6 +43,10 @@ void gs_stats_fini(GsStats *st);
  * which sums its stats while streaming a trace, uses it too. */
 void gs_stats_add_to_total(GsThreadStats *total, const GsThreadStats *ts);
 
+/* "T2 Thread-2" (or "T2" for a thread without a name, or named ""): a
+ * thread as stats' messages and export's GIL holder track name it. */
+void gs_stats_thread_label(const GsTrace *tr, int tid, char *buf, size_t size);
+
 /* part as a percentage of whole (0 when whole is 0). */
 double gs_stats_pct(int64_t part, int64_t whole);
 

@@ -122,7 +122,8 @@ static const KindSpec kinds[GS_EV_COUNT] = {
 #undef SPEC_FIELD
 
 /* Which GsTraceKind each kind of the format is kept as: 1 + the kind, or
- * 0 for one that is not kept (lock, io, checks, op). */
+ * 0 for one that is never kept.  (The extra kinds -- lock, io, checks, op
+ * -- only with keep_all: see is_extra.) */
 static const uint8_t kept_as[GS_EV_COUNT] = {
 #define GS_X_TK_KEPT(name) [GS_EV_##name] = GS_TK_##name + 1,
     GS_TRACE_KINDS(GS_X_TK_KEPT)
@@ -851,8 +852,43 @@ static int keep_event(Loader *ld, GsTraceEvent *ev, GsTraceThread *th, const Val
         ev->dl.holder = -1;
         ev->dl.line = v->deadlock_hold.line.n;
         return 0;
+    case GS_TK_lock_request:
+    case GS_TK_lock_release:
+        ev->lock.lock = v->lock_request.lock.n;   /* both have only "lock" */
+        return 0;
+    case GS_TK_lock_acquire:
+        ev->lock.lock = v->lock_acquire.lock.n;
+        ev->lock.wait = v->lock_acquire.wait.n;
+        return 0;
+    case GS_TK_io_begin:
+        return pooled(ld, v->io_begin.kind, &ev->io.kind);
+    case GS_TK_io_end:
+        ev->io.dur = v->io_end.dur.n;
+        return pooled(ld, v->io_end.kind, &ev->io.kind);
+    case GS_TK_checks:
+        ev->checks = v->checks.checks.n;
+        return 0;
+    case GS_TK_op:
+        ev->op.line = v->op.line.n;
+        ev->op.offset = v->op.offset.n;
+        if (pooled(ld, v->op.op, &ev->op.name) < 0)
+            return -1;
+        return pooled(ld, v->op.code, &ev->op.code);
     default:
         return 0;
+    }
+}
+
+/* A kind kept only when the hooks ask for everything. */
+static bool is_extra(int tk)
+{
+    switch (tk) {
+#define GS_X_TK_EXTRA(name) case GS_TK_##name:
+    GS_TRACE_EXTRA_KINDS(GS_X_TK_EXTRA)
+#undef GS_X_TK_EXTRA
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -968,7 +1004,7 @@ static int read_event(Loader *ld, const Obj *obj, const char *ev, int64_t t)
     Values v;
     if (get_tid(ld, obj, &tid) < 0 || read_values(ld, obj, &kinds[kind], &v) < 0)
         return -1;
-    if (!kept_as[kind]) {
+    if (!kept_as[kind] || (is_extra(kept_as[kind] - 1) && !ld->hooks->keep_all)) {
         ld->tr->nskipped++;
         return call_hook(ld, obj, kind, tid, t, NULL);
     }

@@ -3,12 +3,12 @@
  *
  * A trace file is JSON Lines written by `gilscope run -o TRACE`.  The loader
  * reads it one line at a time, checks every line against the format, and
- * keeps only what `gilscope stats` and `gilscope export` need: for every
- * thread, an array of small fixed-size events (time, kind, a few numbers, a
- * string reference).  Lock, I/O, checks and op events are counted (and
- * handed to the hook, see STREAMING) but not kept; kinds this version does
- * not know are skipped (a newer gilscope may add kinds without bumping the
- * format version).
+ * keeps only what `gilscope stats` needs: for every thread, an array of
+ * small fixed-size events (time, kind, a few numbers, a string reference).
+ * Lock, I/O, checks and op events are counted (and handed to the hook, see
+ * STREAMING) but not kept, unless the hooks ask for them (keep_all: what
+ * `gilscope export` does); kinds this version does not know are skipped (a
+ * newer gilscope may add kinds without bumping the format version).
  *
  * The kinds of events and the names of their fields come from the table
  * the recorder writes with (vm/threads/event.h, GS_EVENTS): a header of its own,
@@ -62,11 +62,16 @@ struct cJSON;
 
 /* The event kinds the model keeps, X(name): a subset of vm/threads/event.h's
  * GS_EVENTS, by the same names (a name that is not there does not
- * compile). */
-#define GS_TRACE_KINDS(X) \
+ * compile).  The GS_TRACE_EXTRA_KINDS are kept only on request
+ * (GsTraceHooks.keep_all): a `--trace op` run has an event per
+ * instruction, which `stats` has no use for. */
+#define GS_TRACE_BASIC_KINDS(X) \
     X(gil_request) X(gil_acquire) X(gil_release) X(gil_retry) X(gil_drop_request) \
     X(thread_start) X(thread_end) X(gc_start) X(gc_end) X(print) X(ref) X(dealloc) \
     X(deadlock) X(deadlock_hold)
+#define GS_TRACE_EXTRA_KINDS(X) \
+    X(lock_request) X(lock_acquire) X(lock_release) X(io_begin) X(io_end) X(checks) X(op)
+#define GS_TRACE_KINDS(X) GS_TRACE_BASIC_KINDS(X) GS_TRACE_EXTRA_KINDS(X)
 
 typedef enum {
 #define GS_X_TK_ENUM(name) GS_TK_##name,
@@ -111,6 +116,21 @@ typedef struct {
             uint32_t type;      /* the type's name */
             int32_t delta;      /* ref only: +1 or -1 */
         } ref;           /* ref, dealloc */
+        struct {
+            int64_t lock;       /* the lock's id() */
+            int64_t wait;       /* lock_acquire only: ns waited */
+        } lock;          /* lock_request, lock_acquire, lock_release */
+        struct {
+            int64_t dur;        /* io_end only: ns it lasted */
+            uint32_t kind;      /* "sleep", "read", ... (a pool offset) */
+        } io;            /* io_begin, io_end */
+        int64_t checks;  /* checks: checks passed while holding the GIL */
+        struct {
+            int64_t line;       /* the source line */
+            int64_t offset;     /* the instruction's byte offset */
+            uint32_t name;      /* "LOAD_FAST", ... (a pool offset) */
+            uint32_t code;      /* the code object's name (a pool offset) */
+        } op;            /* op */
         struct {
             int64_t obj;        /* the lock's or event's id(); a thread's tid */
             int64_t line;       /* deadlock: where it waits; deadlock_hold: where it took it */
@@ -187,6 +207,7 @@ typedef struct {
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
     bool drop_events;            /* leave the threads' event arrays empty */
+    bool keep_all;               /* keep GS_TRACE_EXTRA_KINDS too (lock, io, checks, op) */
     bool no_fast_path;           /* parse every line with cJSON (tests compare the two) */
 } GsTraceHooks;
 

@@ -173,6 +173,15 @@ static void test_export_usage(void)
     rc = run(gs_cmd_export, "export", trace, "-o", trace, NULL);
     TAP_INT_EQ(rc, 2, "export over the trace itself: 2");
     TAP_OK(strstr(err_text, "is the trace itself") != NULL, "... says so");
+
+    rc = run(gs_cmd_export, "export", "--objects", "12,x", trace, "-o", "/tmp/x.json", NULL);
+    TAP_INT_EQ(rc, 2, "export --objects 12,x: 2");
+    TAP_OK(starts_with(err_text, "gilscope export: --objects wants object ids separated by "
+                       "commas, not '12,x'"), "... says so: %s", line1(err_text));
+    rc = run(gs_cmd_export, "export", "--objects=", trace, "-o", "/tmp/x.json", NULL);
+    TAP_INT_EQ(rc, 2, "export --objects= (none): 2");
+    TAP_OK(starts_with(err_text, "gilscope export: --objects wants at least one object id"),
+           "... says so: %s", line1(err_text));
 }
 
 static void test_export_runs(void)

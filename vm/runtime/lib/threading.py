@@ -27,7 +27,8 @@ class Thread:
         self._target = target
         self._args = args
         self._kwargs = {} if kwargs is None else kwargs
-        self.name = str(name) if name is not None else _new_name()
+        # As CPython 3.9: a false name (None, "", 0) gets a new "Thread-N".
+        self.name = str(name or _new_name())
         self.daemon = current_thread().daemon if daemon is None else daemon
         self.ident = None
         self._handle = None
