@@ -241,9 +241,10 @@ def test_destdir(meson, build, prefix, bindir, libdir, datadir, mandir, version,
             with open(page) as f:
                 text = f.read()
             # help2man's page of this very binary: its --version, its
-            # commands, and our SEE ALSO.
+            # commands, and our SEE ALSO, which names where the scenarios are.
             for want in ('.TH GILSCOPE "1"', f'"gilscope {version}"', "demo", "\\-\\-version",
-                         ".SH \"SEE ALSO\"", "gilscope run \\-\\-help"):
+                         ".SH \"SEE ALSO\"", "gilscope run \\-\\-help",
+                         os.path.join(prefix, datadir, "gilscope", "scenarios")):
                 if want not in text:
                     fail(f"the man page has no {want!r}")
         elif os.path.exists(page):
