@@ -23,10 +23,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # The viewer needs SDL2, SDL2_ttf, SDL2_image, fontconfig (to find a font)
 # and a font: DejaVu.  clang is for the fuzzers; libFuzzer's runtime is in
 # libclang-rt-14-dev, which clang only recommends (and a machine set not to
-# install recommended packages would go without).
+# install recommended packages would go without).  help2man writes the man
+# page from `gilscope --help`; python3-venv, python3-pip and python3-mesonpy
+# are for `pip install .` and its test (tests/install_test.py).
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev help2man python3-venv python3-pip python3-mesonpy)
 
 # The real clients that tests/export/export_test.py opens exports in:
 # speedscope runs in chromium (the DevTools performance panel's trace
@@ -71,9 +73,10 @@ usage: ./build.sh COMMAND [ARGS...]
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
 libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
 libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang
-libclang-rt-14-dev.  Installing them needs root or sudo.  `test` also
-installs chromium (and nodejs, npm when there is no node, npm) without
-their recommended packages, and runs `npm ci` in build/npm with
+libclang-rt-14-dev help2man python3-venv python3-pip python3-mesonpy.
+Installing them needs root or sudo.  `test` also installs chromium (and
+nodejs, npm when there is no node, npm) without their recommended
+packages, and runs `npm ci` in build/npm with
 tests/export/package-lock.json; where that fails, the export-clients test
 is skipped.
 EOF

@@ -50,6 +50,8 @@ static const char *const main_help =
     "                          it loads gilscope-viewer.so from beside gilscope\n"
     "                          (or from $GILSCOPE_VIEWER, or LIBDIR/gilscope/)\n"
     "\n"
+    "Installed with pip, `python -m gilscope ...` is the same command.\n"
+    "\n"
     "options:\n"
     "  -h, --help              show this help and exit\n"
     "  --version               show the version and exit\n";

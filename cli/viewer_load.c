@@ -3,9 +3,18 @@
  *
  * Where it is looked for:
  *   - $GILSCOPE_VIEWER, a path to the module, when set (and only there);
- *   - else beside the running executable (the build directory:
- *     build/gilscope and build/gilscope-viewer.so), then where `meson
- *     install` puts it: LIBDIR/gilscope/ (GS_VIEWER_DIR).
+ *   - else beside the running executable: the build directory
+ *     (build/gilscope and build/gilscope-viewer.so), and a pip install,
+ *     which puts both in site-packages/gilscope/ (meson_options.txt,
+ *     python_package);
+ *   - then where `meson install` puts it, found from the executable too:
+ *     BINDIR/GS_VIEWER_REL, e.g. /usr/local/bin/../lib/x86_64-linux-gnu/
+ *     gilscope/.  Relative, so that a tree installed with --destdir, or
+ *     copied or unpacked elsewhere, finds its own module and not one a
+ *     system install left at the configured prefix;
+ *   - last, that configured place itself, LIBDIR/gilscope/ (GS_VIEWER_DIR),
+ *     for a gilscope copied out of its prefix by hand.  A pip install has
+ *     neither of the last two: its module is always beside its binary.
  */
 #include <dlfcn.h>
 #include <limits.h>
@@ -53,7 +62,7 @@ const GvApi *gs_viewer(void)
     static const GvApi *api;
     if (api)
         return api;
-    char paths[3][PATH_MAX + 64];
+    char paths[4][PATH_MAX + 64];
     int n = 0;
     const char *env = getenv("GILSCOPE_VIEWER");
     if (env && *env) {
@@ -62,11 +71,17 @@ const GvApi *gs_viewer(void)
     } else {
         char dir[PATH_MAX];
         exe_dir(dir, sizeof dir);
-        if (dir[0])
+        if (dir[0]) {
             snprintf(paths[n++], sizeof paths[0], "%s%s", dir, MODULE_NAME);
+#ifdef GS_VIEWER_REL
+            snprintf(paths[n++], sizeof paths[0], "%s%s/%s", dir, GS_VIEWER_REL, MODULE_NAME);
+#endif
+        }
+#ifdef GS_VIEWER_DIR
         snprintf(paths[n++], sizeof paths[0], "%s/%s", GS_VIEWER_DIR, MODULE_NAME);
+#endif
     }
-    char why[3][PATH_MAX + 256];
+    char why[4][PATH_MAX + 256];
     for (int i = 0; i < n; i++)
         if ((api = try_load(paths[i], why[i], sizeof why[i])))
             return api;
