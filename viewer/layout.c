@@ -770,7 +770,7 @@ static void label_gil_run(Ctx *c, const GvLane *l, const GvRow *row, const Box *
     int size = c->g->font_small;
     if (row->h < size)
         return;
-    snprintf(label, sizeof label, "T%d %s", l->tid, l->name);
+    gv_thread_label(label, sizeof label, l->tid, l->name);
     if (text_w(c->tm, label, size, GV_TEXT_BOLD) > r->w - 6)
         snprintf(label, sizeof label, "T%d", l->tid);
     int w = text_w(c->tm, label, size, GV_TEXT_BOLD);
@@ -1321,7 +1321,7 @@ static void draw_label(Ctx *c, int rowi)
         gv_rect(c->out, x, row->y + (row->h - sw) / 2, sw, sw, gv_thread_color(row->index));
         x += sw + g->pad / 2;
         w -= sw + g->pad / 2;
-        snprintf(buf, sizeof buf, "T%d %s", l->tid, l->name);
+        gv_thread_label(buf, sizeof buf, l->tid, l->name);
         break;
     }
     case GV_ROW_FOLDED:
@@ -1483,7 +1483,7 @@ static void stats_cells(const GvModel *m, const GsThreadStats *ts, int tid, char
     int64_t life = ts->lifetime_ns;
     int64_t blocked = ts->state_ns[GS_TL_BLOCKED];
     if (tid >= 0)
-        snprintf(cells[0], 64, "T%d %s", tid, ts->name);
+        gv_thread_label(cells[0], 64, tid, ts->name);
     else
         snprintf(cells[0], 64, "total");
     snprintf(cells[1], 64, "%.1f%%", gs_stats_pct(ts->state_ns[GS_TL_HAS_GIL], life));

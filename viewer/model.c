@@ -637,7 +637,7 @@ void gv_deadlock_text(const GvModel *m, const GvDeadlock *d, char *buf, size_t s
     const GvLane *h = gv_model_lane(m, d->holder);
     char holder[96];
     if (h)
-        snprintf(holder, sizeof holder, "T%d %s", h->tid, h->name);
+        gv_thread_label(holder, sizeof holder, h->tid, h->name);
     else
         snprintf(holder, sizeof holder, "T%d", d->holder);
     gs_deadlock_describe(buf, size, gs_trace_str(m->tr, d->waits_for), d->tid, d->obj, d->line,
@@ -1026,6 +1026,14 @@ size_t gv_mark_lower(const GvLane *l, int kind, int64_t x)
 {
     const GvIdxList *list = &l->marks[kind];
     return x == INT64_MIN ? 0 : upper(&list->tindex, l->t, list->idx, list->n, x - 1);
+}
+
+void gv_thread_label(char *buf, size_t size, int tid, const char *name)
+{
+    if (name && *name)
+        snprintf(buf, size, "T%d %s", tid, name);
+    else
+        snprintf(buf, size, "T%d", tid);
 }
 
 const GvLane *gv_model_lane(const GvModel *m, int tid)

@@ -241,6 +241,9 @@ size_t gv_mark_lower(const GvLane *l, int kind, int64_t x);
 
 /* The lane of a tid, or NULL. */
 const GvLane *gv_model_lane(const GvModel *m, int tid);
+/* "T5 worker", or "T5" for a thread named '' (Thread(name="") then
+ * t.name = ""): the label every part of the viewer gives a thread. */
+void gv_thread_label(char *buf, size_t size, int tid, const char *name);
 
 /* "waits for Lock#5 (line 11), held by T2 (taken at line 15)": what d
  * says, in buf. */

@@ -379,6 +379,11 @@ static void probe_missing_comma(Parser *p)
         (a->kind == E_NAME && (strcmp(a->v.name.id, "print") == 0 ||
                                strcmp(a->v.name.id, "exec") == 0)))
         return;
+    /* A failure deep inside the probe (in an f-string's field, which reads
+     * from a token stream on the C stack) jumps straight back here: put
+     * back where tokens come from and how deep the parser was. */
+    TokenStream *ts = p->ts;
+    int depth = p->depth, fstring_depth = p->fstring_depth;
     p->bail = &probe;
     if (setjmp(probe) == 0) {
         parse_expression(p);
@@ -386,6 +391,9 @@ static void probe_missing_comma(Parser *p)
         parsed = true;
     }
     p->bail = outer;
+    p->ts = ts;
+    p->depth = depth;
+    p->fstring_depth = fstring_depth;
     if (!parsed && p->err_from_lexer)
         longjmp(*p->bail, 1);
     if (parsed && p->ts->last.level > 0)
