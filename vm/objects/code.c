@@ -28,6 +28,9 @@ GsObject *gs_code_new(GsThread *ts, int argcount, int kwonlyargcount, int nlocal
     co->code = gs_newref(ts, code);
     co->consts = gs_newref(ts, consts);
     co->names = gs_newref(ts, names);
+    co->instr = ((GsBytes *)code)->data;
+    co->const_items = ((GsTuple *)consts)->items;
+    co->name_items = ((GsTuple *)names)->items;
     co->varnames = gs_newref(ts, varnames);
     co->cellvars = gs_newref(ts, cellvars);
     co->freevars = gs_newref(ts, freevars);

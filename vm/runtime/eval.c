@@ -860,12 +860,12 @@ static GsObject *eval_frame(GsThread *ts, GsFrame *f, bool throwing)
     GsObject *const *consts, *const *names;
 #define LOAD_FRAME() do { \
         co = f->code; \
-        first = ((GsBytes *)co->code)->data; \
+        first = co->instr; \
         sp = f->sp; \
         fast = f->localsplus; \
         cells = fast + co->nlocals; \
-        consts = ((GsTuple *)co->consts)->items; \
-        names = ((GsTuple *)co->names)->items; \
+        consts = co->const_items; \
+        names = co->name_items; \
     } while (0)
     LOAD_FRAME();
     next = first + f->resume;   /* a generator goes on after its yield */

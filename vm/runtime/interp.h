@@ -57,6 +57,10 @@ typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode *
     /* Positional parameters only, no cells or free variables: a call with
      * exactly argcount positional arguments just copies them in. */
     bool plain_args;
+    /* code, consts and names never change: their items, for the eval loop
+     * to load in one step when it switches frames (eval.c LOAD_FRAME). */
+    const unsigned char *instr;
+    GsObject *const *const_items, *const *name_items;
     struct GsGlobalCache *global_cache;  /* LOAD_GLOBAL's, one per name (eval.c); NULL: none yet */
 } GsCode;
 
