@@ -81,3 +81,20 @@ except ValueError as e:
     print("ValueError:", e)
 print(any(x > 2 for x in range(5)), all(x < 2 for x in range(5)), "".join(c.upper() for c in "abc"))
 print(sorted((x % 3 for x in range(7)), reverse=True), max(len(s) for s in ["a", "bbb"]), dict((k, k*k) for k in range(3)), tuple(x for x in "hi"))
+
+# yield from a generator that is already exhausted, and from one that returns at once
+def inner():
+    yield 1
+def outer(g):
+    r = yield from g
+    yield ("after", r)
+g = inner()
+print(list(g))
+print(list(outer(g)))
+def ret3():
+    return 3
+    yield
+def outer2():
+    r = yield from ret3()
+    yield r
+print(list(outer2()))

@@ -173,10 +173,12 @@ GsObject *gs_gen_delegate(GsThread *ts, GsObject *receiver, GsObject *v, bool *d
 {
     GsObject *r;
     if (receiver->type == &gs_gen_type) {
-        r = send_ex(ts, (GsGen *)receiver, v == GS_NONE ? NULL : v, false, done);
-        return r;   /* a return value (done) is the yield from's value */
-    }
-    if (v == GS_NONE) {
+        /* A return value (done) is the yield from's value; a generator
+         * already exhausted raises StopIteration, handled below. */
+        r = send_ex(ts, (GsGen *)receiver, v, false, done);
+        if (r || !gs_err_matches(ts, &gs_exc_StopIteration))
+            return r;
+    } else if (v == GS_NONE) {
         r = gs_iternext(ts, receiver);
     } else {
         GsObject *send = gs_getattr_c(ts, receiver, "send");
