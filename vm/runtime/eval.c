@@ -2027,7 +2027,7 @@ call_inline:
     ts->frame = callee;
     f = callee;
     LOAD_FRAME();
-    next = first + f->resume;   /* a generator goes on after its yield */
+    next = first;   /* a new frame (a generator's is never entered inline) */
     goto enter_frame;
 
 return_inline:
