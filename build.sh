@@ -84,14 +84,20 @@ EOF
 
 say() { printf '\n==> %s\n' "$*"; }
 
-# Install the packages dpkg does not know as installed.
-install_packages() {
-    local missing=() pkg
-    for pkg in "${PACKAGES[@]}"; do
+# Print, one a line, the packages given that dpkg does not know as installed.
+missing_packages() {
+    local pkg
+    for pkg in "$@"; do
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-            missing+=("$pkg")
+            printf '%s\n' "$pkg"
         fi
     done
+}
+
+# Install the packages dpkg does not know as installed.
+install_packages() {
+    local missing=()
+    mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
     fi
@@ -135,12 +141,8 @@ build() {
 
 # The export test's real clients; a failure here only makes that test skip.
 install_clients() {
-    local missing=() pkg
-    for pkg in "${CLIENT_PACKAGES[@]}"; do
-        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-            missing+=("$pkg")
-        fi
-    done
+    local missing=()
+    mapfile -t missing < <(missing_packages "${CLIENT_PACKAGES[@]}")
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     if [ ${#missing[@]} -ne 0 ]; then

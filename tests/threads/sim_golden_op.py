@@ -1,11 +1,12 @@
 # The golden `--trace op` trace of tests/sim_fidelity.py (check golden-op):
-# per-instruction records from two threads under the new GIL, in functions
+# per-instruction records from two threads under the old GIL (2.7), in functions
 # whose names the writer must copy exactly -- a short one, a lambda, a
-# comprehension and one longer than any cache of formatted lines keeps.
+# comprehension, and one whose name alone is longer than a tail the writer's
+# cache keeps (OP_TAIL_MAX, tracer/recorder.c).
 import threading
 
 
-def a_function_whose_name_is_long_enough_to_be_written_without_the_writers_cache_of_op_lines_xxxxxxxxxxxxxxxxxxxxxxxxxxxxx(n):
+def doubled_values_of_a_range_in_a_function_whose_name_is_longer_than_a_formatted_line_tail_the_writer_keeps_in_its_cache(n):
     return [i * 2 for i in range(n)]
 
 
@@ -22,4 +23,4 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
-print(len(a_function_whose_name_is_long_enough_to_be_written_without_the_writers_cache_of_op_lines_xxxxxxxxxxxxxxxxxxxxxxxxxxxxx(5)))
+print(len(doubled_values_of_a_range_in_a_function_whose_name_is_longer_than_a_formatted_line_tail_the_writer_keeps_in_its_cache(5)))
