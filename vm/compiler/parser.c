@@ -2372,9 +2372,9 @@ static GsWithItem *parse_with_item(Parser *p)
  */
 static bool parse_grouped_with_items(Parser *p, GsNodeList *items)
 {
-    TokenStream saved = *p->ts;
+    TokenStream *ts = p->ts, saved = *p->ts;
     GsSyntaxError saved_err = *p->err;
-    int saved_depth = p->depth;
+    int saved_depth = p->depth, saved_fstring_depth = p->fstring_depth;
     jmp_buf attempt, *outer = p->bail;
     GsNodeList grouped = {0};
     p->with_as_seen = false;
@@ -2392,7 +2392,11 @@ static bool parse_grouped_with_items(Parser *p, GsNodeList *items)
             return true;
         }
     }
+    /* A failure inside an f-string's field left p->ts on that field's
+     * token stream, which lived on the C stack: rewind the file's. */
     p->bail = outer;
+    p->ts = ts;
+    p->fstring_depth = saved_fstring_depth;
     if (p->with_as_seen)
         longjmp(*p->bail, 1);
     *p->ts = saved;
