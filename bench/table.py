@@ -66,6 +66,18 @@ t = 0
 for i in range(1000000):
     t += P(i).get()
 """
+GENERATORS = """
+def evens(n):
+    i = 0
+    while i < n:
+        yield i
+        i += 2
+t = 0
+for k in range(20):
+    t += sum(x * x for x in range(50000))
+    for e in evens(50000):
+        t += e
+"""
 DICTS = """
 d = {}
 for i in range(200000):
@@ -80,7 +92,8 @@ SCENARIO = os.path.join(HERE, "..", "scenarios", "locked_counter.py")
 
 # name, what, program (source, or a path and its arguments), gilscope options, peers
 ROWS = [
-    ("countdown", "countdown 10 M, 1 thread, 3.12", COUNTDOWN, ["--cpython", "3.12"], ["3.12"]),
+    ("countdown", "countdown 10 M, 1 thread, 3.12", COUNTDOWN, ["--cpython", "3.12"],
+     ["3.12", "3.9"]),
     ("threads-real", "2 threads x 5 M, real clock, 3.12", COUNTDOWN_THREADS,
      ["--cpython", "3.12"], ["3.12"]),
     ("threads-sim27", "same, sim clock, 2.7", COUNTDOWN_THREADS,
@@ -92,6 +105,8 @@ ROWS = [
     ("fib", "fib(30)", FIB, ["--cpython", "3.12"], ["3.12", "3.9"]),
     ("methods", "1 M object creations + method calls", METHODS, ["--cpython", "3.12"],
      ["3.12", "3.9"]),
+    ("generators", "20 x (genexpr sum 50 k + generator 25 k)", GENERATORS,
+     ["--cpython", "3.12"], ["3.12", "3.9"]),
     ("dicts", "200 k str-keyed dict build + sum", DICTS, ["--cpython", "3.12"], ["3.12", "3.9"]),
 ]
 
