@@ -254,11 +254,20 @@ int gs_cc_find_name(GsObject *list, const char *name)
     return -1;
 }
 
+/* CPython builds the frozenset from the display's items, then, when it
+ * files the constant (merge_consts_recursive), builds it once more from
+ * the first one's keys in their table order.  Where keys collide, the
+ * second build can order them differently; dis shows that one. */
 GsObject *gs_cc_frozen(Compiler *c, GsObject *tuple)
 {
-    GsObject *f = gs_frozenset_new(c->ts, tuple);
-    gs_decref(c->ts, tuple);
-    return gs_cc_check(c, f);
+    GsThread *ts = c->ts;
+    GsObject *first = gs_frozenset_new(ts, tuple);
+    gs_decref(ts, tuple);
+    GsObject *keys = first ? gs_sequence_to_list(ts, first) : NULL;
+    gs_xdecref(ts, first);
+    GsObject *again = keys ? gs_frozenset_new(ts, keys) : NULL;
+    gs_xdecref(ts, keys);
+    return gs_cc_check(c, again);
 }
 
 GsObject *gs_cc_const_object(Compiler *c, GsExpr *e)

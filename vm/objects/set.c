@@ -958,24 +958,39 @@ static int set_isdisjoint_any(GsThread *ts, GsObject *so, GsObject *other)
 
 /* ---- methods ------------------------------------------------------------ */
 
-static int no_args(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames)
+/* Methods of one argument or none say "set.add()" in their errors (3.9's
+ * METH_O and METH_NOARGS); those taking *others say just "update()". */
+static int check_kw_qualified(GsThread *ts, GsObject *self, const char *name,
+                              GsObject *kwnames)
 {
-    if (gs_check_no_kw(ts, name, kwnames) < 0)
-        return -1;
-    if (nargs == 0)
+    if (gs_kw_count(kwnames) == 0)
         return 0;
-    gs_err_set(ts, &gs_exc_TypeError, "%s() takes no arguments (%zu given)", name, nargs);
+    gs_err_set(ts, &gs_exc_TypeError, "%s.%s() takes no keyword arguments", self->type->name,
+               name);
     return -1;
 }
 
-static int one_arg(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames)
+static int no_args(GsThread *ts, GsObject *self, const char *name, size_t nargs,
+                   GsObject *kwnames)
 {
-    if (gs_check_no_kw(ts, name, kwnames) < 0)
+    if (check_kw_qualified(ts, self, name, kwnames) < 0)
+        return -1;
+    if (nargs == 0)
+        return 0;
+    gs_err_set(ts, &gs_exc_TypeError, "%s.%s() takes no arguments (%zu given)",
+               self->type->name, name, nargs);
+    return -1;
+}
+
+static int one_arg(GsThread *ts, GsObject *self, const char *name, size_t nargs,
+                   GsObject *kwnames)
+{
+    if (check_kw_qualified(ts, self, name, kwnames) < 0)
         return -1;
     if (nargs == 1)
         return 0;
-    gs_err_set(ts, &gs_exc_TypeError, "%s() takes exactly one argument (%zu given)", name,
-               nargs);
+    gs_err_set(ts, &gs_exc_TypeError, "%s.%s() takes exactly one argument (%zu given)",
+               self->type->name, name, nargs);
     return -1;
 }
 
@@ -995,21 +1010,21 @@ static GsObject *bool_or_null(GsThread *ts, int r)
 
 METHOD(m_add)
 {
-    if (one_arg(ts, "add", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "add", nargs, kwnames) < 0)
         return NULL;
     return none_or_null(ts, set_add_key(ts, as_set(self), args[0]));
 }
 
 METHOD(m_discard)
 {
-    if (one_arg(ts, "discard", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "discard", nargs, kwnames) < 0)
         return NULL;
     return none_or_null(ts, with_frozen_retry(ts, as_set(self), args[0], set_discard_key));
 }
 
 METHOD(m_remove)
 {
-    if (one_arg(ts, "remove", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "remove", nargs, kwnames) < 0)
         return NULL;
     int r = with_frozen_retry(ts, as_set(self), args[0], set_discard_key);
     if (r == 0)
@@ -1019,7 +1034,7 @@ METHOD(m_remove)
 
 METHOD(m_contains)
 {
-    if (one_arg(ts, "__contains__", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "__contains__", nargs, kwnames) < 0)
         return NULL;
     return bool_or_null(ts, gs_set_contains(ts, self, args[0]));
 }
@@ -1027,7 +1042,7 @@ METHOD(m_contains)
 /* pop(): the first live entry from the finger on, wrapping around. */
 METHOD(m_pop)
 {
-    if (no_args(ts, "pop", nargs, kwnames) < 0)
+    if (no_args(ts, self, "pop", nargs, kwnames) < 0)
         return NULL;
     GsSet *so = as_set(self);
     if (so->used == 0)
@@ -1048,7 +1063,7 @@ METHOD(m_pop)
 
 METHOD(m_clear)
 {
-    if (no_args(ts, "clear", nargs, kwnames) < 0)
+    if (no_args(ts, self, "clear", nargs, kwnames) < 0)
         return NULL;
     set_clear_internal(ts, as_set(self));
     return gs_newref(ts, GS_NONE);
@@ -1056,7 +1071,7 @@ METHOD(m_clear)
 
 METHOD(m_copy)
 {
-    if (no_args(ts, "copy", nargs, kwnames) < 0)
+    if (no_args(ts, self, "copy", nargs, kwnames) < 0)
         return NULL;
     if (self->type == &gs_frozenset_type)
         return gs_newref(ts, self);
@@ -1170,35 +1185,35 @@ METHOD(m_difference_update)
 
 METHOD(m_symmetric_difference)
 {
-    if (one_arg(ts, "symmetric_difference", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "symmetric_difference", nargs, kwnames) < 0)
         return NULL;
     return set_symmetric_difference(ts, self, args[0]);
 }
 
 METHOD(m_symmetric_difference_update)
 {
-    if (one_arg(ts, "symmetric_difference_update", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "symmetric_difference_update", nargs, kwnames) < 0)
         return NULL;
     return none_or_null(ts, set_symmetric_difference_update_internal(ts, as_set(self), args[0]));
 }
 
 METHOD(m_issubset)
 {
-    if (one_arg(ts, "issubset", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "issubset", nargs, kwnames) < 0)
         return NULL;
     return bool_or_null(ts, set_issubset_any(ts, self, args[0]));
 }
 
 METHOD(m_issuperset)
 {
-    if (one_arg(ts, "issuperset", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "issuperset", nargs, kwnames) < 0)
         return NULL;
     return bool_or_null(ts, set_issuperset_any(ts, self, args[0]));
 }
 
 METHOD(m_isdisjoint)
 {
-    if (one_arg(ts, "isdisjoint", nargs, kwnames) < 0)
+    if (one_arg(ts, self, "isdisjoint", nargs, kwnames) < 0)
         return NULL;
     return bool_or_null(ts, set_isdisjoint_any(ts, self, args[0]));
 }

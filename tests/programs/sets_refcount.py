@@ -1,0 +1,54 @@
+# gilscope-only: sys.getrefcount and gc.collect() counts are CPython 3.9's
+import gc
+import sys
+
+class Node:
+    pass
+
+a = Node()
+print(sys.getrefcount(a))
+s = {a}
+print(sys.getrefcount(a))
+s.add(a)
+print(sys.getrefcount(a))
+t = s.copy()
+u = s | t
+print(sys.getrefcount(a))
+del t, u
+print(sys.getrefcount(a))
+s.discard(a)
+print(sys.getrefcount(a))
+s = {a, 1, 2}
+x = s.pop()
+print(sys.getrefcount(a), sys.getrefcount(s))
+for item in s:
+    pass
+print(sys.getrefcount(s))
+it = iter(s)
+print(sys.getrefcount(s))
+del it
+print(sys.getrefcount(s))
+f = frozenset([a])
+print(sys.getrefcount(f), sys.getrefcount(a))
+g = frozenset(f)
+print(g is f, sys.getrefcount(f))
+del s, x, f, g, item
+
+gc.collect()
+n = Node()
+n.peers = {n}
+del n
+print(gc.collect())
+
+m = Node()
+m.frozen = frozenset([m, 1])
+del m
+print(gc.collect())
+
+p = Node()
+q = Node()
+p.s = {q}
+q.s = {p}
+del p, q
+print(gc.collect())
+print(sys.getrefcount(a))
