@@ -9,8 +9,8 @@
  *
  *   - the table starts with 8 slots (mask 7), in the object itself;
  *   - a key's first slot is hash & mask; from a slot i the search looks at
- *     the next 9 slots too (LINEAR_PROBES: neighbours share a cache line),
- *     unless that would run off the end, and then jumps on to
+ *     the next 9 slots too (LINEAR_PROBES: neighbours share a cache line)
+ *     when they are all inside the table, and then jumps on to
  *     i = i*5 + 1 + perturb, perturb being the hash shifted right by 5
  *     more bits at each jump, so that all the hash's bits take part;
  *   - a removed key leaves a "dummy" entry (hash -1) so that searches go
@@ -18,13 +18,15 @@
  *     after removals the two print sets in different orders);
  *   - `fill` counts live and dummy entries, `used` live ones; when an
  *     insert into an empty slot makes fill*5 >= mask*3 the table is
- *     rebuilt for used*4 (used*2 beyond 50000) and the dummies vanish;
+ *     rebuilt with the first power of two above used*4 slots (used*2
+ *     beyond 50000 keys) and the dummies vanish;
  *   - pop() takes the first live entry at or after `finger`, the slot
  *     after the one the previous pop took.
  *
- *     s = {1, 9, 2}          table[8]:  0: -   1: 1   2: 9   3: 2   4..7: -
- *                            (9 & 7 == 1 is taken: the linear probe puts
- *                            9 in slot 2, and 2 then moves on to slot 3)
+ *     s = {1, 9, 2}          table[8]:  0: -  1: 1  2: 2  3..5: -  6: 9  7: -
+ *                            (9 & 7 == 1 is taken; 8 slots are too few
+ *                            for linear probes, so 9 jumps to 1*5 + 1 = 6:
+ *                            the set prints as {1, 2, 9})
  *
  * gilscope's ints hash as CPython's do (below 2**61), so sets of ints and
  * of tuples of ints print in CPython's order; strs hash differently (and
