@@ -1,4 +1,4 @@
-# gilscope-only: sys.getrefcount and gc.collect() counts are CPython 3.9's
+# gilscope-only: sys.getrefcount and gc.collect() counts, and the shared empty frozenset, are CPython 3.9's
 import gc
 import sys
 
@@ -18,9 +18,10 @@ del t, u
 print(sys.getrefcount(a))
 s.discard(a)
 print(sys.getrefcount(a))
-s = {a, 1, 2}
-x = s.pop()
+s = {a}
+x = s.pop()          # x is a: the set's reference passes to x
 print(sys.getrefcount(a), sys.getrefcount(s))
+s = {1, 2, 3}
 for item in s:
     pass
 print(sys.getrefcount(s))
@@ -52,3 +53,7 @@ q.s = {p}
 del p, q
 print(gc.collect())
 print(sys.getrefcount(a))
+
+# 3.9 hands out one empty frozenset (3.10 and later make a new one)
+e = frozenset()
+print(frozenset() is e, frozenset([]) is e, frozenset(set()) is e, e | e is e, e.copy() is e)

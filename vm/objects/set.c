@@ -618,10 +618,24 @@ static GsObject *set_new_slot(GsThread *ts, GsType *type, GsObject *const *args,
         gs_check_nargs(ts, type->name, nargs, 0, 1) < 0)
         return NULL;
     GsObject *iterable = nargs ? args[0] : NULL;
+    if (type == &gs_set_type)
+        return make_new_set(ts, type, iterable);
     /* frozenset(f) is f itself: it cannot change. */
-    if (type == &gs_frozenset_type && iterable && iterable->type == &gs_frozenset_type)
+    if (iterable && iterable->type == &gs_frozenset_type)
         return gs_newref(ts, iterable);
-    return make_new_set(ts, type, iterable);
+    if (iterable) {
+        GsObject *r = make_new_set(ts, type, iterable);
+        if (r == NULL || as_set(r)->used > 0)
+            return r;
+        gs_decref(ts, r);
+    }
+    /* CPython 3.9 hands out one empty frozenset (`frozenset() is
+     * frozenset()`; 3.10 dropped it); the interpreter keeps it. */
+    GsInterp *interp = ts->interp;
+    if (interp->empty_frozenset == NULL &&
+        (interp->empty_frozenset = make_new_set(ts, type, NULL)) == NULL)
+        return NULL;
+    return gs_newref(ts, interp->empty_frozenset);
 }
 
 /* ---- the iterator ------------------------------------------------------

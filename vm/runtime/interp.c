@@ -269,7 +269,8 @@ void gs_interp_free(GsInterp *interp)
     clear_dict(ts, interp->builtins);
     gs_gc_collect(ts, GS_GC_NGENS - 1);
     GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
-                          &interp->argv, &interp->source_lines, &interp->empty_tuple };
+                          &interp->argv, &interp->source_lines, &interp->empty_tuple,
+                          &interp->empty_frozenset };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         GsObject *o = *refs[i];
         *refs[i] = NULL;
