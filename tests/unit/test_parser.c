@@ -10,7 +10,7 @@
  * Python, over CPython 3.11's own `ast` for the same source: so they say
  * what CPython builds.  Likewise the syntax errors' messages, lines and
  * columns are what `python3 -c 'import ast; ast.parse(src)'` reports.
- * gilscope's own limits ("gilscope does not support sets") come last.
+ * gilscope's own limits ("gilscope does not support bytes literals") come last.
  *
  * Then: programs from the seed notebooks, node positions, the token
  * stream, hostile nesting, and every prefix of a valid program (none may
@@ -270,6 +270,11 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         dump_ctx(d, e->v.seq.ctx);
         put(d, ")");
         break;
+    case E_SET:
+        put(d, "Set(");
+        dump_exprs(d, &e->v.seq.elts, true);
+        put(d, ")");
+        break;
     case E_DICT:
         put(d, "Dict([");
         for (int i = 0; i < e->v.dict.keys.len; i++) {
@@ -281,9 +286,11 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         put(d, ")");
         break;
     case E_LISTCOMP:
+    case E_SETCOMP:
     case E_DICTCOMP:
     case E_GENEXP:
-        put(d, e->kind == E_LISTCOMP ? "ListComp(" : e->kind == E_GENEXP ? "GeneratorExp(" : "DictComp(");
+        put(d, e->kind == E_LISTCOMP ? "ListComp(" : e->kind == E_GENEXP ? "GeneratorExp("
+               : e->kind == E_SETCOMP ? "SetComp(" : "DictComp(");
         dump_expr(d, e->v.comp.elt, true);
         put(d, ", ");
         if (e->kind == E_DICTCOMP) {
@@ -614,6 +621,12 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(Assign([Name(x, Store)], Dict([], [])))"},
     {"x = {'a': 1, **d, 'b': 2}",
      "Module(Assign([Name(x, Store)], Dict([Const('a'), None, Const('b')], [Const(1), Name(d), Const(2)])))"},
+    {"x = {1, 2,}",
+     "Module(Assign([Name(x, Store)], Set([Const(1), Const(2)])))"},
+    {"x = {*a, b, *c}",
+     "Module(Assign([Name(x, Store)], Set([Starred(Name(a)), Name(b), Starred(Name(c))])))"},
+    {"x = {a for a in b if a}",
+     "Module(Assign([Name(x, Store)], SetComp(Name(a), [comprehension(Name(a, Store), Name(b), [Name(a)])])))"},
     {"x = {k: v for k, v in d.items() if v}",
      "Module(Assign([Name(x, Store)], DictComp(Name(k), Name(v), [comprehension(Tuple([Name(k, Store), Name(v, Store)], Store), Call(Attribute(Name(d), items), [], []), [Name(v)])])))"},
     {"x = [[1, 2], [3]]",
@@ -986,10 +999,10 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "integer literal too large for gilscope (64-bit ints)", 1, 5, false},
     {"x = 0xFFFFFFFFFFFFFFFF",
      "integer literal too large for gilscope (64-bit ints)", 1, 5, false},
-    {"x = {1, 2}",
-     "gilscope does not support sets", 1, 5, false},
-    {"x = {a for a in b}",
-     "gilscope does not support sets", 1, 5, false},
+    {"x = {*a for a in b}",
+     "iterable unpacking cannot be used in comprehension", 1, 6, false},
+    {"del {1}",
+     "cannot delete set display", 1, 5, false},
     {"f(a for a in b, 1)",
      "Generator expression must be parenthesized", 1, 3, false},
     {"def g():\n    yield x = 1",

@@ -63,7 +63,7 @@ static int stack_effect(int op, int arg, bool jump)
     case OP_LIST_TO_TUPLE: case OP_LOAD_ATTR: case OP_JUMP_FORWARD: case OP_JUMP_ABSOLUTE:
     case OP_DELETE_FAST: case OP_DELETE_DEREF:
         return 0;
-    case OP_POP_TOP: case OP_LIST_APPEND: case OP_RETURN_VALUE: case OP_STORE_NAME:
+    case OP_POP_TOP: case OP_LIST_APPEND: case OP_SET_ADD: case OP_SET_UPDATE: case OP_RETURN_VALUE: case OP_STORE_NAME:
     case OP_STORE_GLOBAL: case OP_DELETE_ATTR: case OP_LIST_EXTEND: case OP_DICT_MERGE:
     case OP_DICT_UPDATE: case OP_COMPARE_OP: case OP_IS_OP: case OP_CONTAINS_OP:
     case OP_IMPORT_NAME: case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE:
@@ -81,7 +81,7 @@ static int stack_effect(int op, int arg, bool jump)
         return -3;
     case OP_UNPACK_SEQUENCE: return arg - 1;
     case OP_FOR_ITER: return jump ? -1 : 1;
-    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_STRING: return 1 - arg;
+    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_STRING: return 1 - arg;
     case OP_BUILD_MAP: return 1 - 2 * arg;
     case OP_BUILD_CONST_KEY_MAP: return -arg;
     case OP_JUMP_IF_TRUE_OR_POP: case OP_JUMP_IF_FALSE_OR_POP: return jump ? 0 : -1;

@@ -35,7 +35,7 @@ void gs_list_push(GsArena *a, GsNodeList *l, void *node);
 typedef enum {
     E_CONST, E_NAME, E_ATTR, E_SUBSCRIPT, E_SLICE, E_CALL, E_BINOP, E_UNARYOP,
     E_BOOLOP, E_COMPARE, E_IFEXP, E_LIST, E_TUPLE, E_DICT, E_LISTCOMP, E_DICTCOMP,
-    E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD, E_YIELDFROM
+    E_SET, E_SETCOMP, E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD, E_YIELDFROM
 } GsExprKind;
 
 typedef enum { C_NONE, C_TRUE, C_FALSE, C_INT, C_FLOAT, C_STR, C_ELLIPSIS } GsConstKind;
@@ -89,10 +89,10 @@ struct GsExpr {
         struct { GsExpr *left; GsNodeList ops; GsNodeList comparators; } compare;
             /* ops holds GsCmpOp values cast to (void *)(intptr_t) */
         struct { GsExpr *test, *body, *orelse; } ifexp;
-        struct { GsNodeList elts; GsCtx ctx; } seq;             /* E_LIST, E_TUPLE */
+        struct { GsNodeList elts; GsCtx ctx; } seq;             /* E_LIST, E_TUPLE, E_SET */
         struct { GsNodeList keys, values; } dict;  /* a NULL key means **value */
         struct { GsExpr *elt, *value; GsNodeList generators; } comp;
-            /* E_LISTCOMP, E_GENEXP: elt; E_DICTCOMP: elt is the key, value
+            /* E_LISTCOMP, E_SETCOMP, E_GENEXP: elt; E_DICTCOMP: elt is the key, value
                the value; generators holds GsComprehension* */
         struct { GsNodeList values; } joined;      /* E_CONST (str) and E_FORMATTED */
         struct { GsExpr *value; int conversion; GsExpr *format_spec; } formatted;

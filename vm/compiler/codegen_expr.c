@@ -218,6 +218,8 @@ static void starunpack(Compiler *c, GsNodeList *elts, int pushed, int build, int
         if (tuple) {
             gs_cc_load_const_obj(c, t);
         } else {
+            if (add == OP_SET_ADD)     /* {1, 2, 3}: BUILD_SET, then a frozenset */
+                t = gs_cc_frozen(c, t);
             gs_cc_emit_i(c, build, pushed);
             gs_cc_load_const_obj(c, t);
             gs_cc_emit_i(c, extend, 1);
@@ -535,9 +537,9 @@ static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
     }
     if (gen_index + 1 < e->v.comp.generators.len) {
         comprehension_generator(c, e, gen_index + 1);
-    } else if (e->kind == E_LISTCOMP) {
+    } else if (e->kind == E_LISTCOMP || e->kind == E_SETCOMP) {
         gs_cc_compile_expr(c, e->v.comp.elt);
-        gs_cc_emit_i(c, OP_LIST_APPEND, gen_index + 2);
+        gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_LIST_APPEND : OP_SET_ADD, gen_index + 2);
     } else if (e->kind == E_GENEXP) {
         gs_cc_compile_expr(c, e->v.comp.elt);
         gs_cc_emit(c, OP_YIELD_VALUE);
@@ -560,13 +562,15 @@ static void compile_comprehension(Compiler *c, GsExpr *e)
         gs_cc_error(c, e->lineno, e->col, "too many 'for' clauses in a comprehension for gilscope "
                     "(limit: 200)");
     const char *name = e->kind == E_LISTCOMP ? "<listcomp>"
-                       : e->kind == E_GENEXP ? "<genexpr>" : "<dictcomp>";
+                       : e->kind == E_GENEXP ? "<genexpr>"
+                       : e->kind == E_SETCOMP ? "<setcomp>" : "<dictcomp>";
     SymTab *st = gs_sym_find(c->u->ste, e);
     char *qual = gs_cc_make_qualname(c, name);
     gs_cc_enter_scope(c, st, name, qual, e->lineno);
     gs_cc_set_line(c, e->lineno);
     if (e->kind != E_GENEXP)
-        gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_BUILD_LIST : OP_BUILD_MAP, 0);
+        gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_BUILD_LIST
+                        : e->kind == E_SETCOMP ? OP_BUILD_SET : OP_BUILD_MAP, 0);
     comprehension_generator(c, e, 0);
     if (e->kind == E_GENEXP)
         gs_cc_load_none(c);
@@ -706,10 +710,17 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
         }
         starunpack(c, &e->v.seq.elts, 0, OP_BUILD_LIST, OP_LIST_APPEND, OP_LIST_EXTEND, true);
         break;
+    case E_SET:
+        if (e->v.seq.ctx == CTX_CONST_FROZENSET)
+            gs_cc_load_const(c, e);
+        else
+            starunpack(c, &e->v.seq.elts, 0, OP_BUILD_SET, OP_SET_ADD, OP_SET_UPDATE, false);
+        break;
     case E_DICT:
         compile_dict(c, e);
         break;
     case E_LISTCOMP:
+    case E_SETCOMP:
     case E_DICTCOMP:
     case E_GENEXP:
         compile_comprehension(c, e);

@@ -177,14 +177,19 @@ const char *gs_sym_mangle(Compiler *c, const char *private_name, const char *nam
 void gs_cc_fold(Compiler *c, GsModuleAst *mod);
 
 /* Constants of tuple type are kept as E_TUPLE nodes flagged by a
- * CTX value that no other node uses; gs_cc_const_object builds them. */
+ * CTX value that no other node uses; gs_cc_const_object builds them.
+ * Likewise the frozenset that `x in {1, 2}` and `for x in {1, 2}` fold
+ * their set display into: an E_SET flagged CTX_CONST_FROZENSET. */
 #define CTX_CONST_TUPLE 99
+#define CTX_CONST_FROZENSET 98
 
 static inline bool gs_cc_is_const(GsExpr *e) { return e && e->kind == E_CONST; }
 
 static inline bool gs_cc_is_constish(GsExpr *e)
 {
-    return gs_cc_is_const(e) || (e && e->kind == E_TUPLE && e->v.seq.ctx == CTX_CONST_TUPLE);
+    return gs_cc_is_const(e) ||
+           (e && e->kind == E_TUPLE && e->v.seq.ctx == CTX_CONST_TUPLE) ||
+           (e && e->kind == E_SET && e->v.seq.ctx == CTX_CONST_FROZENSET);
 }
 
 /* ---- code units (unit.c) ------------------------------------------------------ */
@@ -205,6 +210,8 @@ int gs_cc_add_attr_name(Compiler *c, const char *attr);
 int gs_cc_find_name(GsObject *list, const char *name);
 /* Turn an E_CONST into a runtime object (new reference). */
 GsObject *gs_cc_const_object(Compiler *c, GsExpr *e);
+/* frozenset(tuple), stealing the tuple: a set display's constant. */
+GsObject *gs_cc_frozen(Compiler *c, GsObject *tuple);
 void gs_cc_load_const_obj(Compiler *c, GsObject *o);
 void gs_cc_load_const(Compiler *c, GsExpr *e);
 void gs_cc_load_none(Compiler *c);

@@ -293,9 +293,17 @@ static void fold_unary(GsExpr *e)
 }
 
 /* `x in [1, 2]` and `for x in [1, 2]`: a list of constants becomes a tuple
- * constant (fold_iter in ast_opt.c). */
+ * constant, a set of constants a frozenset constant (fold_iter in
+ * ast_opt.c): only membership and iteration see it, and they cannot tell. */
 static void fold_iter(GsExpr *e)
 {
+    if (e && e->kind == E_SET) {
+        for (int i = 0; i < e->v.seq.elts.len; i++)
+            if (!gs_cc_is_constish(GS_NTH(e->v.seq.elts, i, GsExpr)))
+                return;
+        e->v.seq.ctx = CTX_CONST_FROZENSET;
+        return;
+    }
     if (!e || e->kind != E_LIST)
         return;
     for (int i = 0; i < e->v.seq.elts.len; i++)
@@ -364,6 +372,7 @@ static void fold_expr(Compiler *c, GsExpr *e)
             fold_const_tuple(c, e);
         break;
     case E_LIST:
+    case E_SET:
         fold_exprs(c, &e->v.seq.elts);
         break;
     case E_COMPARE:
@@ -409,6 +418,7 @@ static void fold_expr(Compiler *c, GsExpr *e)
             fold_expr(c, e->v.yield.value);
         break;
     case E_LISTCOMP:
+    case E_SETCOMP:
     case E_DICTCOMP:
     case E_GENEXP:
         fold_expr(c, e->v.comp.elt);

@@ -139,6 +139,7 @@ typedef enum {
     X(LOAD_NAME,                101, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
     X(BUILD_TUPLE,              102, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(BUILD_LIST,               103, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(BUILD_SET,                104, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(BUILD_MAP,                105, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(LOAD_ATTR,                106, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
     X(COMPARE_OP,               107, GS_ARG_CMP,    S_ALWAYS,  S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
@@ -171,6 +172,7 @@ typedef enum {
     X(SETUP_WITH,               143, GS_ARG_JREL,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_CALL)  \
     X(EXTENDED_ARG,             144, GS_ARG_NUM,    S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_FAST)  \
     X(LIST_APPEND,              145, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
+    X(SET_ADD,                  146, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
     X(MAP_ADD,                  147, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
     X(LOAD_CLASSDEREF,          148, GS_ARG_FREE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \
     X(FORMAT_VALUE,             155, GS_ARG_FORMAT, S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
@@ -179,6 +181,7 @@ typedef enum {
     X(LOAD_METHOD,              160, GS_ARG_NAME,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ATTR)  \
     X(CALL_METHOD,              161, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_ALWAYS, S_ALWAYS, K_CALL)  \
     X(LIST_EXTEND,              162, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
+    X(SET_UPDATE,               163, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(DICT_MERGE,               164, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(DICT_UPDATE,              165, GS_ARG_NUM,    S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD)
 

@@ -542,6 +542,8 @@ static const char *expr_name(const GsExpr *e)
     case E_YIELD: case E_YIELDFROM: return "yield expression";
     case E_DICTCOMP: return "dict comprehension";
     case E_DICT: return "dict literal";
+    case E_SET: return "set display";
+    case E_SETCOMP: return "set comprehension";
     case E_JOINEDSTR: case E_FORMATTED: return "f-string expression";
     case E_COMPARE: return "comparison";
     case E_IFEXP: return "conditional expression";
@@ -898,8 +900,27 @@ static GsExpr *parse_dictcomp(Parser *p, Pos start, GsExpr *key, GsExpr *value)
     return e;
 }
 
-/* { ... }: a dict display or comprehension.  Sets are left out, but only
- * the first element tells a set from a dict. */
+/* {a, *b, c} or {x for x in y}: the first element has been read. */
+static GsExpr *parse_set(Parser *p, Pos start, GsExpr *first)
+{
+    GsNodeList elts = {0}, generators = {0};
+    if (!at(p, GS_TOK_FOR) && !at(p, GS_TOK_ASYNC)) {
+        push(p, &elts, first);
+        parse_elements(p, &elts, GS_TOK_RBRACE);
+        return make_seq(p, E_SET, start, elts);
+    }
+    if (first->kind == E_STARRED)
+        fail_at_expr(p, first, "iterable unpacking cannot be used in comprehension");
+    parse_comprehensions(p, &generators);
+    expect(p, GS_TOK_RBRACE);
+    GsExpr *e = new_expr(p, E_SETCOMP, start);
+    e->v.comp.elt = first;
+    e->v.comp.generators = generators;
+    return e;
+}
+
+/* { ... }: a dict or set display or comprehension; the first element
+ * tells which (`{}` is a dict). */
 static GsExpr *parse_brace(Parser *p)
 {
     Pos start = here(p);
@@ -909,8 +930,9 @@ static GsExpr *parse_brace(Parser *p)
     advance(p);
     if (!at(p, GS_TOK_RBRACE) && !at(p, GS_TOK_DOUBLESTAR)) {
         GsExpr *key = parse_star_named_expression(p), *value;
-        if (at(p, GS_TOK_COMMA) || at(p, GS_TOK_RBRACE) || at(p, GS_TOK_FOR))
-            unsupported(p, start, "sets");
+        if (at(p, GS_TOK_COMMA) || at(p, GS_TOK_RBRACE) || at(p, GS_TOK_FOR) ||
+            at(p, GS_TOK_ASYNC))
+            return parse_set(p, start, key);
         if (!at(p, GS_TOK_COLON))
             syntax_error(p);
         value = parse_dict_value(p);

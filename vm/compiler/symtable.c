@@ -179,7 +179,8 @@ static void st_visit_comprehension(Compiler *c, SymTab *st, GsExpr *e)
     /* The outermost iterable is evaluated in the enclosing scope. */
     st_visit_expr(c, st, first->iter);
     const char *name = e->kind == E_LISTCOMP ? "listcomp"
-                       : e->kind == E_GENEXP ? "genexpr" : "dictcomp";
+                       : e->kind == E_GENEXP ? "genexpr"
+                       : e->kind == E_SETCOMP ? "setcomp" : "dictcomp";
     SymTab *inner = st_new(c, ST_FUNCTION, name, e, st);
     inner->is_comprehension = true;
     inner->is_generator = e->kind == E_GENEXP;
@@ -207,7 +208,8 @@ static void st_visit_yield(Compiler *c, SymTab *st, GsExpr *e)
         const GsExpr *comp = st->node;
         gs_cc_error(c, e->lineno, e->col, "'yield' inside %s",
                     comp->kind == E_LISTCOMP ? "list comprehension"
-                    : comp->kind == E_GENEXP ? "generator expression" : "dict comprehension");
+                    : comp->kind == E_GENEXP ? "generator expression"
+                    : comp->kind == E_SETCOMP ? "set comprehension" : "dict comprehension");
     }
     st->is_generator = true;
     st_visit_expr(c, st, e->v.yield.value);
@@ -267,6 +269,7 @@ static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
         break;
     case E_LIST:
     case E_TUPLE:
+    case E_SET:
         st_visit_exprs(c, st, &e->v.seq.elts);
         break;
     case E_DICT:
@@ -274,6 +277,7 @@ static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
         st_visit_exprs(c, st, &e->v.dict.values);
         break;
     case E_LISTCOMP:
+    case E_SETCOMP:
     case E_DICTCOMP:
     case E_GENEXP:
         st_visit_comprehension(c, st, e);

@@ -75,6 +75,26 @@ void gs_cc_set_line(Compiler *c, int lineno)
     }
 }
 
+static bool const_same(GsObject *a, GsObject *b);
+
+/* Two frozensets of the same constants (by const_same, so {1} and {True}
+ * differ, as _PyCode_ConstantKey makes them). */
+static bool frozen_same(GsObject *a, GsObject *b)
+{
+    if (((GsSet *)a)->used != ((GsSet *)b)->used)
+        return false;
+    int64_t pa = 0;
+    GsObject *ka, *kb;
+    while (gs_set_next(a, &pa, &ka)) {
+        bool found = false;
+        for (int64_t pb = 0; !found && gs_set_next(b, &pb, &kb);)
+            found = const_same(ka, kb);
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 /* Two constants are "the same" for co_consts if type and value match:
  * 1, 1.0 and True stay distinct (CPython's _PyCode_ConstantKey). */
 static bool const_same(GsObject *a, GsObject *b)
@@ -98,6 +118,8 @@ static bool const_same(GsObject *a, GsObject *b)
                 return false;
         return true;
     }
+    if (a->type == &gs_frozenset_type)    /* the same keys, in any order */
+        return frozen_same(a, b);
     return false;
 }
 
@@ -124,6 +146,14 @@ static unsigned const_hash(GsObject *o)
         for (size_t i = 0; i < t->len; i++)
             h = (h ^ const_hash(t->items[i])) * 16777619u;
         return h;
+    }
+    if (o->type == &gs_frozenset_type) {   /* order-blind, like frozen_same */
+        int64_t pos = 0;
+        GsObject *k;
+        unsigned sum = 0;
+        while (gs_set_next(o, &pos, &k))
+            sum += const_hash(k);
+        return h ^ sum;
     }
     return h ^ (unsigned)(uintptr_t)o;   /* other objects: only themselves */
 }
@@ -224,14 +254,30 @@ int gs_cc_find_name(GsObject *list, const char *name)
     return -1;
 }
 
+/* CPython builds the frozenset from the display's items, then, when it
+ * files the constant (merge_consts_recursive), builds it once more from
+ * the first one's keys in their table order.  Where keys collide, the
+ * second build can order them differently; dis shows that one. */
+GsObject *gs_cc_frozen(Compiler *c, GsObject *tuple)
+{
+    GsThread *ts = c->ts;
+    GsObject *first = gs_frozenset_new(ts, tuple);
+    gs_decref(ts, tuple);
+    GsObject *keys = first ? gs_sequence_to_list(ts, first) : NULL;
+    gs_xdecref(ts, first);
+    GsObject *again = keys ? gs_frozenset_new(ts, keys) : NULL;
+    gs_xdecref(ts, keys);
+    return gs_cc_check(c, again);
+}
+
 GsObject *gs_cc_const_object(Compiler *c, GsExpr *e)
 {
     GsThread *ts = c->ts;
-    if (e->kind == E_TUPLE) {
+    if (e->kind == E_TUPLE || e->kind == E_SET) {
         GsObject *t = gs_cc_check(c, gs_tuple_new(ts, (size_t)e->v.seq.elts.len));
         for (int i = 0; i < e->v.seq.elts.len; i++)
             ((GsTuple *)t)->items[i] = gs_cc_const_object(c, GS_NTH(e->v.seq.elts, i, GsExpr));
-        return t;
+        return e->kind == E_SET ? gs_cc_frozen(c, t) : t;
     }
     switch (e->v.constant.kind) {
     case C_NONE: return GS_NONE;

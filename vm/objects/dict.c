@@ -1113,37 +1113,54 @@ static int view_contains(GsThread *ts, GsObject *o, GsObject *x)
     }
 }
 
-/* keys() and items() views compare like sets: equal when each holds what
- * the other does.  values() views compare by identity only, as in CPython. */
+/* keys() and items() views compare like sets, with each other and with
+ * sets and frozensets (CPython's dictview_richcompare); values() views
+ * only by identity, which the generic fallback gives. */
+static bool is_set_like(GsObject *o)
+{
+    return GS_IS_ANYSET(o) ||
+           (o->type == &gs_dictview_type && as_view(o)->kind != GS_ITER_DICT_VALUES);
+}
+
+/* Is every item of a in b?  1, 0, -1. */
+static int all_contained_in(GsThread *ts, GsObject *a, GsObject *b)
+{
+    GsObject *it = gs_getiter(ts, a), *x;
+    if (!it)
+        return -1;
+    int ok = 1;
+    while (ok == 1 && (x = gs_iternext(ts, it))) {
+        ok = gs_contains(ts, b, x);
+        gs_decref(ts, x);
+    }
+    gs_decref(ts, it);
+    if (ok == 1 && gs_err_occurred(ts))
+        return -1;
+    return ok;
+}
+
 static GsObject *view_richcompare(GsThread *ts, GsObject *a, GsObject *b, int op)
 {
-    if ((op != GS_CMP_EQ && op != GS_CMP_NE) || b->type != &gs_dictview_type ||
-        as_view(a)->kind != as_view(b)->kind)
+    if (!is_set_like(a) || !is_set_like(b))
         return gs_newref(ts, GS_NOTIMPL);
-    bool eq;
-    if (as_view(a)->kind == GS_ITER_DICT_VALUES) {
-        eq = a == b;
-    } else if (view_len(ts, a) != view_len(ts, b)) {
-        eq = false;
-    } else {
-        eq = true;
-        GsObject *it = gs_getiter(ts, a), *x;
-        if (!it)
-            return NULL;
-        while (eq && (x = gs_iternext(ts, it))) {
-            int c = view_contains(ts, b, x);
-            gs_decref(ts, x);
-            if (c < 0) {
-                gs_decref(ts, it);
-                return NULL;
-            }
-            eq = c == 1;
-        }
-        gs_decref(ts, it);
-        if (gs_err_occurred(ts))
-            return NULL;
+    int64_t la = gs_len(ts, a), lb = gs_len(ts, b);
+    if (la < 0 || lb < 0)
+        return NULL;
+    int ok = 0;
+    switch (op) {
+    case GS_CMP_EQ:
+    case GS_CMP_NE:
+        if (la == lb)
+            ok = all_contained_in(ts, a, b);
+        if (op == GS_CMP_NE && ok >= 0)
+            ok = !ok;
+        break;
+    case GS_CMP_LT: if (la < lb) ok = all_contained_in(ts, a, b); break;
+    case GS_CMP_LE: if (la <= lb) ok = all_contained_in(ts, a, b); break;
+    case GS_CMP_GT: if (la > lb) ok = all_contained_in(ts, b, a); break;
+    default: if (la >= lb) ok = all_contained_in(ts, b, a); break;
     }
-    return gs_newref(ts, gs_bool(eq == (op == GS_CMP_EQ)));
+    return ok < 0 ? NULL : gs_newref(ts, gs_bool(ok));
 }
 
 GsType gs_dictview_type = {

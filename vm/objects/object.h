@@ -151,7 +151,7 @@ extern GsType gs_type_type, gs_object_type, gs_none_type, gs_notimpl_type, gs_bo
     gs_int_type, gs_float_type, gs_str_type, gs_bytes_type, gs_tuple_type, gs_list_type,
     gs_dict_type, gs_range_type, gs_slice_type, gs_function_type, gs_code_type,
     gs_method_type, gs_cfunction_type, gs_module_type, gs_cell_type, gs_iter_type,
-    gs_dictview_type, gs_ellipsis_type;
+    gs_dictview_type, gs_ellipsis_type, gs_set_type, gs_frozenset_type, gs_setiter_type;
 
 /* property, staticmethod, classmethod (descr.c), and the descriptor
  * protocol: what an attribute found in owner's class gives when read from
@@ -231,6 +231,25 @@ typedef struct {
      * ma_version_tag: LOAD_GLOBAL's cache checks it (eval.c). */
     uint64_t version;
 } GsDict;
+
+/* set and frozenset (set.c): one open-addressing table of (key, hash),
+ * as in CPython 3.9 -- the order of iteration is the order of the slots. */
+#define GS_SET_MINSIZE 8
+typedef struct {
+    GsObject *key;       /* NULL: never used; set.c's dummy: removed */
+    int64_t hash;        /* 0 when never used, -1 when removed */
+} GsSetEntry;
+
+typedef struct {
+    GsObject ob;
+    int64_t fill;        /* live and removed entries */
+    int64_t used;        /* live entries: len() */
+    int64_t mask;        /* slots - 1; slots are a power of two */
+    GsSetEntry *table;   /* smalltable, or a malloc'd table once it grows */
+    int64_t hash;        /* frozenset: -1 until computed */
+    int64_t finger;      /* where the next pop() starts looking */
+    GsSetEntry smalltable[GS_SET_MINSIZE];
+} GsSet;
 
 typedef struct {
     GsObject ob;
@@ -373,6 +392,7 @@ static inline bool gs_is(GsObject *o, GsType *t) { return o->type == t; }
 #define GS_IS_TUPLE(o) ((o)->type == &gs_tuple_type)
 #define GS_IS_LIST(o) ((o)->type == &gs_list_type)
 #define GS_IS_DICT(o) ((o)->type == &gs_dict_type)
+#define GS_IS_ANYSET(o) ((o)->type == &gs_set_type || (o)->type == &gs_frozenset_type)
 #define GS_IS_TYPE(o) ((o)->type == &gs_type_type)
 bool gs_is_exception(GsObject *o);
 
@@ -416,6 +436,16 @@ int gs_dict_set(GsThread *ts, GsObject *d, GsObject *key, GsObject *v); /* new r
 int gs_dict_set_c(GsThread *ts, GsObject *d, const char *key, GsObject *v);
 int gs_dict_del(GsThread *ts, GsObject *d, GsObject *key);   /* 1 deleted, 0 missing, -1 */
 bool gs_dict_next(GsObject *d, size_t *pos, GsObject **key, GsObject **value); /* borrowed */
+/* set and frozenset (set.c).  iterable may be NULL (empty). */
+GsObject *gs_set_new(GsThread *ts, GsObject *iterable);
+GsObject *gs_frozenset_new(GsThread *ts, GsObject *iterable);
+int gs_set_add(GsThread *ts, GsObject *set, GsObject *key);          /* new ref on key */
+int gs_set_update(GsThread *ts, GsObject *set, GsObject *iterable);
+int gs_set_contains(GsThread *ts, GsObject *set, GsObject *key);     /* 1/0/-1 */
+bool gs_set_next(GsObject *set, int64_t *pos, GsObject **key);       /* borrowed */
+/* a | b, a & b, a - b, a ^ b (op is the character) for sets, frozensets
+ * and dict key/item views; NotImplemented (new ref) for anything else. */
+GsObject *gs_set_binop(GsThread *ts, char op, bool inplace, GsObject *a, GsObject *b);
 
 /* ---- classes and exceptions --------------------------------------------- */
 GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dict);

@@ -786,6 +786,9 @@ static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a
             }
         return d;
     }
+    if (kind == K_OR || kind == K_AND || kind == K_SUB || kind == K_XOR)
+        return gs_set_binop(ts, kind == K_OR ? '|' : kind == K_AND ? '&' : kind == K_SUB ? '-' : '^',
+                            inplace, a, b);
     return gs_newref(ts, GS_NOTIMPL);
 }
 

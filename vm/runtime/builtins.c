@@ -1228,6 +1228,7 @@ int gs_builtins_init(GsThread *ts)
         { "bool", (GsObject *)&gs_bool_type }, { "str", (GsObject *)&gs_str_type },
         { "bytes", (GsObject *)&gs_bytes_type }, { "list", (GsObject *)&gs_list_type },
         { "tuple", (GsObject *)&gs_tuple_type }, { "dict", (GsObject *)&gs_dict_type },
+        { "set", (GsObject *)&gs_set_type }, { "frozenset", (GsObject *)&gs_frozenset_type },
         { "range", (GsObject *)&gs_range_type }, { "slice", (GsObject *)&gs_slice_type },
         { "property", (GsObject *)&gs_property_type },
         { "staticmethod", (GsObject *)&gs_staticmethod_type },

@@ -1703,6 +1703,42 @@ max_instructions_reached:
         DISPATCH();
     }
 
+    TARGET(BUILD_SET) {
+        /* The items are added bottom first, so for equal items the first
+         * one written stays (as in CPython). */
+        GsObject *s = gs_set_new(ts, NULL);
+        ERROR_IF(!s);
+        int r = 0;
+        for (int i = (int)oparg; i > 0 && r == 0; i--)
+            r = gs_set_add(ts, s, PEEK(i));
+        for (int i = 0; i < (int)oparg; i++) {
+            GsObject *v = POP();
+            gs_decref(ts, v);
+        }
+        if (r < 0) {
+            gs_decref(ts, s);
+            goto error;
+        }
+        PUSH(s);
+        DISPATCH();
+    }
+
+    TARGET(SET_ADD) {
+        GsObject *v = POP();
+        int r = gs_set_add(ts, PEEK(oparg), v);
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(SET_UPDATE) {
+        GsObject *v = POP();
+        int r = gs_set_update(ts, PEEK(oparg), v);
+        gs_decref(ts, v);
+        ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
     TARGET(BUILD_MAP) {
         GsObject *d = gs_dict_new(ts);
         ERROR_IF(!d);

@@ -91,7 +91,7 @@ static GsType *const static_types[] = {
     &gs_float_type, &gs_str_type, &gs_bytes_type, &gs_tuple_type, &gs_list_type,
     &gs_dict_type, &gs_range_type, &gs_slice_type, &gs_function_type, &gs_code_type,
     &gs_method_type, &gs_cfunction_type, &gs_module_type, &gs_cell_type, &gs_iter_type,
-    &gs_dictview_type, &gs_gen_type, &gs_property_type, &gs_staticmethod_type,
+    &gs_dictview_type, &gs_set_type, &gs_frozenset_type, &gs_setiter_type, &gs_gen_type, &gs_property_type, &gs_staticmethod_type,
     &gs_classmethod_type, &gs_exc_BaseException,
 };
 
@@ -269,7 +269,8 @@ void gs_interp_free(GsInterp *interp)
     clear_dict(ts, interp->builtins);
     gs_gc_collect(ts, GS_GC_NGENS - 1);
     GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
-                          &interp->argv, &interp->source_lines, &interp->empty_tuple };
+                          &interp->argv, &interp->source_lines, &interp->empty_tuple,
+                          &interp->empty_frozenset };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         GsObject *o = *refs[i];
         *refs[i] = NULL;

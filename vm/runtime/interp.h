@@ -193,6 +193,7 @@ struct GsInterp {
     GsObject *source_lines;   /* dict filename -> list of lines, for tracebacks */
     GsObject *names[GS_N_COUNT];  /* interned common names, GS_N_* */
     GsObject *empty_tuple;
+    GsObject *empty_frozenset;    /* what frozenset() gives, made on first use (3.9) */
     /* Recycled memory for ints and floats, the objects arithmetic makes and
      * drops by the million (CPython keeps such free lists too).  Linked
      * through the object's `type` field; protected by the GIL. */
