@@ -1,7 +1,6 @@
 /*
  * interp.c -- creating and tearing down an interpreter, running a program
- * file as __main__, printing uncaught exceptions the way CPython does, and
- * importing the built-in modules.
+ * file as __main__, and printing uncaught exceptions the way CPython does.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -269,7 +268,7 @@ void gs_interp_free(GsInterp *interp)
     clear_dict(ts, interp->builtins);
     gs_gc_collect(ts, GS_GC_NGENS - 1);
     GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
-                          &interp->argv, &interp->source_lines, &interp->empty_tuple };
+                          &interp->argv, &interp->path, &interp->source_lines, &interp->empty_tuple };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         GsObject *o = *refs[i];
         *refs[i] = NULL;
@@ -510,6 +509,18 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     char *abs = realpath(path, NULL);
     if (abs)
         path = abs;
+    /* sys.path[0]: the script's directory, its links resolved, as 3.9's. */
+    if (!ts->interp->path) {
+        const char *slash = strrchr(path, '/');
+        char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup("");
+        int r = dir ? gs_import_init_path(ts, slash == path ? "/" : dir) : -1;
+        free(dir);
+        if (r < 0) {
+            free(abs);
+            gs_print_exception(ts, gs_err_occurred(ts));
+            return 1;
+        }
+    }
     /* The file's bytes as UTF-8 (a Latin-1 file is translated): what the
      * compiler reads and what tracebacks quote. */
     char *text = gs_source_decode(ts, source);
@@ -551,29 +562,3 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
     return status;
 }
 
-/* ---- imports -------------------------------------------------------------------------- */
-
-GsObject *gs_module_new_builtin(GsThread *ts, const char *name);   /* modules.c */
-
-GsObject *gs_import(GsThread *ts, GsObject *name)
-{
-    GsObject *m = gs_dict_get(ts, ts->interp->modules, name);
-    if (m)
-        return gs_newref(ts, m);
-    m = gs_module_new_builtin(ts, gs_str_cstr(name));
-    if (!m) {
-        if (!gs_err_occurred(ts)) {
-            gs_err_set(ts, &gs_exc_ModuleNotFoundError, "No module named '%s'",
-                       gs_str_cstr(name));
-            GsObject *n = gs_str_from(ts, "name");
-            (void)n;
-            gs_xdecref(ts, n);
-        }
-        return NULL;
-    }
-    if (gs_dict_set(ts, ts->interp->modules, name, m) < 0) {
-        gs_decref(ts, m);
-        return NULL;
-    }
-    return m;
-}
