@@ -360,7 +360,7 @@ static GsObject *exec_source(GsThread *ts, GsObject *m, const char *text, const 
 }
 
 /* A source file's bytes, NUL-terminated (malloc'd), or NULL with OSError. */
-static char *read_source(GsThread *ts, const char *path)
+char *gs_import_read_source(GsThread *ts, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -400,7 +400,7 @@ static GsObject *load_source_file(GsThread *ts, GsObject *name, const char *file
     }
     GsObject *m = module_new(ts, name, file, path, pkg_dir != NULL);
     gs_xdecref(ts, path);
-    char *raw = m ? read_source(ts, file) : NULL;
+    char *raw = m ? gs_import_read_source(ts, file) : NULL;
     char *text = raw ? gs_source_decode(ts, raw) : NULL;
     free(raw);
     GsObject *r = text ? exec_source(ts, m, text, file) : NULL;
@@ -859,6 +859,79 @@ int gs_import_star(GsThread *ts, GsObject *m, GsObject *locals)
 GsObject *gs_import(GsThread *ts, GsObject *name)
 {
     return import_absolute(ts, name);
+}
+
+/* ---- run -m --------------------------------------------------------------------------------- */
+
+/* Where module `name` would be loaded from, without running it (its
+ * parent packages are imported, as runpy does).  A package gives its
+ * __main__.  *missing: nothing of that name. */
+char *gs_import_find_main(GsThread *ts, const char *name, GsObject **package, bool *missing)
+{
+    const char *dot = strrchr(name, '.'), *tail = dot ? dot + 1 : name;
+    GsObject *parent_name = gs_str_new(ts, name, dot ? (size_t)(dot - name) : 0);
+    GsObject *parent = dot && parent_name ? import_absolute(ts, parent_name) : NULL;
+    GsObject *path = NULL;
+    if (!dot && sys_path(ts))
+        path = gs_newref(ts, sys_path(ts));
+    else if (parent)
+        path = gs_getattr_c(ts, parent, "__path__");
+    char *file = NULL;
+    if (dot && parent && !path) {
+        gs_err_clear(ts);
+        *missing = true;
+        gs_err_set(ts, &gs_exc_ModuleNotFoundError,
+                   "__path__ attribute not found on '%s' while trying to find '%s'",
+                   gs_str_cstr(parent_name), name);
+    }
+    GsObject *it = path ? gs_getiter(ts, path) : NULL, *entry;
+    bool is_package = false;
+    while (!file && it && (entry = gs_iternext(ts, it))) {
+        char *dir = GS_IS_STR(entry) && strcmp(gs_str_cstr(entry), GS_LIB_ENTRY) != 0
+                        ? entry_dir(entry) : NULL;
+        gs_decref(ts, entry);
+        GsBuf found;
+        Found f = dir ? find_in_dir(dir, tail, &found) : FOUND_NOTHING;
+        free(dir);
+        if (f == FOUND_MODULE)
+            file = strdup(found.data);
+        is_package = f == FOUND_PACKAGE || f == FOUND_NAMESPACE;
+        if (f != FOUND_NOTHING)
+            gs_buf_free(&found);
+        if (is_package)
+            break;
+    }
+    gs_xdecref(ts, it);
+    gs_xdecref(ts, path);
+    gs_xdecref(ts, parent);
+    if (is_package) {
+        /* python -m pkg runs pkg.__main__, pkg imported first. */
+        char *main_name = malloc(strlen(name) + sizeof ".__main__");
+        GsObject *pkg = main_name ? gs_str_from(ts, name) : NULL;
+        GsObject *m = pkg ? import_absolute(ts, pkg) : NULL;
+        if (m && main_name) {
+            sprintf(main_name, "%s.__main__", name);
+            file = gs_import_find_main(ts, main_name, package, missing);
+            if (!file && *missing) {
+                gs_err_clear(ts);
+                gs_err_set(ts, &gs_exc_ModuleNotFoundError, "No module named %s; '%s' is a "
+                           "package and cannot be directly executed", main_name, name);
+            }
+        }
+        gs_xdecref(ts, m);
+        gs_xdecref(ts, pkg);
+        free(main_name);
+        gs_xdecref(ts, parent_name);
+        return file;
+    }
+    if (!file && !gs_err_occurred(ts)) {
+        *missing = true;
+        gs_err_set(ts, &gs_exc_ModuleNotFoundError, "No module named %s", name);
+    }
+    if (file)
+        *package = gs_newref(ts, parent_name);
+    gs_xdecref(ts, parent_name);
+    return file;
 }
 
 /* ---- sys.path at start-up -------------------------------------------------------------------- */

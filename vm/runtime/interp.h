@@ -354,6 +354,10 @@ int gs_remember_source(GsThread *ts, const char *path, const char *source);
 /* Run a whole program file as __main__.  Returns the process exit status
  * (0, 1 after an uncaught exception, or sys.exit's). */
 int gs_run_file(GsThread *ts, const char *path, const char *source);
+/* `gilscope run -m NAME`, as `python -m NAME`: the module (a package's
+ * __main__) found on sys.path, whose first entry is the current
+ * directory, run as __main__; sys.argv[0] becomes its file. */
+int gs_run_module(GsThread *ts, const char *name);
 
 /* Record that exc passed through a frame (errors.c). */
 int gs_traceback_add(GsThread *ts, GsObject *exc, GsObject *filename, int line, GsObject *name);
@@ -403,6 +407,12 @@ GsObject *gs_import_name(GsThread *ts, GsObject *name, GsObject *globals, GsObje
 GsObject *gs_import_from(GsThread *ts, GsObject *module, GsObject *name);
 int gs_import_star(GsThread *ts, GsObject *module, GsObject *locals);
 int gs_import_init_path(GsThread *ts, const char *first);
+/* For gs_run_module: the file of module `name` (malloc'd), its parent
+ * packages imported, and *package its __package__.  NULL with an
+ * exception set; *missing when it is simply not there. */
+char *gs_import_find_main(GsThread *ts, const char *name, GsObject **package, bool *missing);
+/* A source file's bytes (malloc'd, NUL-terminated); NULL with OSError. */
+char *gs_import_read_source(GsThread *ts, const char *path);
 
 /* The cycle collector (gc.c). */
 void gs_gc_init(GsGcState *gc);
