@@ -114,11 +114,12 @@ class ExceptHookArgs:
     sequence (so it also unpacks into its four fields).  gilscope has no
     traceback objects: exc_traceback is None."""
 
-    def __init__(self, exc_type, exc_value, exc_traceback, thread):
-        self.exc_type = exc_type
-        self.exc_value = exc_value
-        self.exc_traceback = exc_traceback
-        self.thread = thread
+    def __init__(self, fields):
+        fields = tuple(fields)
+        if len(fields) != 4:
+            raise TypeError("_thread.ExceptHookArgs() takes a 4-sequence "
+                            "(%d-sequence given)" % len(fields))
+        self.exc_type, self.exc_value, self.exc_traceback, self.thread = fields
 
     def __len__(self):
         return 4
@@ -153,7 +154,7 @@ def _invoke_excepthook(thread):
     if hook is None:
         hook = _default_excepthook
     try:
-        hook(ExceptHookArgs(exc_type, exc_value, exc_tb, thread))
+        hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
     except Exception as exc:
         exc.__suppress_context__ = True
         if sys.stderr is not None:
