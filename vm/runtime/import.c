@@ -855,12 +855,6 @@ int gs_import_star(GsThread *ts, GsObject *m, GsObject *locals)
     return r < 0 || gs_err_occurred(ts) ? -1 : 0;
 }
 
-/* `import name` from C (no globals, no fromlist): the module. */
-GsObject *gs_import(GsThread *ts, GsObject *name)
-{
-    return import_absolute(ts, name);
-}
-
 /* ---- run -m --------------------------------------------------------------------------------- */
 
 /* Where module `name` would be loaded from, without running it (its

@@ -398,10 +398,8 @@ void gs_main_thread_enter(GsThread *ts);
 void gs_main_thread_exit(GsThread *ts);
 /* Imports (import.c).  gs_import_name is IMPORT_NAME (level an int,
  * fromlist a tuple or None), gs_import_from IMPORT_FROM, gs_import_star
- * IMPORT_STAR; gs_import imports a module by its absolute name.
- * gs_import_init_path makes sys.path: `first`, then PYTHONPATH's entries,
- * then "<gilscope>", gilscope's own library. */
-GsObject *gs_import(GsThread *ts, GsObject *name);   /* new ref */
+ * IMPORT_STAR.  gs_import_init_path makes sys.path: `first`, then
+ * PYTHONPATH's entries, then "<gilscope>", gilscope's own library. */
 GsObject *gs_import_name(GsThread *ts, GsObject *name, GsObject *globals, GsObject *fromlist,
                          GsObject *level);
 GsObject *gs_import_from(GsThread *ts, GsObject *module, GsObject *name);
