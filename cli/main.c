@@ -58,8 +58,11 @@ static const char *const main_help =
 
 static const char *const run_help =
     "usage: gilscope run [OPTIONS] FILE.py [ARGS...]\n"
+    "       gilscope run [OPTIONS] -m MODULE [ARGS...]\n"
     "\n"
-    "Run FILE.py as __main__; ARGS become sys.argv[1:].\n"
+    "Run FILE.py as __main__; ARGS become sys.argv[1:].  Its directory comes\n"
+    "first on sys.path, where `import` finds the program's other modules and\n"
+    "packages (then PYTHONPATH's directories, then gilscope's library).\n"
     "\n"
     "options:\n"
     "  --cpython VERSION   the CPython to imitate: 2.7, 3.9, 3.10, 3.11 or 3.12 (default\n"
@@ -82,6 +85,10 @@ static const char *const run_help =
     "                      1) for a lock, event or thread that no thread can release,\n"
     "                      stop and explain the deadlock (exit status 3); 0: hang like\n"
     "                      CPython.  On --clock sim a deadlock is found at once.\n"
+    "  -m MODULE           run MODULE (a package: its __main__) as __main__, as\n"
+    "                      `python -m` does: found on sys.path, whose first entry is\n"
+    "                      the current directory; sys.argv[0] is its file.  The\n"
+    "                      options end here: what follows are ARGS\n"
     "  -h, --help          show this help and exit\n"
     "\n"
     "Exit status: 0 done, 1 uncaught exception or syntax error, 2 bad command line,\n"
@@ -307,7 +314,7 @@ static void explain_stop(GsInterp *interp, const char *path)
 
 typedef struct {
     GsThread *ts;
-    const char *path, *source;
+    const char *path, *source;   /* source NULL: path is a module name (run -m) */
     int status;
     bool finished;   /* gs_run_file returned (not: the simulation froze it) */
 } RunJob;
@@ -317,7 +324,8 @@ static void run_job(void *arg)
     RunJob *job = arg;
     gs_thread_set_stack(job->ts, GUEST_STACK_SIZE);
     job->ts->clock = gs_platform_clock(job->ts->interp->platform);
-    job->status = gs_run_file(job->ts, job->path, job->source);
+    job->status = job->source ? gs_run_file(job->ts, job->path, job->source)
+                              : gs_run_module(job->ts, job->path);
     job->finished = true;
 }
 
@@ -383,7 +391,7 @@ static int run_guarded(GsOptions *opt, GsThread *ts, const char *path, const cha
             job.status = EXIT_STOPPED;
     } else {
         gs_thread_set_stack(ts, 8u << 20);
-        job.status = gs_run_file(ts, path, source);
+        job.status = source ? gs_run_file(ts, path, source) : gs_run_module(ts, path);
     }
     if (watching) {
         uv_mutex_lock(&w.mutex);
@@ -397,13 +405,14 @@ static int run_guarded(GsOptions *opt, GsThread *ts, const char *path, const cha
     return job.status;
 }
 
-static int run_program(GsOptions *opt, const TraceOptions *topt, const char *path, int argc,
-                       char **argv)
+/* path: the program's file, or with is_module the module's name (-m). */
+static int run_program(GsOptions *opt, const TraceOptions *topt, const char *path,
+                       bool is_module, int argc, char **argv)
 {
     /* First of all, so that no signal is lost (see on_signal). */
     install_signal_handlers();
-    char *source = read_file(path);
-    GsInterp *interp = source ? gs_interp_new(opt) : NULL;
+    char *source = is_module ? NULL : read_file(path);
+    GsInterp *interp = source || is_module ? gs_interp_new(opt) : NULL;
     if (!interp) {
         free(source);
         honour_pending_signal();
@@ -596,7 +605,7 @@ static int cmd_run(int argc, char **argv)
     TraceOptions topt = { NULL, 0, NULL };
     gs_trace_categories("default", &topt.mask, (char[8]){ 0 }, 8);
     bool policy_set = false;
-    const char *sim_option = NULL, *trace_option = NULL;
+    const char *sim_option = NULL, *trace_option = NULL, *module = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
@@ -611,6 +620,10 @@ static int cmd_run(int argc, char **argv)
         if (i + 1 >= argc) {
             fprintf(stderr, "gilscope run: %s needs a value (see gilscope run --help)\n", a);
             return EXIT_USAGE;
+        }
+        if (!strcmp(a, "-m")) {   /* as python's -m, it ends the options */
+            module = argv[++i];
+            break;
         }
         if (!strcmp(a, "--cores") || !strcmp(a, "--seed"))
             sim_option = a;
@@ -633,11 +646,13 @@ static int cmd_run(int argc, char **argv)
                 sim_option);
         return EXIT_USAGE;
     }
+    if (module)
+        return run_program(&opt, &topt, module, true, argc - i, argv + i);
     if (i >= argc) {
         fprintf(stderr, "gilscope run: no program given (usage: gilscope run [OPTIONS] FILE.py)\n");
         return EXIT_USAGE;
     }
-    return run_program(&opt, &topt, argv[i], argc - i, argv + i);
+    return run_program(&opt, &topt, argv[i], false, argc - i, argv + i);
 }
 
 static int cmd_dis(int argc, char **argv)

@@ -46,6 +46,9 @@ Modes:
                                committing.
     --check-listed DIR NAME... check that the programs in DIR are exactly
                                NAME... (the list in tests/meson.build).
+                               A .py file whose first line begins with
+                               `# helper` is a module the programs import
+                               (programs/importing/), not a program.
 
 Exit status: 0 pass, 1 fail, 77 skip, 99 the test itself is broken (no
 .out file, gilscope missing): meson's conventions.
@@ -324,7 +327,10 @@ def run_python(python, program, timeout, update):
     expected_out = read_optional(stem + ".out")
     if expected_out is None and not update:
         raise Broken("missing %s.out" % stem)
-    cmd = [python, "-I", "-X", "utf8", base] + directives["args"]
+    # -E -s: no PYTHON* variables, no user site-packages -- isolated as -I
+    # is, but with the program's directory on sys.path, where its own
+    # modules are (programs/importing/).
+    cmd = [python, "-E", "-s", "-X", "utf8", base] + directives["args"]
     print("$ cd %s && %s" % (shlex.quote(cwd), " ".join(shlex.quote(c) for c in cmd)))
     r = run(cmd, cwd, timeout)
     if r.timed_out:
@@ -360,8 +366,16 @@ def run_python(python, program, timeout, update):
     return PASS if ok else FAIL
 
 
+def is_helper(path):
+    """A module that the programs beside it import (programs/importing/):
+    not a program itself.  Its first line says so: `# helper: ...`."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.readline().startswith("# helper")
+
+
 def check_listed(directory, names):
-    on_disk = sorted(f[:-3] for f in os.listdir(directory) if f.endswith(".py"))
+    on_disk = sorted(f[:-3] for f in os.listdir(directory)
+                     if f.endswith(".py") and not is_helper(os.path.join(directory, f)))
     listed = sorted(names)
     ok = True
     for name in sorted(set(on_disk) - set(listed)):

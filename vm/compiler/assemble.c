@@ -67,7 +67,7 @@ static int stack_effect(int op, int arg, bool jump)
     case OP_STORE_GLOBAL: case OP_DELETE_ATTR: case OP_LIST_EXTEND: case OP_DICT_MERGE:
     case OP_DICT_UPDATE: case OP_COMPARE_OP: case OP_IS_OP: case OP_CONTAINS_OP:
     case OP_IMPORT_NAME: case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE:
-    case OP_STORE_FAST: case OP_STORE_DEREF:
+    case OP_STORE_FAST: case OP_STORE_DEREF: case OP_IMPORT_STAR:
         return -1;
     case OP_DUP_TOP: case OP_LOAD_BUILD_CLASS: case OP_LOAD_CONST: case OP_LOAD_NAME:
     case OP_IMPORT_FROM: case OP_LOAD_GLOBAL: case OP_LOAD_FAST: case OP_LOAD_CLOSURE:

@@ -479,6 +479,31 @@ static void compile_classdef(Compiler *c, GsStmt *s)
     gs_cc_name_op(c, s->v.classdef.name, CTX_STORE);
 }
 
+/* `import a.b.c as d`: IMPORT_NAME returns the top package a, so d is
+ * reached by one IMPORT_FROM per dotted part (b, then c), each dropping
+ * the module it came from -- CPython 3.9's compiler_import_as. */
+static void compile_import_as(Compiler *c, GsStmt *s, GsAlias *a)
+{
+    const char *part = strchr(a->name, '.');
+    while (part) {
+        part++;
+        const char *end = strchr(part, '.');
+        const char *attr = end ? gs_arena_strndup(c->arena, part, (size_t)(end - part)) : part;
+        gs_cc_emit_i(c, OP_IMPORT_FROM, gs_cc_add_name(c, c->u->names, attr));
+        if (!end) {
+            gs_cc_check_store_name(c, a->asname, s->lineno, s->col);
+            gs_cc_name_op(c, a->asname, CTX_STORE);
+            gs_cc_emit(c, OP_POP_TOP);
+            return;
+        }
+        gs_cc_emit(c, OP_ROT_TWO);
+        gs_cc_emit(c, OP_POP_TOP);
+        part = end;
+    }
+    gs_cc_check_store_name(c, a->asname, s->lineno, s->col);
+    gs_cc_name_op(c, a->asname, CTX_STORE);
+}
+
 static void compile_import(Compiler *c, GsStmt *s)
 {
     for (int i = 0; i < s->v.import.names.len; i++) {
@@ -488,11 +513,7 @@ static void compile_import(Compiler *c, GsStmt *s)
         gs_cc_emit_i(c, OP_IMPORT_NAME, gs_cc_add_name(c, c->u->names, a->name));
         const char *dot = strchr(a->name, '.');
         if (a->asname) {
-            if (dot)
-                gs_cc_error(c, s->lineno, s->col, "gilscope has no packages: cannot import '%s'",
-                            a->name);
-            gs_cc_check_store_name(c, a->asname, s->lineno, s->col);
-            gs_cc_name_op(c, a->asname, CTX_STORE);
+            compile_import_as(c, s, a);
         } else {
             const char *store = dot ? gs_arena_strndup(c->arena, a->name, (size_t)(dot - a->name))
                                     : a->name;
@@ -502,19 +523,29 @@ static void compile_import(Compiler *c, GsStmt *s)
     }
 }
 
+/* from [dots]m import a, b as c -- or `*`, which IMPORT_STAR copies into
+ * the module's namespace (the symbol table allows it only there).  The
+ * level (number of dots) and the names go to IMPORT_NAME as constants;
+ * `from . import x` imports the module named "". */
 static void compile_importfrom(Compiler *c, GsStmt *s)
 {
     GsNodeList *names = &s->v.importfrom.names;
-    if (s->v.importfrom.level > 0)
-        gs_cc_error(c, s->lineno, s->col,
-                    "gilscope has no packages: relative imports are not supported");
-    gs_cc_load_const_obj(c, gs_small_int(0));
+    const char *module = s->v.importfrom.module ? s->v.importfrom.module : "";
+    if (s->v.importfrom.level > 256) {   /* a small int constant, as every real level is */
+        gs_cc_error(c, s->lineno, s->col, "gilscope allows at most 256 dots in a relative import");
+        return;
+    }
+    gs_cc_load_const_obj(c, gs_small_int(s->v.importfrom.level));
     GsObject *t = gs_cc_check(c, gs_tuple_new(c->ts, (size_t)names->len));
     for (int i = 0; i < names->len; i++)
         ((GsTuple *)t)->items[i] =
             gs_cc_check(c, gs_str_intern_c(c->ts, GS_NTH(*names, i, GsAlias)->name));
     gs_cc_load_const_obj(c, t);
-    gs_cc_emit_i(c, OP_IMPORT_NAME, gs_cc_add_name(c, c->u->names, s->v.importfrom.module));
+    gs_cc_emit_i(c, OP_IMPORT_NAME, gs_cc_add_name(c, c->u->names, module));
+    if (names->len == 1 && strcmp(GS_NTH(*names, 0, GsAlias)->name, "*") == 0) {
+        gs_cc_emit(c, OP_IMPORT_STAR);
+        return;
+    }
     for (int i = 0; i < names->len; i++) {
         GsAlias *a = GS_NTH(*names, i, GsAlias);
         gs_cc_emit_i(c, OP_IMPORT_FROM, gs_cc_add_name(c, c->u->names, a->name));

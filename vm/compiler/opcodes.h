@@ -124,6 +124,7 @@ typedef enum {
     X(INPLACE_OR,                79, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_ARITH) \
     X(LIST_TO_TUPLE,             82, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_BUILD) \
     X(RETURN_VALUE,              83, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_NAME)  \
+    X(IMPORT_STAR,               84, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_SLOW)  \
     X(YIELD_VALUE,               86, GS_ARG_NONE,   S_NEVER,  S_NEVER,  S_NEVER,  S_NEVER,  K_CALL)  \
     X(POP_BLOCK,                 87, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_FAST)  \
     X(POP_EXCEPT,                89, GS_ARG_NONE,   S_ALWAYS, S_ALWAYS, S_NEVER,  S_NEVER,  K_NAME)  \

@@ -407,8 +407,17 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
     case S_IMPORTFROM:
         for (int i = 0; i < s->v.importfrom.names.len; i++) {
             GsAlias *a = GS_NTH(s->v.importfrom.names, i, GsAlias);
-            if (strcmp(a->name, "*") == 0)
-                gs_cc_error(c, s->lineno, s->col, "gilscope does not support 'import *'");
+            if (strcmp(a->name, "*") == 0) {
+                /* It binds names nobody can know at compile time: only a
+                 * module's namespace (a dict) can take them.  CPython
+                 * blames the enclosing def or class line. */
+                if (st->type != ST_MODULE) {
+                    const GsStmt *block = st->node;
+                    gs_cc_error(c, block->lineno, block->col,
+                                "import * only allowed at module level");
+                }
+                continue;
+            }
             st_add(c, st, a->asname ? a->asname : a->name, DEF_LOCAL, s->lineno, s->col);
         }
         break;

@@ -1586,9 +1586,19 @@ static int module_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v
     return r <= 0 ? -1 : 0;
 }
 
+/* As CPython's: where the module came from -- its file, or "(namespace)"
+ * for a package of directories only (__file__ None), or "(built-in)" for
+ * one written in C (no __file__). */
 static GsObject *module_repr(GsThread *ts, GsObject *o)
 {
-    return gs_str_printf(ts, "<module '%s'>", gs_str_cstr(((GsModule *)o)->name));
+    GsModule *m = (GsModule *)o;
+    const char *name = m->name ? gs_str_cstr(m->name) : "?";
+    GsObject *file = m->dict ? gs_dict_get(ts, m->dict, GS_NAME(ts, __file__)) : NULL;
+    if (file && GS_IS_STR(file))
+        return gs_str_printf(ts, "<module '%s' from '%s'>", name, gs_str_cstr(file));
+    if (file == GS_NONE)
+        return gs_str_printf(ts, "<module '%s' (namespace)>", name);
+    return gs_str_printf(ts, "<module '%s' (built-in)>", name);
 }
 
 GsType gs_module_type = { .ob = GS_STATIC_HEAD, .name = "module", .base = &gs_object_type,

@@ -1838,7 +1838,7 @@ max_instructions_reached:
 
     TARGET(IMPORT_NAME) {
         GsObject *fromlist = POP(), *level = TOP();
-        GsObject *m = gs_import(ts, names[oparg]);
+        GsObject *m = gs_import_name(ts, names[oparg], f->globals, fromlist, level);
         gs_decref(ts, fromlist);
         ERROR_IF(!m);
         gs_decref(ts, level);
@@ -1847,16 +1847,21 @@ max_instructions_reached:
     }
 
     TARGET(IMPORT_FROM) {
-        GsObject *m = TOP();
-        GsObject *v = gs_getattr(ts, m, names[oparg]);
-        if (!v) {
-            gs_err_clear(ts);
-            gs_err_set(ts, &gs_exc_ImportError, "cannot import name '%s' from '%s'",
-                       gs_str_cstr(names[oparg]),
-                       m->type == &gs_module_type ? gs_str_cstr(((GsModule *)m)->name) : "?");
-            goto error;
-        }
+        GsObject *v = gs_import_from(ts, TOP(), names[oparg]);
+        ERROR_IF(!v);
         PUSH(v);
+        DISPATCH();
+    }
+
+    TARGET(IMPORT_STAR) {
+        /* Only module code has it (the compiler sees to that), and module
+         * code's locals are its globals dict. */
+        GsObject *m = POP();
+        int r = f->locals ? gs_import_star(ts, m, f->locals) : -1;
+        if (!f->locals)
+            gs_err_set(ts, &gs_exc_SystemError, "no locals found during 'import *'");
+        gs_decref(ts, m);
+        ERROR_IF(r < 0);
         DISPATCH();
     }
 

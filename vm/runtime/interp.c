@@ -1,7 +1,6 @@
 /*
  * interp.c -- creating and tearing down an interpreter, running a program
- * file as __main__, printing uncaught exceptions the way CPython does, and
- * importing the built-in modules.
+ * file as __main__, and printing uncaught exceptions the way CPython does.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -269,8 +268,8 @@ void gs_interp_free(GsInterp *interp)
     clear_dict(ts, interp->builtins);
     gs_gc_collect(ts, GS_GC_NGENS - 1);
     GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
-                          &interp->argv, &interp->source_lines, &interp->empty_tuple,
-                          &interp->empty_frozenset };
+                          &interp->argv, &interp->path, &interp->source_lines,
+                          &interp->empty_tuple, &interp->empty_frozenset };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         GsObject *o = *refs[i];
         *refs[i] = NULL;
@@ -479,7 +478,9 @@ static int system_exit_status(GsThread *ts, GsObject *exc)
     return 1;
 }
 
-static GsObject *new_main_module(GsThread *ts, const char *path)
+/* __main__: package is NULL for a script, the package of the module for
+ * `run -m` (its __package__; "" for a top-level one). */
+static GsObject *new_main_module(GsThread *ts, const char *path, GsObject *package)
 {
     GsModule *m = (GsModule *)gs_alloc(ts, &gs_module_type, sizeof(GsModule));
     if (!m)
@@ -493,6 +494,7 @@ static GsObject *new_main_module(GsThread *ts, const char *path)
             gs_dict_set(ts, m->dict, GS_NAME(ts, __file__), file) |
             gs_dict_set(ts, m->dict, GS_NAME(ts, __doc__), GS_NONE) |
             gs_dict_set(ts, m->dict, GS_NAME(ts, __builtins__), ts->interp->builtins) |
+            (package ? gs_dict_set_c(ts, m->dict, "__package__", package) : 0) |
             gs_dict_set(ts, ts->interp->modules, m->name, (GsObject *)m);
     gs_xdecref(ts, file);
     if (r < 0) {
@@ -502,24 +504,20 @@ static GsObject *new_main_module(GsThread *ts, const char *path)
     return (GsObject *)m;
 }
 
-int gs_run_file(GsThread *ts, const char *path, const char *source)
+/* Run the program's code as __main__ and end the main thread: the exit
+ * status.  Called with the GIL; source NULL: an exception is set instead
+ * (it is reported as an uncaught one). */
+static int run_main(GsThread *ts, const char *path, const char *source, GsObject *package)
 {
-    /* Everything, compiling included, happens under the GIL. */
-    gs_main_thread_enter(ts);
-    /* Since 3.9 the main program's file name is absolute (co_filename,
-     * __file__, tracebacks); sys.argv[0] stays as given. */
-    char *abs = realpath(path, NULL);
-    if (abs)
-        path = abs;
     /* The file's bytes as UTF-8 (a Latin-1 file is translated): what the
      * compiler reads and what tracebacks quote. */
-    char *text = gs_source_decode(ts, source);
+    char *text = source ? gs_source_decode(ts, source) : NULL;
     GsObject *code = !text || gs_remember_source(ts, path, text) < 0 ? NULL
                                                                      : gs_compile(ts, text, path);
     free(text);
     GsObject *result = NULL;
     if (code) {
-        GsObject *m = new_main_module(ts, path);
+        GsObject *m = new_main_module(ts, path, package);
         if (m) {
             ts->interp->main_module = m;
             result = gs_eval_code(ts, (GsCode *)code, ((GsModule *)m)->dict,
@@ -548,33 +546,75 @@ int gs_run_file(GsThread *ts, const char *path, const char *source)
         status = 3;   /* stopped while waiting for the other threads */
     if (fflush(ts->interp->out) != 0)
         ts->interp->out_errno = errno;
+    return status;
+}
+
+
+int gs_run_file(GsThread *ts, const char *path, const char *source)
+{
+    /* Everything, compiling included, happens under the GIL. */
+    gs_main_thread_enter(ts);
+    /* Since 3.9 the main program's file name is absolute (co_filename,
+     * __file__, tracebacks); sys.argv[0] stays as given. */
+    char *abs = realpath(path, NULL);
+    if (abs)
+        path = abs;
+    /* sys.path[0]: the script's directory, its links resolved, as 3.9's. */
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup("");
+    bool ok = dir && gs_import_init_path(ts, slash == path ? "/" : dir) == 0;
+    free(dir);
+    int status = run_main(ts, path, ok ? source : NULL, NULL);
     free(abs);
     return status;
 }
 
-/* ---- imports -------------------------------------------------------------------------- */
-
-GsObject *gs_module_new_builtin(GsThread *ts, const char *name);   /* modules.c */
-
-GsObject *gs_import(GsThread *ts, GsObject *name)
+int gs_run_module(GsThread *ts, const char *name)
 {
-    GsObject *m = gs_dict_get(ts, ts->interp->modules, name);
-    if (m)
-        return gs_newref(ts, m);
-    m = gs_module_new_builtin(ts, gs_str_cstr(name));
-    if (!m) {
-        if (!gs_err_occurred(ts)) {
-            gs_err_set(ts, &gs_exc_ModuleNotFoundError, "No module named '%s'",
-                       gs_str_cstr(name));
-            GsObject *n = gs_str_from(ts, "name");
-            (void)n;
-            gs_xdecref(ts, n);
-        }
-        return NULL;
+    gs_main_thread_enter(ts);
+    /* As `python -m`: sys.path[0] is the current directory, in full. */
+    char cwd[4096];
+    size_t n = sizeof cwd;
+    GsObject *package = NULL;
+    char *path = NULL, *source = NULL;
+    bool missing = false;
+    /* While the module is looked for (its packages run), sys.argv[0] is
+     * "-m", as in CPython. */
+    GsList *argv = (GsList *)ts->interp->argv;
+    GsObject *dash_m = gs_str_from(ts, "-m");
+    if (dash_m && argv->len > 0)
+        gs_setref(ts, &argv->items[0], dash_m);
+    else
+        gs_xdecref(ts, dash_m);
+    if (uv_cwd(cwd, &n) == 0 && gs_import_init_path(ts, cwd) == 0)
+        path = gs_import_find_main(ts, name, &package, &missing);
+    if (missing) {
+        /* CPython's runpy says so in one line, without a traceback. */
+        GsObject *exc = gs_err_fetch(ts);
+        GsObject *msg = exc ? gs_str(ts, exc) : NULL;
+        fflush(ts->interp->out);
+        const char *text = msg ? gs_str_cstr(msg) : "module not found";
+        if (strncmp(text, "No module named", 15) == 0)
+            fprintf(stderr, "gilscope: %s\n", text);
+        else
+            fprintf(stderr, "gilscope: Error while finding module specification for '%s' "
+                            "(ModuleNotFoundError: %s)\n", name, text);
+        gs_xdecref(ts, msg);
+        gs_xdecref(ts, exc);
+        gs_err_clear(ts);
+        gs_main_thread_exit(ts);
+        return 1;
     }
-    if (gs_dict_set(ts, ts->interp->modules, name, m) < 0) {
-        gs_decref(ts, m);
-        return NULL;
-    }
-    return m;
+    /* sys.argv[0]: the module's file, in full. */
+    GsObject *argv0 = path ? gs_str_from(ts, path) : NULL;
+    if (argv0 && argv->len > 0)
+        gs_setref(ts, &argv->items[0], argv0);
+    else
+        gs_xdecref(ts, argv0);
+    source = path ? gs_import_read_source(ts, path) : NULL;
+    int status = run_main(ts, path ? path : name, source, package);
+    free(source);
+    free(path);
+    gs_xdecref(ts, package);
+    return status;
 }

@@ -95,6 +95,7 @@ typedef struct {
 /* Frames (eval.h): C structs on a per-thread stack, private to the eval
  * loop and the few runtime functions that walk them. */
 typedef struct GsFrame GsFrame;
+typedef struct GsImporting GsImporting;   /* an import under way (import.c) */
 
 /* ---- the cycle collector's per-interpreter state (gc.c) ---------------------- */
 
@@ -181,6 +182,8 @@ struct GsInterp {
     GsObject *interned;       /* dict: str -> the same str */
     GsObject *main_module;
     GsObject *argv;           /* list of str */
+    GsObject *path;           /* sys.path as it starts (a list of str) */
+    GsImporting *importing;   /* the imports under way (import.c), under the GIL */
     GsGcState gc;
     uint32_t next_serial;     /* next object serial number */
     /* Set by another thread (watchdog, signal handler, GIL) to make every
@@ -263,6 +266,7 @@ struct GsThread {
      * class: a call then costs no malloc and no free. */
     GsFrame *frame_pool[GS_FRAME_POOL_CLASSES];
     unsigned char frame_pool_len[GS_FRAME_POOL_CLASSES];
+    GsImporting *import_waits_for;   /* another thread's import it waits for (import.c) */
 };
 
 int gs_enter_recursive_call(GsThread *ts, const char *where);  /* -1: RecursionError */
@@ -351,6 +355,10 @@ int gs_remember_source(GsThread *ts, const char *path, const char *source);
 /* Run a whole program file as __main__.  Returns the process exit status
  * (0, 1 after an uncaught exception, or sys.exit's). */
 int gs_run_file(GsThread *ts, const char *path, const char *source);
+/* `gilscope run -m NAME`, as `python -m NAME`: the module (a package's
+ * __main__) found on sys.path, whose first entry is the current
+ * directory, run as __main__; sys.argv[0] becomes its file. */
+int gs_run_module(GsThread *ts, const char *name);
 
 /* Record that exc passed through a frame (errors.c). */
 int gs_traceback_add(GsThread *ts, GsObject *exc, GsObject *filename, int line, GsObject *name);
@@ -389,7 +397,21 @@ extern const GsMethodDef gs_open_def;
 /* Run the program's main thread under the GIL: gs_run_file does it. */
 void gs_main_thread_enter(GsThread *ts);
 void gs_main_thread_exit(GsThread *ts);
-GsObject *gs_import(GsThread *ts, GsObject *name);   /* new ref */
+/* Imports (import.c).  gs_import_name is IMPORT_NAME (level an int,
+ * fromlist a tuple or None), gs_import_from IMPORT_FROM, gs_import_star
+ * IMPORT_STAR.  gs_import_init_path makes sys.path: `first`, then
+ * PYTHONPATH's entries, then "<gilscope>", gilscope's own library. */
+GsObject *gs_import_name(GsThread *ts, GsObject *name, GsObject *globals, GsObject *fromlist,
+                         GsObject *level);
+GsObject *gs_import_from(GsThread *ts, GsObject *module, GsObject *name);
+int gs_import_star(GsThread *ts, GsObject *module, GsObject *locals);
+int gs_import_init_path(GsThread *ts, const char *first);
+/* For gs_run_module: the file of module `name` (malloc'd), its parent
+ * packages imported, and *package its __package__.  NULL with an
+ * exception set; *missing when it is simply not there. */
+char *gs_import_find_main(GsThread *ts, const char *name, GsObject **package, bool *missing);
+/* A source file's bytes (malloc'd, NUL-terminated); NULL with OSError. */
+char *gs_import_read_source(GsThread *ts, const char *path);
 
 /* The cycle collector (gc.c). */
 void gs_gc_init(GsGcState *gc);

@@ -1,6 +1,6 @@
 /*
- * modules.c -- the built-in modules a scenario can import: sys, gc, time,
- * dis and math.  (threading arrives with the GIL.)
+ * modules.c -- the built-in modules written in C: sys, gc, time, dis, math,
+ * os.  (import.c finds them; threading is Python, in lib/.)
  */
 #include <errno.h>
 #include <math.h>
@@ -303,6 +303,10 @@ static GsObject *make_sys(GsThread *ts)
     GsInterp *in = ts->interp;
     int r = gs_dict_set_c(ts, ((GsModule *)m)->dict, "argv", in->argv);
     r |= gs_dict_set_c(ts, ((GsModule *)m)->dict, "modules", in->modules);
+    if (!in->path && gs_import_init_path(ts, "") < 0)   /* no program file: as `python -c` */
+        r = -1;
+    else
+        r |= gs_dict_set_c(ts, ((GsModule *)m)->dict, "path", in->path);
     GsObject *out = stream_new(ts, false), *err = stream_new(ts, true);
     r |= out ? gs_dict_set_c(ts, ((GsModule *)m)->dict, "stdout", out) : -1;
     r |= out ? gs_dict_set_c(ts, ((GsModule *)m)->dict, "__stdout__", out) : -1;
@@ -483,34 +487,6 @@ static const GsMethodDef math_functions[] = {
     { "trunc", math_trunc }, { NULL, NULL },
 };
 
-/* ---- threading: Python source compiled into the binary (vm/runtime/lib/threading.py) ---------- */
-
-static GsObject *make_python_module(GsThread *ts, const char *name, const char *source)
-{
-    char filename[64];
-    snprintf(filename, sizeof filename, "<gilscope>/%s.py", name);
-    if (gs_remember_source(ts, filename, source) < 0)
-        return NULL;
-    GsObject *code = gs_compile(ts, source, filename);
-    if (!code)
-        return NULL;
-    GsObject *m = gs_module_from_defs(ts, name, (const GsMethodDef[]){ { NULL, NULL } });
-    GsObject *r = NULL;
-    if (m && gs_dict_set(ts, ((GsModule *)m)->dict, GS_NAME(ts, __builtins__),
-                         ts->interp->builtins) == 0 &&
-        gs_dict_set(ts, ts->interp->modules, ((GsModule *)m)->name, m) == 0)
-        r = gs_eval_code(ts, (GsCode *)code, ((GsModule *)m)->dict, ((GsModule *)m)->dict);
-    gs_decref(ts, code);
-    if (!r) {
-        if (m)
-            gs_dict_del(ts, ts->interp->modules, ((GsModule *)m)->name);
-        gs_xdecref(ts, m);
-        return NULL;
-    }
-    gs_decref(ts, r);
-    return m;
-}
-
 /* ---- os: the little the scenarios need ------------------------------------------------------ */
 
 MODFUNC(os_remove)
@@ -575,8 +551,6 @@ GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
         return gs_module_from_defs(ts, "os", os_functions);
     if (strcmp(name, "_thread") == 0)
         return gs_thread_module_new(ts);
-    if (strcmp(name, "threading") == 0)
-        return make_python_module(ts, "threading", gs_lib_threading);
     if (strcmp(name, "builtins") == 0) {
         GsObject *b = gs_dict_get_c(ts, ts->interp->modules, "builtins");
         return b ? gs_newref(ts, b) : NULL;

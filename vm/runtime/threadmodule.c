@@ -621,6 +621,22 @@ static void thread_main(void *arg)
     atomic_fetch_sub(&interp->os_threads, 1);
 }
 
+/* _thread._print_exception(exc): the traceback and the exception, as an
+ * uncaught one is printed (threading.excepthook's second half; CPython's
+ * uses the traceback module). */
+static GsObject *thread_print_exception(GsThread *ts, GsObject *self, GsObject *const *args,
+                                        size_t nargs, GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "_print_exception", kwnames) < 0 ||
+        gs_check_nargs(ts, "_print_exception", nargs, 1, 1) < 0)
+        return NULL;
+    if (!gs_is_exception(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "_print_exception() needs an exception, not %s",
+                          args[0]->type->name);
+    gs_print_exception(ts, args[0]);
+    return gs_newref(ts, GS_NONE);
+}
+
 /* _thread.start(func, args, kwargs, name) -> handle */
 static GsObject *thread_start(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                               GsObject *kwnames)
@@ -787,6 +803,7 @@ static GsObject *thread_set_name(GsThread *ts, GsObject *self, GsObject *const *
 static const GsMethodDef thread_functions[] = {
     { "start", thread_start }, { "get_ident", thread_get_ident }, { "_count", thread_count },
     { "allocate_lock", thread_allocate_lock }, { "set_name", thread_set_name },
+    { "_print_exception", thread_print_exception },
     { NULL, NULL },
 };
 

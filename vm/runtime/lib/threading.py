@@ -1,7 +1,7 @@
 """threading -- gilscope's threading module, written on _thread as CPython's is.
 
 The parts the lectures use: Thread (with target= or a subclass's run()),
-Lock, RLock, Event, current_thread, get_ident, active_count.  Locks and
+Lock, RLock, Event, current_thread, get_ident, active_count, excepthook.  Locks and
 events are implemented in C (vm/runtime/threadmodule.c) and release the GIL while they
 wait, as CPython's do.
 """
@@ -51,7 +51,12 @@ class Thread:
         _active[self.ident] = self
         self._registered.set()
         try:
-            self.run()
+            try:
+                self.run()
+            except BaseException:
+                # As CPython's _bootstrap_inner: an exception run() lets
+                # out goes to threading.excepthook, and the program goes on.
+                _invoke_excepthook(self)
         finally:
             _active.pop(self.ident, None)
 
@@ -102,6 +107,59 @@ class Thread:
         if self.ident is not None:
             status += " %s" % self.ident
         return "<%s(%s, %s)>" % (type(self).__name__, self.name, status)
+
+
+class ExceptHookArgs:
+    """What excepthook gets: CPython's _thread._ExceptHookArgs, a struct
+    sequence (so it also unpacks into its four fields).  gilscope has no
+    traceback objects: exc_traceback is None."""
+
+    def __init__(self, fields):
+        fields = tuple(fields)
+        if len(fields) != 4:
+            raise TypeError("_thread.ExceptHookArgs() takes a 4-sequence "
+                            "(%d-sequence given)" % len(fields))
+        self.exc_type, self.exc_value, self.exc_traceback, self.thread = fields
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return (self.exc_type, self.exc_value, self.exc_traceback, self.thread)[i]
+
+
+def excepthook(args):
+    """Handle an uncaught Thread.run() exception, as CPython 3.9's does:
+    "Exception in thread NAME:" and the traceback on sys.stderr, nothing
+    for SystemExit.  A program may replace it (threading.excepthook = f)."""
+    import sys
+    if args.exc_type == SystemExit:
+        return
+    if sys.stderr is None:
+        return
+    name = args.thread.name if args.thread is not None else get_ident()
+    print("Exception in thread %s:" % name, file=sys.stderr, flush=True)
+    _thread._print_exception(args.exc_value)
+
+
+_default_excepthook = excepthook
+
+
+def _invoke_excepthook(thread):
+    # The hook is looked up now: the program may have set its own.  If the
+    # hook itself fails, CPython says so and prints that exception.
+    import sys
+    exc_type, exc_value, exc_tb = sys.exc_info()
+    hook = excepthook
+    if hook is None:
+        hook = _default_excepthook
+    try:
+        hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
+    except Exception as exc:
+        exc.__suppress_context__ = True
+        if sys.stderr is not None:
+            print("Exception in threading.excepthook:", file=sys.stderr, flush=True)
+            _thread._print_exception(exc)
 
 
 class _MainThread(Thread):

@@ -1,0 +1,2 @@
+__all__ = ["tool", "VERSION"]
+VERSION = 3

@@ -1,0 +1,2 @@
+def use():
+    return "tool used"

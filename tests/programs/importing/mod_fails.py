@@ -1,0 +1,3 @@
+# helper: imported by import_errors.py
+print("mod_fails runs")
+raise ValueError("mod_fails cannot start")

@@ -1,0 +1,2 @@
+# helper: imported by import_errors.py
+x = 1

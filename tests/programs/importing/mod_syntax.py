@@ -1,0 +1,3 @@
+# helper: imported by import_errors.py
+def broken(:
+    pass

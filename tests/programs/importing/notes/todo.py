@@ -1,0 +1,1 @@
+ITEMS = ["write", "test"]

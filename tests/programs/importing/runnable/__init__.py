@@ -1,0 +1,1 @@
+print("runnable/__init__ runs as", __name__)

@@ -1,0 +1,2 @@
+def greet(args):
+    return "hello " + " ".join(args)

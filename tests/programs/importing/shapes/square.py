@@ -1,0 +1,5 @@
+print("shapes.square runs:", __name__, __package__)
+
+
+def area(side):
+    return side * side
