@@ -808,15 +808,27 @@ static GsObject *gc_mod_get_count(GsThread *ts, GsObject *self, GsObject *const 
     return int_triple(ts, v);
 }
 
+/* One argument, no keywords: `name` for the messages. */
+static int check_one_arg(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames)
+{
+    if (gs_kw_count(kwnames) > 0) {
+        gs_err_set(ts, &gs_exc_TypeError, "gc.%s() takes no keyword arguments", name);
+        return -1;
+    }
+    if (nargs != 1) {
+        gs_err_set(ts, &gs_exc_TypeError, "gc.%s() takes exactly one argument (%zu given)", name,
+                   nargs);
+        return -1;
+    }
+    return 0;
+}
+
 /* gc.set_debug(flags) */
 static GsObject *gc_mod_set_debug(GsThread *ts, GsObject *self, GsObject *const *args,
                                   size_t nargs, GsObject *kwnames)
 {
-    if (gs_kw_count(kwnames) > 0)
-        return gs_err_set(ts, &gs_exc_TypeError, "set_debug() takes no keyword arguments");
-    if (nargs != 1)
-        return gs_err_set(ts, &gs_exc_TypeError, "set_debug() takes exactly one argument "
-                          "(%zu given)", nargs);
+    if (check_one_arg(ts, "set_debug", nargs, kwnames) < 0)
+        return NULL;
     int flags;
     if (arg_as_int(ts, args[0], true, &flags) < 0)
         return NULL;
@@ -849,14 +861,15 @@ static int append_objects(GsThread *ts, GsObject *result, GsGcHead *list, GsObje
 static GsObject *gc_mod_get_objects(GsThread *ts, GsObject *self, GsObject *const *args,
                                     size_t nargs, GsObject *kwnames)
 {
-    size_t nkw = gs_kw_count(kwnames);
-    if (nargs + nkw > 1)
+    /* nargs counts the keyword arguments too (object.h). */
+    if (nargs > 1)
         return gs_err_set(ts, &gs_exc_TypeError, "get_objects() takes at most 1 argument "
-                          "(%zu given)", nargs + nkw);
-    if (nkw == 1 && strcmp(gs_str_cstr(((GsTuple *)kwnames)->items[0]), "generation") != 0)
+                          "(%zu given)", nargs);
+    if (gs_kw_count(kwnames) == 1 &&
+        strcmp(gs_str_cstr(((GsTuple *)kwnames)->items[0]), "generation") != 0)
         return gs_err_set(ts, &gs_exc_TypeError, "'%s' is an invalid keyword argument for "
                           "get_objects()", gs_str_cstr(((GsTuple *)kwnames)->items[0]));
-    GsObject *arg = nargs + nkw == 1 ? args[0] : GS_NONE;
+    GsObject *arg = nargs == 1 ? args[0] : GS_NONE;
     int generation = -1;
     if (arg != GS_NONE) {
         if (arg_as_int(ts, arg, true, &generation) < 0)
@@ -864,7 +877,7 @@ static GsObject *gc_mod_get_objects(GsThread *ts, GsObject *self, GsObject *cons
         if (generation >= GS_GC_NGENS)
             return gs_err_set(ts, &gs_exc_ValueError, "generation parameter must be less "
                               "than the number of available generations (%d)", GS_GC_NGENS);
-        if (generation < 0)
+        if (generation < -1)   /* -1 means all, as None does */
             return gs_err_set(ts, &gs_exc_ValueError, "generation parameter cannot be negative");
     }
     GsObject *result = gs_list_new(ts, 0);
@@ -880,21 +893,6 @@ static GsObject *gc_mod_get_objects(GsThread *ts, GsObject *self, GsObject *cons
         }
     }
     return result;
-}
-
-/* One argument, no keywords: `name` for the messages. */
-static int check_one_arg(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames)
-{
-    if (gs_kw_count(kwnames) > 0) {
-        gs_err_set(ts, &gs_exc_TypeError, "%s() takes no keyword arguments", name);
-        return -1;
-    }
-    if (nargs != 1) {
-        gs_err_set(ts, &gs_exc_TypeError, "%s() takes exactly one argument (%zu given)", name,
-                   nargs);
-        return -1;
-    }
-    return 0;
 }
 
 /* gc.is_tracked(obj): is obj in one of the collector's lists?  Ints,
