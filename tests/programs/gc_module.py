@@ -67,6 +67,19 @@ class C:
 
 
 print(gc.is_tracked(C()), gc.is_tracked(C))
+# Dicts are tracked only once they hold a container (CPython's rule).
+print(gc.is_tracked({}), gc.is_tracked({"a": 1}), gc.is_tracked({"a": []}),
+      gc.is_tracked(dict(a=1)), gc.is_tracked(dict(a=[])))
+d = {}
+d["x"] = 1
+print(gc.is_tracked(d))
+d["y"] = [1]
+print(gc.is_tracked(d))
+del d["y"]
+print(gc.is_tracked(d), "until a full collection:")
+gc.collect()
+print(gc.is_tracked(d))
+print(gc.is_tracked({"k": {}}), gc.is_tracked(d.copy()), gc.is_tracked({"a": []}.copy()))
 # A tuple of atoms stops being tracked once a collection has seen it.
 t = (1, 2, "three")
 u = ([],)

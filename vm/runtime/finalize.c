@@ -167,7 +167,7 @@ bool gs_finalize_from_dealloc(GsThread *ts, GsObject *o)
     if (has_bit(o) && gs_gc_head(o)->finalized)
         return false;
     if (has_bit(o) && gs_gc_head(o)->next == NULL)
-        gs_gc_track(ts, o);
+        gs_gc_track_again(ts, o);
     o->refcnt = 1;
     gs_call_finalizer(ts, o);
     if (--o->refcnt == 0)

@@ -290,6 +290,32 @@ static int traverse(GsObject *o, GsVisit visit, void *arg)
     return 0;
 }
 
+/* An object made untracked while alive (a new dict): unlinked from its
+ * generation, its allocation still counted until it is freed. */
+void gs_gc_untrack_alive(GsThread *ts, GsObject *o)
+{
+    GsGcHead *g = gs_gc_head(o);
+    if (g->next != NULL)
+        list_unlink(g);
+}
+
+/* Tracked again (a dict given a container, an object a finalizer
+ * resurrected from the trashcan): it joins generation 0, and is not
+ * counted a second time. */
+void gs_gc_track_again(GsThread *ts, GsObject *o)
+{
+    GsGcHead *g = gs_gc_head(o);
+    if (g->next != NULL || ts == NULL || ts->interp == NULL)
+        return;
+    g->gc_refs = GC_REACHABLE;
+    list_append(g, &ts->interp->gc.gens[0].head);
+}
+
+bool gs_gc_is_tracked(GsObject *o)
+{
+    return tracked_head(o) != NULL;
+}
+
 /* ---- steps 1 and 2: count the references from outside ----------------------- */
 
 static void update_refs(GsGcHead *young)
@@ -365,7 +391,7 @@ static void move_unreachable(GsGcHead *young, GsGcHead *unreachable)
  * never be part of a cycle, so CPython stops tracking it during a
  * collection.  A NULL item means the tuple is still being filled in. */
 
-static bool may_be_tracked(GsObject *o)
+bool gs_gc_may_be_tracked(GsObject *o)
 {
     if (!has_gc_head(o))
         return false;
@@ -377,7 +403,7 @@ static bool may_be_tracked(GsObject *o)
 static bool tuple_may_untrack(GsTuple *t)
 {
     for (size_t i = 0; i < t->len; i++)
-        if (t->items[i] == NULL || may_be_tracked(t->items[i]))
+        if (t->items[i] == NULL || gs_gc_may_be_tracked(t->items[i]))
             return false;
     return true;
 }
@@ -389,6 +415,21 @@ static void untrack_tuples(GsGcHead *young)
         GsGcHead *next = g->next;
         GsObject *o = gs_gc_object(g);
         if (GS_IS_TUPLE(o) && tuple_may_untrack((GsTuple *)o))
+            list_unlink(g);
+        g = next;
+    }
+}
+
+/* The same for plain dicts, in full collections only (CPython: "to avoid
+ * quadratic dict build-up", issue #14775): one that holds only atoms is
+ * untracked until it is given a container again (dict.c). */
+static void untrack_dicts(GsGcHead *young)
+{
+    GsGcHead *g = young->next;
+    while (g != young) {
+        GsGcHead *next = g->next;
+        GsObject *o = gs_gc_object(g);
+        if (o->type == &gs_dict_type && !gs_dict_holds_tracked(o))
             list_unlink(g);
         g = next;
     }
@@ -487,6 +528,7 @@ static void promote_survivors(GsGcState *gc, int generation, GsGcHead *young, Gs
             *long_lived_pending(gc) += list_size(young);
         list_merge(young, old);
     } else {
+        untrack_dicts(young);
         *long_lived_pending(gc) = 0;
         *long_lived_total(gc) = list_size(young);
     }

@@ -399,6 +399,13 @@ GsObject *gs_import(GsThread *ts, GsObject *name);   /* new ref */
 void gs_gc_init(GsGcState *gc);
 void gs_gc_track(GsThread *ts, GsObject *o);          /* called by gs_alloc */
 void gs_gc_untrack(GsThread *ts, GsObject *o);        /* called by gs_dealloc */
+/* Tracking that changes while the object lives (dicts, CPython's rules):
+ * neither changes gc.get_count(), which counts allocations. */
+void gs_gc_untrack_alive(GsThread *ts, GsObject *o);
+void gs_gc_track_again(GsThread *ts, GsObject *o);
+bool gs_gc_is_tracked(GsObject *o);
+bool gs_gc_may_be_tracked(GsObject *o);   /* could o be part of a cycle? */
+bool gs_dict_holds_tracked(GsObject *d);  /* dict.c */
 int64_t gs_gc_collect(GsThread *ts, int generation);  /* unreachable objects found */
 void gs_gc_maybe_collect(GsThread *ts);               /* after an allocation */
 GsObject *gs_gc_module_new(GsThread *ts);             /* `import gc` */
