@@ -50,22 +50,4 @@ print(s.send(s))
 del s
 gc.collect()
 print("collected")
-
-
-# A generator whose finally yields again: close() raises RuntimeError,
-# which is printed as an ignored exception, and the collection goes on.
-def stubborn(box):
-    try:
-        yield 1
-    finally:
-        yield 2
-
-
-box = []
-st = stubborn(box)
-box.append(st)
-next(st)
-del st, box
-gc.collect()
-print("collected")
 print("end")
