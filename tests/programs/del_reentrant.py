@@ -74,7 +74,7 @@ class Wreck:
         table.update({0: [0], 1: [1]})
         w = Wreck(); w.me = w
 w = Wreck(); w.me = w; del w
-for rnd in range(100):
+for rnd in range(30):
     for x in data:
         y = [x, x]
     for k, v in list(table.items()):
