@@ -216,6 +216,31 @@ static void dict_changed(GsDict *d)
     d->version = atomic_fetch_add_explicit(&last_dict_version, 1, memory_order_relaxed) + 1;
 }
 
+/* DICTS AND THE COLLECTOR.  Like CPython, a plain dict is not tracked by
+ * the cycle collector until it holds something that could be part of a
+ * cycle: `gc.is_tracked({})` and `gc.is_tracked({'a': 1})` are False,
+ * `gc.is_tracked({'a': []})` is True.  A dict of ints and strs can never
+ * be in a cycle, and most dicts are such (keyword arguments, small
+ * records), so the collector has less to scan.  A full collection also
+ * stops tracking the dicts that hold only atoms again (gc.c). */
+static void maintain_tracking(GsThread *ts, GsDict *d, GsObject *key, GsObject *value)
+{
+    if (!gs_gc_is_tracked((GsObject *)d) && (gs_gc_may_be_tracked(key) ||
+                                             gs_gc_may_be_tracked(value)))
+        gs_gc_track_again(ts, (GsObject *)d);
+}
+
+/* Does d hold anything the collector tracks?  (gc.c's untrack_dicts) */
+bool gs_dict_holds_tracked(GsObject *o)
+{
+    GsDict *d = as_dict(o);
+    for (size_t i = 0; i < d->nentries; i++)
+        if (d->entries[i].key != NULL && (gs_gc_may_be_tracked(d->entries[i].key) ||
+                                          gs_gc_may_be_tracked(d->entries[i].value)))
+            return true;
+    return false;
+}
+
 /* Append a (key, value) known to be absent, growing first if entries[]
  * is full.  Takes new references on both. */
 static int insert_new_entry(GsThread *ts, GsDict *d, GsObject *key, int64_t hash,
@@ -223,6 +248,7 @@ static int insert_new_entry(GsThread *ts, GsDict *d, GsObject *key, int64_t hash
 {
     if (d->nentries == d->cap && dict_resize(ts, d, d->used * 3) < 0)
         return -1;
+    maintain_tracking(ts, d, key, value);
     size_t ix = d->nentries++;
     d->entries[ix] = (GsDictEntry){ gs_newref(ts, key), gs_newref(ts, value), hash };
     d->index[find_free_slot(d, hash)] = (int32_t)ix;
@@ -242,6 +268,7 @@ static int dict_insert(GsThread *ts, GsDict *d, GsObject *key, int64_t hash, GsO
     /* An existing key keeps its original key object, as in CPython.  The
      * old value is released last: its destructor may run guest code, which
      * must see the dict already updated. */
+    maintain_tracking(ts, d, key, value);
     GsObject *old = d->entries[ix].value;
     d->entries[ix].value = gs_newref(ts, value);
     dict_changed(d);
@@ -285,8 +312,12 @@ static void dict_clear_contents(GsThread *ts, GsDict *d)
 
 GsObject *gs_dict_new(GsThread *ts)
 {
-    /* Zeroed memory is an empty dict: no tables until the first insert. */
-    return gs_alloc(ts, &gs_dict_type, sizeof(GsDict));
+    /* Zeroed memory is an empty dict: no tables until the first insert;
+     * and not tracked until it holds a container (maintain_tracking). */
+    GsObject *d = gs_alloc(ts, &gs_dict_type, sizeof(GsDict));
+    if (d)
+        gs_gc_untrack_alive(ts, d);
+    return d;
 }
 
 GsObject *gs_dict_get(GsThread *ts, GsObject *o, GsObject *key)
@@ -748,6 +779,8 @@ static GsObject *dict_new_slot(GsThread *ts, GsType *type, GsObject *const *args
     GsObject *d = gs_alloc(ts, type, type->size);
     if (d == NULL)
         return NULL;
+    if (type == &gs_dict_type)   /* a subclass's instances are always tracked */
+        gs_gc_untrack_alive(ts, d);
     if (update_common(ts, d, args, nargs, kwnames, "dict") < 0) {
         gs_decref(ts, d);
         return NULL;

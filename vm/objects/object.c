@@ -132,6 +132,12 @@ void gs_dealloc(GsThread *ts, GsObject *o)
     }
 }
 
+/* May o's type have a finalizer?  The cheap test before the real one. */
+static inline bool wants_finalizer(GsType *type)
+{
+    return type->finalize != NULL || (type->flags & GS_TPFLAG_HEAPTYPE);
+}
+
 static void dealloc_now(GsThread *ts, GsObject *o)
 {
     GsType *type = o->type;
@@ -144,6 +150,10 @@ static void dealloc_now(GsThread *ts, GsObject *o)
         ts->interp->nfree_numbers++;
         return;
     }
+    /* `__del__` (or a generator's close) runs first, while o is whole;
+     * it may keep o alive (finalize.c). */
+    if (wants_finalizer(type) && gs_finalize_from_dealloc(ts, o))
+        return;
     if (type->flags & GS_TPFLAG_GC)
         gs_gc_untrack(ts, o);
     if (ts->interp->on_ref)

@@ -138,6 +138,10 @@ struct GsType {
     GsObject *(*getitem)(GsThread *ts, GsObject *o, GsObject *key);
     int (*setitem)(GsThread *ts, GsObject *o, GsObject *key, GsObject *v); /* v NULL: del */
     int (*contains)(GsThread *ts, GsObject *o, GsObject *v);  /* 1, 0, -1 */
+    /* CPython's tp_finalize (PEP 442): run guest code before o dies, at most
+     * once (generators: close()).  Guest classes use `__del__` instead,
+     * found when needed (finalize.c); NULL for most built-in types. */
+    void (*finalize)(GsThread *ts, GsObject *o);
 };
 
 enum { GS_CMP_LT, GS_CMP_LE, GS_CMP_EQ, GS_CMP_NE, GS_CMP_GT, GS_CMP_GE };

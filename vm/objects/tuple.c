@@ -39,16 +39,28 @@ GsObject *gs_tuple_new(GsThread *ts, size_t len)
     return &t->ob;
 }
 
+/* The items are held before the tuple is allocated: allocating may run a
+ * collection, and a finalizer (`__del__`) may then drop what the caller
+ * only borrowed (a dict's entry while it iterates items()).  CPython's
+ * dict iterator takes its references first for the same reason. */
+#define PACK_MAX 8
 GsObject *gs_tuple_pack(GsThread *ts, size_t n, ...)
 {
-    GsObject *t = gs_tuple_new(ts, n);
-    if (!t)
-        return NULL;
+    GsObject *items[PACK_MAX];
+    if (n > PACK_MAX)
+        return gs_err_set(ts, &gs_exc_SystemError, "gs_tuple_pack: too many items");
     va_list ap;
     va_start(ap, n);
     for (size_t i = 0; i < n; i++)
-        TUPLE(t)->items[i] = gs_newref(ts, va_arg(ap, GsObject *));
+        items[i] = gs_newref(ts, va_arg(ap, GsObject *));
     va_end(ap);
+    GsObject *t = gs_tuple_new(ts, n);
+    for (size_t i = 0; i < n; i++) {
+        if (t)
+            TUPLE(t)->items[i] = items[i];
+        else
+            gs_decref(ts, items[i]);
+    }
     return t;
 }
 

@@ -72,13 +72,23 @@
  *      and no live object reaches them: the next collection finds 2.
  *
  *   4. The survivors move to the next older generation.
- *   5. delete_garbage breaks the cycles by calling each unreachable
+ *   5. Finalizers (PEP 442, CPython 3.4+): every unreachable object with a
+ *      finalizer -- a `__del__`, or a suspended generator's close() --
+ *      gets it called, once in its life (finalize.c), while all the
+ *      garbage is still whole.  A finalizer may *resurrect* garbage by
+ *      storing a reference to it somewhere alive, so reachability is
+ *      computed again, within the unreachable set only (steps 1-3 on that
+ *      list): whatever is now referenced from outside it, and everything
+ *      that reaches, survives and joins the old generation.  Only the rest
+ *      is deleted.  (CPython 3.9's handle_resurrected_objects.)
+ *   6. delete_garbage breaks the cycles by calling each unreachable
  *      object's `clear` slot, which drops the references it holds.  Plain
  *      reference counting then frees the whole group.  While `clear` runs
  *      the collector holds its own reference to the object, so the object
  *      is not freed under the `clear` that is still looking at it.
  *
- * gc.collect() returns how many unreachable objects step 3 found.
+ * gc.collect() returns how many objects step 6 deleted: those step 3
+ * found, less any that a finalizer resurrected.
  *
  * States of gc_refs
  * -----------------
@@ -96,20 +106,34 @@
  *
  * Between collections every tracked object is GC_REACHABLE.
  *
- * What gilscope leaves out: weak references, finalizers (__del__) run by
- * the collector itself and the "uncollectable" list (gc.garbage), and
- * CPython's untracking of dicts that hold no containers.  It keeps
- * CPython's untracking of tuples that hold no containers (see
- * untrack_tuples), which decides what later collections count.
+ * gc.garbage stays empty unless gc.set_debug(gc.DEBUG_SAVEALL): then the
+ * garbage is appended to it instead of being deleted.  (CPython also puts
+ * there the objects with a legacy C-level `tp_del`, which no guest class
+ * can have.)
+ *
+ * What gilscope leaves out: weak references, and CPython's untracking of
+ * dicts that hold no containers.  It keeps CPython's untracking of tuples
+ * that hold no containers (see untrack_tuples), which decides what later
+ * collections count.
  */
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #include "interp.h"
 
 enum {
     GC_REACHABLE = -1,
     GC_TENTATIVELY_UNREACHABLE = -2,
+};
+
+/* gc.set_debug() flags, CPython's values. */
+enum {
+    GS_GC_DEBUG_STATS = 1 << 0,          /* print statistics on stderr */
+    GS_GC_DEBUG_COLLECTABLE = 1 << 1,    /* print the garbage found */
+    GS_GC_DEBUG_UNCOLLECTABLE = 1 << 2,  /* print what cannot be freed (nothing, here) */
+    GS_GC_DEBUG_SAVEALL = 1 << 5,        /* keep the garbage in gc.garbage */
+    GS_GC_DEBUG_LEAK = GS_GC_DEBUG_COLLECTABLE | GS_GC_DEBUG_UNCOLLECTABLE | GS_GC_DEBUG_SAVEALL,
 };
 
 static const int gc_default_thresholds[GS_GC_NGENS] = { 700, 10, 10 };
@@ -221,6 +245,7 @@ void gs_gc_init(GsGcState *gc)
         gc->gens[i].head.gc_refs = 0;
         gc->gens[i].threshold = gc_default_thresholds[i];
     }
+    list_init(&gc->permanent);
     gc->enabled = true;
 }
 
@@ -251,6 +276,46 @@ void gs_gc_untrack(GsThread *ts, GsObject *o)
         ts->interp->gc.gens[0].count--;
 }
 
+/* What o refers to, as the collector sees it: its type's traverse slot,
+ * and, for an instance of a class, the class itself -- an instance holds
+ * a reference to its class (gs_alloc), so a class and its instances can
+ * form a cycle (C.instances = [C()]; or a class whose methods' globals
+ * hold its instances).  CPython's subtype_traverse visits the type too. */
+static int traverse(GsObject *o, GsVisit visit, void *arg)
+{
+    if (o->type->traverse && o->type->traverse(o, visit, arg))
+        return 1;
+    if (o->type->flags & GS_TPFLAG_HEAPTYPE)
+        return visit((GsObject *)o->type, arg);
+    return 0;
+}
+
+/* An object made untracked while alive (a new dict): unlinked from its
+ * generation, its allocation still counted until it is freed. */
+void gs_gc_untrack_alive(GsThread *ts, GsObject *o)
+{
+    GsGcHead *g = gs_gc_head(o);
+    if (g->next != NULL)
+        list_unlink(g);
+}
+
+/* Tracked again (a dict given a container, an object a finalizer
+ * resurrected from the trashcan): it joins generation 0, and is not
+ * counted a second time. */
+void gs_gc_track_again(GsThread *ts, GsObject *o)
+{
+    GsGcHead *g = gs_gc_head(o);
+    if (g->next != NULL || ts == NULL || ts->interp == NULL)
+        return;
+    g->gc_refs = GC_REACHABLE;
+    list_append(g, &ts->interp->gc.gens[0].head);
+}
+
+bool gs_gc_is_tracked(GsObject *o)
+{
+    return tracked_head(o) != NULL;
+}
+
 /* ---- steps 1 and 2: count the references from outside ----------------------- */
 
 static void update_refs(GsGcHead *young)
@@ -273,8 +338,7 @@ static void subtract_refs(GsGcHead *young)
 {
     for (GsGcHead *g = young->next; g != young; g = g->next) {
         GsObject *o = gs_gc_object(g);
-        if (o->type->traverse)
-            o->type->traverse(o, visit_decref, NULL);
+        traverse(o, visit_decref, NULL);
     }
 }
 
@@ -310,8 +374,7 @@ static void move_unreachable(GsGcHead *young, GsGcHead *unreachable)
         GsGcHead *next;
         if (g->gc_refs > 0) {
             GsObject *o = gs_gc_object(g);
-            if (o->type->traverse)
-                o->type->traverse(o, visit_reachable, young);
+            traverse(o, visit_reachable, young);
             g->gc_refs = GC_REACHABLE;
             next = g->next;        /* read after traverse: it may append */
         } else {
@@ -328,7 +391,7 @@ static void move_unreachable(GsGcHead *young, GsGcHead *unreachable)
  * never be part of a cycle, so CPython stops tracking it during a
  * collection.  A NULL item means the tuple is still being filled in. */
 
-static bool may_be_tracked(GsObject *o)
+bool gs_gc_may_be_tracked(GsObject *o)
 {
     if (!has_gc_head(o))
         return false;
@@ -340,7 +403,7 @@ static bool may_be_tracked(GsObject *o)
 static bool tuple_may_untrack(GsTuple *t)
 {
     for (size_t i = 0; i < t->len; i++)
-        if (t->items[i] == NULL || may_be_tracked(t->items[i]))
+        if (t->items[i] == NULL || gs_gc_may_be_tracked(t->items[i]))
             return false;
     return true;
 }
@@ -357,20 +420,87 @@ static void untrack_tuples(GsGcHead *young)
     }
 }
 
-/* ---- step 5: break the cycles ------------------------------------------------------ */
+/* The same for plain dicts, in full collections only (CPython: "to avoid
+ * quadratic dict build-up", issue #14775): one that holds only atoms is
+ * untracked until it is given a container again (dict.c). */
+static void untrack_dicts(GsGcHead *young)
+{
+    GsGcHead *g = young->next;
+    while (g != young) {
+        GsGcHead *next = g->next;
+        GsObject *o = gs_gc_object(g);
+        if (o->type == &gs_dict_type && !gs_dict_holds_tracked(o))
+            list_unlink(g);
+        g = next;
+    }
+}
+
+/* ---- step 5: finalizers, and what they resurrect ------------------------------------
+ * CPython's finalize_garbage.  A finalizer may free other garbage (or the
+ * object itself) by reference counting, which unlinks it from whatever
+ * list it is in, so, as in delete_garbage, always take the first object
+ * and move it to `seen` before running any guest code.  The object is
+ * held while its finalizer runs.  True if any finalizer ran. */
+static bool finalize_garbage(GsThread *ts, GsGcHead *unreachable)
+{
+    bool any = false;
+    GsGcHead seen;
+    list_init(&seen);
+    while (!list_is_empty(unreachable)) {
+        GsGcHead *g = unreachable->next;
+        GsObject *o = gs_gc_object(g);
+        list_move(g, &seen);
+        if (g->finalized || !gs_has_finalizer(ts, o))
+            continue;
+        any = true;
+        gs_incref(ts, o);
+        gs_call_finalizer(ts, o);
+        gs_decref(ts, o);
+    }
+    list_merge(&seen, unreachable);
+    return any;
+}
+
+/* Steps 1-3 again, on the unreachable list alone: what a finalizer linked
+ * to from a live object now has a reference from outside the list.  The
+ * resurrected objects (and all they reach) join `old`; the ones still
+ * unreachable go to `still`.  Everything outside the list is
+ * GC_REACHABLE, so it takes no part. */
+static void handle_resurrected(GsGcHead *unreachable, GsGcHead *still, GsGcHead *old)
+{
+    update_refs(unreachable);
+    subtract_refs(unreachable);
+    move_unreachable(unreachable, still);
+    list_merge(unreachable, old);
+}
+
+/* ---- step 6: break the cycles ------------------------------------------------------ */
+
+/* "gc: collectable <Node 0x...>" (DEBUG_COLLECTABLE). */
+static void debug_cycle(GsThread *ts, const char *what, GsObject *o)
+{
+    FILE *err = gs_stderr_file(ts);
+    if (err)
+        fprintf(err, "gc: %s <%s %p>\n", what, o->type->name, (void *)o);
+}
 
 /* Clear the first object of the list until the list is empty.  Clearing
  * frees objects, and a freed object unlinks itself (gs_gc_untrack), so the
  * list shrinks under us: that is why we always take the head rather than
  * hold on to a "next" pointer.  An object that survives its clear (no
- * `clear` slot, or something still refers to it) joins the old generation. */
-static void delete_garbage(GsThread *ts, GsGcHead *unreachable, GsGcHead *old)
+ * `clear` slot, or something still refers to it) joins the old generation.
+ * With DEBUG_SAVEALL the garbage is appended to gc.garbage instead, which
+ * keeps it alive. */
+static void delete_garbage(GsThread *ts, GsGcState *gc, GsGcHead *unreachable, GsGcHead *old)
 {
     while (!list_is_empty(unreachable)) {
         GsGcHead *g = unreachable->next;
         GsObject *o = gs_gc_object(g);
         g->gc_refs = GC_REACHABLE;    /* it leaves the collection either way */
-        if (o->type->clear) {
+        if ((gc->debug & GS_GC_DEBUG_SAVEALL) && gc->garbage) {
+            if (gs_list_append(ts, gc->garbage, o) < 0)
+                gs_err_clear(ts);
+        } else if (o->type->clear) {
             gs_incref(ts, o);
             o->type->clear(ts, o);
             gs_decref(ts, o);
@@ -398,13 +528,48 @@ static void promote_survivors(GsGcState *gc, int generation, GsGcHead *young, Gs
             *long_lived_pending(gc) += list_size(young);
         list_merge(young, old);
     } else {
+        untrack_dicts(young);
         *long_lived_pending(gc) = 0;
         *long_lived_total(gc) = list_size(young);
     }
 }
 
+/* "gc: objects in each generation: 12 0 3456" (DEBUG_STATS). */
+static void debug_stats_start(GsThread *ts, GsGcState *gc, int generation)
+{
+    FILE *err = gs_stderr_file(ts);
+    if (!err)
+        return;
+    fprintf(err, "gc: collecting generation %d...\n", generation);
+    fprintf(err, "gc: objects in each generation:");
+    for (int i = 0; i < GS_GC_NGENS; i++)
+        fprintf(err, " %lld", (long long)list_size(&gc->gens[i].head));
+    fprintf(err, "\ngc: objects in permanent generation: %lld\n",
+            (long long)list_size(&gc->permanent));
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void debug_stats_end(GsThread *ts, int64_t found, double t0)
+{
+    FILE *err = gs_stderr_file(ts);
+    if (err)
+        fprintf(err, "gc: done, %lld unreachable, 0 uncollectable, %.4fs elapsed\n",
+                (long long)found, monotonic_seconds() - t0);
+}
+
 static int64_t collect(GsThread *ts, GsGcState *gc, int generation)
 {
+    double t0 = 0;
+    if (gc->debug & GS_GC_DEBUG_STATS) {
+        debug_stats_start(ts, gc, generation);
+        t0 = monotonic_seconds();
+    }
     update_counts(gc, generation);
     GsGcHead *young = &gc->gens[generation].head;
     GsGcHead *old = generation + 1 < GS_GC_NGENS ? &gc->gens[generation + 1].head : young;
@@ -419,12 +584,68 @@ static int64_t collect(GsThread *ts, GsGcState *gc, int generation)
     untrack_tuples(young);
     promote_survivors(gc, generation, young, old);
 
-    int64_t found = list_size(&unreachable);
-    delete_garbage(ts, &unreachable, old);
+    if (gc->debug & GS_GC_DEBUG_COLLECTABLE)
+        for (GsGcHead *g = unreachable.next; g != &unreachable; g = g->next)
+            debug_cycle(ts, "collectable", gs_gc_object(g));
+    GsGcHead still;
+    list_init(&still);
+    if (finalize_garbage(ts, &unreachable))
+        handle_resurrected(&unreachable, &still, old);
+    else
+        list_merge(&unreachable, &still);
+    int64_t found = list_size(&still);
+    delete_garbage(ts, gc, &still, old);
 
+    if (gc->debug & GS_GC_DEBUG_STATS)
+        debug_stats_end(ts, found, t0);
     gc->collections[generation]++;
     gc->collected[generation] += found;
     return found;
+}
+
+/* gc.callbacks: each is called with ("start" or "stop", info), info a
+ * dict {'generation': g, 'collected': n, 'uncollectable': 0}.  An error
+ * in one is printed and the others still run (CPython's
+ * invoke_gc_callback). */
+static GsObject *callback_info(GsThread *ts, int generation, int64_t collected)
+{
+    GsObject *info = gs_dict_new(ts);
+    const char *keys[3] = { "generation", "collected", "uncollectable" };
+    const int64_t values[3] = { generation, collected, 0 };
+    for (int i = 0; i < 3 && info; i++) {
+        GsObject *v = gs_int_new(ts, values[i]);
+        if (!v || gs_dict_set_c(ts, info, keys[i], v) < 0)
+            gs_setref(ts, &info, NULL);
+        gs_xdecref(ts, v);
+    }
+    return info;
+}
+
+static void invoke_callbacks(GsThread *ts, GsGcState *gc, const char *phase, int generation,
+                             int64_t collected)
+{
+    if (!gc->callbacks || ((GsList *)gc->callbacks)->len == 0)
+        return;
+    GsObject *info = callback_info(ts, generation, collected);
+    GsObject *ph = info ? gs_str_from(ts, phase) : NULL;
+    if (!ph) {
+        gs_write_unraisable(ts, NULL);
+        gs_xdecref(ts, info);
+        return;
+    }
+    /* Index by index: a callback may change the list. */
+    for (size_t i = 0; i < ((GsList *)gc->callbacks)->len; i++) {
+        GsObject *cb = gs_newref(ts, ((GsList *)gc->callbacks)->items[i]);
+        GsObject *args[2] = { ph, info };
+        GsObject *r = gs_call(ts, cb, args, 2, NULL);
+        if (r)
+            gs_decref(ts, r);
+        else
+            gs_write_unraisable(ts, cb);
+        gs_decref(ts, cb);
+    }
+    gs_decref(ts, info);
+    gs_decref(ts, ph);
 }
 
 int64_t gs_gc_collect(GsThread *ts, int generation)
@@ -438,9 +659,11 @@ int64_t gs_gc_collect(GsThread *ts, int generation)
         generation = GS_GC_NGENS - 1;
     bool had_error = gs_err_occurred(ts) != NULL;
     gc->collecting = true;
+    invoke_callbacks(ts, gc, "start", generation, 0);
     gs_ev_gc_start(ts, generation);
     int64_t n = collect(ts, gc, generation);
     gs_ev_gc_end(ts, generation, n);
+    invoke_callbacks(ts, gc, "stop", generation, n);
     gc->collecting = false;
     /* Nobody can catch an exception raised while freeing garbage (CPython
      * reports it as "unraisable"); it must not leak into the caller. */
@@ -627,10 +850,301 @@ static GsObject *gc_mod_get_count(GsThread *ts, GsObject *self, GsObject *const 
     return int_triple(ts, v);
 }
 
-/* The gc module's functions (modules.c makes the module). */
+/* One argument, no keywords: `name` for the messages. */
+static int check_one_arg(GsThread *ts, const char *name, size_t nargs, GsObject *kwnames)
+{
+    if (gs_kw_count(kwnames) > 0) {
+        gs_err_set(ts, &gs_exc_TypeError, "gc.%s() takes no keyword arguments", name);
+        return -1;
+    }
+    if (nargs != 1) {
+        gs_err_set(ts, &gs_exc_TypeError, "gc.%s() takes exactly one argument (%zu given)", name,
+                   nargs);
+        return -1;
+    }
+    return 0;
+}
+
+/* gc.set_debug(flags) */
+static GsObject *gc_mod_set_debug(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
+{
+    if (check_one_arg(ts, "set_debug", nargs, kwnames) < 0)
+        return NULL;
+    int flags;
+    if (arg_as_int(ts, args[0], true, &flags) < 0)
+        return NULL;
+    ts->interp->gc.debug = flags;
+    return gs_newref(ts, GS_NONE);
+}
+
+static GsObject *gc_mod_get_debug(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
+{
+    if (check_no_args(ts, "get_debug", nargs, kwnames) < 0)
+        return NULL;
+    return gs_int_new(ts, ts->interp->gc.debug);
+}
+
+/* Append every object of `list` but `skip` to `result`: 0, or -1. */
+static int append_objects(GsThread *ts, GsObject *result, GsGcHead *list, GsObject *skip)
+{
+    for (GsGcHead *g = list->next; g != list; g = g->next) {
+        GsObject *o = gs_gc_object(g);
+        if (o != skip && gs_list_append(ts, result, o) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* gc.get_objects(generation=None): the objects the collector tracks, of
+ * one generation or of all three (not the frozen ones), without the list
+ * returned. */
+static GsObject *gc_mod_get_objects(GsThread *ts, GsObject *self, GsObject *const *args,
+                                    size_t nargs, GsObject *kwnames)
+{
+    /* nargs counts the keyword arguments too (object.h). */
+    if (nargs > 1)
+        return gs_err_set(ts, &gs_exc_TypeError, "get_objects() takes at most 1 argument "
+                          "(%zu given)", nargs);
+    if (gs_kw_count(kwnames) == 1 &&
+        strcmp(gs_str_cstr(((GsTuple *)kwnames)->items[0]), "generation") != 0)
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' is an invalid keyword argument for "
+                          "get_objects()", gs_str_cstr(((GsTuple *)kwnames)->items[0]));
+    GsObject *arg = nargs == 1 ? args[0] : GS_NONE;
+    int generation = -1;
+    if (arg != GS_NONE) {
+        if (arg_as_int(ts, arg, true, &generation) < 0)
+            return NULL;
+        if (generation >= GS_GC_NGENS)
+            return gs_err_set(ts, &gs_exc_ValueError, "generation parameter must be less "
+                              "than the number of available generations (%d)", GS_GC_NGENS);
+        if (generation < -1)   /* -1 means all, as None does */
+            return gs_err_set(ts, &gs_exc_ValueError, "generation parameter cannot be negative");
+    }
+    GsObject *result = gs_list_new(ts, 0);
+    if (!result)
+        return NULL;
+    GsGcState *gc = &ts->interp->gc;
+    for (int i = 0; i < GS_GC_NGENS; i++) {
+        if (generation >= 0 && i != generation)
+            continue;
+        if (append_objects(ts, result, &gc->gens[i].head, result) < 0) {
+            gs_decref(ts, result);
+            return NULL;
+        }
+    }
+    return result;
+}
+
+/* gc.is_tracked(obj): is obj in one of the collector's lists?  Ints,
+ * strs and the other atoms never are; a tuple stops being tracked once a
+ * collection sees it holds only untracked objects. */
+static GsObject *gc_mod_is_tracked(GsThread *ts, GsObject *self, GsObject *const *args,
+                                   size_t nargs, GsObject *kwnames)
+{
+    if (check_one_arg(ts, "is_tracked", nargs, kwnames) < 0)
+        return NULL;
+    return gs_newref(ts, gs_bool(tracked_head(args[0]) != NULL));
+}
+
+/* gc.get_referrers(*objs): the tracked objects that refer to any of objs,
+ * found by traversing every tracked object (slow, as in CPython). */
+typedef struct {
+    GsObject *const *objs;
+    size_t n;
+} Targets;
+
+static int visit_is_target(GsObject *o, void *arg)
+{
+    Targets *t = arg;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->objs[i] == o)
+            return 1;
+    return 0;
+}
+
+static int referrers_in(GsThread *ts, GsGcHead *list, Targets *t, GsObject *result)
+{
+    for (GsGcHead *g = list->next; g != list; g = g->next) {
+        GsObject *o = gs_gc_object(g);
+        if (o == result)
+            continue;
+        if (traverse(o, visit_is_target, t) && gs_list_append(ts, result, o) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static GsObject *gc_mod_get_referrers(GsThread *ts, GsObject *self, GsObject *const *args,
+                                      size_t nargs, GsObject *kwnames)
+{
+    if (gs_kw_count(kwnames) > 0)
+        return gs_err_set(ts, &gs_exc_TypeError, "get_referrers() takes no keyword arguments");
+    GsObject *result = gs_list_new(ts, 0);
+    if (!result)
+        return NULL;
+    Targets t = { args, nargs };
+    GsGcState *gc = &ts->interp->gc;
+    for (int i = 0; i < GS_GC_NGENS; i++) {
+        if (referrers_in(ts, &gc->gens[i].head, &t, result) < 0) {
+            gs_decref(ts, result);
+            return NULL;
+        }
+    }
+    return result;
+}
+
+typedef struct {
+    GsThread *ts;
+    GsObject *list;
+} GsAppend;
+
+static int visit_append(GsObject *o, void *arg)
+{
+    GsAppend *a = arg;
+    if (gs_list_append(a->ts, a->list, o) < 0)
+        return 1;
+    return 0;
+}
+
+/* gc.get_referents(*objs): what the containers among objs refer to,
+ * as their traverse slot reports it. */
+static GsObject *gc_mod_get_referents(GsThread *ts, GsObject *self, GsObject *const *args,
+                                      size_t nargs, GsObject *kwnames)
+{
+    if (gs_kw_count(kwnames) > 0)
+        return gs_err_set(ts, &gs_exc_TypeError, "get_referents() takes no keyword arguments");
+    GsObject *result = gs_list_new(ts, 0);
+    if (!result)
+        return NULL;
+    GsAppend a = { ts, result };
+    for (size_t i = 0; i < nargs; i++) {
+        GsObject *o = args[i];
+        if (!has_gc_head(o))
+            continue;
+        if (traverse(o, visit_append, &a)) {
+            gs_decref(ts, result);
+            return NULL;
+        }
+    }
+    return result;
+}
+
+/* gc.freeze(): move every tracked object to the permanent generation,
+ * which no collection looks at (for servers that fork: pages stay
+ * shared).  gc.unfreeze() puts them back, in the oldest generation. */
+static GsObject *gc_mod_freeze(GsThread *ts, GsObject *self, GsObject *const *args,
+                               size_t nargs, GsObject *kwnames)
+{
+    if (check_no_args(ts, "freeze", nargs, kwnames) < 0)
+        return NULL;
+    GsGcState *gc = &ts->interp->gc;
+    for (int i = 0; i < GS_GC_NGENS; i++) {
+        list_merge(&gc->gens[i].head, &gc->permanent);
+        gc->gens[0].count = 0;
+    }
+    return gs_newref(ts, GS_NONE);
+}
+
+static GsObject *gc_mod_unfreeze(GsThread *ts, GsObject *self, GsObject *const *args,
+                                 size_t nargs, GsObject *kwnames)
+{
+    if (check_no_args(ts, "unfreeze", nargs, kwnames) < 0)
+        return NULL;
+    GsGcState *gc = &ts->interp->gc;
+    list_merge(&gc->permanent, &gc->gens[GS_GC_NGENS - 1].head);
+    return gs_newref(ts, GS_NONE);
+}
+
+static GsObject *gc_mod_get_freeze_count(GsThread *ts, GsObject *self, GsObject *const *args,
+                                         size_t nargs, GsObject *kwnames)
+{
+    if (check_no_args(ts, "get_freeze_count", nargs, kwnames) < 0)
+        return NULL;
+    return gs_int_new(ts, list_size(&ts->interp->gc.permanent));
+}
+
+/* gc.get_stats(): a dict per generation, as CPython keeps them. */
+static GsObject *gc_mod_get_stats(GsThread *ts, GsObject *self, GsObject *const *args,
+                                  size_t nargs, GsObject *kwnames)
+{
+    if (check_no_args(ts, "get_stats", nargs, kwnames) < 0)
+        return NULL;
+    GsGcState *gc = &ts->interp->gc;
+    GsObject *result = gs_list_new(ts, 0);
+    for (int i = 0; result && i < GS_GC_NGENS; i++) {
+        GsObject *d = gs_dict_new(ts);
+        const char *keys[3] = { "collections", "collected", "uncollectable" };
+        const int64_t values[3] = { gc->collections[i], gc->collected[i], 0 };
+        for (int k = 0; k < 3 && d; k++) {
+            GsObject *v = gs_int_new(ts, values[k]);
+            if (!v || gs_dict_set_c(ts, d, keys[k], v) < 0)
+                gs_setref(ts, &d, NULL);
+            gs_xdecref(ts, v);
+        }
+        if (!d || gs_list_append(ts, result, d) < 0)
+            gs_setref(ts, &result, NULL);
+        gs_xdecref(ts, d);
+    }
+    return result;
+}
+
+/* The gc module's functions (exported for the unit tests). */
 const GsMethodDef gs_gc_module_functions[] = {
     { "collect", gc_mod_collect }, { "enable", gc_mod_enable },
     { "disable", gc_mod_disable }, { "isenabled", gc_mod_isenabled },
     { "get_threshold", gc_mod_get_threshold }, { "set_threshold", gc_mod_set_threshold },
-    { "get_count", gc_mod_get_count }, { NULL, NULL },
+    { "get_count", gc_mod_get_count }, { "set_debug", gc_mod_set_debug },
+    { "get_debug", gc_mod_get_debug }, { "get_objects", gc_mod_get_objects },
+    { "get_stats", gc_mod_get_stats }, { "is_tracked", gc_mod_is_tracked },
+    { "get_referrers", gc_mod_get_referrers }, { "get_referents", gc_mod_get_referents },
+    { "freeze", gc_mod_freeze }, { "unfreeze", gc_mod_unfreeze },
+    { "get_freeze_count", gc_mod_get_freeze_count }, { NULL, NULL },
 };
+
+/* `import gc`: the functions, the DEBUG_* constants, and gc.garbage and
+ * gc.callbacks, two lists the collector itself keeps (rebinding
+ * gc.garbage in the module does not change the list it appends to, as in
+ * CPython). */
+static int set_int(GsThread *ts, GsObject *m, const char *name, int64_t v)
+{
+    GsObject *o = gs_int_new(ts, v);
+    int r = o ? gs_dict_set_c(ts, ((GsModule *)m)->dict, name, o) : -1;
+    gs_xdecref(ts, o);
+    return r;
+}
+
+GsObject *gs_gc_module_new(GsThread *ts)
+{
+    GsGcState *gc = &ts->interp->gc;
+    if (!gc->garbage && !(gc->garbage = gs_list_new(ts, 0)))
+        return NULL;
+    if (!gc->callbacks && !(gc->callbacks = gs_list_new(ts, 0)))
+        return NULL;
+    GsObject *m = gs_module_from_defs(ts, "gc", gs_gc_module_functions);
+    if (!m)
+        return NULL;
+    GsObject *d = ((GsModule *)m)->dict;
+    if (gs_dict_set_c(ts, d, "garbage", gc->garbage) < 0 ||
+        gs_dict_set_c(ts, d, "callbacks", gc->callbacks) < 0 ||
+        set_int(ts, m, "DEBUG_STATS", GS_GC_DEBUG_STATS) < 0 ||
+        set_int(ts, m, "DEBUG_COLLECTABLE", GS_GC_DEBUG_COLLECTABLE) < 0 ||
+        set_int(ts, m, "DEBUG_UNCOLLECTABLE", GS_GC_DEBUG_UNCOLLECTABLE) < 0 ||
+        set_int(ts, m, "DEBUG_SAVEALL", GS_GC_DEBUG_SAVEALL) < 0 ||
+        set_int(ts, m, "DEBUG_LEAK", GS_GC_DEBUG_LEAK) < 0) {
+        gs_decref(ts, m);
+        return NULL;
+    }
+    return m;
+}
+
+/* At interpreter teardown, before the last collections: what gc.garbage
+ * kept alive may then be freed. */
+void gs_gc_fini(GsThread *ts)
+{
+    GsGcState *gc = &ts->interp->gc;
+    gc->debug = 0;
+    gs_setref(ts, &gc->garbage, NULL);
+    gs_setref(ts, &gc->callbacks, NULL);
+}

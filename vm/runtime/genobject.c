@@ -454,35 +454,27 @@ static void gen_clear(GsThread *ts, GsObject *o)
     finish(ts, (GsGen *)o);
 }
 
-/* A generator dropped while suspended is closed first, so that its
- * `finally` blocks and `with` exits run (CPython's _PyGen_Finalize); an
- * error there cannot propagate, and is printed as "Exception ignored". */
+/* A suspended generator is closed before it dies, so that its `finally`
+ * blocks and `with` exits run: CPython's _PyGen_Finalize, the type's
+ * finalizer.  It runs when reference counting drops the generator (from
+ * gs_dealloc) and when the cycle collector finds it in garbage (gc.c),
+ * once (finalize.c).  An error there cannot propagate, and is printed as
+ * "Exception ignored in: <generator object ...>". */
+static void gen_finalize(GsThread *ts, GsObject *o)
+{
+    GsGen *g = (GsGen *)o;
+    if (!started(g) || g->running)
+        return;
+    GsObject *r = gen_close(ts, g);
+    if (r)
+        gs_decref(ts, r);
+    else
+        gs_write_unraisable(ts, o);
+}
+
 static void gen_dealloc(GsThread *ts, GsObject *o)
 {
     GsGen *g = (GsGen *)o;
-    if (started(g) && !g->running && !ts->interp->tearing_down) {
-        o->refcnt++;   /* alive again while close() runs */
-        GsObject *saved = gs_err_fetch(ts);
-        GsObject *r = gen_close(ts, g);
-        if (r) {
-            gs_decref(ts, r);
-        } else {
-            GsObject *e = gs_err_fetch(ts);
-            FILE *err = gs_stderr_file(ts);
-            if (err && e) {
-                GsObject *repr = gen_repr(ts, o);
-                fprintf(err, "Exception ignored in: %s\n", repr ? gs_str_cstr(repr) : "?");
-                gs_xdecref(ts, repr);
-                gs_print_exception(ts, e);
-            }
-            gs_xdecref(ts, e);
-        }
-        if (saved) {
-            gs_err_set_obj(ts, saved);
-            gs_decref(ts, saved);
-        }
-        o->refcnt--;
-    }
     finish(ts, g);
     gs_xdecref(ts, g->code);
     gs_xdecref(ts, g->name);
@@ -500,5 +492,6 @@ static const GsMethodDef gen_methods[] = {
 GsType gs_gen_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
     .name = "generator", .base = &gs_object_type, .size = sizeof(GsGen),
     .flags = GS_TPFLAG_GC, .methods = gen_methods, .dealloc = gen_dealloc,
+    .finalize = gen_finalize,
     .traverse = gen_traverse, .clear = gen_clear, .repr = gen_repr, .getattr = gen_getattr,
     .iter = gen_iter, .iternext = gen_iternext };

@@ -245,11 +245,42 @@ static void clear_dict(GsThread *ts, GsObject *d)
         d->type->clear(ts, d);
 }
 
+/* The end of the program, as CPython 3.9's Py_FinalizeEx sees it, in the
+ * main thread once the others have ended:
+ *
+ *   1. a full collection, if the collector is enabled (gc.callbacks see
+ *      it), while __main__ is still alive;
+ *   2. __main__ leaves sys.modules and dies, dropping its dict.  If
+ *      nothing else holds the dict, its values die in dict order.  But a
+ *      function or a class defined in __main__ refers back to the dict
+ *      (__globals__), so usually the dict is part of a cycle: then
+ *   3. a collection (no callbacks) finds it and everything only it kept
+ *      alive, and calls their finalizers (`__del__`) in the order of the
+ *      collector's lists -- the order step 1 left them in, which is why
+ *      step 1 matters to what the program prints last.
+ *
+ * The module object itself stays (the tracer and gs_interp_free still
+ * look at it) with a fresh empty dict, as if the one CPython made
+ * afresh. */
 void gs_finalize_main(GsThread *ts)
 {
     GsObject *m = ts->interp->main_module;
-    if (m && m->type == &gs_module_type)
-        clear_dict(ts, ((GsModule *)m)->dict);
+    if (!m || m->type != &gs_module_type)
+        return;
+    if (ts->interp->gc.enabled)
+        gs_gc_collect(ts, GS_GC_NGENS - 1);
+    GsModule *mod = (GsModule *)m;
+    GsObject *fresh = gs_dict_new(ts);
+    if (!fresh) {
+        gs_err_clear(ts);
+        clear_dict(ts, mod->dict);
+        return;
+    }
+    GsObject *callbacks = ts->interp->gc.callbacks;
+    ts->interp->gc.callbacks = NULL;     /* CPython's last collections run none */
+    gs_setref(ts, &mod->dict, fresh);
+    gs_gc_collect(ts, GS_GC_NGENS - 1);
+    ts->interp->gc.callbacks = callbacks;
 }
 
 void gs_interp_free(GsInterp *interp)
@@ -266,6 +297,7 @@ void gs_interp_free(GsInterp *interp)
         if (m->type == &gs_module_type)
             clear_dict(ts, ((GsModule *)m)->dict);
     clear_dict(ts, interp->builtins);
+    gs_gc_fini(ts);
     gs_gc_collect(ts, GS_GC_NGENS - 1);
     GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
                           &interp->argv, &interp->path, &interp->source_lines,

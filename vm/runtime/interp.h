@@ -103,6 +103,7 @@ typedef struct GsGcHead GsGcHead;
 struct GsGcHead {
     GsGcHead *next, *prev;
     intptr_t gc_refs;      /* used only while collecting */
+    uintptr_t finalized;   /* its finalizer has run (PEP 442: only once; finalize.c) */
 };
 
 #define GS_GC_NGENS 3
@@ -114,10 +115,14 @@ typedef struct {
 
 typedef struct {
     GsGcGen gens[GS_GC_NGENS];
+    GsGcHead permanent;    /* gc.freeze(): never collected (a list head, like a generation) */
     bool enabled;
     bool collecting;
+    int debug;             /* gc.set_debug() flags: GS_GC_DEBUG_* (gc.c) */
     int64_t collections[GS_GC_NGENS];
     int64_t collected[GS_GC_NGENS];
+    GsObject *garbage;     /* gc.garbage, a list (NULL until the gc module is made) */
+    GsObject *callbacks;   /* gc.callbacks, a list (likewise) */
 } GsGcState;
 
 /* ---- options: what CPython to imitate, and the guards ------------------------- */
@@ -159,7 +164,7 @@ typedef struct {
     X(co_name) X(co_filename) X(co_firstlineno) X(co_lnotab) X(co_stacksize) \
     X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) X(__kwdefaults__) \
     X(msg) X(filename) X(lineno) X(offset) X(text) X(code) X(value) X(key) X(reverse) \
-    X(sep) X(end) X(file) X(flush) X(start) X(default) X(__build_class__)
+    X(sep) X(end) X(file) X(flush) X(start) X(default) X(__build_class__) X(__del__)
 
 typedef enum {
 #define GS_X_NAME_ENUM(n) GS_N_##n,
@@ -417,9 +422,23 @@ char *gs_import_read_source(GsThread *ts, const char *path);
 void gs_gc_init(GsGcState *gc);
 void gs_gc_track(GsThread *ts, GsObject *o);          /* called by gs_alloc */
 void gs_gc_untrack(GsThread *ts, GsObject *o);        /* called by gs_dealloc */
+/* Tracking that changes while the object lives (dicts, CPython's rules):
+ * neither changes gc.get_count(), which counts allocations. */
+void gs_gc_untrack_alive(GsThread *ts, GsObject *o);
+void gs_gc_track_again(GsThread *ts, GsObject *o);
+bool gs_gc_is_tracked(GsObject *o);
+bool gs_gc_may_be_tracked(GsObject *o);   /* could o be part of a cycle? */
+bool gs_dict_holds_tracked(GsObject *d);  /* dict.c */
 int64_t gs_gc_collect(GsThread *ts, int generation);  /* unreachable objects found */
 void gs_gc_maybe_collect(GsThread *ts);               /* after an allocation */
-extern const GsMethodDef gs_gc_module_functions[];    /* the gc module's, NULL-ended */
+GsObject *gs_gc_module_new(GsThread *ts);             /* `import gc` */
+extern const GsMethodDef gs_gc_module_functions[];    /* its functions, NULL-ended */
+void gs_gc_fini(GsThread *ts);                        /* drop gc.garbage and gc.callbacks */
+/* Finalizers (finalize.c): `__del__` and the like, PEP 442's rules. */
+bool gs_has_finalizer(GsThread *ts, GsObject *o);
+void gs_call_finalizer(GsThread *ts, GsObject *o);    /* at most once per object */
+bool gs_finalize_from_dealloc(GsThread *ts, GsObject *o);   /* true: o was resurrected */
+void gs_write_unraisable(GsThread *ts, GsObject *where);    /* "Exception ignored in: ..." */
 /* threading.py's source, compiled into the binary (runtime/lib/, embed.py). */
 extern const char gs_lib_threading[];
 static inline GsGcHead *gs_gc_head(GsObject *o) { return (GsGcHead *)o - 1; }

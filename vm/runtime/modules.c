@@ -534,7 +534,7 @@ GsObject *gs_module_new_builtin(GsThread *ts, const char *name)
     if (strcmp(name, "time") == 0)
         return gs_module_from_defs(ts, "time", time_functions);
     if (strcmp(name, "gc") == 0)
-        return gs_module_from_defs(ts, "gc", gs_gc_module_functions);
+        return gs_gc_module_new(ts);
     if (strcmp(name, "dis") == 0)
         return gs_module_from_defs(ts, "dis", dis_functions);
     if (strcmp(name, "math") == 0) {
