@@ -118,6 +118,11 @@ static void check_errors(GsThread *ts)
         { "[0 for __debug__ in x]\n", "cannot assign to __debug__", 1, 8 },
         { "if 0:\n    __debug__ = 3\n", "cannot assign to __debug__", 2, 5 },
         { "while 0:\n    pass\nbreak\n", "'break' outside loop", 3, 1 },
+        { "*a = [1]\n", "starred assignment target must be in a list or tuple", 1, 1 },
+        { "for *a in x: pass\n", "starred assignment target must be in a list or tuple", 1, 5 },
+        { "[x for *a in y]\n", "starred assignment target must be in a list or tuple", 1, 8 },
+        { "x = 1\na, *b, *c = x\n", "multiple starred expressions in assignment", 2, 1 },
+        { "for x, (*a, *b) in y: pass\n", "multiple starred expressions in assignment", 1, 8 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         GsObject *code = gs_compile(ts, bad[i].src, "bad.py");

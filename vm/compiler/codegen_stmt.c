@@ -559,8 +559,6 @@ static void compile_stmt(Compiler *c, GsStmt *s)
             gs_cc_name_op(c, e->v.name.id, CTX_LOAD);
         }
         gs_cc_compile_expr(c, s->v.augassign.value);
-        if (s->v.augassign.op == OP_MATMULT)
-            gs_cc_error(c, s->lineno, s->col, "gilscope does not support the @ operator");
         gs_cc_emit(c, gs_cc_binop_opcode(s->v.augassign.op, true));
         if (e->kind == E_ATTR) {
             gs_cc_emit(c, OP_ROT_TWO);

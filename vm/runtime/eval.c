@@ -490,6 +490,71 @@ static bool exc_matches(GsThread *ts, GsObject *exc_type, GsObject *cls, int *er
     return GS_IS_TYPE(exc_type) && gs_type_is_subtype((GsType *)exc_type, (GsType *)cls);
 }
 
+/* An iterator over what an unpacking assignment unpacks; a value that
+ * cannot be iterated gets CPython's "cannot unpack" TypeError. */
+static GsObject *unpack_iter(GsThread *ts, GsObject *seq)
+{
+    GsType *t = seq->type;
+    if (!t->iter && !(t->flags & GS_TPFLAG_HEAPTYPE) && !t->getitem)
+        return gs_err_set(ts, &gs_exc_TypeError, "cannot unpack non-iterable %s object", t->name);
+    return gs_getiter(ts, seq);
+}
+
+/* UNPACK_EX, CPython's unpack_iterable with a star: `before` items, a list
+ * of the rest, then the last `after` items taken back off that list's
+ * end.  out[] is filled as UNPACK_SEQUENCE fills it, the first item
+ * ending on top of the stack.  Always iterates, even a tuple or a list,
+ * as CPython 3.9 does. */
+static int unpack_ex(GsThread *ts, GsObject *seq, int before, int after, GsObject **out)
+{
+    int total = before + 1 + after, i;
+    GsObject *it = unpack_iter(ts, seq), *rest = NULL;
+    if (!it)
+        return -1;
+    for (i = 0; i < before; i++) {
+        GsObject *v = gs_iternext(ts, it);
+        if (!v) {
+            if (!gs_err_occurred(ts))
+                gs_err_set(ts, &gs_exc_ValueError,
+                           "not enough values to unpack (expected at least %d, got %d)",
+                           before + after, i);
+            goto fail;
+        }
+        out[total - 1 - i] = v;
+    }
+    rest = gs_list_new(ts, 0);
+    if (!rest)
+        goto fail;
+    for (GsObject *v; (v = gs_iternext(ts, it)); gs_decref(ts, v))
+        if (gs_list_append(ts, rest, v) < 0) {
+            gs_decref(ts, v);
+            goto fail;
+        }
+    if (gs_err_occurred(ts))
+        goto fail;
+    GsList *l = (GsList *)rest;
+    if (l->len < (size_t)after) {
+        gs_err_set(ts, &gs_exc_ValueError,
+                   "not enough values to unpack (expected at least %d, got %zu)",
+                   before + after, (size_t)before + l->len);
+        goto fail;
+    }
+    out[after] = rest;
+    /* The last `after` items move from the list to the stack (their
+     * references with them), and the list shrinks by as many. */
+    for (int j = 0; j < after; j++)
+        out[after - 1 - j] = l->items[l->len - after + j];
+    l->len -= (size_t)after;
+    gs_decref(ts, it);
+    return 0;
+fail:
+    for (int k = 0; k < i; k++)
+        gs_decref(ts, out[total - 1 - k]);
+    gs_xdecref(ts, rest);
+    gs_decref(ts, it);
+    return -1;
+}
+
 static int unpack(GsThread *ts, GsObject *seq, int n, GsObject **out)
 {
     GsObject *const *items = NULL;
@@ -515,12 +580,7 @@ static int unpack(GsThread *ts, GsObject *seq, int n, GsObject **out)
             out[n - 1 - i] = gs_newref(ts, items[i]);
         return 0;
     }
-    GsType *t = seq->type;
-    if (!t->iter && !(t->flags & GS_TPFLAG_HEAPTYPE) && !t->getitem) {
-        gs_err_set(ts, &gs_exc_TypeError, "cannot unpack non-iterable %s object", t->name);
-        return -1;
-    }
-    GsObject *it = gs_getiter(ts, seq);
+    GsObject *it = unpack_iter(ts, seq);
     if (!it)
         return -1;
     int i;
@@ -1164,7 +1224,9 @@ max_instructions_reached:
     TARGET(INPLACE_RSHIFT)
     TARGET(INPLACE_AND)
     TARGET(INPLACE_XOR)
-    TARGET(INPLACE_OR) {
+    TARGET(INPLACE_OR)
+    TARGET(BINARY_MATRIX_MULTIPLY)
+    TARGET(INPLACE_MATRIX_MULTIPLY) {
         GsObject *b = TOP(), *a = SECOND();
         GsObject *r = gs_binary_op(ts, opcode, a, b);
         ERROR_IF(!r);
@@ -1379,6 +1441,22 @@ max_instructions_reached:
         int r = gs_dict_set(ts, f->locals, names[oparg], v);
         gs_decref(ts, v);
         ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(SETUP_ANNOTATIONS) {
+        /* First in a module or class body with annotated names: make sure
+         * its namespace has an __annotations__ dict (keeping one already
+         * there, as CPython does). */
+        GsObject *key = GS_NAME(ts, __annotations__);
+        if (!gs_dict_get(ts, f->locals, key)) {
+            ERROR_IF(gs_err_occurred(ts));
+            GsObject *d = gs_dict_new(ts);
+            ERROR_IF(!d);
+            int r = gs_dict_set(ts, f->locals, key, d);
+            gs_decref(ts, d);
+            ERROR_IF(r < 0);
+        }
         DISPATCH();
     }
 
@@ -1797,6 +1875,18 @@ max_instructions_reached:
         gs_decref(ts, seq);
         ERROR_IF(r < 0);
         sp += oparg;
+        DISPATCH();
+    }
+
+    TARGET(UNPACK_EX) {
+        /* `a, *b, c = seq`: oparg's low byte counts the targets before the
+         * star, the bytes above it those after. */
+        int before = oparg & 0xff, after = oparg >> 8;
+        GsObject *seq = POP();
+        int r = unpack_ex(ts, seq, before, after, sp);
+        gs_decref(ts, seq);
+        ERROR_IF(r < 0);
+        sp += before + 1 + after;
         DISPATCH();
     }
 
