@@ -123,6 +123,17 @@ static void check_errors(GsThread *ts)
         { "[x for *a in y]\n", "starred assignment target must be in a list or tuple", 1, 8 },
         { "x = 1\na, *b, *c = x\n", "multiple starred expressions in assignment", 2, 1 },
         { "for x, (*a, *b) in y: pass\n", "multiple starred expressions in assignment", 1, 8 },
+        /* 3.9 puts the caret of these one left of the name (offset = col) */
+        { "[(i := 0) for i in range(3)]\n",
+          "assignment expression cannot rebind comprehension iteration variable 'i'", 1, 2 },
+        { "def f():\n    [[(j := 1) for i in x] for j in y]\n",
+          "assignment expression cannot rebind comprehension iteration variable 'j'", 2, 7 },
+        { "class C:\n    [(j := 0) for i in range(3)]\n",
+          "assignment expression within a comprehension cannot be used in a class body", 2, 6 },
+        { "[x for x in (y := [1])]\n",
+          "assignment expression cannot be used in a comprehension iterable expression", 1, 13 },
+        { "[i for _ in y if (x := 1) for x in z]\n",
+          "comprehension inner loop cannot rebind assignment expression target 'x'", 1, 0 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         GsObject *code = gs_compile(ts, bad[i].src, "bad.py");

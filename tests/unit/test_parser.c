@@ -322,6 +322,13 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         dump_expr(d, e->v.yield.value, true);
         put(d, ")");
         break;
+    case E_NAMEDEXPR:
+        put(d, "NamedExpr(");
+        dump_expr(d, e->v.namedexpr.target, true);
+        put(d, ", ");
+        dump_expr(d, e->v.namedexpr.value, true);
+        put(d, ")");
+        break;
     case E_STARRED:
         put(d, "Starred(");
         dump_expr(d, e->v.starred.value, true);
@@ -782,6 +789,14 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(FunctionDef(f, arguments([], [], None, [], [], None), [FunctionDef(g, arguments([], [], None, [], [], None), [Nonlocal(x), Assign([Name(x, Store)], Const(1))], []), Return(Name(g))], []))"},
     {"if a:\n    if b:\n        pass\n    else:\n        pass\nelif c:\n    pass",
      "Module(If(Name(a), [If(Name(b), [Pass], [Pass])], [If(Name(c), [Pass], [])]))"},
+    {"if (n := len(a)) > 5: pass",
+     "Module(If(Compare(NamedExpr(Name(n, Store), Call(Name(len), [Name(a)], [])), [Gt], [Const(5)]), [Pass], []))"},
+    {"f(x := 1, y)",
+     "Module(Expr(Call(Name(f), [NamedExpr(Name(x, Store), Const(1)), Name(y)], [])))"},
+    {"while chunk := read(): pass",
+     "Module(While(NamedExpr(Name(chunk, Store), Call(Name(read), [], [])), [Pass], []))"},
+    {"a, *b = c",
+     "Module(Assign([Tuple([Name(a, Store), Starred(Name(b, Store), Store)], Store)], Name(c)))"},
 };
 
 static const struct { const char *name, *src, *tree; } seed_cases[] = {
@@ -1000,8 +1015,18 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "gilscope does not support async/await", 1, 1, false},
     {"x = await y",
      "gilscope does not support async/await", 1, 5, false},
-    {"if (n := 10) > 5: pass",
-     "gilscope does not support assignment expressions (:=)", 1, 7, false},
+    {"x := 1",
+     "invalid syntax", 1, 3, false},
+    {"(a.b := 1)",
+     "cannot use assignment expressions with attribute", 1, 2, false},
+    {"x = y := 1",
+     "invalid syntax", 1, 7, false},
+    {"a[b := 1]",
+     "invalid syntax", 1, 5, false},
+    {"{a := 1: 2}",
+     "invalid syntax", 1, 8, false},
+    {"(x := *y)",
+     "invalid syntax", 1, 7, false},
     {"x: int = 5",
      "gilscope does not support variable annotations (x: int = ...)", 1, 1, false},
     {"def f(a, /, b): pass",

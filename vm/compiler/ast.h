@@ -35,7 +35,8 @@ void gs_list_push(GsArena *a, GsNodeList *l, void *node);
 typedef enum {
     E_CONST, E_NAME, E_ATTR, E_SUBSCRIPT, E_SLICE, E_CALL, E_BINOP, E_UNARYOP,
     E_BOOLOP, E_COMPARE, E_IFEXP, E_LIST, E_TUPLE, E_DICT, E_LISTCOMP, E_DICTCOMP,
-    E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD, E_YIELDFROM
+    E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD, E_YIELDFROM,
+    E_NAMEDEXPR
 } GsExprKind;
 
 typedef enum { C_NONE, C_TRUE, C_FALSE, C_INT, C_FLOAT, C_STR, C_ELLIPSIS } GsConstKind;
@@ -100,6 +101,7 @@ struct GsExpr {
         struct { GsArguments *args; GsExpr *body; } lambda;
         struct { GsExpr *value; GsCtx ctx; } starred;
         struct { GsExpr *value; } yield;   /* E_YIELD (value may be NULL), E_YIELDFROM */
+        struct { GsExpr *target, *value; } namedexpr;   /* target := value; target a Name */
     } v;
 };
 

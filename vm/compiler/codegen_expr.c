@@ -739,6 +739,13 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
     case E_LAMBDA:
         compile_lambda(c, e);
         break;
+    case E_NAMEDEXPR:
+        /* (x := v): v stays on the stack as the expression's value, and a
+         * copy is stored to x. */
+        gs_cc_compile_expr(c, e->v.namedexpr.value);
+        gs_cc_emit(c, OP_DUP_TOP);
+        gs_cc_compile_store(c, e->v.namedexpr.target);
+        break;
     case E_STARRED:
         if (e->v.starred.ctx == CTX_STORE)
             gs_cc_compile_store(c, e);   /* reports the misplaced target */

@@ -431,6 +431,7 @@ static void fold_expr(Compiler *c, GsExpr *e)
         fold_expr(c, e->v.lambda.body);
         break;
     case E_STARRED: fold_expr(c, e->v.starred.value); break;
+    case E_NAMEDEXPR: fold_expr(c, e->v.namedexpr.value); break;
     case E_NAME:
         /* `__debug__` is True (gilscope has no -O), and a constant: `if
          * __debug__:` compiles without a test, as in CPython 3.9. */

@@ -213,7 +213,7 @@ static GsExpr *parse_disjunction(Parser *p);
 static GsExpr *parse_bitwise_or(Parser *p);
 static GsExpr *parse_factor(Parser *p);
 static GsExpr *parse_strings(Parser *p);
-static void check_walrus(Parser *p, const GsExpr *e);
+static GsExpr *parse_walrus(Parser *p, GsExpr *e);
 static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotations);
 static void parse_statement(Parser *p, GsNodeList *body);
 
@@ -540,6 +540,7 @@ static const char *expr_name(const GsExpr *e)
     case E_LISTCOMP: return "list comprehension";
     case E_GENEXP: return "generator expression";
     case E_YIELD: case E_YIELDFROM: return "yield expression";
+    case E_NAMEDEXPR: return "named expression";
     case E_DICTCOMP: return "dict comprehension";
     case E_DICT: return "dict literal";
     case E_JOINEDSTR: case E_FORMATTED: return "f-string expression";
@@ -911,7 +912,7 @@ static GsExpr *parse_brace(Parser *p)
         GsExpr *key = parse_star_named_expression(p), *value;
         if (at(p, GS_TOK_COMMA) || at(p, GS_TOK_RBRACE) || at(p, GS_TOK_FOR))
             unsupported(p, start, "sets");
-        if (!at(p, GS_TOK_COLON))
+        if (!at(p, GS_TOK_COLON) || key->kind == E_NAMEDEXPR)   /* {a := 1: 2} */
             syntax_error(p);
         value = parse_dict_value(p);
         if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC))
@@ -1381,8 +1382,7 @@ static void parse_arguments(Parser *p, GsNodeList *args, GsNodeList *keywords)
             push(p, keywords, kw);
             seen_unpack = true;
         } else {
-            e = parse_expression(p);
-            check_walrus(p, e);
+            e = parse_walrus(p, parse_expression(p));
             if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC)) {
                 /* f(x for x in xs): a generator expression needs no
                  * parentheses of its own only as the call's sole argument. */
@@ -1448,7 +1448,8 @@ static GsExpr *parse_slice(Parser *p)
     Pos start = here(p);
     GsExpr *lower = NULL, *upper = NULL, *step = NULL, *e;
     if (!at(p, GS_TOK_COLON)) {
-        lower = parse_named_expression(p);
+        /* Not a named expression: `a[x := 1]` is Python 3.10's. */
+        lower = parse_expression(p);
         if (!at(p, GS_TOK_COLON))
             return lower;
     }
@@ -1754,19 +1755,27 @@ static GsExpr *parse_expression(Parser *p)
     return e;
 }
 
-/* `name := value` is Python 3.8's assignment expression.  gilscope has no
- * node for it; CPython's complaints about misuse come first. */
-static void check_walrus(Parser *p, const GsExpr *e)
+/* `name := value`, Python 3.8's assignment expression (PEP 572), when a
+ * `:=` follows the expression e just parsed: the NamedExpr node, or e
+ * itself.  Only a plain name can be the target. */
+static GsExpr *parse_walrus(Parser *p, GsExpr *e)
 {
+    GsExpr *n;
     if (!at(p, GS_TOK_COLONEQUAL))
-        return;
+        return e;
     if (!starts_expression(peek_at(p, 1)->kind) || peek_at(p, 1)->kind == GS_TOK_STAR) {
         advance(p);
         syntax_error(p);
     }
     if (e->kind != E_NAME)
         fail_at_expr(p, e, "cannot use assignment expressions with %s", expr_name(e));
-    unsupported(p, here(p), "assignment expressions (:=)");
+    advance(p);
+    set_ctx(e, CTX_STORE);
+    GsExpr *value = parse_expression(p);
+    n = new_expr(p, E_NAMEDEXPR, (Pos){e->lineno, e->col});
+    n->v.namedexpr.target = e;
+    n->v.namedexpr.value = value;
+    return n;
 }
 
 /* Can a token of this kind begin an operand of `==`? */
@@ -1801,8 +1810,7 @@ static _Noreturn void misplaced_assignment(Parser *p, const GsExpr *e, Pos start
 static GsExpr *parse_named_expression(Parser *p)
 {
     Pos start = here(p);
-    GsExpr *e = parse_expression(p);
-    check_walrus(p, e);
+    GsExpr *e = parse_walrus(p, parse_expression(p));
     if (at(p, GS_TOK_EQUAL))
         misplaced_assignment(p, e, start);
     return e;
@@ -2026,7 +2034,7 @@ static GsStmt *parse_expr_statement(Parser *p)
     if (augassign_op(kind(p), &op))
         return parse_augassign(p, start, e, op);
     if (e->kind != E_NAME)       /* a bare `x := 1` statement is just invalid */
-        check_walrus(p, e);
+        parse_walrus(p, e);
     if (at(p, GS_TOK_COLON) &&
         (e->kind == E_NAME || e->kind == E_ATTR || e->kind == E_SUBSCRIPT))
         unsupported(p, start, "variable annotations (x: int = ...)");
