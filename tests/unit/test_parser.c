@@ -131,6 +131,8 @@ static void dump_arguments(Dump *d, const GsArguments *a)
         put(d, "%s%s", i ? ", " : "", arg->name);
         if (d->positions)
             put(d, "{%d,%d}", arg->lineno, arg->col);
+        if (i + 1 == a->posonlyargcount)
+            put(d, ", /");
     }
     put(d, "], ");
     dump_exprs(d, &a->defaults, true);
@@ -743,6 +745,10 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(AugAssign(Name(x, Store), Add, Const(1)), AugAssign(Name(x, Store), Sub, Const(1)), AugAssign(Name(x, Store), Mult, Const(1)), AugAssign(Name(x, Store), Div, Const(1)), AugAssign(Name(x, Store), FloorDiv, Const(1)), AugAssign(Name(x, Store), Mod, Const(1)), AugAssign(Name(x, Store), Pow, Const(1)), AugAssign(Name(x, Store), RShift, Const(1)), AugAssign(Name(x, Store), LShift, Const(1)), AugAssign(Name(x, Store), BitAnd, Const(1)), AugAssign(Name(x, Store), BitXor, Const(1)), AugAssign(Name(x, Store), BitOr, Const(1)), AugAssign(Name(x, Store), MatMult, Const(1)))"},
     {"a.b += 1\na[0] **= 2",
      "Module(AugAssign(Attribute(Name(a), b, Store), Add, Const(1)), AugAssign(Subscript(Name(a), Const(0), Store), Pow, Const(2)))"},
+    {"def f(a, b=1, /, c=2, *, d): pass",
+     "Module(FunctionDef(f, arguments([a, b, /, c], [Const(1), Const(2)], None, [d], [None], None), [Pass], []))"},
+    {"lambda x, /: x",
+     "Module(Expr(Lambda(arguments([x, /], [], None, [], [], None), Name(x))))"},
     {"a, *b = c",
      "Module(Assign([Tuple([Name(a, Store), Starred(Name(b, Store), Store)], Store)], Name(c)))"},
     {"[a, b] = c",
@@ -1029,8 +1035,22 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "invalid syntax", 1, 7, false},
     {"x: int = 5",
      "gilscope does not support variable annotations (x: int = ...)", 1, 1, false},
-    {"def f(a, /, b): pass",
-     "gilscope does not support positional-only parameters (/)", 1, 10, false},
+    {"def f(/, a): pass",
+     "at least one argument must precede /", 1, 7, false},
+    {"def f(a, /, b, /): pass",
+     "/ may appear only once", 1, 16, false},
+    {"def f(*, a, /): pass",
+     "/ must be ahead of *", 1, 13, false},
+    {"def f(*a, /): pass",
+     "/ must be ahead of *", 1, 11, false},
+    {"def f(a=1, /, b): pass",
+     "non-default argument follows default argument", 1, 15, false},
+    {"def f(a, /=1): pass",
+     "invalid syntax", 1, 10, false},
+    {"def f(a, / b): pass",
+     "invalid syntax", 1, 12, false},
+    {"lambda /: 1",
+     "invalid syntax", 1, 8, false},
     {"match x:\n    case 1: pass",
      "gilscope does not support match statements", 1, 1, false},
     {"x = \"\\N{DASH}\"",

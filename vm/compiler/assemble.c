@@ -264,6 +264,8 @@ GsObject *gs_cc_assemble(Compiler *c, bool add_none)
                            (int)((GsList *)u->varnames)->len, stacksize, flags, u->firstlineno,
                            codebytes, consts, names, varnames, cellvars, freevars,
                            c->filename_obj, u->name, lnotab, wordlines, nbytes / 2);
+    if (code)
+        ((GsCode *)code)->posonlyargcount = u->posonlyargcount;
     gs_xdecref(c->ts, codebytes);
     gs_xdecref(c->ts, consts);
     gs_xdecref(c->ts, names);

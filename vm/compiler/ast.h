@@ -67,6 +67,7 @@ typedef struct {                 /* one parameter */
 
 typedef struct {
     GsNodeList args;             /* GsArg*: positional parameters */
+    int posonlyargcount;         /* the first this many of args come before '/' */
     GsNodeList defaults;         /* GsExpr*: for the LAST len(defaults) args */
     GsArg *vararg;               /* *args or NULL */
     GsNodeList kwonlyargs;       /* GsArg* */

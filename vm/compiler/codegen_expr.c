@@ -490,6 +490,7 @@ int gs_cc_compile_defaults(Compiler *c, GsArguments *a)
 void gs_cc_set_arg_counts(Compiler *c, GsArguments *a)
 {
     c->u->argcount = a->args.len;
+    c->u->posonlyargcount = a->posonlyargcount;
     c->u->kwonlyargcount = a->kwonlyargs.len;
     c->u->arg_flags = (a->vararg ? GS_CO_VARARGS : 0) | (a->kwarg ? GS_CO_VARKEYWORDS : 0);
 }

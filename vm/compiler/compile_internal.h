@@ -124,7 +124,7 @@ struct Unit {
     int nlabels, caplabels;
     FBlock fblocks[GS_MAX_BLOCKS];
     int nfblocks;
-    int argcount, kwonlyargcount;
+    int argcount, posonlyargcount, kwonlyargcount;
     int arg_flags;         /* GS_CO_VARARGS / GS_CO_VARKEYWORDS */
     int firstlineno;
     int lineno;            /* line of the statement / expression being compiled */

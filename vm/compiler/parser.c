@@ -1905,6 +1905,25 @@ static void parse_plain_param(Parser *p, GsArguments *a, bool star, GsTokKind cl
     }
 }
 
+/* The `/` that ends the positional-only parameters (PEP 570): those parsed
+ * so far.  Messages as CPython 3.11's. */
+static void parse_slash(Parser *p, GsArguments *a, bool star, GsTokKind closer)
+{
+    GsToken slash = *peek(p);
+    if (star)
+        fail_at(p, &slash, "/ must be ahead of *");
+    if (a->posonlyargcount > 0)
+        fail_at(p, &slash, "/ may appear only once");
+    if (a->args.len == 0) {
+        fail_at(p, &slash, closer == GS_TOK_RPAR ? "at least one argument must precede /"
+                                                 : "invalid syntax");
+    }
+    advance(p);
+    a->posonlyargcount = a->args.len;
+    if (!at(p, GS_TOK_COMMA) && !at(p, closer))
+        syntax_error(p);
+}
+
 /* Parameters up to `closer` (')' for def, ':' for lambda). */
 static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotations)
 {
@@ -1914,8 +1933,12 @@ static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotatio
         GsToken t = *peek(p);
         if (a->kwarg)
             fail_at(p, &t, "arguments cannot follow var-keyword argument");
-        if (t.kind == GS_TOK_SLASH)
-            unsupported(p, pos_of(&t), "positional-only parameters (/)");
+        if (t.kind == GS_TOK_SLASH) {
+            parse_slash(p, a, star, closer);
+            if (!accept(p, GS_TOK_COMMA))
+                break;
+            continue;
+        }
         if (t.kind == GS_TOK_LPAR) {    /* Python 2 allowed def f((a, b)): */
             if (peek_at(p, 1)->kind == GS_TOK_NAME && (peek_at(p, 2)->kind == GS_TOK_COMMA ||
                                                      peek_at(p, 2)->kind == GS_TOK_RPAR))

@@ -109,6 +109,7 @@ static GsObject *code_getattr(GsThread *ts, GsObject *o, GsObject *name)
         { GS_N_co_nlocals, NULL, co->nlocals }, { GS_N_co_firstlineno, NULL, co->firstlineno },
         { GS_N_co_stacksize, NULL, co->stacksize }, { GS_N_co_flags, NULL, co->flags },
         { GS_N_co_kwonlyargcount, NULL, co->kwonlyargcount },
+        { GS_N_co_posonlyargcount, NULL, co->posonlyargcount },
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (ts->interp->names[fields[i].id] != name)

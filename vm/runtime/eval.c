@@ -197,13 +197,43 @@ static int missing_args(GsThread *ts, GsFunction *fn, GsFrame *f, int from, int 
     return -1;
 }
 
+/* A keyword that matches no parameter, with no **kwargs to take it: if
+ * the call named positional-only parameters, CPython 3.9 lists them all
+ * (positional_only_passed_as_keyword); otherwise "unexpected keyword". */
+static int unexpected_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name,
+                              GsObject *kwnames)
+{
+    GsCode *co = f->code;
+    GsTuple *vn = (GsTuple *)co->varnames, *kw = (GsTuple *)kwnames;
+    GsBuf names;
+    gs_buf_init(&names);
+    for (int i = 0; i < co->posonlyargcount; i++)
+        for (size_t k = 0; k < kw->len; k++)
+            if (gs_str_eq(vn->items[i], kw->items[k])) {
+                gs_buf_printf(&names, "%s%s", names.data && names.data[0] ? ", " : "",
+                              gs_str_cstr(vn->items[i]));
+                break;
+            }
+    if (names.data && names.data[0])
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                   gs_str_cstr(fname(fn)), names.data);
+    else
+        gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
+                   gs_str_cstr(fname(fn)), gs_str_cstr(name));
+    gs_buf_free(&names);
+    return -1;
+}
+
+/* Binds name=value to its parameter; positional-only parameters are
+ * skipped, so their names go to **kwargs, as in CPython. */
 static int bind_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name,
-                        GsObject *value, GsObject *kwdict)
+                        GsObject *value, GsObject *kwdict, GsObject *kwnames)
 {
     GsCode *co = f->code;
     GsTuple *vn = (GsTuple *)co->varnames;
     int total = co->argcount + co->kwonlyargcount;
-    for (int i = 0; i < total; i++) {
+    for (int i = co->posonlyargcount; i < total; i++) {
         if (vn->items[i] == name || gs_str_eq(vn->items[i], name)) {
             if (f->localsplus[i]) {
                 gs_err_set(ts, &gs_exc_TypeError, "%s() got multiple values for argument '%s'",
@@ -216,8 +246,30 @@ static int bind_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name
     }
     if (kwdict)
         return gs_dict_set(ts, kwdict, name, value);
-    gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
-               gs_str_cstr(fname(fn)), gs_str_cstr(name));
+    return unexpected_keyword(ts, fn, f, name, kwnames);
+}
+
+/* CPython 3.9's too_many_positional: "f() takes 2 positional arguments but
+ * 3 were given", and "3 positional arguments (and 1 keyword-only
+ * argument) were given" when keyword-only ones were passed too. */
+static int too_many_positional(GsThread *ts, GsFunction *fn, GsFrame *f, size_t given)
+{
+    GsCode *co = f->code;
+    int argc = co->argcount, kwonly_given = 0;
+    size_t ndef = fn->defaults ? ((GsTuple *)fn->defaults)->len : 0;
+    char sig[64], kwonly[96] = "";
+    for (int i = argc; i < argc + co->kwonlyargcount; i++)
+        kwonly_given += f->localsplus[i] != NULL;
+    if (ndef)
+        snprintf(sig, sizeof sig, "from %zu to %d", argc - ndef, argc);
+    else
+        snprintf(sig, sizeof sig, "%d", argc);
+    if (kwonly_given)
+        snprintf(kwonly, sizeof kwonly, " positional argument%s (and %d keyword-only argument%s)",
+                 given != 1 ? "s" : "", kwonly_given, kwonly_given != 1 ? "s" : "");
+    gs_err_set(ts, &gs_exc_TypeError, "%s() takes %s positional argument%s but %zu%s %s given",
+               gs_str_cstr(fname(fn)), sig, ndef || argc != 1 ? "s" : "", given, kwonly,
+               given == 1 && !kwonly_given ? "was" : "were");
     return -1;
 }
 
@@ -244,22 +296,15 @@ static int bind_args(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *const *
         for (size_t i = n; i < npos; i++)
             ((GsTuple *)rest)->items[i - n] = gs_newref(ts, args[i]);
         f->localsplus[total] = rest;
-    } else if (npos > (size_t)argc) {
-        size_t ndef = fn->defaults ? ((GsTuple *)fn->defaults)->len : 0;
-        if (ndef)
-            gs_err_set(ts, &gs_exc_TypeError,
-                       "%s() takes from %zu to %d positional arguments but %zu were given",
-                       gs_str_cstr(fname(fn)), argc - ndef, argc, npos);
-        else
-            gs_err_set(ts, &gs_exc_TypeError,
-                       "%s() takes %d positional argument%s but %zu %s given",
-                       gs_str_cstr(fname(fn)), argc, argc == 1 ? "" : "s", npos,
-                       npos == 1 ? "was" : "were");
-        return -1;
     }
+    /* Keywords first: their errors win over too many positionals, and
+     * that message counts the keyword-only arguments they gave. */
     for (size_t k = 0; k < nkw; k++)
-        if (bind_keyword(ts, fn, f, ((GsTuple *)kwnames)->items[k], args[npos + k], kwdict) < 0)
+        if (bind_keyword(ts, fn, f, ((GsTuple *)kwnames)->items[k], args[npos + k], kwdict,
+                         kwnames) < 0)
             return -1;
+    if (!varargs && npos > (size_t)argc)
+        return too_many_positional(ts, fn, f, npos);
     /* Defaults fill the last positional parameters that are still empty. */
     if (npos < (size_t)argc) {
         GsTuple *defs = (GsTuple *)fn->defaults;

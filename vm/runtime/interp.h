@@ -34,6 +34,7 @@ enum {  /* co_flags, CPython's values */
 typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode */
     GsObject ob;
     int argcount;          /* positional parameters */
+    int posonlyargcount;   /* how many of them come before '/': never bound by keyword */
     int kwonlyargcount;
     int nlocals;           /* len(varnames) */
     int stacksize;         /* the most the value stack holds */
@@ -157,7 +158,7 @@ typedef struct {
     X(__self__) X(__func__) X(__bases__) X(__base__) X(__mro__) X(args) X(self) \
     X(co_varnames) X(co_consts) X(co_names) X(co_code) X(co_argcount) X(co_nlocals) \
     X(co_name) X(co_filename) X(co_firstlineno) X(co_lnotab) X(co_stacksize) \
-    X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) X(__kwdefaults__) \
+    X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) X(co_posonlyargcount) X(__kwdefaults__) \
     X(msg) X(filename) X(lineno) X(offset) X(text) X(code) X(value) X(key) X(reverse) \
     X(sep) X(end) X(file) X(flush) X(start) X(default) X(__build_class__)
 
