@@ -132,6 +132,13 @@ static void check_errors(GsThread *ts)
           "assignment expression within a comprehension cannot be used in a class body", 2, 6 },
         { "[x for x in (y := [1])]\n",
           "assignment expression cannot be used in a comprehension iterable expression", 1, 13 },
+        { "def f():\n    global x\n    x: int = 1\n", "annotated name 'x' can't be global", 3, 5 },
+        { "def f():\n    x: int\n    global x\n", "annotated name 'x' can't be global", 3, 5 },
+        { "def f():\n    nonlocal x\n    x: int\n", "annotated name 'x' can't be nonlocal", 3, 5 },
+        { "def f():\n    x = 1\n    print(x)\n    global x\n",
+          "name 'x' is used prior to global declaration", 4, 5 },
+        { "def f():\n    x = 1\n    global x\n",
+          "name 'x' is assigned to before global declaration", 3, 5 },
         { "[i for _ in y if (x := 1) for x in z]\n",
           "comprehension inner loop cannot rebind assignment expression target 'x'", 1, 0 },
     };

@@ -444,6 +444,15 @@ static void dump_stmt(Dump *d, const GsStmt *s)
         dump_stmts(d, &s->v.for_.orelse);
         put(d, ")");
         break;
+    case S_ANNASSIGN:
+        put(d, "AnnAssign(");
+        dump_expr(d, s->v.annassign.target, true);
+        put(d, ", ");
+        dump_expr(d, s->v.annassign.annotation, true);
+        put(d, ", ");
+        dump_opt(d, s->v.annassign.value, true);
+        put(d, ", %d)", s->v.annassign.simple);
+        break;
     case S_FUNCTIONDEF:
         put(d, "FunctionDef(%s, ", s->v.funcdef.name);
         dump_arguments(d, s->v.funcdef.args);
@@ -749,6 +758,10 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(FunctionDef(f, arguments([a, b, /, c], [Const(1), Const(2)], None, [d], [None], None), [Pass], []))"},
     {"lambda x, /: x",
      "Module(Expr(Lambda(arguments([x, /], [], None, [], [], None), Name(x))))"},
+    {"x: int = 0",
+     "Module(AnnAssign(Name(x, Store), Name(int), Const(0), 1))"},
+    {"(x): 'y'\na.b: c[d]",
+     "Module(AnnAssign(Name(x, Store), Const('y'), None, 0), AnnAssign(Attribute(Name(a), b, Store), Subscript(Name(c), Name(d)), None, 0))"},
     {"a, *b = c",
      "Module(Assign([Tuple([Name(a, Store), Starred(Name(b, Store), Store)], Store)], Name(c)))"},
     {"[a, b] = c",
@@ -1033,8 +1046,16 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "invalid syntax", 1, 8, false},
     {"(x := *y)",
      "invalid syntax", 1, 7, false},
-    {"x: int = 5",
-     "gilscope does not support variable annotations (x: int = ...)", 1, 1, false},
+    {"a, b: int",
+     "only single target (not tuple) can be annotated", 1, 1, false},
+    {"[a]: int",
+     "only single target (not list) can be annotated", 1, 1, false},
+    {"f(): int = 1",
+     "illegal target for annotation", 1, 1, false},
+    {"*a: int",
+     "invalid syntax", 1, 3, false},
+    {"x: int, = 1",
+     "invalid syntax", 1, 7, false},
     {"def f(/, a): pass",
      "at least one argument must precede /", 1, 7, false},
     {"def f(a, /, b, /): pass",

@@ -62,6 +62,7 @@ typedef struct {                 /* name=value in a call; name NULL for **value 
 
 typedef struct {                 /* one parameter */
     const char *name;
+    GsExpr *annotation;          /* `name: annotation`, or NULL */
     int lineno, col;
 } GsArg;
 
@@ -109,7 +110,7 @@ struct GsExpr {
 typedef enum {
     S_EXPR, S_ASSIGN, S_AUGASSIGN, S_DELETE, S_PASS, S_BREAK, S_CONTINUE, S_IF,
     S_WHILE, S_FOR, S_FUNCTIONDEF, S_CLASSDEF, S_RETURN, S_GLOBAL, S_NONLOCAL,
-    S_IMPORT, S_IMPORTFROM, S_WITH, S_TRY, S_RAISE, S_ASSERT
+    S_IMPORT, S_IMPORTFROM, S_WITH, S_TRY, S_RAISE, S_ASSERT, S_ANNASSIGN
 } GsStmtKind;
 
 typedef struct {                 /* import a.b as c / from m import x as y */
@@ -139,7 +140,7 @@ struct GsStmt {
         struct { GsExpr *test; GsNodeList body, orelse; } while_;
         struct { GsExpr *target, *iter; GsNodeList body, orelse; } for_;
         struct { const char *name; GsArguments *args; GsNodeList body;
-                 GsNodeList decorators; } funcdef;
+                 GsNodeList decorators; GsExpr *returns; } funcdef;  /* returns: `-> x` or NULL */
         struct { const char *name; GsNodeList bases; GsNodeList keywords;
                  GsNodeList body; GsNodeList decorators; } classdef;
         struct { GsExpr *value; } return_;                          /* value may be NULL */
@@ -150,6 +151,9 @@ struct GsStmt {
         struct { GsNodeList body, handlers, orelse, finalbody; } try_;
         struct { GsExpr *exc, *cause; } raise;                     /* both may be NULL */
         struct { GsExpr *test, *msg; } assert_;
+        struct { GsExpr *target, *annotation, *value; bool simple; } annassign;
+            /* target: annotation [= value]; value may be NULL; simple: the
+               target is a bare name, not in parentheses */
     } v;
 };
 

@@ -33,6 +33,7 @@ enum {  /* flags recorded while walking a scope */
     USE = 16,           /* read */
     DEF_FREE_CLASS = 32,
     DEF_COMP_ITER = 64, /* an iteration variable of a comprehension (`x` in `for x in`) */
+    DEF_ANNOT = 128,    /* annotated: `x: int` */
 };
 
 /* What the analysis decides about a name (CPython's scope constants). */

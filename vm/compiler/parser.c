@@ -1849,10 +1849,8 @@ static GsArg *parse_param(Parser *p, bool annotations)
     arg->name = token_string(p, &t);
     arg->lineno = t.lineno;
     arg->col = t.col;
-    /* `x: int` -- the annotation is checked for syntax, then dropped:
-     * ast.h has nowhere to keep it and gilscope never evaluates it. */
-    if (annotations && accept(p, GS_TOK_COLON))
-        parse_expression(p);
+    if (annotations && accept(p, GS_TOK_COLON))    /* `x: int` in a def */
+        arg->annotation = parse_expression(p);
     return arg;
 }
 
@@ -2043,6 +2041,34 @@ static GsStmt *parse_augassign(Parser *p, Pos start, GsExpr *target, GsBinOp op)
     return s;
 }
 
+/* `target: annotation [= value]` (PEP 526), e being the target just
+ * parsed.  Only a name, an attribute or a subscript can be annotated; a
+ * name in parentheses is not "simple" (its annotation is not stored). */
+static GsStmt *parse_annassign(Parser *p, Pos start, GsExpr *e, bool bare_tuple)
+{
+    GsStmt *s;
+    if (e->kind == E_STARRED)    /* `*a: int` */
+        syntax_error(p);
+    if (e->kind == E_TUPLE || bare_tuple)
+        fail_at_expr(p, e, "only single target (not tuple) can be annotated");
+    if (e->kind == E_LIST)
+        fail_at_expr(p, e, "only single target (not list) can be annotated");
+    if (e->kind != E_NAME && e->kind != E_ATTR && e->kind != E_SUBSCRIPT)
+        fail_at_expr(p, e, "illegal target for annotation");
+    advance(p);
+    s = new_stmt(p, S_ANNASSIGN, start);
+    s->v.annassign.target = e;
+    s->v.annassign.simple = e->kind == E_NAME && e->col == start.col &&
+                            e->lineno == start.lineno;
+    s->v.annassign.annotation = parse_expression(p);
+    if (accept(p, GS_TOK_EQUAL))
+        s->v.annassign.value = parse_assigned_value(p);
+    set_ctx(e, CTX_STORE);
+    s->end_lineno = p->ts->last.end_lineno;
+    s->end_col = p->ts->last.end_col;
+    return s;
+}
+
 /* Expression statement, assignment or augmented assignment: all three
  * start with an expression, and only what follows it tells them apart. */
 static GsStmt *parse_expr_statement(Parser *p)
@@ -2058,9 +2084,8 @@ static GsStmt *parse_expr_statement(Parser *p)
         return parse_augassign(p, start, e, op);
     if (e->kind != E_NAME)       /* a bare `x := 1` statement is just invalid */
         parse_walrus(p, e);
-    if (at(p, GS_TOK_COLON) &&
-        (e->kind == E_NAME || e->kind == E_ATTR || e->kind == E_SUBSCRIPT))
-        unsupported(p, start, "variable annotations (x: int = ...)");
+    if (at(p, GS_TOK_COLON))
+        return parse_annassign(p, start, e, bare_tuple);
     if (e->kind == E_NAME && starts_expression(kind(p)) &&
         (strcmp(e->v.name.id, "print") == 0 || strcmp(e->v.name.id, "exec") == 0))
         fail_at_expr(p, e, "Missing parentheses in call to '%s'. Did you mean %s(...)?",
@@ -2508,6 +2533,7 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
     GsNodeList body = {0};
     const char *name = expect_name(p);
     GsArguments *args;
+    GsExpr *returns = NULL;
     GsStmt *s;
     if (!at(p, GS_TOK_LPAR))
         fail_at(p, peek(p), "expected '('");
@@ -2515,7 +2541,7 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
     args = parse_parameters(p, GS_TOK_RPAR, true);
     expect(p, GS_TOK_RPAR);
     if (accept(p, GS_TOK_RARROW))
-        parse_expression(p);     /* return annotation: checked, then dropped */
+        returns = parse_expression(p);
     expect_colon(p, true);
     parse_block(p, &body, "function definition", kw.lineno);
     s = new_stmt(p, S_FUNCTIONDEF, pos_of(&kw));
@@ -2523,6 +2549,7 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
     s->v.funcdef.args = args;
     s->v.funcdef.body = body;
     s->v.funcdef.decorators = decorators;
+    s->v.funcdef.returns = returns;
     return s;
 }
 

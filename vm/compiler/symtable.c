@@ -375,6 +375,43 @@ static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
     }
 }
 
+/* A def's annotations are evaluated in the scope around it. */
+static void st_visit_annotations(Compiler *c, SymTab *st, GsArguments *a, GsExpr *returns)
+{
+    for (int i = 0; i < a->args.len; i++)
+        st_visit_expr(c, st, GS_NTH(a->args, i, GsArg)->annotation);
+    if (a->vararg)
+        st_visit_expr(c, st, a->vararg->annotation);
+    for (int i = 0; i < a->kwonlyargs.len; i++)
+        st_visit_expr(c, st, GS_NTH(a->kwonlyargs, i, GsArg)->annotation);
+    if (a->kwarg)
+        st_visit_expr(c, st, a->kwarg->annotation);
+    st_visit_expr(c, st, returns);
+}
+
+/* `x: int [= v]`: a simple name is bound (and annotated) in this scope,
+ * and cannot be one declared global or nonlocal here (CPython 3.9). */
+static void st_visit_annassign(Compiler *c, SymTab *st, GsStmt *s)
+{
+    GsExpr *target = s->v.annassign.target;
+    if (target->kind == E_NAME) {
+        const char *name = target->v.name.id;
+        Symbol *sym = gs_sym_lookup(st, gs_sym_mangle(c, st->private_name, name));
+        if (sym && (sym->flags & (DEF_GLOBAL | DEF_NONLOCAL)) && st != c->top &&
+            s->v.annassign.simple)
+            gs_cc_error(c, s->lineno, s->col, "annotated name '%s' can't be %s", name,
+                        (sym->flags & DEF_GLOBAL) ? "global" : "nonlocal");
+        if (s->v.annassign.simple)
+            st_add(c, st, name, DEF_ANNOT | DEF_LOCAL, s->lineno, s->col);
+        else if (s->v.annassign.value)
+            st_add(c, st, name, DEF_LOCAL, s->lineno, s->col);
+    } else {
+        st_visit_expr(c, st, target);
+    }
+    st_visit_expr(c, st, s->v.annassign.annotation);
+    st_visit_expr(c, st, s->v.annassign.value);
+}
+
 static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
 {
     switch (s->kind) {
@@ -415,6 +452,7 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
         st_add(c, st, s->v.funcdef.name, DEF_LOCAL, s->lineno, s->col);
         st_visit_exprs(c, st, &a->defaults);
         st_visit_exprs(c, st, &a->kw_defaults);
+        st_visit_annotations(c, st, a, s->v.funcdef.returns);
         st_visit_exprs(c, st, &s->v.funcdef.decorators);
         SymTab *inner = st_new(c, ST_FUNCTION, s->v.funcdef.name, s, st);
         st_visit_args(c, inner, a);
@@ -443,11 +481,16 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
             Symbol *sym = gs_sym_lookup(st, n);
             bool is_global = s->kind == S_GLOBAL;
             if (sym && (sym->flags & (DEF_LOCAL | USE | DEF_PARAM)) && !(sym->flags & (DEF_GLOBAL | DEF_NONLOCAL))) {
+                /* CPython 3.9's order: parameter, used, annotated, assigned */
                 if (sym->flags & DEF_PARAM)
                     gs_cc_error(c, s->lineno, s->col, "name '%s' is parameter and %s", n,
                                 is_global ? "global" : "nonlocal");
-                gs_cc_error(c, s->lineno, s->col, "name '%s' is %s before %s declaration", n,
-                            (sym->flags & DEF_LOCAL) ? "assigned to" : "used prior to",
+                if (!(sym->flags & USE) && (sym->flags & DEF_ANNOT))
+                    gs_cc_error(c, s->lineno, s->col, "annotated name '%s' can't be %s", n,
+                                is_global ? "global" : "nonlocal");
+                gs_cc_error(c, s->lineno, s->col, (sym->flags & USE)
+                            ? "name '%s' is used prior to %s declaration"
+                            : "name '%s' is assigned to before %s declaration", n,
                             is_global ? "global" : "nonlocal");
             }
             if (!is_global && st->type == ST_MODULE)
@@ -506,6 +549,9 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
     case S_ASSERT:
         st_visit_expr(c, st, s->v.assert_.test);
         st_visit_expr(c, st, s->v.assert_.msg);
+        break;
+    case S_ANNASSIGN:
+        st_visit_annassign(c, st, s);
         break;
     case S_PASS:
     case S_BREAK:

@@ -752,7 +752,7 @@ static GsObject *make_function(GsThread *ts, GsFrame *f, int flags, GsObject ***
         if (flags & 0x08)
             fn->closure = *--sp;
         if (flags & 0x04)
-            gs_decref(ts, *--sp);   /* annotations: not kept */
+            fn->annotations = *--sp;
         if (flags & 0x02)
             fn->kwdefaults = *--sp;
         if (flags & 0x01)

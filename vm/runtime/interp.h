@@ -91,6 +91,7 @@ typedef struct {
     GsObject *dict;        /* function attributes, NULL until set */
     GsObject *module;      /* __module__ */
     GsObject *old_codes;   /* list of the codes __code__ replaced, or NULL (code.c) */
+    GsObject *annotations; /* dict (MAKE_FUNCTION's, or made when first read) or NULL */
 } GsFunction;
 
 /* Frames (eval.h): C structs on a per-thread stack, private to the eval
@@ -151,7 +152,7 @@ typedef struct {
     X(__rpow__) X(__rlshift__) X(__rrshift__) X(__rand__) X(__ror__) X(__rxor__) \
     X(__iadd__) X(__isub__) X(__imul__) X(__itruediv__) X(__ifloordiv__) X(__imod__) \
     X(__ipow__) X(__ilshift__) X(__irshift__) X(__iand__) X(__ior__) X(__ixor__) \
-    X(__matmul__) X(__rmatmul__) X(__imatmul__) X(__annotations__) \
+    X(__matmul__) X(__rmatmul__) X(__imatmul__) X(__annotations__) X(__closure__) X(cell_contents) \
     X(__neg__) X(__pos__) X(__invert__) \
     X(__name__) X(__qualname__) X(__module__) X(__doc__) X(__class__) X(__classcell__) \
     X(__dict__) X(__main__) X(__builtins__) X(__file__) X(__code__) X(__defaults__) \
