@@ -370,6 +370,13 @@ void gs_finalize_main(GsThread *ts);
 
 /* Modules (modules.c). */
 int gs_builtins_init(GsThread *ts);
+/* eval(), exec() and compile() (evalexec.c), listed in builtins.c. */
+GsObject *gs_builtin_eval(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                          GsObject *kwnames);
+GsObject *gs_builtin_exec(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                          GsObject *kwnames);
+GsObject *gs_builtin_compile(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                             GsObject *kwnames);
 GsObject *gs_module_from_defs(GsThread *ts, const char *name, const GsMethodDef *functions);
 /* Threads (threads.c). */
 GsObject *gs_thread_module_new(GsThread *ts);
