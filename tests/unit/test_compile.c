@@ -139,6 +139,8 @@ static void check_errors(GsThread *ts)
           "name 'x' is used prior to global declaration", 4, 5 },
         { "def f():\n    x = 1\n    global x\n",
           "name 'x' is assigned to before global declaration", 3, 5 },
+        { "from __future__ import annotations\n",
+          "gilscope does not support 'from __future__ import annotations'", 1, 1 },
         { "[i for _ in y if (x := 1) for x in z]\n",
           "comprehension inner loop cannot rebind assignment expression target 'x'", 1, 0 },
     };

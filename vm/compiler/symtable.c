@@ -519,6 +519,12 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
             GsAlias *a = GS_NTH(s->v.importfrom.names, i, GsAlias);
             if (strcmp(a->name, "*") == 0)
                 gs_cc_error(c, s->lineno, s->col, "gilscope does not support 'import *'");
+            /* PEP 563 would turn every annotation into a string: refused
+             * rather than compiled as if it were not there. */
+            if (s->v.importfrom.module && strcmp(s->v.importfrom.module, "__future__") == 0 &&
+                strcmp(a->name, "annotations") == 0)
+                gs_cc_error(c, s->lineno, s->col,
+                            "gilscope does not support 'from __future__ import annotations'");
             st_add(c, st, a->asname ? a->asname : a->name, DEF_LOCAL, s->lineno, s->col);
         }
         break;
