@@ -49,4 +49,20 @@ try:
     compile("1", "f", "bogus")
 except ValueError as e:
     print(e)
+# A function's code: free variables are refused, parameters go unbound.
+def outer():
+    v = 1
+    def inner():
+        return v
+    return inner
+def plain(a, b):
+    return a
+def noargs():
+    print("ran noargs")
+for code in [outer().__code__, plain.__code__]:
+    try:
+        exec(code)
+    except TypeError as e:
+        print(e)
+print(exec(noargs.__code__))
 exec("1/0")

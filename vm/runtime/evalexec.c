@@ -105,11 +105,47 @@ static int namespaces(GsThread *ts, const char *fname, GsObject *globals, GsObje
     return 0;
 }
 
+/* A function's code run with no arguments: CPython 3.9 binds none, so its
+ * parameters are "missing" (_PyEval_EvalCode's message). */
+static GsObject *missing_arguments(GsThread *ts, GsCode *co)
+{
+    bool positional = co->argcount > 0;
+    int from = positional ? 0 : co->argcount;
+    int count = positional ? co->argcount : co->kwonlyargcount;
+    GsBuf names;
+    gs_buf_init(&names);
+    for (int i = 0; i < count; i++) {
+        if (i > 0)
+            gs_buf_puts(&names, i == count - 1 ? (count > 2 ? ", and " : " and ") : ", ");
+        gs_buf_printf(&names, "'%s'",
+                      gs_str_cstr(((GsTuple *)co->varnames)->items[from + i]));
+    }
+    gs_err_set(ts, &gs_exc_TypeError, "%s() missing %d required %s argument%s: %s",
+               gs_str_cstr(co->name), count, positional ? "positional" : "keyword-only",
+               count == 1 ? "" : "s", names.data ? names.data : "");
+    gs_buf_free(&names);
+    return NULL;
+}
+
 /* A code object from eval/exec's first argument (a new reference). */
 static GsObject *source_code(GsThread *ts, const char *fname, GsObject *src, bool eval_mode)
 {
-    if (gs_is(src, &gs_code_type))
+    if (gs_is(src, &gs_code_type)) {
+        /* A function's __code__: one with free variables is refused as
+         * CPython refuses it; cells and generators need a function's
+         * frame set-up, which gilscope gives only to functions. */
+        GsCode *co = (GsCode *)src;
+        if (((GsTuple *)co->freevars)->len)
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "code object passed to %s() may not contain free variables", fname);
+        if (((GsTuple *)co->cellvars)->len || (co->flags & GS_CO_GENERATOR))
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "gilscope's %s() cannot run the code of a function with cells "
+                              "or of a generator", fname);
+        if (co->argcount || co->kwonlyargcount)
+            return missing_arguments(ts, co);
         return gs_newref(ts, src);
+    }
     if (!GS_IS_STR(src))
         return gs_err_set(ts, &gs_exc_TypeError, "%s() arg 1 must be a string, bytes or code object",
                           fname);
