@@ -131,6 +131,8 @@ static void dump_arguments(Dump *d, const GsArguments *a)
         put(d, "%s%s", i ? ", " : "", arg->name);
         if (d->positions)
             put(d, "{%d,%d}", arg->lineno, arg->col);
+        if (i + 1 == a->posonlyargcount)
+            put(d, ", /");
     }
     put(d, "], ");
     dump_exprs(d, &a->defaults, true);
@@ -329,6 +331,13 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         dump_expr(d, e->v.yield.value, true);
         put(d, ")");
         break;
+    case E_NAMEDEXPR:
+        put(d, "NamedExpr(");
+        dump_expr(d, e->v.namedexpr.target, true);
+        put(d, ", ");
+        dump_expr(d, e->v.namedexpr.value, true);
+        put(d, ")");
+        break;
     case E_STARRED:
         put(d, "Starred(");
         dump_expr(d, e->v.starred.value, true);
@@ -441,6 +450,15 @@ static void dump_stmt(Dump *d, const GsStmt *s)
         put(d, ", ");
         dump_stmts(d, &s->v.for_.orelse);
         put(d, ")");
+        break;
+    case S_ANNASSIGN:
+        put(d, "AnnAssign(");
+        dump_expr(d, s->v.annassign.target, true);
+        put(d, ", ");
+        dump_expr(d, s->v.annassign.annotation, true);
+        put(d, ", ");
+        dump_opt(d, s->v.annassign.value, true);
+        put(d, ", %d)", s->v.annassign.simple);
         break;
     case S_FUNCTIONDEF:
         put(d, "FunctionDef(%s, ", s->v.funcdef.name);
@@ -749,6 +767,14 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(AugAssign(Name(x, Store), Add, Const(1)), AugAssign(Name(x, Store), Sub, Const(1)), AugAssign(Name(x, Store), Mult, Const(1)), AugAssign(Name(x, Store), Div, Const(1)), AugAssign(Name(x, Store), FloorDiv, Const(1)), AugAssign(Name(x, Store), Mod, Const(1)), AugAssign(Name(x, Store), Pow, Const(1)), AugAssign(Name(x, Store), RShift, Const(1)), AugAssign(Name(x, Store), LShift, Const(1)), AugAssign(Name(x, Store), BitAnd, Const(1)), AugAssign(Name(x, Store), BitXor, Const(1)), AugAssign(Name(x, Store), BitOr, Const(1)), AugAssign(Name(x, Store), MatMult, Const(1)))"},
     {"a.b += 1\na[0] **= 2",
      "Module(AugAssign(Attribute(Name(a), b, Store), Add, Const(1)), AugAssign(Subscript(Name(a), Const(0), Store), Pow, Const(2)))"},
+    {"def f(a, b=1, /, c=2, *, d): pass",
+     "Module(FunctionDef(f, arguments([a, b, /, c], [Const(1), Const(2)], None, [d], [None], None), [Pass], []))"},
+    {"lambda x, /: x",
+     "Module(Expr(Lambda(arguments([x, /], [], None, [], [], None), Name(x))))"},
+    {"x: int = 0",
+     "Module(AnnAssign(Name(x, Store), Name(int), Const(0), 1))"},
+    {"(x): 'y'\na.b: c[d]",
+     "Module(AnnAssign(Name(x, Store), Const('y'), None, 0), AnnAssign(Attribute(Name(a), b, Store), Subscript(Name(c), Name(d)), None, 0))"},
     {"a, *b = c",
      "Module(Assign([Tuple([Name(a, Store), Starred(Name(b, Store), Store)], Store)], Name(c)))"},
     {"[a, b] = c",
@@ -795,6 +821,14 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(FunctionDef(f, arguments([], [], None, [], [], None), [FunctionDef(g, arguments([], [], None, [], [], None), [Nonlocal(x), Assign([Name(x, Store)], Const(1))], []), Return(Name(g))], []))"},
     {"if a:\n    if b:\n        pass\n    else:\n        pass\nelif c:\n    pass",
      "Module(If(Name(a), [If(Name(b), [Pass], [Pass])], [If(Name(c), [Pass], [])]))"},
+    {"if (n := len(a)) > 5: pass",
+     "Module(If(Compare(NamedExpr(Name(n, Store), Call(Name(len), [Name(a)], [])), [Gt], [Const(5)]), [Pass], []))"},
+    {"f(x := 1, y)",
+     "Module(Expr(Call(Name(f), [NamedExpr(Name(x, Store), Const(1)), Name(y)], [])))"},
+    {"while chunk := read(): pass",
+     "Module(While(NamedExpr(Name(chunk, Store), Call(Name(read), [], [])), [Pass], []))"},
+    {"a, *b = c",
+     "Module(Assign([Tuple([Name(a, Store), Starred(Name(b, Store), Store)], Store)], Name(c)))"},
 };
 
 static const struct { const char *name, *src, *tree; } seed_cases[] = {
@@ -1013,12 +1047,44 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "gilscope does not support async/await", 1, 1, false},
     {"x = await y",
      "gilscope does not support async/await", 1, 5, false},
-    {"if (n := 10) > 5: pass",
-     "gilscope does not support assignment expressions (:=)", 1, 7, false},
-    {"x: int = 5",
-     "gilscope does not support variable annotations (x: int = ...)", 1, 1, false},
-    {"def f(a, /, b): pass",
-     "gilscope does not support positional-only parameters (/)", 1, 10, false},
+    {"x := 1",
+     "invalid syntax", 1, 3, false},
+    {"(a.b := 1)",
+     "cannot use assignment expressions with attribute", 1, 2, false},
+    {"x = y := 1",
+     "invalid syntax", 1, 7, false},
+    {"a[b := 1]",
+     "invalid syntax", 1, 5, false},
+    {"{a := 1: 2}",
+     "invalid syntax", 1, 8, false},
+    {"(x := *y)",
+     "invalid syntax", 1, 7, false},
+    {"a, b: int",
+     "only single target (not tuple) can be annotated", 1, 1, false},
+    {"[a]: int",
+     "only single target (not list) can be annotated", 1, 1, false},
+    {"f(): int = 1",
+     "illegal target for annotation", 1, 1, false},
+    {"*a: int",
+     "invalid syntax", 1, 3, false},
+    {"x: int, = 1",
+     "invalid syntax", 1, 7, false},
+    {"def f(/, a): pass",
+     "at least one argument must precede /", 1, 7, false},
+    {"def f(a, /, b, /): pass",
+     "/ may appear only once", 1, 16, false},
+    {"def f(*, a, /): pass",
+     "/ must be ahead of *", 1, 13, false},
+    {"def f(*a, /): pass",
+     "/ must be ahead of *", 1, 11, false},
+    {"def f(a=1, /, b): pass",
+     "non-default argument follows default argument", 1, 15, false},
+    {"def f(a, /=1): pass",
+     "invalid syntax", 1, 10, false},
+    {"def f(a, / b): pass",
+     "invalid syntax", 1, 12, false},
+    {"lambda /: 1",
+     "invalid syntax", 1, 8, false},
     {"match x:\n    case 1: pass",
      "gilscope does not support match statements", 1, 1, false},
     {"x = \"\\N{DASH}\"",

@@ -80,6 +80,8 @@ static int stack_effect(int op, int arg, bool jump)
     case OP_STORE_SUBSCR: case OP_POP_EXCEPT: case OP_RERAISE:
         return -3;
     case OP_UNPACK_SEQUENCE: return arg - 1;
+    case OP_UNPACK_EX: return (arg & 0xff) + (arg >> 8);
+    case OP_BINARY_MATRIX_MULTIPLY: case OP_INPLACE_MATRIX_MULTIPLY: return -1;
     case OP_FOR_ITER: return jump ? -1 : 1;
     case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_STRING: return 1 - arg;
     case OP_BUILD_MAP: return 1 - 2 * arg;
@@ -262,6 +264,8 @@ GsObject *gs_cc_assemble(Compiler *c, bool add_none)
                            (int)((GsList *)u->varnames)->len, stacksize, flags, u->firstlineno,
                            codebytes, consts, names, varnames, cellvars, freevars,
                            c->filename_obj, u->name, lnotab, wordlines, nbytes / 2);
+    if (code)
+        ((GsCode *)code)->posonlyargcount = u->posonlyargcount;
     gs_xdecref(c->ts, codebytes);
     gs_xdecref(c->ts, consts);
     gs_xdecref(c->ts, names);

@@ -35,7 +35,8 @@ void gs_list_push(GsArena *a, GsNodeList *l, void *node);
 typedef enum {
     E_CONST, E_NAME, E_ATTR, E_SUBSCRIPT, E_SLICE, E_CALL, E_BINOP, E_UNARYOP,
     E_BOOLOP, E_COMPARE, E_IFEXP, E_LIST, E_TUPLE, E_DICT, E_LISTCOMP, E_DICTCOMP,
-    E_SET, E_SETCOMP, E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD, E_YIELDFROM
+    E_SET, E_SETCOMP, E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD,
+    E_YIELDFROM, E_NAMEDEXPR
 } GsExprKind;
 
 typedef enum { C_NONE, C_TRUE, C_FALSE, C_INT, C_FLOAT, C_STR, C_ELLIPSIS } GsConstKind;
@@ -61,11 +62,13 @@ typedef struct {                 /* name=value in a call; name NULL for **value 
 
 typedef struct {                 /* one parameter */
     const char *name;
+    GsExpr *annotation;          /* `name: annotation`, or NULL */
     int lineno, col;
 } GsArg;
 
 typedef struct {
     GsNodeList args;             /* GsArg*: positional parameters */
+    int posonlyargcount;         /* the first this many of args come before '/' */
     GsNodeList defaults;         /* GsExpr*: for the LAST len(defaults) args */
     GsArg *vararg;               /* *args or NULL */
     GsNodeList kwonlyargs;       /* GsArg* */
@@ -100,13 +103,14 @@ struct GsExpr {
         struct { GsArguments *args; GsExpr *body; } lambda;
         struct { GsExpr *value; GsCtx ctx; } starred;
         struct { GsExpr *value; } yield;   /* E_YIELD (value may be NULL), E_YIELDFROM */
+        struct { GsExpr *target, *value; } namedexpr;   /* target := value; target a Name */
     } v;
 };
 
 typedef enum {
     S_EXPR, S_ASSIGN, S_AUGASSIGN, S_DELETE, S_PASS, S_BREAK, S_CONTINUE, S_IF,
     S_WHILE, S_FOR, S_FUNCTIONDEF, S_CLASSDEF, S_RETURN, S_GLOBAL, S_NONLOCAL,
-    S_IMPORT, S_IMPORTFROM, S_WITH, S_TRY, S_RAISE, S_ASSERT
+    S_IMPORT, S_IMPORTFROM, S_WITH, S_TRY, S_RAISE, S_ASSERT, S_ANNASSIGN
 } GsStmtKind;
 
 typedef struct {                 /* import a.b as c / from m import x as y */
@@ -136,7 +140,7 @@ struct GsStmt {
         struct { GsExpr *test; GsNodeList body, orelse; } while_;
         struct { GsExpr *target, *iter; GsNodeList body, orelse; } for_;
         struct { const char *name; GsArguments *args; GsNodeList body;
-                 GsNodeList decorators; } funcdef;
+                 GsNodeList decorators; GsExpr *returns; } funcdef;  /* returns: `-> x` or NULL */
         struct { const char *name; GsNodeList bases; GsNodeList keywords;
                  GsNodeList body; GsNodeList decorators; } classdef;
         struct { GsExpr *value; } return_;                          /* value may be NULL */
@@ -147,6 +151,9 @@ struct GsStmt {
         struct { GsNodeList body, handlers, orelse, finalbody; } try_;
         struct { GsExpr *exc, *cause; } raise;                     /* both may be NULL */
         struct { GsExpr *test, *msg; } assert_;
+        struct { GsExpr *target, *annotation, *value; bool simple; } annassign;
+            /* target: annotation [= value]; value may be NULL; simple: the
+               target is a bare name, not in parentheses */
     } v;
 };
 

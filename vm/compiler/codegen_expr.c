@@ -17,6 +17,7 @@
  * Assignment targets (gs_cc_compile_store) are here too: `a.b = v`,
  * `a[i] = v`, `a, b = v`.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,10 +33,12 @@ int gs_cc_binop_opcode(GsBinOp op, bool inplace)
 {
     static const int bin[] = { OP_BINARY_ADD, OP_BINARY_SUBTRACT, OP_BINARY_MULTIPLY,
         OP_BINARY_TRUE_DIVIDE, OP_BINARY_FLOOR_DIVIDE, OP_BINARY_MODULO, OP_BINARY_POWER,
-        OP_BINARY_LSHIFT, OP_BINARY_RSHIFT, OP_BINARY_OR, OP_BINARY_XOR, OP_BINARY_AND, -1 };
+        OP_BINARY_LSHIFT, OP_BINARY_RSHIFT, OP_BINARY_OR, OP_BINARY_XOR, OP_BINARY_AND,
+        OP_BINARY_MATRIX_MULTIPLY };
     static const int inp[] = { OP_INPLACE_ADD, OP_INPLACE_SUBTRACT, OP_INPLACE_MULTIPLY,
         OP_INPLACE_TRUE_DIVIDE, OP_INPLACE_FLOOR_DIVIDE, OP_INPLACE_MODULO, OP_INPLACE_POWER,
-        OP_INPLACE_LSHIFT, OP_INPLACE_RSHIFT, OP_INPLACE_OR, OP_INPLACE_XOR, OP_INPLACE_AND, -1 };
+        OP_INPLACE_LSHIFT, OP_INPLACE_RSHIFT, OP_INPLACE_OR, OP_INPLACE_XOR, OP_INPLACE_AND,
+        OP_INPLACE_MATRIX_MULTIPLY };
     return inplace ? inp[op] : bin[op];
 }
 
@@ -489,6 +492,7 @@ int gs_cc_compile_defaults(Compiler *c, GsArguments *a)
 void gs_cc_set_arg_counts(Compiler *c, GsArguments *a)
 {
     c->u->argcount = a->args.len;
+    c->u->posonlyargcount = a->posonlyargcount;
     c->u->kwonlyargcount = a->kwonlyargs.len;
     c->u->arg_flags = (a->vararg ? GS_CO_VARARGS : 0) | (a->kwarg ? GS_CO_VARKEYWORDS : 0);
 }
@@ -666,8 +670,6 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
     case E_BINOP:
         gs_cc_compile_expr(c, e->v.binop.left);
         gs_cc_compile_expr(c, e->v.binop.right);
-        if (e->v.binop.op == OP_MATMULT)
-            gs_cc_error(c, e->lineno, e->col, "gilscope does not support the @ operator");
         gs_cc_emit(c, gs_cc_binop_opcode(e->v.binop.op, false));
         break;
     case E_UNARYOP:
@@ -749,9 +751,41 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
     case E_LAMBDA:
         compile_lambda(c, e);
         break;
+    case E_NAMEDEXPR:
+        /* (x := v): v stays on the stack as the expression's value, and a
+         * copy is stored to x. */
+        gs_cc_compile_expr(c, e->v.namedexpr.value);
+        gs_cc_emit(c, OP_DUP_TOP);
+        gs_cc_compile_store(c, e->v.namedexpr.target);
+        break;
     case E_STARRED:
+        if (e->v.starred.ctx == CTX_STORE)
+            gs_cc_compile_store(c, e);   /* reports the misplaced target */
         gs_cc_error(c, e->lineno, e->col, "can't use starred expression here");
     }
+}
+
+/* The unpacking instruction of a tuple or list target (CPython's
+ * unpack_helper).  Without a star, UNPACK_SEQUENCE n.  With one,
+ * `a, b, *rest, c = seq` is UNPACK_EX with the count of targets before the
+ * star in the low byte and the count after it in the bytes above: the
+ * star's list is built from whatever is left between them. */
+static void compile_unpack(Compiler *c, GsExpr *e)
+{
+    int n = e->v.seq.elts.len, star = -1;
+    for (int i = 0; i < n; i++) {
+        if (GS_NTH(e->v.seq.elts, i, GsExpr)->kind != E_STARRED)
+            continue;
+        if (star >= 0)
+            gs_cc_error(c, e->lineno, e->col, "multiple starred expressions in assignment");
+        if (i >= 1 << 8 || n - i - 1 >= INT_MAX >> 8)
+            gs_cc_error(c, e->lineno, e->col, "too many expressions in star-unpacking assignment");
+        star = i;
+    }
+    if (star < 0)
+        gs_cc_emit_i(c, OP_UNPACK_SEQUENCE, n);
+    else
+        gs_cc_emit_i(c, OP_UNPACK_EX, star + ((n - star - 1) << 8));
 }
 
 /* Assignment targets; the value is on the stack. */
@@ -784,12 +818,16 @@ void gs_cc_compile_store(Compiler *c, GsExpr *e)
                 gs_cc_compile_store(c, GS_NTH(e->v.seq.elts, i, GsExpr));
             return;
         }
-        for (int i = 0; i < e->v.seq.elts.len; i++)
-            if (GS_NTH(e->v.seq.elts, i, GsExpr)->kind == E_STARRED)
-                gs_cc_error(c, e->lineno, e->col, "gilscope does not support starred assignment");
-        gs_cc_emit_i(c, OP_UNPACK_SEQUENCE, e->v.seq.elts.len);
-        for (int i = 0; i < e->v.seq.elts.len; i++)
-            gs_cc_compile_store(c, GS_NTH(e->v.seq.elts, i, GsExpr));
+        compile_unpack(c, e);
+        for (int i = 0; i < e->v.seq.elts.len; i++) {
+            GsExpr *elt = GS_NTH(e->v.seq.elts, i, GsExpr);
+            gs_cc_compile_store(c, elt->kind == E_STARRED ? elt->v.starred.value : elt);
+        }
+        return;
+    case E_STARRED:
+        /* A starred target is only legal as an item of a tuple or list
+         * target, where the case above unwraps it before we get here. */
+        gs_cc_error(c, e->lineno, e->col, "starred assignment target must be in a list or tuple");
         return;
     default:
         gs_cc_error(c, e->lineno, e->col, "cannot assign to expression");

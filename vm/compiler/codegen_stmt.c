@@ -398,6 +398,63 @@ static GsExpr *docstring_of(GsNodeList *body)
     return NULL;
 }
 
+/* The annotated names of a def, in the order their values are pushed. */
+typedef struct {
+    const char **names;          /* arena-allocated, mangled */
+    int n;
+} AnnNames;
+
+/* One `name: annotation` of a def: its value is pushed, its name noted. */
+static void compile_arg_annotation(Compiler *c, const char *name, GsExpr *annotation,
+                                   AnnNames *ann)
+{
+    if (!annotation)
+        return;
+    gs_cc_compile_expr(c, annotation);
+    ann->names[ann->n++] = gs_sym_mangle(c, c->u->ste->private_name, name);
+}
+
+/* A def's annotations, evaluated when the def runs, as a dict for
+ * MAKE_FUNCTION (flag 0x04): BUILD_CONST_KEY_MAP over the names.  CPython
+ * 3.9 (compiler_visit_annotations) takes the ordinary parameters before
+ * the positional-only ones, then *args, keyword-only, **kwargs, return.
+ * Returns the flag, or 0 when there are none. */
+static int compile_annotations(Compiler *c, GsArguments *a, GsExpr *returns)
+{
+    AnnNames ann = { gs_arena_alloc(c->arena, sizeof(char *) *
+                                    (size_t)(a->args.len + a->kwonlyargs.len + 3)), 0 };
+    for (int i = a->posonlyargcount; i < a->args.len; i++) {
+        GsArg *arg = GS_NTH(a->args, i, GsArg);
+        compile_arg_annotation(c, arg->name, arg->annotation, &ann);
+    }
+    for (int i = 0; i < a->posonlyargcount; i++) {
+        GsArg *arg = GS_NTH(a->args, i, GsArg);
+        compile_arg_annotation(c, arg->name, arg->annotation, &ann);
+    }
+    if (a->vararg)
+        compile_arg_annotation(c, a->vararg->name, a->vararg->annotation, &ann);
+    for (int i = 0; i < a->kwonlyargs.len; i++) {
+        GsArg *arg = GS_NTH(a->kwonlyargs, i, GsArg);
+        compile_arg_annotation(c, arg->name, arg->annotation, &ann);
+    }
+    if (a->kwarg)
+        compile_arg_annotation(c, a->kwarg->name, a->kwarg->annotation, &ann);
+    compile_arg_annotation(c, "return", returns, &ann);
+    if (ann.n == 0)
+        return 0;
+    GsObject *keys = gs_cc_check(c, gs_tuple_new(c->ts, (size_t)ann.n));
+    for (int i = 0; i < ann.n; i++)
+        ((GsTuple *)keys)->items[i] = gs_str_intern_c(c->ts, ann.names[i]);
+    for (int i = 0; i < ann.n; i++)
+        if (!((GsTuple *)keys)->items[i]) {
+            gs_decref(c->ts, keys);
+            gs_cc_fail(c);
+        }
+    gs_cc_load_const_obj(c, keys);
+    gs_cc_emit_i(c, OP_BUILD_CONST_KEY_MAP, ann.n);
+    return 0x04;
+}
+
 static void compile_funcdef(Compiler *c, GsStmt *s)
 {
     GsNodeList *decos = &s->v.funcdef.decorators;
@@ -406,6 +463,7 @@ static void compile_funcdef(Compiler *c, GsStmt *s)
     int firstlineno = decos->len ? GS_NTH(*decos, 0, GsExpr)->lineno : s->lineno;
     GsArguments *a = s->v.funcdef.args;
     int flags = gs_cc_compile_defaults(c, a);
+    flags |= compile_annotations(c, a, s->v.funcdef.returns);
     SymTab *st = gs_sym_find(c->u->ste, s);
     char *qual = gs_cc_make_qualname(c, s->v.funcdef.name);
     gs_cc_enter_scope(c, st, s->v.funcdef.name, qual, firstlineno);
@@ -428,11 +486,55 @@ static void compile_funcdef(Compiler *c, GsStmt *s)
     gs_cc_name_op(c, s->v.funcdef.name, CTX_STORE);
 }
 
-/* Module and class bodies: a docstring is stored in __doc__. */
+/* Does this body annotate a variable (`x: int`), directly or inside a
+ * compound statement (not a def or class)?  CPython's find_ann. */
+static bool has_annotations(GsNodeList *body)
+{
+    for (int i = 0; i < body->len; i++) {
+        GsStmt *s = GS_NTH(*body, i, GsStmt);
+        bool found = false;
+        switch (s->kind) {
+        case S_ANNASSIGN:
+            return true;
+        case S_FOR:
+            found = has_annotations(&s->v.for_.body) || has_annotations(&s->v.for_.orelse);
+            break;
+        case S_WHILE:
+            found = has_annotations(&s->v.while_.body) || has_annotations(&s->v.while_.orelse);
+            break;
+        case S_IF:
+            found = has_annotations(&s->v.if_.body) || has_annotations(&s->v.if_.orelse);
+            break;
+        case S_WITH:
+            found = has_annotations(&s->v.with.body);
+            break;
+        case S_TRY:
+            for (int j = 0; j < s->v.try_.handlers.len; j++)
+                if (has_annotations(&GS_NTH(s->v.try_.handlers, j, GsExceptHandler)->body))
+                    return true;
+            found = has_annotations(&s->v.try_.body) || has_annotations(&s->v.try_.finalbody) ||
+                    has_annotations(&s->v.try_.orelse);
+            break;
+        default:
+            break;
+        }
+        if (found)
+            return true;
+    }
+    return false;
+}
+
+/* Module and class bodies: a docstring is stored in __doc__; a body with
+ * annotated names starts with SETUP_ANNOTATIONS (its __annotations__). */
 void gs_cc_compile_body(Compiler *c, GsNodeList *body)
 {
     int i = 0;
     GsExpr *doc = docstring_of(body);
+    if (has_annotations(body)) {
+        if (c->u->ste->type == ST_MODULE)   /* on the first statement's line, as CPython */
+            gs_cc_set_line(c, GS_NTH(*body, 0, GsStmt)->lineno);
+        gs_cc_emit(c, OP_SETUP_ANNOTATIONS);
+    }
     if (doc) {
         gs_cc_set_line(c, GS_NTH(*body, 0, GsStmt)->lineno);
         gs_cc_compile_expr(c, doc);
@@ -555,6 +657,61 @@ static void compile_importfrom(Compiler *c, GsStmt *s)
     gs_cc_emit(c, OP_POP_TOP);
 }
 
+/* A target's parts are evaluated, for their errors, by `x.y: int` and
+ * `x[i]: int` without a value (CPython's check_ann_expr/check_ann_subscr). */
+static void compile_ann_check(Compiler *c, GsExpr *e)
+{
+    if (e->kind == E_SLICE) {
+        GsExpr *parts[] = { e->v.slice.lower, e->v.slice.upper, e->v.slice.step };
+        for (int i = 0; i < 3; i++)
+            if (parts[i])
+                compile_ann_check(c, parts[i]);
+        return;
+    }
+    if (e->kind == E_TUPLE && e->v.seq.ctx != CTX_CONST_TUPLE) {
+        for (int i = 0; i < e->v.seq.elts.len; i++)
+            compile_ann_check(c, GS_NTH(e->v.seq.elts, i, GsExpr));
+        return;
+    }
+    gs_cc_compile_expr(c, e);
+    gs_cc_emit(c, OP_POP_TOP);
+}
+
+/* `target: annotation [= value]` (CPython's compiler_annassign).  The
+ * assignment happens first.  In a module or class body a simple name's
+ * annotation is then stored in __annotations__; in a function it is never
+ * evaluated.  A parenthesised name, attribute or subscript target only
+ * has its annotation evaluated (module and class) and dropped. */
+static void compile_annassign(Compiler *c, GsStmt *s)
+{
+    GsExpr *target = s->v.annassign.target;
+    bool module_or_class = c->u->ste->type == ST_MODULE || c->u->ste->type == ST_CLASS;
+    if (s->v.annassign.value) {
+        gs_cc_compile_expr(c, s->v.annassign.value);
+        gs_cc_compile_store(c, target);
+    }
+    if (target->kind == E_NAME) {
+        gs_cc_check_store_name(c, target->v.name.id, target->lineno, target->col);
+        if (s->v.annassign.simple && module_or_class) {
+            gs_cc_compile_expr(c, s->v.annassign.annotation);
+            gs_cc_emit_i(c, OP_LOAD_NAME, gs_cc_add_name(c, c->u->names, "__annotations__"));
+            gs_cc_load_str_const(c, gs_sym_mangle(c, c->u->ste->private_name,
+                                                  target->v.name.id));
+            gs_cc_emit(c, OP_STORE_SUBSCR);
+            return;
+        }
+    } else if (!s->v.annassign.value) {
+        if (target->kind == E_ATTR) {
+            compile_ann_check(c, target->v.attr.value);
+        } else {
+            compile_ann_check(c, target->v.subscript.value);
+            compile_ann_check(c, target->v.subscript.slice);
+        }
+    }
+    if (!s->v.annassign.simple && module_or_class)
+        compile_ann_check(c, s->v.annassign.annotation);
+}
+
 static void compile_stmt(Compiler *c, GsStmt *s)
 {
     gs_cc_set_line(c, s->lineno);
@@ -564,6 +721,9 @@ static void compile_stmt(Compiler *c, GsStmt *s)
             break;   /* a lone constant (a docstring, `...`) compiles to nothing */
         gs_cc_compile_expr(c, s->v.expr.value);
         gs_cc_emit(c, OP_POP_TOP);
+        break;
+    case S_ANNASSIGN:
+        compile_annassign(c, s);
         break;
     case S_ASSIGN: {
         GsNodeList *t = &s->v.assign.targets;
@@ -590,8 +750,6 @@ static void compile_stmt(Compiler *c, GsStmt *s)
             gs_cc_name_op(c, e->v.name.id, CTX_LOAD);
         }
         gs_cc_compile_expr(c, s->v.augassign.value);
-        if (s->v.augassign.op == OP_MATMULT)
-            gs_cc_error(c, s->lineno, s->col, "gilscope does not support the @ operator");
         gs_cc_emit(c, gs_cc_binop_opcode(s->v.augassign.op, true));
         if (e->kind == E_ATTR) {
             gs_cc_emit(c, OP_ROT_TWO);

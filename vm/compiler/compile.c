@@ -125,14 +125,64 @@ static GsObject *syntax_error(GsThread *ts, const GsSyntaxError *err, const char
     return NULL;
 }
 
-GsObject *gs_compile(GsThread *ts, const char *source, const char *filename)
+/* Column (0-based) of the first non-blank character after `col` on line
+ * `lineno` of source, or -1: where CPython's eval-mode parser stops. */
+static int next_token_col(const char *source, int lineno, int col)
+{
+    const char *p = source;
+    for (int l = 1; l < lineno && p; l++)
+        if ((p = strchr(p, '\n')))
+            p++;
+    if (!p || (size_t)col > strcspn(p, "\n"))
+        return -1;
+    for (int i = col; p[i] && p[i] != '\n'; i++)
+        if (p[i] != ' ' && p[i] != '\t')
+            return i;
+    return -1;
+}
+
+/* eval() takes one expression, nothing else: anything more is CPython
+ * 3.9's "invalid syntax" where its expression grammar stopped -- after
+ * the first expression (`x = 1`, `1; 2`), or at a statement keyword. */
+static bool check_eval_body(GsModuleAst *mod, const char *source, GsSyntaxError *err)
+{
+    if (mod->body.len == 1 && GS_NTH(mod->body, 0, GsStmt)->kind == S_EXPR)
+        return true;
+    memset(err, 0, sizeof *err);
+    if (mod->body.len == 0) {
+        snprintf(err->msg, sizeof err->msg, "unexpected EOF while parsing");
+        return false;
+    }
+    GsStmt *s = GS_NTH(mod->body, 0, GsStmt);
+    const GsExpr *first = s->kind == S_EXPR ? s->v.expr.value
+                          : s->kind == S_ASSIGN ? GS_NTH(s->v.assign.targets, 0, GsExpr)
+                          : s->kind == S_AUGASSIGN ? s->v.augassign.target
+                          : s->kind == S_ANNASSIGN ? s->v.annassign.target : NULL;
+    int col = first ? next_token_col(source, first->end_lineno, first->end_col) : -1;
+    snprintf(err->msg, sizeof err->msg, "invalid syntax");
+    err->lineno = first && col >= 0 ? first->end_lineno : s->lineno;
+    err->col = (first && col >= 0 ? col : s->col) + 1;
+    return false;
+}
+
+/* eval's code: the expression's value is what it returns. */
+static void compile_eval_body(Compiler *c, GsExpr *e)
+{
+    gs_cc_set_line(c, e->lineno);
+    gs_cc_compile_expr(c, e);
+    gs_cc_emit(c, OP_RETURN_VALUE);
+}
+
+/* The module-level code (exec) or the expression's code (eval); see
+ * compiler.h. */
+GsObject *gs_compile_mode(GsThread *ts, const char *source, const char *filename, bool eval_mode)
 {
     GsSyntaxError err = { .msg = "" };
     if (!gs_source_check_encoding(ts, source))
         return NULL;
     GsArena *arena = gs_arena_new();
     GsModuleAst *mod = gs_parse(arena, source, strlen(source), &err);
-    if (!mod) {
+    if (!mod || (eval_mode && !check_eval_body(mod, source, &err))) {
         gs_arena_free(arena);
         return syntax_error(ts, &err, filename, source);
     }
@@ -143,8 +193,11 @@ GsObject *gs_compile(GsThread *ts, const char *source, const char *filename)
         gs_cc_fold(&c, mod);                                      /* 1. fold.c */
         gs_sym_build(&c, mod);                                    /* 2. symtable.c */
         gs_cc_enter_scope(&c, c.top, "<module>", "<module>", 1);  /* 3. unit.c, */
-        gs_cc_compile_body(&c, &mod->body);                       /*    codegen_*.c */
-        code = gs_cc_assemble(&c, true);                          /* 4. peephole.c, assemble.c */
+        if (eval_mode)                                            /*    codegen_*.c */
+            compile_eval_body(&c, GS_NTH(mod->body, 0, GsStmt)->v.expr.value);
+        else
+            gs_cc_compile_body(&c, &mod->body);
+        code = gs_cc_assemble(&c, !eval_mode);                    /* 4. peephole.c, assemble.c */
     }
     while (c.u)
         gs_cc_exit_scope(&c);
@@ -155,4 +208,9 @@ GsObject *gs_compile(GsThread *ts, const char *source, const char *filename)
     if (!code && !c.py_error)
         return syntax_error(ts, &err, filename, source);
     return code;
+}
+
+GsObject *gs_compile(GsThread *ts, const char *source, const char *filename)
+{
+    return gs_compile_mode(ts, source, filename, false);
 }

@@ -32,6 +32,8 @@ enum {  /* flags recorded while walking a scope */
     DEF_NONLOCAL = 8,
     USE = 16,           /* read */
     DEF_FREE_CLASS = 32,
+    DEF_COMP_ITER = 64, /* an iteration variable of a comprehension (`x` in `for x in`) */
+    DEF_ANNOT = 128,    /* annotated: `x: int` */
 };
 
 /* What the analysis decides about a name (CPython's scope constants). */
@@ -63,6 +65,11 @@ struct SymTab {
     int nparams, capparams;
     bool needs_class_closure;  /* a class whose methods use __class__ / super() */
     bool is_comprehension;
+    /* While a comprehension's targets are visited (comp_iter_target) or
+     * one of its iterables (comp_iter_expr, a depth): the places PEP 572
+     * forbids or restricts `:=` (CPython's ste_comp_iter_*). */
+    bool comp_iter_target;
+    int comp_iter_expr;
     bool is_generator;     /* contains yield (or is a generator expression): CO_GENERATOR */
     const char *private_name;  /* the innermost enclosing class's name, for mangling */
 };
@@ -118,7 +125,7 @@ struct Unit {
     int nlabels, caplabels;
     FBlock fblocks[GS_MAX_BLOCKS];
     int nfblocks;
-    int argcount, kwonlyargcount;
+    int argcount, posonlyargcount, kwonlyargcount;
     int arg_flags;         /* GS_CO_VARARGS / GS_CO_VARKEYWORDS */
     int firstlineno;
     int lineno;            /* line of the statement / expression being compiled */

@@ -27,6 +27,10 @@ typedef struct GsCode GsCode;
  * SyntaxError set; the error's attributes: msg, filename, lineno, offset,
  * text. */
 GsObject *gs_compile(GsThread *ts, const char *source, const char *filename);
+/* The same, or with eval_mode the code of one expression that returns its
+ * value (eval(), compile(..., 'eval')). */
+GsObject *gs_compile_mode(GsThread *ts, const char *source, const char *filename,
+                          bool eval_mode);
 
 /* PEP 263 (source.c).  gs_source_decode: a program file's bytes (a C
  * string) as UTF-8, following its encoding declaration -- a malloc'ed

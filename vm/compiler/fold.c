@@ -441,6 +441,7 @@ static void fold_expr(Compiler *c, GsExpr *e)
         fold_expr(c, e->v.lambda.body);
         break;
     case E_STARRED: fold_expr(c, e->v.starred.value); break;
+    case E_NAMEDEXPR: fold_expr(c, e->v.namedexpr.value); break;
     case E_NAME:
         /* `__debug__` is True (gilscope has no -O), and a constant: `if
          * __debug__:` compiles without a test, as in CPython 3.9. */
@@ -455,6 +456,22 @@ static void fold_expr(Compiler *c, GsExpr *e)
 }
 
 static void fold_stmts(Compiler *c, GsNodeList *l);
+
+/* A def's annotations are folded too: `x: 1 + 1` stores 2. */
+static void fold_annotations(Compiler *c, GsArguments *a, GsExpr *returns)
+{
+    GsNodeList *lists[] = { &a->args, &a->kwonlyargs };
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < lists[k]->len; i++)
+            if (GS_NTH(*lists[k], i, GsArg)->annotation)
+                fold_expr(c, GS_NTH(*lists[k], i, GsArg)->annotation);
+    if (a->vararg && a->vararg->annotation)
+        fold_expr(c, a->vararg->annotation);
+    if (a->kwarg && a->kwarg->annotation)
+        fold_expr(c, a->kwarg->annotation);
+    if (returns)
+        fold_expr(c, returns);
+}
 
 static void fold_stmt(Compiler *c, GsStmt *s)
 {
@@ -482,6 +499,7 @@ static void fold_stmt(Compiler *c, GsStmt *s)
     case S_FUNCTIONDEF:
         fold_exprs(c, &s->v.funcdef.args->defaults);
         fold_exprs(c, &s->v.funcdef.args->kw_defaults);
+        fold_annotations(c, s->v.funcdef.args, s->v.funcdef.returns);
         fold_exprs(c, &s->v.funcdef.decorators);
         fold_stmts(c, &s->v.funcdef.body);
         break;
@@ -512,6 +530,12 @@ static void fold_stmt(Compiler *c, GsStmt *s)
     case S_RAISE:
         if (s->v.raise.exc) fold_expr(c, s->v.raise.exc);
         if (s->v.raise.cause) fold_expr(c, s->v.raise.cause);
+        break;
+    case S_ANNASSIGN:
+        fold_expr(c, s->v.annassign.target);
+        fold_expr(c, s->v.annassign.annotation);
+        if (s->v.annassign.value)
+            fold_expr(c, s->v.annassign.value);
         break;
     case S_ASSERT:
         fold_expr(c, s->v.assert_.test);

@@ -213,7 +213,7 @@ static GsExpr *parse_disjunction(Parser *p);
 static GsExpr *parse_bitwise_or(Parser *p);
 static GsExpr *parse_factor(Parser *p);
 static GsExpr *parse_strings(Parser *p);
-static void check_walrus(Parser *p, const GsExpr *e);
+static GsExpr *parse_walrus(Parser *p, GsExpr *e);
 static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotations);
 static void parse_statement(Parser *p, GsNodeList *body);
 
@@ -540,6 +540,7 @@ static const char *expr_name(const GsExpr *e)
     case E_LISTCOMP: return "list comprehension";
     case E_GENEXP: return "generator expression";
     case E_YIELD: case E_YIELDFROM: return "yield expression";
+    case E_NAMEDEXPR: return "named expression";
     case E_DICTCOMP: return "dict comprehension";
     case E_DICT: return "dict literal";
     case E_SET: return "set display";
@@ -933,7 +934,7 @@ static GsExpr *parse_brace(Parser *p)
         if (at(p, GS_TOK_COMMA) || at(p, GS_TOK_RBRACE) || at(p, GS_TOK_FOR) ||
             at(p, GS_TOK_ASYNC))
             return parse_set(p, start, key);
-        if (!at(p, GS_TOK_COLON))
+        if (!at(p, GS_TOK_COLON) || key->kind == E_NAMEDEXPR)   /* {a := 1: 2} */
             syntax_error(p);
         value = parse_dict_value(p);
         if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC))
@@ -1403,8 +1404,7 @@ static void parse_arguments(Parser *p, GsNodeList *args, GsNodeList *keywords)
             push(p, keywords, kw);
             seen_unpack = true;
         } else {
-            e = parse_expression(p);
-            check_walrus(p, e);
+            e = parse_walrus(p, parse_expression(p));
             if (at(p, GS_TOK_FOR) || at(p, GS_TOK_ASYNC)) {
                 /* f(x for x in xs): a generator expression needs no
                  * parentheses of its own only as the call's sole argument. */
@@ -1470,7 +1470,8 @@ static GsExpr *parse_slice(Parser *p)
     Pos start = here(p);
     GsExpr *lower = NULL, *upper = NULL, *step = NULL, *e;
     if (!at(p, GS_TOK_COLON)) {
-        lower = parse_named_expression(p);
+        /* Not a named expression: `a[x := 1]` is Python 3.10's. */
+        lower = parse_expression(p);
         if (!at(p, GS_TOK_COLON))
             return lower;
     }
@@ -1776,19 +1777,27 @@ static GsExpr *parse_expression(Parser *p)
     return e;
 }
 
-/* `name := value` is Python 3.8's assignment expression.  gilscope has no
- * node for it; CPython's complaints about misuse come first. */
-static void check_walrus(Parser *p, const GsExpr *e)
+/* `name := value`, Python 3.8's assignment expression (PEP 572), when a
+ * `:=` follows the expression e just parsed: the NamedExpr node, or e
+ * itself.  Only a plain name can be the target. */
+static GsExpr *parse_walrus(Parser *p, GsExpr *e)
 {
+    GsExpr *n;
     if (!at(p, GS_TOK_COLONEQUAL))
-        return;
+        return e;
     if (!starts_expression(peek_at(p, 1)->kind) || peek_at(p, 1)->kind == GS_TOK_STAR) {
         advance(p);
         syntax_error(p);
     }
     if (e->kind != E_NAME)
         fail_at_expr(p, e, "cannot use assignment expressions with %s", expr_name(e));
-    unsupported(p, here(p), "assignment expressions (:=)");
+    advance(p);
+    set_ctx(e, CTX_STORE);
+    GsExpr *value = parse_expression(p);
+    n = new_expr(p, E_NAMEDEXPR, (Pos){e->lineno, e->col});
+    n->v.namedexpr.target = e;
+    n->v.namedexpr.value = value;
+    return n;
 }
 
 /* Can a token of this kind begin an operand of `==`? */
@@ -1823,8 +1832,7 @@ static _Noreturn void misplaced_assignment(Parser *p, const GsExpr *e, Pos start
 static GsExpr *parse_named_expression(Parser *p)
 {
     Pos start = here(p);
-    GsExpr *e = parse_expression(p);
-    check_walrus(p, e);
+    GsExpr *e = parse_walrus(p, parse_expression(p));
     if (at(p, GS_TOK_EQUAL))
         misplaced_assignment(p, e, start);
     return e;
@@ -1863,10 +1871,8 @@ static GsArg *parse_param(Parser *p, bool annotations)
     arg->name = token_string(p, &t);
     arg->lineno = t.lineno;
     arg->col = t.col;
-    /* `x: int` -- the annotation is checked for syntax, then dropped:
-     * ast.h has nowhere to keep it and gilscope never evaluates it. */
-    if (annotations && accept(p, GS_TOK_COLON))
-        parse_expression(p);
+    if (annotations && accept(p, GS_TOK_COLON))    /* `x: int` in a def */
+        arg->annotation = parse_expression(p);
     return arg;
 }
 
@@ -1919,6 +1925,25 @@ static void parse_plain_param(Parser *p, GsArguments *a, bool star, GsTokKind cl
     }
 }
 
+/* The `/` that ends the positional-only parameters (PEP 570): those parsed
+ * so far.  Messages as CPython 3.11's. */
+static void parse_slash(Parser *p, GsArguments *a, bool star, GsTokKind closer)
+{
+    GsToken slash = *peek(p);
+    if (star)
+        fail_at(p, &slash, "/ must be ahead of *");
+    if (a->posonlyargcount > 0)
+        fail_at(p, &slash, "/ may appear only once");
+    if (a->args.len == 0) {
+        fail_at(p, &slash, closer == GS_TOK_RPAR ? "at least one argument must precede /"
+                                                 : "invalid syntax");
+    }
+    advance(p);
+    a->posonlyargcount = a->args.len;
+    if (!at(p, GS_TOK_COMMA) && !at(p, closer))
+        syntax_error(p);
+}
+
 /* Parameters up to `closer` (')' for def, ':' for lambda). */
 static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotations)
 {
@@ -1928,8 +1953,12 @@ static GsArguments *parse_parameters(Parser *p, GsTokKind closer, bool annotatio
         GsToken t = *peek(p);
         if (a->kwarg)
             fail_at(p, &t, "arguments cannot follow var-keyword argument");
-        if (t.kind == GS_TOK_SLASH)
-            unsupported(p, pos_of(&t), "positional-only parameters (/)");
+        if (t.kind == GS_TOK_SLASH) {
+            parse_slash(p, a, star, closer);
+            if (!accept(p, GS_TOK_COMMA))
+                break;
+            continue;
+        }
         if (t.kind == GS_TOK_LPAR) {    /* Python 2 allowed def f((a, b)): */
             if (peek_at(p, 1)->kind == GS_TOK_NAME && (peek_at(p, 2)->kind == GS_TOK_COMMA ||
                                                      peek_at(p, 2)->kind == GS_TOK_RPAR))
@@ -2034,6 +2063,34 @@ static GsStmt *parse_augassign(Parser *p, Pos start, GsExpr *target, GsBinOp op)
     return s;
 }
 
+/* `target: annotation [= value]` (PEP 526), e being the target just
+ * parsed.  Only a name, an attribute or a subscript can be annotated; a
+ * name in parentheses is not "simple" (its annotation is not stored). */
+static GsStmt *parse_annassign(Parser *p, Pos start, GsExpr *e, bool bare_tuple)
+{
+    GsStmt *s;
+    if (e->kind == E_STARRED)    /* `*a: int` */
+        syntax_error(p);
+    if (e->kind == E_TUPLE || bare_tuple)
+        fail_at_expr(p, e, "only single target (not tuple) can be annotated");
+    if (e->kind == E_LIST)
+        fail_at_expr(p, e, "only single target (not list) can be annotated");
+    if (e->kind != E_NAME && e->kind != E_ATTR && e->kind != E_SUBSCRIPT)
+        fail_at_expr(p, e, "illegal target for annotation");
+    advance(p);
+    s = new_stmt(p, S_ANNASSIGN, start);
+    s->v.annassign.target = e;
+    s->v.annassign.simple = e->kind == E_NAME && e->col == start.col &&
+                            e->lineno == start.lineno;
+    s->v.annassign.annotation = parse_expression(p);
+    if (accept(p, GS_TOK_EQUAL))
+        s->v.annassign.value = parse_assigned_value(p);
+    set_ctx(e, CTX_STORE);
+    s->end_lineno = p->ts->last.end_lineno;
+    s->end_col = p->ts->last.end_col;
+    return s;
+}
+
 /* Expression statement, assignment or augmented assignment: all three
  * start with an expression, and only what follows it tells them apart. */
 static GsStmt *parse_expr_statement(Parser *p)
@@ -2048,10 +2105,9 @@ static GsStmt *parse_expr_statement(Parser *p)
     if (augassign_op(kind(p), &op))
         return parse_augassign(p, start, e, op);
     if (e->kind != E_NAME)       /* a bare `x := 1` statement is just invalid */
-        check_walrus(p, e);
-    if (at(p, GS_TOK_COLON) &&
-        (e->kind == E_NAME || e->kind == E_ATTR || e->kind == E_SUBSCRIPT))
-        unsupported(p, start, "variable annotations (x: int = ...)");
+        parse_walrus(p, e);
+    if (at(p, GS_TOK_COLON))
+        return parse_annassign(p, start, e, bare_tuple);
     if (e->kind == E_NAME && starts_expression(kind(p)) &&
         (strcmp(e->v.name.id, "print") == 0 || strcmp(e->v.name.id, "exec") == 0))
         fail_at_expr(p, e, "Missing parentheses in call to '%s'. Did you mean %s(...)?",
@@ -2499,6 +2555,7 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
     GsNodeList body = {0};
     const char *name = expect_name(p);
     GsArguments *args;
+    GsExpr *returns = NULL;
     GsStmt *s;
     if (!at(p, GS_TOK_LPAR))
         fail_at(p, peek(p), "expected '('");
@@ -2506,7 +2563,7 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
     args = parse_parameters(p, GS_TOK_RPAR, true);
     expect(p, GS_TOK_RPAR);
     if (accept(p, GS_TOK_RARROW))
-        parse_expression(p);     /* return annotation: checked, then dropped */
+        returns = parse_expression(p);
     expect_colon(p, true);
     parse_block(p, &body, "function definition", kw.lineno);
     s = new_stmt(p, S_FUNCTIONDEF, pos_of(&kw));
@@ -2514,6 +2571,7 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
     s->v.funcdef.args = args;
     s->v.funcdef.body = body;
     s->v.funcdef.decorators = decorators;
+    s->v.funcdef.returns = returns;
     return s;
 }
 

@@ -140,6 +140,17 @@ static void st_add(Compiler *c, SymTab *st, const char *name, int flag, int line
         s->dir_col = col;
     }
     s->flags |= flag;
+    if ((flag & DEF_LOCAL) && st->comp_iter_target) {
+        /* `[(x := 1) for _ in y for x in z]`: an iteration variable that a
+         * := earlier in the comprehension made the enclosing scope's. */
+        if (s->flags & (DEF_GLOBAL | DEF_NONLOCAL)) {
+            const GsExpr *comp = st->node;
+            gs_cc_error(c, comp->lineno, comp->col - 1,   /* 3.9's offset, as below */
+                        "comprehension inner loop cannot rebind assignment expression target '%s'",
+                        name);
+        }
+        s->flags |= DEF_COMP_ITER;
+    }
     if (flag & DEF_PARAM) {
         st->params = gs_cc_grow(st->params, &st->capparams, st->nparams + 1, sizeof(char *));
         st->params[st->nparams++] = name;
@@ -177,7 +188,9 @@ static void st_visit_comprehension(Compiler *c, SymTab *st, GsExpr *e)
 {
     GsComprehension *first = GS_NTH(e->v.comp.generators, 0, GsComprehension);
     /* The outermost iterable is evaluated in the enclosing scope. */
+    st->comp_iter_expr++;
     st_visit_expr(c, st, first->iter);
+    st->comp_iter_expr--;
     const char *name = e->kind == E_LISTCOMP ? "listcomp"
                        : e->kind == E_GENEXP ? "genexpr"
                        : e->kind == E_SETCOMP ? "setcomp" : "dictcomp";
@@ -187,14 +200,69 @@ static void st_visit_comprehension(Compiler *c, SymTab *st, GsExpr *e)
     st_add(c, inner, ".0", DEF_PARAM | DEF_LOCAL, e->lineno, e->col);
     for (int i = 0; i < e->v.comp.generators.len; i++) {
         GsComprehension *g = GS_NTH(e->v.comp.generators, i, GsComprehension);
+        inner->comp_iter_target = true;
         st_visit_expr(c, inner, g->target);
-        if (i > 0)
+        inner->comp_iter_target = false;
+        if (i > 0) {
+            inner->comp_iter_expr++;
             st_visit_expr(c, inner, g->iter);
+            inner->comp_iter_expr--;
+        }
         st_visit_exprs(c, inner, &g->ifs);
     }
-    st_visit_expr(c, inner, e->v.comp.elt);
+    /* A dict comprehension's value before its key, as CPython visits them
+     * (it decides which := conflict is reported first). */
     if (e->v.comp.value)
         st_visit_expr(c, inner, e->v.comp.value);
+    st_visit_expr(c, inner, e->v.comp.elt);
+}
+
+/*
+ * `x := v` inside a comprehension binds x in the scope around the
+ * comprehension (PEP 572), skipping nested comprehensions: in the nearest
+ * function x is local, and the comprehension reaches it as a free
+ * variable; at module level x is global.  A class body cannot be that
+ * scope, and x cannot be one of the comprehension's own iteration
+ * variables.  CPython's symtable_extend_namedexpr_scope.
+ *
+ * CPython 3.9 gives these errors the target's 0-based column as the
+ * 1-based offset, so its caret stands one character left of the name
+ * (3.10 fixed that); gilscope copies 3.9 with `col - 1`.
+ */
+static void st_namedexpr_in_comprehension(Compiler *c, SymTab *st, GsExpr *target)
+{
+    const char *name = target->v.name.id;
+    for (SymTab *p = st; p; p = p->parent) {
+        Symbol *s = gs_sym_lookup(p, name);
+        if (p->is_comprehension) {
+            if (s && (s->flags & DEF_COMP_ITER))
+                gs_cc_error(c, target->lineno, target->col - 1,
+                            "assignment expression cannot rebind comprehension iteration "
+                            "variable '%s'", name);
+            continue;
+        }
+        if (p->type == ST_CLASS)
+            gs_cc_error(c, target->lineno, target->col - 1,
+                        "assignment expression within a comprehension cannot be used in a "
+                        "class body");
+        bool global = p->type == ST_MODULE || (s && (s->flags & DEF_GLOBAL));
+        st_add(c, st, name, global ? DEF_GLOBAL : DEF_NONLOCAL, target->lineno, target->col);
+        st_add(c, p, name, p->type == ST_MODULE ? DEF_GLOBAL : DEF_LOCAL, target->lineno,
+               target->col);
+        return;
+    }
+}
+
+static void st_visit_namedexpr(Compiler *c, SymTab *st, GsExpr *e)
+{
+    if (st->comp_iter_expr > 0)
+        gs_cc_error(c, e->lineno, e->col - 1,
+                    "assignment expression cannot be used in a comprehension iterable "
+                    "expression");
+    if (st->is_comprehension)
+        st_namedexpr_in_comprehension(c, st, e->v.namedexpr.target);
+    st_visit_expr(c, st, e->v.namedexpr.value);
+    st_visit_expr(c, st, e->v.namedexpr.target);
 }
 
 /* yield makes the function it is in a generator; outside a function, or
@@ -305,7 +373,47 @@ static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
     case E_STARRED:
         st_visit_expr(c, st, e->v.starred.value);
         break;
+    case E_NAMEDEXPR:
+        st_visit_namedexpr(c, st, e);
+        break;
     }
+}
+
+/* A def's annotations are evaluated in the scope around it. */
+static void st_visit_annotations(Compiler *c, SymTab *st, GsArguments *a, GsExpr *returns)
+{
+    for (int i = 0; i < a->args.len; i++)
+        st_visit_expr(c, st, GS_NTH(a->args, i, GsArg)->annotation);
+    if (a->vararg)
+        st_visit_expr(c, st, a->vararg->annotation);
+    for (int i = 0; i < a->kwonlyargs.len; i++)
+        st_visit_expr(c, st, GS_NTH(a->kwonlyargs, i, GsArg)->annotation);
+    if (a->kwarg)
+        st_visit_expr(c, st, a->kwarg->annotation);
+    st_visit_expr(c, st, returns);
+}
+
+/* `x: int [= v]`: a simple name is bound (and annotated) in this scope,
+ * and cannot be one declared global or nonlocal here (CPython 3.9). */
+static void st_visit_annassign(Compiler *c, SymTab *st, GsStmt *s)
+{
+    GsExpr *target = s->v.annassign.target;
+    if (target->kind == E_NAME) {
+        const char *name = target->v.name.id;
+        Symbol *sym = gs_sym_lookup(st, gs_sym_mangle(c, st->private_name, name));
+        if (sym && (sym->flags & (DEF_GLOBAL | DEF_NONLOCAL)) && st != c->top &&
+            s->v.annassign.simple)
+            gs_cc_error(c, s->lineno, s->col, "annotated name '%s' can't be %s", name,
+                        (sym->flags & DEF_GLOBAL) ? "global" : "nonlocal");
+        if (s->v.annassign.simple)
+            st_add(c, st, name, DEF_ANNOT | DEF_LOCAL, s->lineno, s->col);
+        else if (s->v.annassign.value)
+            st_add(c, st, name, DEF_LOCAL, s->lineno, s->col);
+    } else {
+        st_visit_expr(c, st, target);
+    }
+    st_visit_expr(c, st, s->v.annassign.annotation);
+    st_visit_expr(c, st, s->v.annassign.value);
 }
 
 static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
@@ -348,6 +456,7 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
         st_add(c, st, s->v.funcdef.name, DEF_LOCAL, s->lineno, s->col);
         st_visit_exprs(c, st, &a->defaults);
         st_visit_exprs(c, st, &a->kw_defaults);
+        st_visit_annotations(c, st, a, s->v.funcdef.returns);
         st_visit_exprs(c, st, &s->v.funcdef.decorators);
         SymTab *inner = st_new(c, ST_FUNCTION, s->v.funcdef.name, s, st);
         st_visit_args(c, inner, a);
@@ -376,11 +485,16 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
             Symbol *sym = gs_sym_lookup(st, n);
             bool is_global = s->kind == S_GLOBAL;
             if (sym && (sym->flags & (DEF_LOCAL | USE | DEF_PARAM)) && !(sym->flags & (DEF_GLOBAL | DEF_NONLOCAL))) {
+                /* CPython 3.9's order: parameter, used, annotated, assigned */
                 if (sym->flags & DEF_PARAM)
                     gs_cc_error(c, s->lineno, s->col, "name '%s' is parameter and %s", n,
                                 is_global ? "global" : "nonlocal");
-                gs_cc_error(c, s->lineno, s->col, "name '%s' is %s before %s declaration", n,
-                            (sym->flags & DEF_LOCAL) ? "assigned to" : "used prior to",
+                if (!(sym->flags & USE) && (sym->flags & DEF_ANNOT))
+                    gs_cc_error(c, s->lineno, s->col, "annotated name '%s' can't be %s", n,
+                                is_global ? "global" : "nonlocal");
+                gs_cc_error(c, s->lineno, s->col, (sym->flags & USE)
+                            ? "name '%s' is used prior to %s declaration"
+                            : "name '%s' is assigned to before %s declaration", n,
                             is_global ? "global" : "nonlocal");
             }
             if (!is_global && st->type == ST_MODULE)
@@ -407,6 +521,12 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
     case S_IMPORTFROM:
         for (int i = 0; i < s->v.importfrom.names.len; i++) {
             GsAlias *a = GS_NTH(s->v.importfrom.names, i, GsAlias);
+            /* PEP 563 would turn every annotation into a string: refused
+             * rather than compiled as if it were not there. */
+            if (s->v.importfrom.module && strcmp(s->v.importfrom.module, "__future__") == 0 &&
+                strcmp(a->name, "annotations") == 0)
+                gs_cc_error(c, s->lineno, s->col,
+                            "gilscope does not support 'from __future__ import annotations'");
             if (strcmp(a->name, "*") == 0) {
                 /* It binds names nobody can know at compile time: only a
                  * module's namespace (a dict) can take them.  CPython
@@ -448,6 +568,9 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
     case S_ASSERT:
         st_visit_expr(c, st, s->v.assert_.test);
         st_visit_expr(c, st, s->v.assert_.msg);
+        break;
+    case S_ANNASSIGN:
+        st_visit_annassign(c, st, s);
         break;
     case S_PASS:
     case S_BREAK:

@@ -109,6 +109,7 @@ static GsObject *code_getattr(GsThread *ts, GsObject *o, GsObject *name)
         { GS_N_co_nlocals, NULL, co->nlocals }, { GS_N_co_firstlineno, NULL, co->firstlineno },
         { GS_N_co_stacksize, NULL, co->stacksize }, { GS_N_co_flags, NULL, co->flags },
         { GS_N_co_kwonlyargcount, NULL, co->kwonlyargcount },
+        { GS_N_co_posonlyargcount, NULL, co->posonlyargcount },
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (ts->interp->names[fields[i].id] != name)
@@ -144,7 +145,8 @@ static void function_clear(GsThread *ts, GsObject *o)
 {
     GsFunction *f = (GsFunction *)o;
     GsObject **fields[] = { &f->code, &f->globals, &f->name, &f->qualname, &f->defaults,
-                            &f->kwdefaults, &f->closure, &f->dict, &f->module, &f->old_codes };
+                            &f->kwdefaults, &f->closure, &f->dict, &f->module, &f->old_codes,
+                            &f->annotations };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         GsObject *v = *fields[i];
         *fields[i] = NULL;
@@ -156,7 +158,7 @@ static int function_traverse(GsObject *o, GsVisit visit, void *arg)
 {
     GsFunction *f = (GsFunction *)o;
     GsObject *fields[] = { f->code, f->globals, f->defaults, f->kwdefaults, f->closure,
-                           f->dict, f->module, f->old_codes };
+                           f->dict, f->module, f->old_codes, f->annotations };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         int r = fields[i] ? visit(fields[i], arg) : 0;
         if (r)
@@ -187,6 +189,15 @@ static GsObject *function_getattr(GsThread *ts, GsObject *o, GsObject *name)
         return gs_newref(ts, f->defaults ? f->defaults : GS_NONE);
     if (gs_str_eq(name, GS_NAME(ts, __kwdefaults__)))
         return gs_newref(ts, f->kwdefaults ? f->kwdefaults : GS_NONE);
+    if (gs_str_eq(name, GS_NAME(ts, __closure__)))   /* the cells of its free variables */
+        return gs_newref(ts, f->closure ? f->closure : GS_NONE);
+    if (gs_str_eq(name, GS_NAME(ts, __annotations__))) {
+        /* As CPython: a function without annotations gets an empty dict
+         * the first time it is asked, and keeps it. */
+        if (!f->annotations && !(f->annotations = gs_dict_new(ts)))
+            return NULL;
+        return gs_newref(ts, f->annotations);
+    }
     if (name == GS_NAME(ts, __doc__)) {
         GsObject *set = f->dict ? gs_dict_get(ts, f->dict, name) : NULL;   /* f.__doc__ = ... */
         if (set)
@@ -261,6 +272,16 @@ static int set_special(GsThread *ts, GsFunction *f, GsObject *name, GsObject *v)
             return type_error(ts, "__kwdefaults__ must be set to a dict object");
         gs_setref(ts, &f->kwdefaults, v && v != GS_NONE ? gs_newref(ts, v) : NULL);
         return 0;
+    }
+    if (gs_str_eq(name, GS_NAME(ts, __annotations__))) {
+        if (v && v != GS_NONE && !gs_is(v, &gs_dict_type))
+            return type_error(ts, "__annotations__ must be set to a dict object");
+        gs_setref(ts, &f->annotations, v && v != GS_NONE ? gs_newref(ts, v) : NULL);
+        return 0;
+    }
+    if (gs_str_eq(name, GS_NAME(ts, __closure__))) {
+        gs_err_set(ts, &gs_exc_AttributeError, "readonly attribute");
+        return -1;
     }
     bool is_name = gs_str_eq(name, GS_NAME(ts, __name__));
     if (is_name || gs_str_eq(name, GS_NAME(ts, __qualname__))) {

@@ -1400,9 +1400,31 @@ static GsObject *cell_repr(GsThread *ts, GsObject *o)
                          (void *)c->ref);
 }
 
+/* `cell.cell_contents`: the variable's value; an unbound one (a cell made
+ * before its variable is assigned, or after `del`) is CPython's
+ * ValueError. */
+static GsObject *cell_getattr(GsThread *ts, GsObject *o, GsObject *name)
+{
+    GsCell *c = (GsCell *)o;
+    if (!gs_str_eq(name, GS_NAME(ts, cell_contents)))
+        return gs_generic_getattr(ts, o, name);
+    if (!c->ref)
+        return gs_err_set(ts, &gs_exc_ValueError, "Cell is empty");
+    return gs_newref(ts, c->ref);
+}
+
+static int cell_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
+{
+    if (!gs_str_eq(name, GS_NAME(ts, cell_contents)))
+        return gs_generic_setattr(ts, o, name, v);
+    gs_setref(ts, &((GsCell *)o)->ref, v ? gs_newref(ts, v) : NULL);
+    return 0;
+}
+
 GsType gs_cell_type = { .ob = GS_STATIC_HEAD, .name = "cell", .base = &gs_object_type,
     .size = sizeof(GsCell), .flags = GS_TPFLAG_GC, .dealloc = cell_clear,
-    .traverse = cell_traverse, .clear = cell_clear, .repr = cell_repr };
+    .traverse = cell_traverse, .clear = cell_clear, .repr = cell_repr,
+    .getattr = cell_getattr, .setattr = cell_setattr };
 
 /* ---- bound methods ----------------------------------------------------------- */
 

@@ -530,21 +530,21 @@ int gs_contains(GsThread *ts, GsObject *container, GsObject *v)
 
 /* The operators, indexed by kind; the BINARY_ and INPLACE_ opcodes map here. */
 enum { K_ADD, K_SUB, K_MUL, K_TRUEDIV, K_FLOORDIV, K_MOD, K_POW, K_LSHIFT, K_RSHIFT, K_AND,
-       K_OR, K_XOR, K_NKINDS };
+       K_OR, K_XOR, K_MATMUL, K_NKINDS };
 
 static const char *const op_symbols[K_NKINDS] = { "+", "-", "*", "/", "//", "%", "** or pow()",
-                                                  "<<", ">>", "&", "|", "^" };
+                                                  "<<", ">>", "&", "|", "^", "@" };
 static const char *const iop_symbols[K_NKINDS] = { "+=", "-=", "*=", "/=", "//=", "%=", "**=",
-                                                   "<<=", ">>=", "&=", "|=", "^=" };
+                                                   "<<=", ">>=", "&=", "|=", "^=", "@=" };
 static const GsNameId op_dunders[K_NKINDS] = { GS_N___add__, GS_N___sub__, GS_N___mul__,
     GS_N___truediv__, GS_N___floordiv__, GS_N___mod__, GS_N___pow__, GS_N___lshift__,
-    GS_N___rshift__, GS_N___and__, GS_N___or__, GS_N___xor__ };
+    GS_N___rshift__, GS_N___and__, GS_N___or__, GS_N___xor__, GS_N___matmul__ };
 static const GsNameId rop_dunders[K_NKINDS] = { GS_N___radd__, GS_N___rsub__, GS_N___rmul__,
     GS_N___rtruediv__, GS_N___rfloordiv__, GS_N___rmod__, GS_N___rpow__, GS_N___rlshift__,
-    GS_N___rrshift__, GS_N___rand__, GS_N___ror__, GS_N___rxor__ };
+    GS_N___rrshift__, GS_N___rand__, GS_N___ror__, GS_N___rxor__, GS_N___rmatmul__ };
 static const GsNameId iop_dunders[K_NKINDS] = { GS_N___iadd__, GS_N___isub__, GS_N___imul__,
     GS_N___itruediv__, GS_N___ifloordiv__, GS_N___imod__, GS_N___ipow__, GS_N___ilshift__,
-    GS_N___irshift__, GS_N___iand__, GS_N___ior__, GS_N___ixor__ };
+    GS_N___irshift__, GS_N___iand__, GS_N___ior__, GS_N___ixor__, GS_N___imatmul__ };
 
 static int opcode_kind(int opcode, bool *inplace)
 {
@@ -574,6 +574,8 @@ static int opcode_kind(int opcode, bool *inplace)
     case OP_BINARY_OR: return K_OR;
     case OP_INPLACE_XOR: *inplace = true; /* fall through */
     case OP_BINARY_XOR: return K_XOR;
+    case OP_INPLACE_MATRIX_MULTIPLY: *inplace = true; /* fall through */
+    case OP_BINARY_MATRIX_MULTIPLY: return K_MATMUL;
     default: return -1;
     }
 }
@@ -716,6 +718,8 @@ static GsObject *float_binop(GsThread *ts, int kind, double a, double b)
 /* Built-in types' behaviour for an operator; NotImplemented if none. */
 static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a, GsObject *b)
 {
+    if (kind == K_MATMUL)   /* `@` is for guest classes only: no built-in type has it */
+        return gs_newref(ts, GS_NOTIMPL);
     if (a->type == &gs_bool_type && b->type == &gs_bool_type &&
         (kind == K_AND || kind == K_OR || kind == K_XOR)) {
         int64_t x = gs_int_value(a), y = gs_int_value(b);

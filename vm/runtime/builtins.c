@@ -1197,6 +1197,7 @@ static const GsMethodDef builtin_functions[] = {
     { "callable", bi_callable }, { "getattr", bi_getattr }, { "hasattr", bi_hasattr },
     { "setattr", bi_setattr }, { "delattr", bi_delattr },
     { "__build_class__", bi___build_class__ }, { "super", bi_super },
+    { "eval", gs_builtin_eval }, { "exec", gs_builtin_exec }, { "compile", gs_builtin_compile },
     { NULL, NULL },
 };
 

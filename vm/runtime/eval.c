@@ -197,13 +197,43 @@ static int missing_args(GsThread *ts, GsFunction *fn, GsFrame *f, int from, int 
     return -1;
 }
 
+/* A keyword that matches no parameter, with no **kwargs to take it: if
+ * the call named positional-only parameters, CPython 3.9 lists them all
+ * (positional_only_passed_as_keyword); otherwise "unexpected keyword". */
+static int unexpected_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name,
+                              GsObject *kwnames)
+{
+    GsCode *co = f->code;
+    GsTuple *vn = (GsTuple *)co->varnames, *kw = (GsTuple *)kwnames;
+    GsBuf names;
+    gs_buf_init(&names);
+    for (int i = 0; i < co->posonlyargcount; i++)
+        for (size_t k = 0; k < kw->len; k++)
+            if (gs_str_eq(vn->items[i], kw->items[k])) {
+                gs_buf_printf(&names, "%s%s", names.data && names.data[0] ? ", " : "",
+                              gs_str_cstr(vn->items[i]));
+                break;
+            }
+    if (names.data && names.data[0])
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                   gs_str_cstr(fname(fn)), names.data);
+    else
+        gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
+                   gs_str_cstr(fname(fn)), gs_str_cstr(name));
+    gs_buf_free(&names);
+    return -1;
+}
+
+/* Binds name=value to its parameter; positional-only parameters are
+ * skipped, so their names go to **kwargs, as in CPython. */
 static int bind_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name,
-                        GsObject *value, GsObject *kwdict)
+                        GsObject *value, GsObject *kwdict, GsObject *kwnames)
 {
     GsCode *co = f->code;
     GsTuple *vn = (GsTuple *)co->varnames;
     int total = co->argcount + co->kwonlyargcount;
-    for (int i = 0; i < total; i++) {
+    for (int i = co->posonlyargcount; i < total; i++) {
         if (vn->items[i] == name || gs_str_eq(vn->items[i], name)) {
             if (f->localsplus[i]) {
                 gs_err_set(ts, &gs_exc_TypeError, "%s() got multiple values for argument '%s'",
@@ -216,8 +246,30 @@ static int bind_keyword(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *name
     }
     if (kwdict)
         return gs_dict_set(ts, kwdict, name, value);
-    gs_err_set(ts, &gs_exc_TypeError, "%s() got an unexpected keyword argument '%s'",
-               gs_str_cstr(fname(fn)), gs_str_cstr(name));
+    return unexpected_keyword(ts, fn, f, name, kwnames);
+}
+
+/* CPython 3.9's too_many_positional: "f() takes 2 positional arguments but
+ * 3 were given", and "3 positional arguments (and 1 keyword-only
+ * argument) were given" when keyword-only ones were passed too. */
+static int too_many_positional(GsThread *ts, GsFunction *fn, GsFrame *f, size_t given)
+{
+    GsCode *co = f->code;
+    int argc = co->argcount, kwonly_given = 0;
+    size_t ndef = fn->defaults ? ((GsTuple *)fn->defaults)->len : 0;
+    char sig[64], kwonly[96] = "";
+    for (int i = argc; i < argc + co->kwonlyargcount; i++)
+        kwonly_given += f->localsplus[i] != NULL;
+    if (ndef)
+        snprintf(sig, sizeof sig, "from %zu to %d", argc - ndef, argc);
+    else
+        snprintf(sig, sizeof sig, "%d", argc);
+    if (kwonly_given)
+        snprintf(kwonly, sizeof kwonly, " positional argument%s (and %d keyword-only argument%s)",
+                 given != 1 ? "s" : "", kwonly_given, kwonly_given != 1 ? "s" : "");
+    gs_err_set(ts, &gs_exc_TypeError, "%s() takes %s positional argument%s but %zu%s %s given",
+               gs_str_cstr(fname(fn)), sig, ndef || argc != 1 ? "s" : "", given, kwonly,
+               given == 1 && !kwonly_given ? "was" : "were");
     return -1;
 }
 
@@ -244,22 +296,15 @@ static int bind_args(GsThread *ts, GsFunction *fn, GsFrame *f, GsObject *const *
         for (size_t i = n; i < npos; i++)
             ((GsTuple *)rest)->items[i - n] = gs_newref(ts, args[i]);
         f->localsplus[total] = rest;
-    } else if (npos > (size_t)argc) {
-        size_t ndef = fn->defaults ? ((GsTuple *)fn->defaults)->len : 0;
-        if (ndef)
-            gs_err_set(ts, &gs_exc_TypeError,
-                       "%s() takes from %zu to %d positional arguments but %zu were given",
-                       gs_str_cstr(fname(fn)), argc - ndef, argc, npos);
-        else
-            gs_err_set(ts, &gs_exc_TypeError,
-                       "%s() takes %d positional argument%s but %zu %s given",
-                       gs_str_cstr(fname(fn)), argc, argc == 1 ? "" : "s", npos,
-                       npos == 1 ? "was" : "were");
-        return -1;
     }
+    /* Keywords first: their errors win over too many positionals, and
+     * that message counts the keyword-only arguments they gave. */
     for (size_t k = 0; k < nkw; k++)
-        if (bind_keyword(ts, fn, f, ((GsTuple *)kwnames)->items[k], args[npos + k], kwdict) < 0)
+        if (bind_keyword(ts, fn, f, ((GsTuple *)kwnames)->items[k], args[npos + k], kwdict,
+                         kwnames) < 0)
             return -1;
+    if (!varargs && npos > (size_t)argc)
+        return too_many_positional(ts, fn, f, npos);
     /* Defaults fill the last positional parameters that are still empty. */
     if (npos < (size_t)argc) {
         GsTuple *defs = (GsTuple *)fn->defaults;
@@ -490,6 +535,71 @@ static bool exc_matches(GsThread *ts, GsObject *exc_type, GsObject *cls, int *er
     return GS_IS_TYPE(exc_type) && gs_type_is_subtype((GsType *)exc_type, (GsType *)cls);
 }
 
+/* An iterator over what an unpacking assignment unpacks; a value that
+ * cannot be iterated gets CPython's "cannot unpack" TypeError. */
+static GsObject *unpack_iter(GsThread *ts, GsObject *seq)
+{
+    GsType *t = seq->type;
+    if (!t->iter && !(t->flags & GS_TPFLAG_HEAPTYPE) && !t->getitem)
+        return gs_err_set(ts, &gs_exc_TypeError, "cannot unpack non-iterable %s object", t->name);
+    return gs_getiter(ts, seq);
+}
+
+/* UNPACK_EX, CPython's unpack_iterable with a star: `before` items, a list
+ * of the rest, then the last `after` items taken back off that list's
+ * end.  out[] is filled as UNPACK_SEQUENCE fills it, the first item
+ * ending on top of the stack.  Always iterates, even a tuple or a list,
+ * as CPython 3.9 does. */
+static int unpack_ex(GsThread *ts, GsObject *seq, int before, int after, GsObject **out)
+{
+    int total = before + 1 + after, i;
+    GsObject *it = unpack_iter(ts, seq), *rest = NULL;
+    if (!it)
+        return -1;
+    for (i = 0; i < before; i++) {
+        GsObject *v = gs_iternext(ts, it);
+        if (!v) {
+            if (!gs_err_occurred(ts))
+                gs_err_set(ts, &gs_exc_ValueError,
+                           "not enough values to unpack (expected at least %d, got %d)",
+                           before + after, i);
+            goto fail;
+        }
+        out[total - 1 - i] = v;
+    }
+    rest = gs_list_new(ts, 0);
+    if (!rest)
+        goto fail;
+    for (GsObject *v; (v = gs_iternext(ts, it)); gs_decref(ts, v))
+        if (gs_list_append(ts, rest, v) < 0) {
+            gs_decref(ts, v);
+            goto fail;
+        }
+    if (gs_err_occurred(ts))
+        goto fail;
+    GsList *l = (GsList *)rest;
+    if (l->len < (size_t)after) {
+        gs_err_set(ts, &gs_exc_ValueError,
+                   "not enough values to unpack (expected at least %d, got %zu)",
+                   before + after, (size_t)before + l->len);
+        goto fail;
+    }
+    out[after] = rest;
+    /* The last `after` items move from the list to the stack (their
+     * references with them), and the list shrinks by as many. */
+    for (int j = 0; j < after; j++)
+        out[after - 1 - j] = l->items[l->len - after + j];
+    l->len -= (size_t)after;
+    gs_decref(ts, it);
+    return 0;
+fail:
+    for (int k = 0; k < i; k++)
+        gs_decref(ts, out[total - 1 - k]);
+    gs_xdecref(ts, rest);
+    gs_decref(ts, it);
+    return -1;
+}
+
 static int unpack(GsThread *ts, GsObject *seq, int n, GsObject **out)
 {
     GsObject *const *items = NULL;
@@ -515,12 +625,7 @@ static int unpack(GsThread *ts, GsObject *seq, int n, GsObject **out)
             out[n - 1 - i] = gs_newref(ts, items[i]);
         return 0;
     }
-    GsType *t = seq->type;
-    if (!t->iter && !(t->flags & GS_TPFLAG_HEAPTYPE) && !t->getitem) {
-        gs_err_set(ts, &gs_exc_TypeError, "cannot unpack non-iterable %s object", t->name);
-        return -1;
-    }
-    GsObject *it = gs_getiter(ts, seq);
+    GsObject *it = unpack_iter(ts, seq);
     if (!it)
         return -1;
     int i;
@@ -647,7 +752,7 @@ static GsObject *make_function(GsThread *ts, GsFrame *f, int flags, GsObject ***
         if (flags & 0x08)
             fn->closure = *--sp;
         if (flags & 0x04)
-            gs_decref(ts, *--sp);   /* annotations: not kept */
+            fn->annotations = *--sp;
         if (flags & 0x02)
             fn->kwdefaults = *--sp;
         if (flags & 0x01)
@@ -1164,7 +1269,9 @@ max_instructions_reached:
     TARGET(INPLACE_RSHIFT)
     TARGET(INPLACE_AND)
     TARGET(INPLACE_XOR)
-    TARGET(INPLACE_OR) {
+    TARGET(INPLACE_OR)
+    TARGET(BINARY_MATRIX_MULTIPLY)
+    TARGET(INPLACE_MATRIX_MULTIPLY) {
         GsObject *b = TOP(), *a = SECOND();
         GsObject *r = gs_binary_op(ts, opcode, a, b);
         ERROR_IF(!r);
@@ -1379,6 +1486,22 @@ max_instructions_reached:
         int r = gs_dict_set(ts, f->locals, names[oparg], v);
         gs_decref(ts, v);
         ERROR_IF(r < 0);
+        DISPATCH();
+    }
+
+    TARGET(SETUP_ANNOTATIONS) {
+        /* First in a module or class body with annotated names: make sure
+         * its namespace has an __annotations__ dict (keeping one already
+         * there, as CPython does). */
+        GsObject *key = GS_NAME(ts, __annotations__);
+        if (!gs_dict_get(ts, f->locals, key)) {
+            ERROR_IF(gs_err_occurred(ts));
+            GsObject *d = gs_dict_new(ts);
+            ERROR_IF(!d);
+            int r = gs_dict_set(ts, f->locals, key, d);
+            gs_decref(ts, d);
+            ERROR_IF(r < 0);
+        }
         DISPATCH();
     }
 
@@ -1833,6 +1956,18 @@ max_instructions_reached:
         gs_decref(ts, seq);
         ERROR_IF(r < 0);
         sp += oparg;
+        DISPATCH();
+    }
+
+    TARGET(UNPACK_EX) {
+        /* `a, *b, c = seq`: oparg's low byte counts the targets before the
+         * star, the bytes above it those after. */
+        int before = oparg & 0xff, after = oparg >> 8;
+        GsObject *seq = POP();
+        int r = unpack_ex(ts, seq, before, after, sp);
+        gs_decref(ts, seq);
+        ERROR_IF(r < 0);
+        sp += before + 1 + after;
         DISPATCH();
     }
 

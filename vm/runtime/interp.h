@@ -34,6 +34,7 @@ enum {  /* co_flags, CPython's values */
 typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode */
     GsObject ob;
     int argcount;          /* positional parameters */
+    int posonlyargcount;   /* how many of them come before '/': never bound by keyword */
     int kwonlyargcount;
     int nlocals;           /* len(varnames) */
     int stacksize;         /* the most the value stack holds */
@@ -90,6 +91,7 @@ typedef struct {
     GsObject *dict;        /* function attributes, NULL until set */
     GsObject *module;      /* __module__ */
     GsObject *old_codes;   /* list of the codes __code__ replaced, or NULL (code.c) */
+    GsObject *annotations; /* dict (MAKE_FUNCTION's, or made when first read) or NULL */
 } GsFunction;
 
 /* Frames (eval.h): C structs on a per-thread stack, private to the eval
@@ -156,13 +158,14 @@ typedef struct {
     X(__rpow__) X(__rlshift__) X(__rrshift__) X(__rand__) X(__ror__) X(__rxor__) \
     X(__iadd__) X(__isub__) X(__imul__) X(__itruediv__) X(__ifloordiv__) X(__imod__) \
     X(__ipow__) X(__ilshift__) X(__irshift__) X(__iand__) X(__ior__) X(__ixor__) \
+    X(__matmul__) X(__rmatmul__) X(__imatmul__) X(__annotations__) X(__closure__) X(cell_contents) \
     X(__neg__) X(__pos__) X(__invert__) \
     X(__name__) X(__qualname__) X(__module__) X(__doc__) X(__class__) X(__classcell__) \
     X(__dict__) X(__main__) X(__builtins__) X(__file__) X(__code__) X(__defaults__) \
     X(__self__) X(__func__) X(__bases__) X(__base__) X(__mro__) X(args) X(self) \
     X(co_varnames) X(co_consts) X(co_names) X(co_code) X(co_argcount) X(co_nlocals) \
     X(co_name) X(co_filename) X(co_firstlineno) X(co_lnotab) X(co_stacksize) \
-    X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) X(__kwdefaults__) \
+    X(co_flags) X(co_cellvars) X(co_freevars) X(co_kwonlyargcount) X(co_posonlyargcount) X(__kwdefaults__) \
     X(msg) X(filename) X(lineno) X(offset) X(text) X(code) X(value) X(key) X(reverse) \
     X(sep) X(end) X(file) X(flush) X(start) X(default) X(__build_class__) X(__del__)
 
@@ -381,6 +384,13 @@ void gs_finalize_main(GsThread *ts);
 
 /* Modules (modules.c). */
 int gs_builtins_init(GsThread *ts);
+/* eval(), exec() and compile() (evalexec.c), listed in builtins.c. */
+GsObject *gs_builtin_eval(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                          GsObject *kwnames);
+GsObject *gs_builtin_exec(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                          GsObject *kwnames);
+GsObject *gs_builtin_compile(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                             GsObject *kwnames);
 GsObject *gs_module_from_defs(GsThread *ts, const char *name, const GsMethodDef *functions);
 /* Threads (threads.c). */
 GsObject *gs_thread_module_new(GsThread *ts);
