@@ -118,6 +118,25 @@ static void check_errors(GsThread *ts)
         { "[0 for __debug__ in x]\n", "cannot assign to __debug__", 1, 8 },
         { "if 0:\n    __debug__ = 3\n", "cannot assign to __debug__", 2, 5 },
         { "while 0:\n    pass\nbreak\n", "'break' outside loop", 3, 1 },
+        /* async/await where they are not allowed (CPython 3.9's words and
+         * places; 3.9 puts the comprehension's at line 0, 3.10+ where it is). */
+        { "await x\n", "'await' outside function", 1, 1 },
+        { "class C:\n    await x\n", "'await' outside function", 2, 5 },
+        { "def f():\n    await x\n", "'await' outside async function", 2, 5 },
+        { "x = lambda: await x\n", "'await' outside async function", 1, 13 },
+        { "async def f():\n    def g():\n        await z\n", "'await' outside async function", 3, 9 },
+        { "def f():\n    async with a: pass\n", "'async with' outside async function", 2, 5 },
+        { "async with a: pass\n", "'async with' outside async function", 1, 1 },
+        { "def f():\n    async for a in b: pass\n", "'async for' outside async function", 2, 5 },
+        { "def f():\n    return [x async for x in y]\n",
+          "asynchronous comprehension outside of an asynchronous function", 2, 12 },
+        { "def f():\n    return {x: 1 for x in await y}\n", "'await' outside async function", 2, 31 },
+        { "x = [await i for i in y]\n",
+          "asynchronous comprehension outside of an asynchronous function", 1, 5 },
+        { "async def f():\n    return [[await x for x in y] for y in z]\n",
+          "asynchronous comprehension outside of an asynchronous function", 2, 13 },
+        { "async def f():\n    yield from x\n", "'yield from' inside async function", 2, 5 },
+        { "async def f():\n    yield 1\n    return 2\n", "'return' with value in async generator", 3, 5 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         GsObject *code = gs_compile(ts, bad[i].src, "bad.py");
