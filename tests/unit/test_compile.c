@@ -130,7 +130,7 @@ static void check_errors(GsThread *ts)
         { "def f():\n    async for a in b: pass\n", "'async for' outside async function", 2, 5 },
         { "def f():\n    return [x async for x in y]\n",
           "asynchronous comprehension outside of an asynchronous function", 2, 12 },
-        { "def f():\n    return {x: 1 for x in await y}\n", "'await' outside async function", 2, 31 },
+        { "def f():\n    return {x: 1 for x in await y}\n", "'await' outside async function", 2, 27 },
         { "x = [await i for i in y]\n",
           "asynchronous comprehension outside of an asynchronous function", 1, 5 },
         { "async def f():\n    return [[await x for x in y] for y in z]\n",

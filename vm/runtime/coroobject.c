@@ -196,9 +196,13 @@ static void warn_unawaited(GsThread *ts, GsGen *g)
     fflush(interp->out);
     fprintf(err, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
             file ? gs_str_cstr(file) : "sys", line, gs_str_cstr(g->qualname));
-    if (file)
+    /* With no frame (at exit) CPython's warnings module is being torn
+     * down, and its C fallback prints the first line only. */
+    if (file) {
         gs_print_source_line(ts, err, file, line, "  ");
-    fprintf(err, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+        fprintf(err, "RuntimeWarning: Enable tracemalloc to get the object allocation "
+                     "traceback\n");
+    }
     fflush(err);
 }
 
