@@ -283,9 +283,14 @@ static GsObject *common_attr(GsThread *ts, GsGen *g, const char *s, const char *
         GsObject *t = gs_gen_yield_from((GsObject *)g);
         return gs_newref(ts, t ? t : GS_NONE);
     }
-    if (strcmp(s, "frame") == 0)
+    if (strcmp(s, "frame") == 0) {
+        /* None once it has finished, as in CPython; before, there is no
+         * frame object to give (frames are not guest objects here). */
+        if (!g->frame)
+            return gs_newref(ts, GS_NONE);
         return gs_err_set(ts, &gs_exc_AttributeError,
                           "gilscope has no frame objects: %sframe cannot be read", prefix);
+    }
     return NULL;
 }
 
@@ -866,8 +871,8 @@ static GsObject *ag_athrow(GsThread *ts, GsObject *self, GsObject *const *args, 
                            GsObject *kwnames)
 {
     if (kwnames || nargs < 1 || nargs > 3)
-        return gs_err_set(ts, &gs_exc_TypeError, "athrow expected at least 1 argument, got %zu",
-                          nargs);
+        return gs_err_set(ts, &gs_exc_TypeError, "athrow expected at %s, got %zu",
+                          nargs < 1 ? "least 1 argument" : "most 3 arguments", nargs);
     GsObject *t = gs_tuple_new(ts, nargs);
     if (!t)
         return NULL;

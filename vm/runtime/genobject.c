@@ -372,7 +372,8 @@ GsObject *gs_gen_throw_set(GsThread *ts, GsObject *gen)
 int gs_gen_set_thrown(GsThread *ts, GsObject *const *args, size_t nargs, GsObject *kwnames)
 {
     if (kwnames || nargs < 1 || nargs > 3) {
-        gs_err_set(ts, &gs_exc_TypeError, "throw expected at least 1 argument, got %zu", nargs);
+        gs_err_set(ts, &gs_exc_TypeError, "throw expected at %s, got %zu",
+                   nargs < 1 ? "least 1 argument" : "most 3 arguments", nargs);
         return -1;
     }
     GsObject *typ = args[0], *val = nargs > 1 ? args[1] : GS_NONE;
