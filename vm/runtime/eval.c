@@ -1069,6 +1069,7 @@ max_instructions_reached:
     }
 
     TARGET(DELETE_FAST) {
+        SAVE_LASTI();   /* a finalizer's warning says where `del` dropped it */
         GsObject *old = fast[oparg];
         if (!old) {
             gs_err_set(ts, &gs_exc_UnboundLocalError,
@@ -1421,6 +1422,7 @@ max_instructions_reached:
     }
 
     TARGET(DELETE_NAME) {
+        SAVE_LASTI();   /* a finalizer's warning says where `del` dropped it */
         int r = gs_dict_del(ts, f->locals, names[oparg]);
         if (r == 0)
             name_error(ts, names[oparg]);
@@ -1444,6 +1446,7 @@ max_instructions_reached:
     }
 
     TARGET(DELETE_GLOBAL) {
+        SAVE_LASTI();   /* a finalizer's warning says where `del` dropped it */
         int r = gs_dict_del(ts, f->globals, names[oparg]);
         if (r == 0)
             name_error(ts, names[oparg]);
