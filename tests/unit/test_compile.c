@@ -143,6 +143,25 @@ static void check_errors(GsThread *ts)
           "gilscope does not support 'from __future__ import annotations'", 1, 1 },
         { "[i for _ in y if (x := 1) for x in z]\n",
           "comprehension inner loop cannot rebind assignment expression target 'x'", 1, 0 },
+        /* async/await where they are not allowed (CPython 3.9's words and
+         * places; 3.9 puts the comprehension's at line 0, 3.10+ where it is). */
+        { "await x\n", "'await' outside function", 1, 1 },
+        { "class C:\n    await x\n", "'await' outside function", 2, 5 },
+        { "def f():\n    await x\n", "'await' outside async function", 2, 5 },
+        { "x = lambda: await x\n", "'await' outside async function", 1, 13 },
+        { "async def f():\n    def g():\n        await z\n", "'await' outside async function", 3, 9 },
+        { "def f():\n    async with a: pass\n", "'async with' outside async function", 2, 5 },
+        { "async with a: pass\n", "'async with' outside async function", 1, 1 },
+        { "def f():\n    async for a in b: pass\n", "'async for' outside async function", 2, 5 },
+        { "def f():\n    return [x async for x in y]\n",
+          "asynchronous comprehension outside of an asynchronous function", 2, 12 },
+        { "def f():\n    return {x: 1 for x in await y}\n", "'await' outside async function", 2, 27 },
+        { "x = [await i for i in y]\n",
+          "asynchronous comprehension outside of an asynchronous function", 1, 5 },
+        { "async def f():\n    return [[await x for x in y] for y in z]\n",
+          "asynchronous comprehension outside of an asynchronous function", 2, 13 },
+        { "async def f():\n    yield from x\n", "'yield from' inside async function", 2, 5 },
+        { "async def f():\n    yield 1\n    return 2\n", "'return' with value in async generator", 3, 5 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         GsObject *code = gs_compile(ts, bad[i].src, "bad.py");

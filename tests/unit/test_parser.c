@@ -176,7 +176,7 @@ static void dump_generators(Dump *d, const GsNodeList *l)
         dump_expr(d, c->iter, true);
         put(d, ", ");
         dump_exprs(d, &c->ifs, true);
-        put(d, ")");
+        put(d, c->is_async ? ", async)" : ")");
     }
     put(d, "]");
 }
@@ -327,7 +327,8 @@ static void dump_expr(Dump *d, const GsExpr *e, bool pos)
         put(d, ")");
         break;
     case E_YIELDFROM:
-        put(d, "YieldFrom(");
+    case E_AWAIT:
+        put(d, e->kind == E_AWAIT ? "Await(" : "YieldFrom(");
         dump_expr(d, e->v.yield.value, true);
         put(d, ")");
         break;
@@ -359,7 +360,7 @@ static void dump_aliases(Dump *d, const GsNodeList *l)
 
 static void dump_with(Dump *d, const GsStmt *s)
 {
-    put(d, "With([");
+    put(d, s->v.with.is_async ? "AsyncWith([" : "With([");
     for (int i = 0; i < s->v.with.items.len; i++) {
         GsWithItem *w = GS_NTH(s->v.with.items, i, GsWithItem);
         put(d, "%swithitem(", i ? ", " : "");
@@ -441,7 +442,7 @@ static void dump_stmt(Dump *d, const GsStmt *s)
         put(d, ")");
         break;
     case S_FOR:
-        put(d, "For(");
+        put(d, s->v.for_.is_async ? "AsyncFor(" : "For(");
         dump_expr(d, s->v.for_.target, true);
         put(d, ", ");
         dump_expr(d, s->v.for_.iter, true);
@@ -461,7 +462,7 @@ static void dump_stmt(Dump *d, const GsStmt *s)
         put(d, ", %d)", s->v.annassign.simple);
         break;
     case S_FUNCTIONDEF:
-        put(d, "FunctionDef(%s, ", s->v.funcdef.name);
+        put(d, "%sFunctionDef(%s, ", s->v.funcdef.is_async ? "Async" : "", s->v.funcdef.name);
         dump_arguments(d, s->v.funcdef.args);
         put(d, ", ");
         dump_stmts(d, &s->v.funcdef.body);
@@ -741,6 +742,10 @@ static const struct { const char *src, *tree; } valid_cases[] = {
      "Module(ImportFrom(m, [a, b as c], 0), ImportFrom(m, [a, b], 0), ImportFrom(None, [x], 1), ImportFrom(pkg.mod, [y], 2), ImportFrom(None, [z], 3), ImportFrom(None, [w], 4), ImportFrom(m, [*], 0))"},
     {"def g():\n    yield 1\n    yield\n    x = yield a, b\n    y = yield from z",
      "Module(FunctionDef(g, arguments([], [], None, [], [], None), [Expr(Yield(Const(1))), Expr(Yield(None)), Assign([Name(x, Store)], Yield(Tuple([Name(a), Name(b)]))), Assign([Name(y, Store)], YieldFrom(Name(z)))], []))"},
+    {"async def f(a):\n    await a\n    x = await g(1) ** 2\n    async for i in a: pass\n    async with a as b, c: pass\n    return [i async for i in a if await i]",
+     "Module(AsyncFunctionDef(f, arguments([a], [], None, [], [], None), [Expr(Await(Name(a))), Assign([Name(x, Store)], BinOp(Await(Call(Name(g), [Const(1)], [])), Pow, Const(2))), AsyncFor(Name(i, Store), Name(a), [Pass], []), AsyncWith([withitem(Name(a), Name(b, Store)), withitem(Name(c))], [Pass]), Return(ListComp(Name(i), [comprehension(Name(i, Store), Name(a), [Await(Name(i))], async)]))], []))"},
+    {"@d\nasync def f(): pass",
+     "Module(AsyncFunctionDef(f, arguments([], [], None, [], [], None), [Pass], [Name(d)]))"},
     {"x = (a for a in b)\nf(a for a in b if a)",
      "Module(Assign([Name(x, Store)], GeneratorExp(Name(a), [comprehension(Name(a, Store), Name(b), [])])), Expr(Call(Name(f), [GeneratorExp(Name(a), [comprehension(Name(a, Store), Name(b), [Name(a)])])], [])))"},
     {"with a as b, c as d: pass",
@@ -1043,10 +1048,6 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "assignment to yield expression not possible", 2, 5, false},
     {"def g():\n    yield from",
      "invalid syntax", 2, 15, false},
-    {"async def f(): pass",
-     "gilscope does not support async/await", 1, 1, false},
-    {"x = await y",
-     "gilscope does not support async/await", 1, 5, false},
     {"x := 1",
      "invalid syntax", 1, 3, false},
     {"(a.b := 1)",
@@ -1085,6 +1086,10 @@ static const struct { const char *src, *msg; int line, col; bool indentation; } 
      "invalid syntax", 1, 12, false},
     {"lambda /: 1",
      "invalid syntax", 1, 8, false},
+    {"async x = 1",
+     "invalid syntax", 1, 7, false},
+    {"async def f():\n    await",
+     "invalid syntax", 2, 10, false},
     {"match x:\n    case 1: pass",
      "gilscope does not support match statements", 1, 1, false},
     {"x = \"\\N{DASH}\"",

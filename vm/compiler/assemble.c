@@ -62,6 +62,7 @@ static int stack_effect(int op, int arg, bool jump)
     case OP_GET_ITER: case OP_POP_BLOCK: case OP_DELETE_NAME: case OP_DELETE_GLOBAL:
     case OP_LIST_TO_TUPLE: case OP_LOAD_ATTR: case OP_JUMP_FORWARD: case OP_JUMP_ABSOLUTE:
     case OP_DELETE_FAST: case OP_DELETE_DEREF:
+    case OP_GET_YIELD_FROM_ITER: case OP_GET_AWAITABLE: case OP_GET_AITER:
         return 0;
     case OP_POP_TOP: case OP_LIST_APPEND: case OP_SET_ADD: case OP_SET_UPDATE: case OP_RETURN_VALUE: case OP_STORE_NAME:
     case OP_STORE_GLOBAL: case OP_DELETE_ATTR: case OP_LIST_EXTEND: case OP_DICT_MERGE:
@@ -73,6 +74,7 @@ static int stack_effect(int op, int arg, bool jump)
     case OP_IMPORT_FROM: case OP_LOAD_GLOBAL: case OP_LOAD_FAST: case OP_LOAD_CLOSURE:
     case OP_LOAD_DEREF: case OP_LOAD_CLASSDEREF: case OP_LOAD_METHOD:
     case OP_LOAD_ASSERTION_ERROR: case OP_WITH_EXCEPT_START:
+    case OP_GET_ANEXT: case OP_BEFORE_ASYNC_WITH:
         return 1;
     case OP_DUP_TOP_TWO: return 2;
     case OP_MAP_ADD: case OP_STORE_ATTR: case OP_DELETE_SUBSCR: case OP_JUMP_IF_NOT_EXC_MATCH:
@@ -89,6 +91,10 @@ static int stack_effect(int op, int arg, bool jump)
     case OP_JUMP_IF_TRUE_OR_POP: case OP_JUMP_IF_FALSE_OR_POP: return jump ? 0 : -1;
     case OP_SETUP_FINALLY: return jump ? 6 : 0;
     case OP_SETUP_WITH: return jump ? 6 : 1;
+    /* The result of __aenter__ is already pushed: the handler's level is
+     * below it. */
+    case OP_SETUP_ASYNC_WITH: return jump ? -1 + 6 : 0;
+    case OP_END_ASYNC_FOR: return -7;
     case OP_RAISE_VARARGS: return -arg;
     case OP_CALL_FUNCTION: return -arg;
     case OP_CALL_METHOD: return -arg - 1;
@@ -246,8 +252,15 @@ GsObject *gs_cc_assemble(Compiler *c, bool add_none)
         flags |= GS_CO_OPTIMIZED | GS_CO_NEWLOCALS;
     if (u->ste->parent && u->ste->parent->type == ST_FUNCTION && u->ste->type == ST_FUNCTION)
         flags |= GS_CO_NESTED;
-    if (u->ste->is_generator)
+    /* CPython's compute_code_flags: yield alone makes a generator, await
+     * (or async for/with, or `async def`) alone a coroutine, both an
+     * asynchronous generator. */
+    if (u->ste->is_generator && !u->ste->is_coroutine)
         flags |= GS_CO_GENERATOR;
+    if (!u->ste->is_generator && u->ste->is_coroutine)
+        flags |= GS_CO_COROUTINE;
+    if (u->ste->is_generator && u->ste->is_coroutine)
+        flags |= GS_CO_ASYNC_GENERATOR;
     if (u->ste->type == ST_FUNCTION && ((GsList *)u->freevars)->len == 0 &&
         ((GsList *)u->cellvars)->len == 0)
         flags |= GS_CO_NOFREE;

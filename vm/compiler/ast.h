@@ -36,7 +36,7 @@ typedef enum {
     E_CONST, E_NAME, E_ATTR, E_SUBSCRIPT, E_SLICE, E_CALL, E_BINOP, E_UNARYOP,
     E_BOOLOP, E_COMPARE, E_IFEXP, E_LIST, E_TUPLE, E_DICT, E_LISTCOMP, E_DICTCOMP,
     E_SET, E_SETCOMP, E_JOINEDSTR, E_FORMATTED, E_LAMBDA, E_STARRED, E_GENEXP, E_YIELD,
-    E_YIELDFROM, E_NAMEDEXPR
+    E_YIELDFROM, E_NAMEDEXPR, E_AWAIT
 } GsExprKind;
 
 typedef enum { C_NONE, C_TRUE, C_FALSE, C_INT, C_FLOAT, C_STR, C_ELLIPSIS } GsConstKind;
@@ -49,9 +49,10 @@ typedef enum { CMP_EQ, CMP_NOTEQ, CMP_LT, CMP_LTE, CMP_GT, CMP_GTE,
                CMP_IS, CMP_ISNOT, CMP_IN, CMP_NOTIN } GsCmpOp;
 typedef enum { CTX_LOAD, CTX_STORE, CTX_DEL } GsCtx;
 
-typedef struct {                 /* for x in it if c1 if c2 */
+typedef struct {                 /* [async] for x in it if c1 if c2 */
     GsExpr *target, *iter;
     GsNodeList ifs;              /* GsExpr* */
+    bool is_async;
 } GsComprehension;
 
 typedef struct {                 /* name=value in a call; name NULL for **value */
@@ -102,7 +103,8 @@ struct GsExpr {
             /* conversion: -1 none, 's', 'r', 'a'; format_spec: E_JOINEDSTR or NULL */
         struct { GsArguments *args; GsExpr *body; } lambda;
         struct { GsExpr *value; GsCtx ctx; } starred;
-        struct { GsExpr *value; } yield;   /* E_YIELD (value may be NULL), E_YIELDFROM */
+        struct { GsExpr *value; } yield;   /* E_YIELD (value may be NULL), E_YIELDFROM,
+                                              E_AWAIT */
         struct { GsExpr *target, *value; } namedexpr;   /* target := value; target a Name */
     } v;
 };
@@ -138,16 +140,19 @@ struct GsStmt {
         struct { GsNodeList targets; } del;
         struct { GsExpr *test; GsNodeList body, orelse; } if_;       /* elif: orelse = [If] */
         struct { GsExpr *test; GsNodeList body, orelse; } while_;
-        struct { GsExpr *target, *iter; GsNodeList body, orelse; } for_;
+        struct { GsExpr *target, *iter; GsNodeList body, orelse;
+                 bool is_async; } for_;                            /* async for */
         struct { const char *name; GsArguments *args; GsNodeList body;
-                 GsNodeList decorators; GsExpr *returns; } funcdef;  /* returns: `-> x` or NULL */
+                 GsNodeList decorators; GsExpr *returns;       /* returns: `-> x` or NULL */
+                 bool is_async; } funcdef;                      /* async def */
         struct { const char *name; GsNodeList bases; GsNodeList keywords;
                  GsNodeList body; GsNodeList decorators; } classdef;
         struct { GsExpr *value; } return_;                          /* value may be NULL */
         struct { GsNodeList names; } global;                        /* const char* */
         struct { GsNodeList names; } import;                        /* GsAlias* */
         struct { const char *module; GsNodeList names; int level; } importfrom;
-        struct { GsNodeList items; GsNodeList body; } with;         /* GsWithItem* */
+        struct { GsNodeList items; GsNodeList body; bool is_async; } with;
+                                                  /* GsWithItem*; async with */
         struct { GsNodeList body, handlers, orelse, finalbody; } try_;
         struct { GsExpr *exc, *cause; } raise;                     /* both may be NULL */
         struct { GsExpr *test, *msg; } assert_;

@@ -520,9 +520,80 @@ static void compile_lambda(Compiler *c, GsExpr *e)
  * function called with the outermost iterator (CPython's
  * compiler_comprehension).  A generator expression's function yields each
  * element instead of collecting it. */
+/* What the innermost clause does with each element. */
+static void comprehension_element(Compiler *c, GsExpr *e, int gen_index)
+{
+    if (e->kind == E_LISTCOMP || e->kind == E_SETCOMP) {
+        gs_cc_compile_expr(c, e->v.comp.elt);
+        gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_LIST_APPEND : OP_SET_ADD, gen_index + 2);
+    } else if (e->kind == E_GENEXP) {
+        gs_cc_compile_expr(c, e->v.comp.elt);
+        gs_cc_emit(c, OP_YIELD_VALUE);
+        gs_cc_emit(c, OP_POP_TOP);
+    } else {
+        gs_cc_compile_expr(c, e->v.comp.elt);
+        gs_cc_compile_expr(c, e->v.comp.value);
+        gs_cc_emit_i(c, OP_MAP_ADD, gen_index + 2);
+    }
+}
+
+static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index);
+
+/* The body of one clause, after its target is bound: the `if`s, then the
+ * next clause or the element. */
+static void comprehension_body(Compiler *c, GsExpr *e, GsComprehension *g, int gen_index,
+                               int if_cleanup)
+{
+    for (int i = 0; i < g->ifs.len; i++) {
+        gs_cc_jump_if(c, GS_NTH(g->ifs, i, GsExpr), if_cleanup, false);
+        gs_cc_next_block(c);
+    }
+    if (gen_index + 1 < e->v.comp.generators.len)
+        comprehension_generator(c, e, gen_index + 1);
+    else
+        comprehension_element(c, e, gen_index);
+}
+
+/* An `async for` clause (CPython's compiler_async_comprehension_generator):
+ * each step awaits __anext__() inside a SETUP_FINALLY, whose handler,
+ * END_ASYNC_FOR, ends the loop on StopAsyncIteration. */
+static void async_comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
+{
+    GsComprehension *g = GS_NTH(e->v.comp.generators, gen_index, GsComprehension);
+    int start = gs_cc_new_label(c), except = gs_cc_new_label(c);
+    int if_cleanup = gs_cc_new_label(c);
+    if (gen_index == 0) {
+        c->u->argcount = 1;
+        gs_cc_emit_i(c, OP_LOAD_FAST, 0);
+    } else {
+        gs_cc_compile_expr(c, g->iter);
+        gs_cc_emit(c, OP_GET_AITER);
+    }
+    gs_cc_use_label(c, start);
+    gs_cc_emit_jump(c, OP_SETUP_FINALLY, except);
+    gs_cc_emit(c, OP_GET_ANEXT);   /* GET_ANEXT's result is awaitable already */
+    gs_cc_load_none(c);
+    gs_cc_emit(c, OP_YIELD_FROM);
+    gs_cc_emit(c, OP_POP_BLOCK);
+    gs_cc_compile_expr(c, g->target);
+    comprehension_body(c, e, g, gen_index, if_cleanup);
+    gs_cc_use_label(c, if_cleanup);
+    gs_cc_emit_jump(c, OP_JUMP_ABSOLUTE, start);
+    gs_cc_use_label(c, except);
+    gs_cc_emit(c, OP_END_ASYNC_FOR);
+}
+
+/* A list or dict comprehension or a generator expression: an inner
+ * function called with the outermost iterator (CPython's
+ * compiler_comprehension).  A generator expression's function yields each
+ * element instead of collecting it. */
 static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
 {
     GsComprehension *g = GS_NTH(e->v.comp.generators, gen_index, GsComprehension);
+    if (g->is_async) {
+        async_comprehension_generator(c, e, gen_index);
+        return;
+    }
     int start = gs_cc_new_label(c), if_cleanup = gs_cc_new_label(c), anchor = gs_cc_new_label(c);
     if (gen_index == 0) {
         c->u->argcount = 1;
@@ -535,24 +606,7 @@ static void comprehension_generator(Compiler *c, GsExpr *e, int gen_index)
     gs_cc_emit_jump(c, OP_FOR_ITER, anchor);
     gs_cc_next_block(c);
     gs_cc_compile_expr(c, g->target);
-    for (int i = 0; i < g->ifs.len; i++) {
-        gs_cc_jump_if(c, GS_NTH(g->ifs, i, GsExpr), if_cleanup, false);
-        gs_cc_next_block(c);
-    }
-    if (gen_index + 1 < e->v.comp.generators.len) {
-        comprehension_generator(c, e, gen_index + 1);
-    } else if (e->kind == E_LISTCOMP || e->kind == E_SETCOMP) {
-        gs_cc_compile_expr(c, e->v.comp.elt);
-        gs_cc_emit_i(c, e->kind == E_LISTCOMP ? OP_LIST_APPEND : OP_SET_ADD, gen_index + 2);
-    } else if (e->kind == E_GENEXP) {
-        gs_cc_compile_expr(c, e->v.comp.elt);
-        gs_cc_emit(c, OP_YIELD_VALUE);
-        gs_cc_emit(c, OP_POP_TOP);
-    } else {
-        gs_cc_compile_expr(c, e->v.comp.elt);
-        gs_cc_compile_expr(c, e->v.comp.value);
-        gs_cc_emit_i(c, OP_MAP_ADD, gen_index + 2);
-    }
+    comprehension_body(c, e, g, gen_index, if_cleanup);
     gs_cc_use_label(c, if_cleanup);
     gs_cc_emit_jump(c, OP_JUMP_ABSOLUTE, start);
     gs_cc_use_label(c, anchor);
@@ -569,6 +623,15 @@ static void compile_comprehension(Compiler *c, GsExpr *e)
                        : e->kind == E_GENEXP ? "<genexpr>"
                        : e->kind == E_SETCOMP ? "<setcomp>" : "<dictcomp>";
     SymTab *st = gs_sym_find(c->u->ste, e);
+    /* An async comprehension (one that awaits, or has an `async for`)
+     * runs as a coroutine, which only an async function can await; an
+     * async generator expression is fine anywhere (CPython 3.9's rule,
+     * which asks the scope around, so a comprehension nested in another
+     * cannot await even inside an async def). */
+    if (st->is_coroutine && !c->u->ste->is_coroutine && e->kind != E_GENEXP)
+        gs_cc_error(c, e->lineno, e->col,
+                    "asynchronous comprehension outside of an asynchronous function");
+    GsComprehension *outermost = GS_NTH(e->v.comp.generators, 0, GsComprehension);
     char *qual = gs_cc_make_qualname(c, name);
     gs_cc_enter_scope(c, st, name, qual, e->lineno);
     gs_cc_set_line(c, e->lineno);
@@ -583,9 +646,35 @@ static void compile_comprehension(Compiler *c, GsExpr *e)
     GsObject *qualname = gs_newref(c->ts, c->u->qualname);
     gs_cc_exit_scope(c);
     gs_cc_make_closure(c, code, 0, qualname);
-    gs_cc_compile_expr(c, GS_NTH(e->v.comp.generators, 0, GsComprehension)->iter);
-    gs_cc_emit(c, OP_GET_ITER);
+    gs_cc_compile_expr(c, outermost->iter);
+    gs_cc_emit(c, outermost->is_async ? OP_GET_AITER : OP_GET_ITER);
     gs_cc_emit_i(c, OP_CALL_FUNCTION, 1);
+    if (st->is_coroutine && e->kind != E_GENEXP)
+        gs_cc_emit_await(c);   /* the list is the coroutine's result */
+}
+
+/* `await x`: GET_AWAITABLE makes x's iterator (x itself for a coroutine,
+ * else what x.__await__() returns), and YIELD_FROM runs it to its end,
+ * passing up to the caller of send() whatever it yields on the way.  So an
+ * await is a `yield from` with a check on what may be awaited.  Allowed in
+ * an `async def` and in comprehensions (which then need an async def
+ * around them: compile_comprehension), as CPython's compiler decides. */
+static void compile_await(Compiler *c, GsExpr *e)
+{
+    SymTab *st = c->u->ste;
+    if (st->type != ST_FUNCTION)
+        gs_cc_error(c, e->lineno, e->col, "'await' outside function");
+    if (!st->is_async_def && !st->is_comprehension)
+        gs_cc_error(c, e->lineno, e->col, "'await' outside async function");
+    gs_cc_compile_expr(c, e->v.yield.value);
+    gs_cc_emit_await(c);
+}
+
+void gs_cc_emit_await(Compiler *c)
+{
+    gs_cc_emit(c, OP_GET_AWAITABLE);
+    gs_cc_load_none(c);
+    gs_cc_emit(c, OP_YIELD_FROM);
 }
 
 static void compile_formatted(Compiler *c, GsExpr *e)
@@ -735,10 +824,15 @@ static void compile_expr_inner(Compiler *c, GsExpr *e)
         gs_cc_emit(c, OP_YIELD_VALUE);
         break;
     case E_YIELDFROM:
+        if (c->u->ste->is_async_def)
+            gs_cc_error(c, e->lineno, e->col, "'yield from' inside async function");
         gs_cc_compile_expr(c, e->v.yield.value);
         gs_cc_emit(c, OP_GET_YIELD_FROM_ITER);
         gs_cc_load_none(c);
         gs_cc_emit(c, OP_YIELD_FROM);
+        break;
+    case E_AWAIT:
+        compile_await(c, e);
         break;
     case E_JOINEDSTR:
         gs_cc_compile_exprs(c, &e->v.joined.values);

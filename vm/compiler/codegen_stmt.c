@@ -86,10 +86,13 @@ static void unwind_fblock(Compiler *c, FBlock *fb, bool preserve_tos)
         gs_cc_emit(c, OP_POP_EXCEPT);
         return;
     case FB_WITH:
+    case FB_ASYNC_WITH:
         gs_cc_emit(c, OP_POP_BLOCK);
         if (preserve_tos)
             gs_cc_emit(c, OP_ROT_TWO);
         call_exit_with_nones(c);
+        if (fb->type == FB_ASYNC_WITH)
+            gs_cc_emit_await(c);   /* __aexit__ returns an awaitable */
         gs_cc_emit(c, OP_POP_TOP);
         return;
     case FB_HANDLER_CLEANUP:
@@ -136,6 +139,10 @@ static FBlock *unwind_to_loop(Compiler *c, bool preserve_tos, bool want_loop)
 static void compile_return(Compiler *c, GsStmt *s)
 {
     GsExpr *v = s->v.return_.value;
+    /* An async generator's end is StopAsyncIteration, which has no value
+     * to carry. */
+    if (v && c->u->ste->is_coroutine && c->u->ste->is_generator)
+        gs_cc_error(c, s->lineno, s->col, "'return' with value in async generator");
     bool preserve = v && !gs_cc_is_constish(v);
     if (preserve)
         gs_cc_compile_expr(c, v);
@@ -242,8 +249,44 @@ static void compile_while(Compiler *c, GsStmt *s)
     gs_cc_use_label(c, end);
 }
 
+/* `async for` (CPython's compiler_async_for): GET_AITER for the
+ * iterator; each step awaits its __anext__() under a SETUP_FINALLY whose
+ * handler, END_ASYNC_FOR, ends the loop on StopAsyncIteration (and lets
+ * any other exception go on). */
+static void compile_async_for(Compiler *c, GsStmt *s)
+{
+    if (!c->u->ste->is_async_def)
+        gs_cc_error(c, s->lineno, s->col, "'async for' outside async function");
+    int start = gs_cc_new_label(c), except = gs_cc_new_label(c), end = gs_cc_new_label(c);
+    gs_cc_compile_expr(c, s->v.for_.iter);
+    gs_cc_emit(c, OP_GET_AITER);
+    gs_cc_use_label(c, start);
+    push_fblock(c, FB_FOR_LOOP, start, end, NULL, s->lineno);
+    gs_cc_emit_jump(c, OP_SETUP_FINALLY, except);
+    gs_cc_emit(c, OP_GET_ANEXT);
+    gs_cc_load_none(c);
+    gs_cc_emit(c, OP_YIELD_FROM);
+    gs_cc_emit(c, OP_POP_BLOCK);
+    gs_cc_compile_store(c, s->v.for_.target);
+    compile_stmts(c, &s->v.for_.body);
+    gs_cc_emit_jump(c, OP_JUMP_ABSOLUTE, start);
+    pop_fblock(c);
+    gs_cc_use_label(c, except);
+    /* CPython 3.9's line table gives END_ASYNC_FOR the line of the else
+     * clause when there is one (checked against python3.9 -m dis). */
+    if (s->v.for_.orelse.len > 0)
+        gs_cc_set_line(c, GS_NTH(s->v.for_.orelse, 0, GsStmt)->lineno);
+    gs_cc_emit(c, OP_END_ASYNC_FOR);
+    compile_stmts(c, &s->v.for_.orelse);
+    gs_cc_use_label(c, end);
+}
+
 static void compile_for(Compiler *c, GsStmt *s)
 {
+    if (s->v.for_.is_async) {
+        compile_async_for(c, s);
+        return;
+    }
     int start = gs_cc_new_label(c), cleanup = gs_cc_new_label(c), end = gs_cc_new_label(c);
     push_fblock(c, FB_FOR_LOOP, start, end, NULL, s->lineno);
     gs_cc_compile_expr(c, s->v.for_.iter);
@@ -351,8 +394,62 @@ static void compile_try(Compiler *c, GsStmt *s)
     gs_cc_use_label(c, exit);
 }
 
+/* The end of a with's handler: __exit__'s result (awaited, for `async
+ * with`) is on top; true swallows the exception, false re-raises it. */
+static void with_except_finish(Compiler *c)
+{
+    int ok = gs_cc_new_label(c);
+    gs_cc_emit_jump(c, OP_POP_JUMP_IF_TRUE, ok);
+    gs_cc_emit(c, OP_RERAISE);
+    gs_cc_use_label(c, ok);
+    gs_cc_emit(c, OP_POP_TOP);
+    gs_cc_emit(c, OP_POP_TOP);
+    gs_cc_emit(c, OP_POP_TOP);
+    gs_cc_emit(c, OP_POP_EXCEPT);
+    gs_cc_emit(c, OP_POP_TOP);
+}
+
+/* `async with` (CPython's compiler_async_with): BEFORE_ASYNC_WITH calls
+ * __aenter__ and keeps __aexit__; both their results are awaited. */
+static void compile_async_with(Compiler *c, GsStmt *s, int pos)
+{
+    if (!c->u->ste->is_async_def)
+        gs_cc_error(c, s->lineno, s->col, "'async with' outside async function");
+    GsWithItem *item = GS_NTH(s->v.with.items, pos, GsWithItem);
+    int block = gs_cc_new_label(c), final = gs_cc_new_label(c), exit = gs_cc_new_label(c);
+    gs_cc_compile_expr(c, item->context_expr);
+    gs_cc_emit(c, OP_BEFORE_ASYNC_WITH);
+    gs_cc_emit_await(c);
+    gs_cc_emit_jump(c, OP_SETUP_ASYNC_WITH, final);
+    gs_cc_use_label(c, block);
+    push_fblock(c, FB_ASYNC_WITH, block, final, NULL, s->lineno);
+    if (item->optional_vars)
+        gs_cc_compile_store(c, item->optional_vars);
+    else
+        gs_cc_emit(c, OP_POP_TOP);
+    if (pos + 1 == s->v.with.items.len)
+        compile_stmts(c, &s->v.with.body);
+    else
+        compile_async_with(c, s, pos + 1);
+    gs_cc_emit(c, OP_POP_BLOCK);
+    pop_fblock(c);
+    call_exit_with_nones(c);
+    gs_cc_emit_await(c);
+    gs_cc_emit(c, OP_POP_TOP);
+    gs_cc_emit_jump(c, OP_JUMP_ABSOLUTE, exit);
+    gs_cc_use_label(c, final);
+    gs_cc_emit(c, OP_WITH_EXCEPT_START);
+    gs_cc_emit_await(c);
+    with_except_finish(c);
+    gs_cc_use_label(c, exit);
+}
+
 static void compile_with(Compiler *c, GsStmt *s, int pos)
 {
+    if (s->v.with.is_async) {
+        compile_async_with(c, s, pos);
+        return;
+    }
     GsWithItem *item = GS_NTH(s->v.with.items, pos, GsWithItem);
     int block = gs_cc_new_label(c), final = gs_cc_new_label(c), exit = gs_cc_new_label(c);
     gs_cc_compile_expr(c, item->context_expr);
@@ -374,15 +471,7 @@ static void compile_with(Compiler *c, GsStmt *s, int pos)
     gs_cc_emit_jump(c, OP_JUMP_FORWARD, exit);
     gs_cc_use_label(c, final);
     gs_cc_emit(c, OP_WITH_EXCEPT_START);
-    int ok = gs_cc_new_label(c);
-    gs_cc_emit_jump(c, OP_POP_JUMP_IF_TRUE, ok);
-    gs_cc_emit(c, OP_RERAISE);
-    gs_cc_use_label(c, ok);
-    gs_cc_emit(c, OP_POP_TOP);
-    gs_cc_emit(c, OP_POP_TOP);
-    gs_cc_emit(c, OP_POP_TOP);
-    gs_cc_emit(c, OP_POP_EXCEPT);
-    gs_cc_emit(c, OP_POP_TOP);
+    with_except_finish(c);
     gs_cc_use_label(c, exit);
 }
 

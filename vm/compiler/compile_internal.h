@@ -71,6 +71,10 @@ struct SymTab {
     bool comp_iter_target;
     int comp_iter_expr;
     bool is_generator;     /* contains yield (or is a generator expression): CO_GENERATOR */
+    bool is_coroutine;     /* `async def`, or awaits (an async comprehension): with
+                              is_generator, CO_ASYNC_GENERATOR, else CO_COROUTINE */
+    bool is_async_def;     /* an `async def` itself: where await, async for and
+                              async with are allowed */
     const char *private_name;  /* the innermost enclosing class's name, for mangling */
 };
 
@@ -88,7 +92,7 @@ typedef struct {
 /* The kinds of CPython's "frame blocks": what `break`, `continue` and
  * `return` must unwind on their way out. */
 typedef enum { FB_WHILE_LOOP, FB_FOR_LOOP, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END,
-               FB_WITH, FB_HANDLER_CLEANUP, FB_POP_VALUE } FBlockType;
+               FB_WITH, FB_ASYNC_WITH, FB_HANDLER_CLEANUP, FB_POP_VALUE } FBlockType;
 
 typedef struct {
     FBlockType type;
@@ -252,6 +256,8 @@ void gs_cc_set_arg_counts(Compiler *c, GsArguments *a);
 /* Emits MAKE_FUNCTION for `code`; takes over the references to code and
  * qualname (also when it unwinds with an error, so nothing leaks). */
 void gs_cc_make_closure(Compiler *c, GsObject *code, int flags, GsObject *qualname);
+/* Await the value on top of the stack: GET_AWAITABLE, None, YIELD_FROM. */
+void gs_cc_emit_await(Compiler *c);
 
 /* Pass 3: a module or class body into the current unit. */
 void gs_cc_compile_body(Compiler *c, GsNodeList *body);

@@ -414,6 +414,7 @@ static void fold_expr(Compiler *c, GsExpr *e)
         break;
     case E_YIELD:
     case E_YIELDFROM:
+    case E_AWAIT:
         if (e->v.yield.value)
             fold_expr(c, e->v.yield.value);
         break;

@@ -34,7 +34,7 @@
  * arena.  Messages and caret columns follow CPython 3.11 (checked against
  * `python3 -c 'import ast; ast.parse(...)'`), quirks included, because a
  * student will compare them with what python3 says.  A feature gilscope
- * leaves out says so: "gilscope does not support async/await".
+ * leaves out says so: "gilscope does not support 'import *'".
  *
  * Depth.  A guest program must not be able to overflow the host's C
  * stack.  The lexer refuses more than 200 nested brackets, as CPython does;
@@ -541,6 +541,7 @@ static const char *expr_name(const GsExpr *e)
     case E_GENEXP: return "generator expression";
     case E_YIELD: case E_YIELDFROM: return "yield expression";
     case E_NAMEDEXPR: return "named expression";
+    case E_AWAIT: return "await expression";
     case E_DICTCOMP: return "dict comprehension";
     case E_DICT: return "dict literal";
     case E_SET: return "set display";
@@ -744,13 +745,17 @@ static GsExpr *parse_target_list(Parser *p)
     return target;
 }
 
-/* for_if_clauses: one or more `for target in iter [if cond]...` */
+/* for_if_clauses: one or more `[async] for target in iter [if cond]...` */
 static void parse_comprehensions(Parser *p, GsNodeList *generators)
 {
-    if (at(p, GS_TOK_ASYNC))
-        unsupported(p, here(p), "async/await");
-    while (accept(p, GS_TOK_FOR)) {
+    for (;;) {
+        bool is_async = accept(p, GS_TOK_ASYNC);
+        if (is_async)
+            expect(p, GS_TOK_FOR);
+        else if (!accept(p, GS_TOK_FOR))
+            break;
         GsComprehension *c = gs_arena_alloc(p->arena, sizeof *c);
+        c->is_async = is_async;
         c->target = parse_target_list(p);
         expect(p, GS_TOK_IN);
         c->iter = parse_disjunction(p);
@@ -989,7 +994,6 @@ static GsExpr *parse_atom(Parser *p)
     case GS_TOK_LPAR: return parse_paren(p);
     case GS_TOK_LSQB: return parse_list(p);
     case GS_TOK_LBRACE: return parse_brace(p);
-    case GS_TOK_AWAIT: unsupported(p, start, "async/await");
     default: syntax_error(p);
     }
 }
@@ -1551,12 +1555,25 @@ static GsExpr *parse_primary(Parser *p)
 
 /* ---- operators ---------------------------------------------------------- */
 
-/* power: primary ['**' factor].  The exponent is a factor, so 2**-1 works
- * and 2**3**2 is 2**(3**2). */
+/* await_primary: ['await'] primary.  `await` binds tighter than any
+ * operator but looser than a call: `await f() ** 2` is (await f())**2. */
+static GsExpr *parse_await_primary(Parser *p)
+{
+    Pos start = here(p);
+    if (!accept(p, GS_TOK_AWAIT))
+        return parse_primary(p);
+    GsExpr *value = parse_primary(p);
+    GsExpr *e = new_expr(p, E_AWAIT, start);
+    e->v.yield.value = value;
+    return e;
+}
+
+/* power: await_primary ['**' factor].  The exponent is a factor, so 2**-1
+ * works and 2**3**2 is 2**(3**2). */
 static GsExpr *parse_power(Parser *p)
 {
     Pos start = here(p);
-    GsExpr *base = parse_primary(p), *exponent;
+    GsExpr *base = parse_await_primary(p), *exponent;
     if (!accept(p, GS_TOK_DOUBLESTAR))
         return base;
     enter(p);
@@ -2407,7 +2424,9 @@ static GsStmt *parse_while(Parser *p)
     return s;
 }
 
-static GsStmt *parse_for(Parser *p)
+/* `async_pos`: where the `async` before it was (the statement starts
+ * there, as in CPython's AsyncFor), or NULL for a plain `for`. */
+static GsStmt *parse_for(Parser *p, const Pos *async_pos)
 {
     GsToken kw = advance(p);
     GsNodeList body = {0}, orelse = {0};
@@ -2419,7 +2438,8 @@ static GsStmt *parse_for(Parser *p)
     parse_block(p, &body, "'for' statement", kw.lineno);
     if (at(p, GS_TOK_ELSE))
         parse_else(p, &orelse);
-    s = new_stmt(p, S_FOR, pos_of(&kw));
+    s = new_stmt(p, S_FOR, async_pos ? *async_pos : pos_of(&kw));
+    s->v.for_.is_async = async_pos != NULL;
     s->v.for_.target = target;
     s->v.for_.iter = iter;
     s->v.for_.body = body;
@@ -2484,7 +2504,7 @@ static bool parse_grouped_with_items(Parser *p, GsNodeList *items)
     return false;
 }
 
-static GsStmt *parse_with(Parser *p)
+static GsStmt *parse_with(Parser *p, const Pos *async_pos)
 {
     GsToken kw = advance(p);
     GsNodeList items = {0}, body = {0};
@@ -2496,7 +2516,8 @@ static GsStmt *parse_with(Parser *p)
         expect_colon(p, false);
     }
     parse_block(p, &body, "'with' statement", kw.lineno);
-    s = new_stmt(p, S_WITH, pos_of(&kw));
+    s = new_stmt(p, S_WITH, async_pos ? *async_pos : pos_of(&kw));
+    s->v.with.is_async = async_pos != NULL;
     s->v.with.items = items;
     s->v.with.body = body;
     return s;
@@ -2549,7 +2570,7 @@ static GsStmt *parse_try(Parser *p)
     return s;
 }
 
-static GsStmt *parse_def(Parser *p, GsNodeList decorators)
+static GsStmt *parse_def(Parser *p, GsNodeList decorators, const Pos *async_pos)
 {
     GsToken kw = advance(p);
     GsNodeList body = {0};
@@ -2566,7 +2587,8 @@ static GsStmt *parse_def(Parser *p, GsNodeList decorators)
         returns = parse_expression(p);
     expect_colon(p, true);
     parse_block(p, &body, "function definition", kw.lineno);
-    s = new_stmt(p, S_FUNCTIONDEF, pos_of(&kw));
+    s = new_stmt(p, S_FUNCTIONDEF, async_pos ? *async_pos : pos_of(&kw));
+    s->v.funcdef.is_async = async_pos != NULL;
     s->v.funcdef.name = name;
     s->v.funcdef.args = args;
     s->v.funcdef.body = body;
@@ -2605,12 +2627,32 @@ static GsStmt *parse_decorated(Parser *p)
         expect(p, GS_TOK_NEWLINE);
     }
     if (at(p, GS_TOK_DEF))
-        return parse_def(p, decorators);
+        return parse_def(p, decorators, NULL);
     if (at(p, GS_TOK_CLASS))
         return parse_class(p, decorators);
-    if (at(p, GS_TOK_ASYNC))
-        unsupported(p, here(p), "async/await");
+    if (at(p, GS_TOK_ASYNC)) {
+        Pos start = here(p);
+        advance(p);
+        if (at(p, GS_TOK_DEF))
+            return parse_def(p, decorators, &start);
+    }
     syntax_error(p);
+}
+
+/* `async def`, `async for`, `async with`: the same statements, flagged.
+ * Whether they are allowed where they stand is the compiler's to say, as
+ * in CPython ("'async for' outside async function"). */
+static GsStmt *parse_async(Parser *p)
+{
+    Pos start = here(p);
+    GsNodeList none = {0};
+    advance(p);
+    switch (kind(p)) {
+    case GS_TOK_DEF: return parse_def(p, none, &start);
+    case GS_TOK_FOR: return parse_for(p, &start);
+    case GS_TOK_WITH: return parse_with(p, &start);
+    default: syntax_error(p);
+    }
 }
 
 static void parse_statement(Parser *p, GsNodeList *body)
@@ -2619,13 +2661,13 @@ static void parse_statement(Parser *p, GsNodeList *body)
     switch (kind(p)) {
     case GS_TOK_IF: push(p, body, parse_if(p)); break;
     case GS_TOK_WHILE: push(p, body, parse_while(p)); break;
-    case GS_TOK_FOR: push(p, body, parse_for(p)); break;
+    case GS_TOK_FOR: push(p, body, parse_for(p, NULL)); break;
     case GS_TOK_TRY: push(p, body, parse_try(p)); break;
-    case GS_TOK_WITH: push(p, body, parse_with(p)); break;
-    case GS_TOK_DEF: push(p, body, parse_def(p, none)); break;
+    case GS_TOK_WITH: push(p, body, parse_with(p, NULL)); break;
+    case GS_TOK_DEF: push(p, body, parse_def(p, none, NULL)); break;
     case GS_TOK_CLASS: push(p, body, parse_class(p, none)); break;
     case GS_TOK_AT: push(p, body, parse_decorated(p)); break;
-    case GS_TOK_ASYNC: unsupported(p, here(p), "async/await");
+    case GS_TOK_ASYNC: push(p, body, parse_async(p)); break;
     default: parse_simple_statements(p, body); break;
     }
 }

@@ -200,6 +200,10 @@ static void st_visit_comprehension(Compiler *c, SymTab *st, GsExpr *e)
     st_add(c, inner, ".0", DEF_PARAM | DEF_LOCAL, e->lineno, e->col);
     for (int i = 0; i < e->v.comp.generators.len; i++) {
         GsComprehension *g = GS_NTH(e->v.comp.generators, i, GsComprehension);
+        /* `async for` in any clause makes the comprehension's function a
+         * coroutine (an async generator, for a generator expression). */
+        if (g->is_async)
+            inner->is_coroutine = true;
         inner->comp_iter_target = true;
         st_visit_expr(c, inner, g->target);
         inner->comp_iter_target = false;
@@ -354,6 +358,12 @@ static void st_visit_expr(Compiler *c, SymTab *st, GsExpr *e)
     case E_YIELDFROM:
         st_visit_yield(c, st, e);
         break;
+    case E_AWAIT:
+        /* Whether await is allowed here is the code generator's to say
+         * (CPython's compiler, not its symtable, reports it). */
+        st_visit_expr(c, st, e->v.yield.value);
+        st->is_coroutine = true;
+        break;
     case E_JOINEDSTR:
         st_visit_exprs(c, st, &e->v.joined.values);
         break;
@@ -459,6 +469,7 @@ static void st_visit_stmt(Compiler *c, SymTab *st, GsStmt *s)
         st_visit_annotations(c, st, a, s->v.funcdef.returns);
         st_visit_exprs(c, st, &s->v.funcdef.decorators);
         SymTab *inner = st_new(c, ST_FUNCTION, s->v.funcdef.name, s, st);
+        inner->is_coroutine = inner->is_async_def = s->v.funcdef.is_async;
         st_visit_args(c, inner, a);
         st_visit_stmts(c, inner, &s->v.funcdef.body);
         break;

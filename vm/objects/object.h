@@ -461,6 +461,7 @@ GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dic
     X(GeneratorExit, gs_exc_BaseException) \
     X(Exception, gs_exc_BaseException) \
     X(StopIteration, gs_exc_Exception) \
+    X(StopAsyncIteration, gs_exc_Exception) \
     X(ArithmeticError, gs_exc_Exception) \
     X(OverflowError, gs_exc_ArithmeticError) \
     X(ZeroDivisionError, gs_exc_ArithmeticError) \

@@ -412,8 +412,8 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
     GsFrame *f = function_frame(ts, func, args, nargs, kwnames);
     if (!f)
         return NULL;
-    if (f->code->flags & GS_CO_GENERATOR)
-        return gs_gen_new(ts, f, func);   /* the body runs when it is iterated */
+    if (f->code->flags & (GS_CO_GENERATOR | GS_CO_COROUTINE | GS_CO_ASYNC_GENERATOR))
+        return gs_gen_new(ts, f, func);   /* the body runs when it is iterated (awaited) */
     return run_frame(ts, f);
 }
 
@@ -701,6 +701,42 @@ static GsObject *special_method(GsThread *ts, GsObject *o, GsObject *name)
     return gs_getattr(ts, o, name);
 }
 
+/* GET_AWAITABLE failed on o, a TypeError set: after BEFORE_ASYNC_WITH or
+ * __aexit__'s call, CPython 3.9 says which half of `async with` it was
+ * (its format_awaitable_error). */
+static void awaitable_error(GsThread *ts, GsObject *o, int prevprev_op, int prev_op)
+{
+    GsObject *name = gs_str_intern_c(ts, "__await__");
+    bool has_await = name && gs_type_lookup(o->type, name);
+    gs_xdecref(ts, name);
+    if (has_await)
+        return;
+    const char *which = NULL;
+    if (prev_op == OP_BEFORE_ASYNC_WITH)
+        which = "__aenter__";
+    else if (prev_op == OP_WITH_EXCEPT_START ||
+             (prev_op == OP_CALL_FUNCTION && prevprev_op == OP_DUP_TOP))
+        which = "__aexit__";
+    if (!which)
+        return;
+    gs_err_clear(ts);
+    gs_err_set(ts, &gs_exc_TypeError,
+               "'async with' received an object from %s that does not implement __await__: %s",
+               which, o->type->name);
+}
+
+/* special_method for a name that is not among the interpreter's common
+ * names (GS_NAME). */
+static GsObject *special_method_c(GsThread *ts, GsObject *o, const char *name)
+{
+    GsObject *n = gs_str_intern_c(ts, name);
+    if (!n)
+        return NULL;
+    GsObject *m = special_method(ts, o, n);
+    gs_decref(ts, n);
+    return m;
+}
+
 GsObject *gs_call_with_dict(GsThread *ts, GsObject *func, GsObject *args, GsObject *kw)
 {
     GsObject *tuple = NULL;
@@ -899,10 +935,12 @@ static int handle_eval_breaker(GsThread *ts)
 /* ---- the loop ---------------------------------------------------------------------- */
 
 /* A generator function's call makes a generator (gs_function_call) and
- * runs nothing: it is not entered inline. */
+ * runs nothing: it is not entered inline.  Nor is an `async def`'s, which
+ * makes a coroutine or an async generator. */
 static inline bool is_generator_function(GsObject *func)
 {
-    return ((GsCode *)((GsFunction *)func)->code)->flags & GS_CO_GENERATOR;
+    return ((GsCode *)((GsFunction *)func)->code)->flags &
+           (GS_CO_GENERATOR | GS_CO_COROUTINE | GS_CO_ASYNC_GENERATOR);
 }
 
 /* Pop the n items a call instruction consumes (callable, self or NULL,
@@ -1136,6 +1174,7 @@ max_instructions_reached:
     }
 
     TARGET(DELETE_FAST) {
+        SAVE_LASTI();   /* a finalizer's warning says where `del` dropped it */
         GsObject *old = fast[oparg];
         if (!old) {
             gs_err_set(ts, &gs_exc_UnboundLocalError,
@@ -1506,6 +1545,7 @@ max_instructions_reached:
     }
 
     TARGET(DELETE_NAME) {
+        SAVE_LASTI();   /* a finalizer's warning says where `del` dropped it */
         int r = gs_dict_del(ts, f->locals, names[oparg]);
         if (r == 0)
             name_error(ts, names[oparg]);
@@ -1529,6 +1569,7 @@ max_instructions_reached:
     }
 
     TARGET(DELETE_GLOBAL) {
+        SAVE_LASTI();   /* a finalizer's warning says where `del` dropped it */
         int r = gs_dict_del(ts, f->globals, names[oparg]);
         if (r == 0)
             name_error(ts, names[oparg]);
@@ -1740,6 +1781,12 @@ max_instructions_reached:
         /* A generator's frame is always the one its eval_frame call was
          * given (gs_eval_resume), never one entered inline. */
         retval = POP();
+        if (co->flags & GS_CO_ASYNC_GENERATOR) {
+            /* An async generator's own values are marked, to tell them
+             * from what an await inside it passes up (coroobject.c). */
+            retval = gs_asyncgen_wrap(ts, retval);
+            ERROR_IF(!retval);
+        }
         f->resume = (int)(next - first);   /* on from the next instruction */
         f->suspended = true;
         goto exit_frame;
@@ -1747,7 +1794,15 @@ max_instructions_reached:
 
     TARGET(GET_YIELD_FROM_ITER) {
         GsObject *v = TOP();
-        if (v->type != &gs_gen_type) {
+        if (v->type == &gs_coro_type) {
+            /* A coroutine is awaited, not iterated: only a coroutine may
+             * `yield from` one (the await of generator-based coroutines). */
+            if (!(co->flags & (GS_CO_COROUTINE | GS_CO_ITERABLE_COROUTINE))) {
+                gs_err_set(ts, &gs_exc_TypeError,
+                           "cannot 'yield from' a coroutine object in a non-coroutine generator");
+                goto error;
+            }
+        } else if (v->type != &gs_gen_type) {
             GsObject *it = gs_getiter(ts, v);
             ERROR_IF(!it);
             gs_decref(ts, v);
@@ -2101,6 +2156,99 @@ max_instructions_reached:
                                              (int)(next - first) + oparg, (int)(sp - f->stack) };
         PUSH(res);
         DISPATCH();
+    }
+
+    TARGET(BEFORE_ASYNC_WITH) {
+        /* `async with`: keep __aexit__, call __aenter__; its result is
+         * awaited next (GET_AWAITABLE), then SETUP_ASYNC_WITH. */
+        SAVE_LASTI();
+        GsObject *mgr = TOP();
+        GsObject *enter = special_method_c(ts, mgr, "__aenter__");
+        ERROR_IF(!enter);
+        GsObject *exitm = special_method_c(ts, mgr, "__aexit__");
+        if (!exitm) {
+            gs_decref(ts, enter);
+            goto error;
+        }
+        SET_TOP(exitm);
+        gs_decref(ts, mgr);
+        GsObject *res = gs_call0(ts, enter);
+        gs_decref(ts, enter);
+        ERROR_IF(!res);
+        PUSH(res);
+        DISPATCH();
+    }
+
+    TARGET(SETUP_ASYNC_WITH) {
+        /* The awaited result of __aenter__ is on top: the block's level is
+         * below it, where __aexit__ waits for the handler. */
+        GsObject *res = POP();
+        f->blocks[f->nblocks++] = (GsBlock){ OP_SETUP_FINALLY,
+                                             (int)(next - first) + oparg, (int)(sp - f->stack) };
+        PUSH(res);
+        DISPATCH();
+    }
+
+    TARGET(GET_AWAITABLE) {
+        SAVE_LASTI();
+        GsObject *v = TOP();
+        GsObject *it = gs_coro_get_awaitable(ts, v);
+        if (!it && gs_err_matches(ts, &gs_exc_TypeError))
+            awaitable_error(ts, v, INSTR_OFFSET() >= 4 ? next[-6] : -1,
+                            INSTR_OFFSET() >= 2 ? next[-4] : -1);
+        if (it && it->type == &gs_coro_type && gs_gen_yield_from(it)) {
+            gs_decref(ts, it);
+            it = gs_err_set(ts, &gs_exc_RuntimeError, "coroutine is being awaited already");
+        }
+        ERROR_IF(!it);
+        gs_decref(ts, v);
+        SET_TOP(it);
+        DISPATCH();
+    }
+
+    TARGET(GET_AITER) {
+        SAVE_LASTI();
+        GsObject *v = TOP();
+        GsObject *it = gs_coro_get_aiter(ts, v);
+        ERROR_IF(!it);
+        gs_decref(ts, v);
+        SET_TOP(it);
+        DISPATCH();
+    }
+
+    TARGET(GET_ANEXT) {
+        SAVE_LASTI();
+        GsObject *awaitable = gs_coro_get_anext(ts, TOP());
+        ERROR_IF(!awaitable);
+        PUSH(awaitable);
+        DISPATCH();
+    }
+
+    TARGET(END_ASYNC_FOR) {
+        /* The handler of the SETUP_FINALLY around an `async for`'s
+         * __anext__: StopAsyncIteration ends the loop (leave the except
+         * block, drop the async iterator); anything else goes on up. */
+        GsObject *type = POP();
+        if (GS_IS_TYPE(type) && gs_type_is_subtype((GsType *)type, &gs_exc_StopAsyncIteration)) {
+            gs_decref(ts, type);
+            gs_decref(ts, POP());   /* value */
+            gs_decref(ts, POP());   /* traceback */
+            f->nblocks--;
+            GsObject *otype = POP(), *ovalue = POP(), *otb = POP();
+            gs_setref(ts, &ts->handled, ovalue == GS_NONE ? NULL : ovalue);
+            if (ovalue == GS_NONE)
+                gs_decref(ts, ovalue);
+            gs_decref(ts, otype);
+            gs_decref(ts, otb);
+            gs_decref(ts, POP());   /* the async iterator */
+            DISPATCH();
+        }
+        GsObject *value = POP(), *tb = POP();
+        gs_decref(ts, type);
+        gs_decref(ts, tb);
+        gs_setref(ts, &ts->curexc, value);
+        reraise = true;
+        goto error;
     }
 
     TARGET(WITH_EXCEPT_START) {

@@ -20,26 +20,49 @@
  * threads raises "generator already executing" in the one that comes
  * second, as in CPython.
  *
+ * COROUTINES AND ASYNC GENERATORS (coroobject.c) are generators too: the
+ * same struct and the same send/throw/close below, with another type.
+ * What differs here is only wording ("coroutine already executing") and
+ * two rules: an exhausted coroutine cannot be resumed ("cannot reuse
+ * already awaited coroutine"), and an async generator's StopAsyncIteration
+ * escaping its body is a RuntimeError like StopIteration.
+ *
  * What gilscope leaves out: gi_frame (frames are not guest objects here;
- * see eval.h), and coroutines and async generators (not compiled yet).
+ * see eval.h).
  */
 #include <string.h>
 
 #include "eval.h"
 
-typedef struct {
-    GsObject ob;
-    GsFrame *frame;        /* NULL once finished */
-    GsObject *code;        /* gi_code */
-    GsObject *name, *qualname;
-    bool running;          /* gi_running: its frame is executing now */
-} GsGen;
-
 static bool started(GsGen *g) { return g->frame && g->frame->resume > 0; }
+
+bool gs_gen_started(GsObject *o) { return started((GsGen *)o); }
+
+/* What to call it in messages: "generator already executing". */
+static const char *kind_name(GsGen *g)
+{
+    if (g->ob.type == &gs_coro_type)
+        return "coroutine";
+    if (g->ob.type == &gs_asyncgen_type)
+        return "async generator";
+    return "generator";
+}
+
+/* Generators and coroutines are run directly by `yield from`, `await`,
+ * throw() and close() rather than through their methods (CPython's
+ * PyGen_CheckExact || PyCoro_CheckExact).  Not async generators: they are
+ * not iterators, and `await` takes their asend() objects. */
+bool gs_gen_like(GsObject *o)
+{
+    return o->type == &gs_gen_type || o->type == &gs_coro_type;
+}
 
 GsObject *gs_gen_new(GsThread *ts, GsFrame *f, GsObject *func)
 {
-    GsGen *g = (GsGen *)gs_alloc(ts, &gs_gen_type, sizeof(GsGen));
+    int flags = f->code->flags;
+    GsType *type = (flags & GS_CO_COROUTINE) ? &gs_coro_type
+                   : (flags & GS_CO_ASYNC_GENERATOR) ? &gs_asyncgen_type : &gs_gen_type;
+    GsGen *g = (GsGen *)gs_alloc(ts, type, type->size);   /* an async generator's is larger */
     if (!g) {
         gs_frame_release(ts, f);
         return NULL;
@@ -68,11 +91,14 @@ static GsObject *send_ex(GsThread *ts, GsGen *g, GsObject *arg, bool throwing, b
 {
     *done = true;
     if (g->running)
-        return gs_err_set(ts, &gs_exc_ValueError, "generator already executing");
+        return gs_err_set(ts, &gs_exc_ValueError, "%s already executing", kind_name(g));
     if (!g->frame) {
+        if (g->ob.type == &gs_coro_type && !throwing)
+            return gs_err_set(ts, &gs_exc_RuntimeError, "cannot reuse already awaited coroutine");
         if (throwing)
             return NULL;   /* the exception set is raised as it is */
-        /* Exhausted: next() says StopIteration (gs_iternext's NULL). */
+        /* Exhausted: next() says StopIteration (gs_iternext's NULL); an
+         * async generator's asend() says StopAsyncIteration (coroobject.c). */
         *done = true;
         return arg ? gs_err_set_obj(ts, (GsObject *)&gs_exc_StopIteration) : NULL;
     }
@@ -80,7 +106,7 @@ static GsObject *send_ex(GsThread *ts, GsGen *g, GsObject *arg, bool throwing, b
     if (!started(g) && !throwing) {
         if (arg && arg != GS_NONE)
             return gs_err_set(ts, &gs_exc_TypeError,
-                              "can't send non-None value to a just-started generator");
+                              "can't send non-None value to a just-started %s", kind_name(g));
     } else if (started(g)) {
         /* The value of the yield (None when throwing: the unwinding drops it). */
         *f->sp++ = gs_newref(ts, arg && !throwing ? arg : GS_NONE);
@@ -93,11 +119,15 @@ static GsObject *send_ex(GsThread *ts, GsGen *g, GsObject *arg, bool throwing, b
         *done = false;
     } else {
         finish(ts, g);
-        if (!r && gs_err_matches(ts, &gs_exc_StopIteration)) {
+        bool async_stop = g->ob.type == &gs_asyncgen_type &&
+                          gs_err_matches(ts, &gs_exc_StopAsyncIteration);
+        if (!r && (gs_err_matches(ts, &gs_exc_StopIteration) || async_stop)) {
             /* PEP 479: a StopIteration escaping the body is a bug, not the
-             * end of the iteration. */
+             * end of the iteration (and PEP 525: StopAsyncIteration, in an
+             * async generator). */
             GsObject *cause = gs_err_fetch(ts);
-            gs_err_set(ts, &gs_exc_RuntimeError, "generator raised StopIteration");
+            gs_err_set(ts, &gs_exc_RuntimeError, "%s raised %s", kind_name(g),
+                       async_stop ? "StopAsyncIteration" : "StopIteration");
             GsObject *e = gs_err_occurred(ts);
             if (e)
                 ((GsException *)e)->cause = cause;
@@ -156,10 +186,26 @@ static GsObject *gen_send(GsThread *ts, GsGen *g, GsObject *arg)
     return r && done ? stop_with(ts, r) : r;
 }
 
+GsObject *gs_gen_send(GsThread *ts, GsObject *gen, GsObject *arg)
+{
+    return gen_send(ts, (GsGen *)gen, arg);
+}
+
+GsObject *gs_gen_send_ex(GsThread *ts, GsObject *gen, GsObject *arg, bool throwing, bool *done)
+{
+    return send_ex(ts, (GsGen *)gen, arg, throwing, done);
+}
+
 /* The iterator a `yield from` delegates to, or NULL: the value below the
  * top of a suspended frame stopped at YIELD_FROM. */
 static GsObject *yield_from_target(GsGen *g)
 {
+    return gs_gen_yield_from((GsObject *)g);
+}
+
+GsObject *gs_gen_yield_from(GsObject *o)
+{
+    GsGen *g = (GsGen *)o;
     GsFrame *f = g->frame;
     if (!f || !started(g))
         return NULL;
@@ -172,7 +218,7 @@ static GsObject *yield_from_target(GsGen *g)
 GsObject *gs_gen_delegate(GsThread *ts, GsObject *receiver, GsObject *v, bool *done)
 {
     GsObject *r;
-    if (receiver->type == &gs_gen_type) {
+    if (gs_gen_like(receiver)) {
         /* A return value (done) is the yield from's value; a generator
          * already exhausted raises StopIteration, handled below. */
         r = send_ex(ts, (GsGen *)receiver, v, false, done);
@@ -208,7 +254,7 @@ static GsObject *gen_close(GsThread *ts, GsGen *g);
 static int close_target(GsThread *ts, GsObject *target)
 {
     GsObject *r;
-    if (target->type == &gs_gen_type) {
+    if (gs_gen_like(target)) {
         r = gen_close(ts, (GsGen *)target);
     } else {
         GsObject *close = gs_getattr_c(ts, target, "close");
@@ -280,7 +326,7 @@ static GsObject *throw_set(GsThread *ts, GsGen *g, bool close_on_exit)
         gs_decref(ts, exc);
         return throw_here(ts, g);
     }
-    if (target->type == &gs_gen_type) {
+    if (gs_gen_like(target)) {
         g->running = true;
         r = throw_set(ts, (GsGen *)target, close_on_exit);
         g->running = false;
@@ -313,9 +359,23 @@ static GsObject *throw_set(GsThread *ts, GsGen *g, bool close_on_exit)
 static GsObject *gen_throw(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                            GsObject *kwnames)
 {
-    if (kwnames || nargs < 1 || nargs > 3)
-        return gs_err_set(ts, &gs_exc_TypeError, "throw expected at least 1 argument, got %zu",
-                          nargs);
+    if (gs_gen_set_thrown(ts, args, nargs, kwnames) < 0)
+        return NULL;
+    return throw_set(ts, (GsGen *)self, true);
+}
+
+GsObject *gs_gen_throw_set(GsThread *ts, GsObject *gen)
+{
+    return throw_set(ts, (GsGen *)gen, true);
+}
+
+int gs_gen_set_thrown(GsThread *ts, GsObject *const *args, size_t nargs, GsObject *kwnames)
+{
+    if (kwnames || nargs < 1 || nargs > 3) {
+        gs_err_set(ts, &gs_exc_TypeError, "throw expected at %s, got %zu",
+                   nargs < 1 ? "least 1 argument" : "most 3 arguments", nargs);
+        return -1;
+    }
     GsObject *typ = args[0], *val = nargs > 1 ? args[1] : GS_NONE;
     GsObject *exc;
     if (GS_IS_TYPE(typ) && gs_type_is_subtype((GsType *)typ, &gs_exc_BaseException)) {
@@ -330,20 +390,22 @@ static GsObject *gen_throw(GsThread *ts, GsObject *self, GsObject *const *args, 
             exc = gs_call(ts, typ, &val, 1, NULL);
         }
         if (!exc)
-            return NULL;
+            return -1;
     } else if (gs_is_exception(typ)) {
-        if (val != GS_NONE)
-            return gs_err_set(ts, &gs_exc_TypeError,
-                              "instance exception may not have a separate value");
+        if (val != GS_NONE) {
+            gs_err_set(ts, &gs_exc_TypeError, "instance exception may not have a separate value");
+            return -1;
+        }
         exc = gs_newref(ts, typ);
     } else {
-        return gs_err_set(ts, &gs_exc_TypeError,
-                          "exceptions must be classes or instances deriving from BaseException, "
-                          "not %s", typ->type->name);
+        gs_err_set(ts, &gs_exc_TypeError,
+                   "exceptions must be classes or instances deriving from BaseException, "
+                   "not %s", typ->type->name);
+        return -1;
     }
     gs_err_set_obj(ts, exc);
     gs_decref(ts, exc);
-    return throw_set(ts, (GsGen *)self, true);
+    return 0;
 }
 
 /* generator.close(): GeneratorExit thrown in, and it must not yield again. */
@@ -364,13 +426,18 @@ static GsObject *gen_close(GsThread *ts, GsGen *g)
     GsObject *r = send_ex(ts, g, NULL, true, &done);
     if (r) {
         gs_decref(ts, r);
-        return gs_err_set(ts, &gs_exc_RuntimeError, "generator ignored GeneratorExit");
+        return gs_err_set(ts, &gs_exc_RuntimeError, "%s ignored GeneratorExit", kind_name(g));
     }
     if (gs_err_matches(ts, &gs_exc_StopIteration) || gs_err_matches(ts, &gs_exc_GeneratorExit)) {
         gs_err_clear(ts);
         return gs_newref(ts, GS_NONE);
     }
     return NULL;
+}
+
+GsObject *gs_gen_close(GsThread *ts, GsObject *gen)
+{
+    return gen_close(ts, (GsGen *)gen);
 }
 
 /* ---- the type ---------------------------------------------------------------- */
@@ -436,7 +503,7 @@ static GsObject *gen_getattr(GsThread *ts, GsObject *o, GsObject *name)
  * itself through a local is a cycle like any other.  The value stack only
  * while suspended: running, the eval loop keeps its top in a register, and
  * f->sp may point past values already popped (CPython skips it too). */
-static int gen_traverse(GsObject *o, GsVisit visit, void *arg)
+int gs_gen_traverse(GsObject *o, GsVisit visit, void *arg)
 {
     GsGen *g = (GsGen *)o;
     GsFrame *f = g->frame;
@@ -449,18 +516,19 @@ static int gen_traverse(GsObject *o, GsVisit visit, void *arg)
     return visit(g->code, arg);
 }
 
-static void gen_clear(GsThread *ts, GsObject *o)
+void gs_gen_clear(GsThread *ts, GsObject *o)
 {
     finish(ts, (GsGen *)o);
 }
 
 /* A suspended generator is closed before it dies, so that its `finally`
  * blocks and `with` exits run: CPython's _PyGen_Finalize, the type's
- * finalizer.  It runs when reference counting drops the generator (from
- * gs_dealloc) and when the cycle collector finds it in garbage (gc.c),
- * once (finalize.c).  An error there cannot propagate, and is printed as
+ * finalizer (shared with async generators; coroutines add their warning).
+ * It runs when reference counting drops the generator (from gs_dealloc)
+ * and when the cycle collector finds it in garbage (gc.c), once
+ * (finalize.c).  An error there cannot propagate, and is printed as
  * "Exception ignored in: <generator object ...>". */
-static void gen_finalize(GsThread *ts, GsObject *o)
+void gs_gen_finalize(GsThread *ts, GsObject *o)
 {
     GsGen *g = (GsGen *)o;
     if (!started(g) || g->running)
@@ -472,7 +540,7 @@ static void gen_finalize(GsThread *ts, GsObject *o)
         gs_write_unraisable(ts, o);
 }
 
-static void gen_dealloc(GsThread *ts, GsObject *o)
+void gs_gen_dealloc(GsThread *ts, GsObject *o)
 {
     GsGen *g = (GsGen *)o;
     finish(ts, g);
@@ -491,7 +559,7 @@ static const GsMethodDef gen_methods[] = {
 
 GsType gs_gen_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
     .name = "generator", .base = &gs_object_type, .size = sizeof(GsGen),
-    .flags = GS_TPFLAG_GC, .methods = gen_methods, .dealloc = gen_dealloc,
-    .finalize = gen_finalize,
-    .traverse = gen_traverse, .clear = gen_clear, .repr = gen_repr, .getattr = gen_getattr,
+    .flags = GS_TPFLAG_GC, .methods = gen_methods, .dealloc = gs_gen_dealloc,
+    .finalize = gs_gen_finalize,
+    .traverse = gs_gen_traverse, .clear = gs_gen_clear, .repr = gen_repr, .getattr = gen_getattr,
     .iter = gen_iter, .iternext = gen_iternext };

@@ -92,6 +92,8 @@ static GsType *const static_types[] = {
     &gs_method_type, &gs_cfunction_type, &gs_module_type, &gs_cell_type, &gs_iter_type,
     &gs_dictview_type, &gs_set_type, &gs_frozenset_type, &gs_setiter_type, &gs_gen_type, &gs_property_type, &gs_staticmethod_type,
     &gs_classmethod_type, &gs_exc_BaseException,
+    &gs_coro_type, &gs_coro_wrapper_type, &gs_asyncgen_type, &gs_asend_type, &gs_athrow_type,
+    &gs_asyncgen_wrapped_type,
 };
 
 static void immortalize(GsThread *ts, GsObject *o)
@@ -301,7 +303,8 @@ void gs_interp_free(GsInterp *interp)
     gs_gc_collect(ts, GS_GC_NGENS - 1);
     GsObject **refs[] = { &interp->main_module, &interp->modules, &interp->builtins,
                           &interp->argv, &interp->path, &interp->source_lines,
-                          &interp->empty_tuple, &interp->empty_frozenset };
+                          &interp->empty_tuple, &interp->empty_frozenset,
+                          &interp->warnings_shown };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         GsObject *o = *refs[i];
         *refs[i] = NULL;
@@ -346,6 +349,12 @@ static GsObject *source_line(GsThread *ts, GsObject *filename, int line)
 
 static void print_source_line(GsThread *ts, FILE *err, GsObject *filename, int line)
 {
+    gs_print_source_line(ts, err, filename, line, "    ");
+}
+
+void gs_print_source_line(GsThread *ts, FILE *err, GsObject *filename, int line,
+                          const char *indent)
+{
     GsObject *text = source_line(ts, filename, line);
     if (!text)
         return;
@@ -355,7 +364,7 @@ static void print_source_line(GsThread *ts, FILE *err, GsObject *filename, int l
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
         n--;
-    fprintf(err, "    %.*s\n", (int)n, s);
+    fprintf(err, "%s%.*s\n", indent, (int)n, s);
 }
 
 /* "ZeroDivisionError: division by zero"; a class from another module is

@@ -29,6 +29,9 @@ enum {  /* co_flags, CPython's values */
     GS_CO_NESTED = 0x10,
     GS_CO_GENERATOR = 0x20,    /* calling it makes a generator (genobject.c) */
     GS_CO_NOFREE = 0x40,
+    GS_CO_COROUTINE = 0x80,    /* `async def`: calling it makes a coroutine (coroobject.c) */
+    GS_CO_ITERABLE_COROUTINE = 0x100,   /* types.coroutine's generators (not made by gilscope) */
+    GS_CO_ASYNC_GENERATOR = 0x200,      /* `async def` with `yield` (coroobject.c) */
 };
 
 typedef struct GsCode {   /* named: vm/threads/event.h refers to struct GsCode */
@@ -202,6 +205,8 @@ struct GsInterp {
     atomic_int stop_reason;   /* GS_STOP_*: which stop GS_BREAK_STOP is for */
     FILE *out;                /* where print() writes (stdout) */
     GsObject *source_lines;   /* dict filename -> list of lines, for tracebacks */
+    GsObject *warnings_shown; /* dict "file:line:text" -> None: warnings printed once
+                                 (coroobject.c's "never awaited"); NULL until one is */
     GsObject *names[GS_N_COUNT];  /* interned common names, GS_N_* */
     GsObject *empty_tuple;
     GsObject *empty_frozenset;    /* what frozenset() gives, made on first use (3.9) */
@@ -376,6 +381,10 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v);
 
 /* Uncaught exceptions: print a CPython-style traceback to stderr. */
 void gs_print_exception(GsThread *ts, GsObject *exc);
+/* Line `line` of a program file as a traceback shows it (stripped), after
+ * `indent`; nothing if the file's source is not known. */
+void gs_print_source_line(GsThread *ts, FILE *err, GsObject *filename, int line,
+                          const char *indent);
 /* At exit, in the main thread with the GIL once the others have ended:
  * clear __main__'s names, as CPython's finalization does, so that what
  * they held is finalized while guest code can still run (a suspended

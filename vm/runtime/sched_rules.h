@@ -94,11 +94,10 @@ static inline bool gs_sched_defers(GsSchedRules rules, int next_op)
         return next_op == OP_SETUP_FINALLY;
     case GS_SCHED_39:
     case GS_SCHED_310:
-        /* BEFORE_ASYNC_WITH is not in gilscope's opcode set yet (no
-         * coroutines); it joins this list when it is.  YIELD_FROM is here
-         * because a generator resumed inside `yield from` re-enters at it. */
+        /* YIELD_FROM is here because a generator resumed inside `yield
+         * from` (or a coroutine inside `await`) re-enters at it. */
         return next_op == OP_SETUP_FINALLY || next_op == OP_SETUP_WITH ||
-               next_op == OP_YIELD_FROM;
+               next_op == OP_BEFORE_ASYNC_WITH || next_op == OP_YIELD_FROM;
     default:
         return false;
     }
