@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "compile_internal.h"
+#include "objects/bigint.h"
 
 static void fold_expr(Compiler *c, GsExpr *e);
 
@@ -138,6 +139,22 @@ static bool int_binop_value(GsBinOp op, mpz_srcptr x, mpz_srcptr y, mpz_t r)
     }
 }
 
+/* x / y with a big operand: bigint.c's correctly rounded quotient (the
+ * run-time code, so that the constant is what running would give); not
+ * folded when it would raise (a quotient beyond the largest double). */
+static void fold_int_true_divide(Compiler *c, GsExpr *e, mpz_srcptr x, mpz_srcptr y)
+{
+    GsObject *a = gs_int_from_mpz(c->ts, x), *b = a ? gs_int_from_mpz(c->ts, y) : NULL;
+    GsObject *q = b ? gs_int_binop(c->ts, GS_INTOP_TRUEDIV, a, b) : NULL;
+    if (q)
+        make_float(e, gs_float_value(q));
+    else
+        gs_err_clear(c->ts);
+    gs_xdecref(c->ts, q);
+    gs_xdecref(c->ts, b);
+    gs_xdecref(c->ts, a);
+}
+
 /* An operation on two int constants when one of them, or the result, is
  * beyond int64.  True if it dealt with e (folded or not); false leaves
  * e to fold_binop (int64 operands: its own rules, bools, floats). */
@@ -158,8 +175,11 @@ static bool fold_int_binop(Compiler *c, GsExpr *e)
         int_binop_value(op, x, y, r) && (wide || !mpz_fits_slong_p(r))) {
         gs_ast_set_int(c->arena, e, r);
         dealt = true;
+    } else if (wide && op == OP_DIV && mpz_sgn(y)) {
+        fold_int_true_divide(c, e, x, y);
+        dealt = true;
     } else if (wide) {
-        dealt = true;   /* true division and negative powers of big ints stay */
+        dealt = true;   /* negative powers of big ints stay */
     }
     mpz_clears(x, y, r, NULL);
     return dealt;

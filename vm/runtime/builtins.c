@@ -538,7 +538,7 @@ typedef struct {
     GsObject *func;      /* map / filter */
     GsObject *its;       /* tuple of iterators (zip, map), or one iterator */
     int64_t count;       /* enumerate; reversed: next index */
-    bool count_spent;    /* enumerate: INT64_MAX was handed out, no more counts */
+    GsObject *big_count; /* enumerate: the next count once it is beyond int64, else NULL */
     GsObject *seq;       /* reversed */
 } GsLazy;
 
@@ -548,8 +548,9 @@ static const char *const lazy_names[] = { "enumerate", "zip", "map", "filter", "
 static void lazy_clear(GsThread *ts, GsObject *o)
 {
     GsLazy *z = (GsLazy *)o;
-    GsObject *f = z->func, *i = z->its, *s = z->seq;
-    z->func = z->its = z->seq = NULL;
+    GsObject *f = z->func, *i = z->its, *s = z->seq, *c = z->big_count;
+    z->func = z->its = z->seq = z->big_count = NULL;
+    gs_xdecref(ts, c);
     gs_xdecref(ts, f);
     gs_xdecref(ts, i);
     gs_xdecref(ts, s);
@@ -592,16 +593,21 @@ static GsObject *lazy_next_inner(GsThread *ts, GsObject *o)
         GsObject *v = gs_iternext(ts, z->its);
         if (!v)
             return NULL;
-        if (z->count_spent) {
-            gs_decref(ts, v);
-            return gs_err_set(ts, &gs_exc_OverflowError,
-                              "enumerate count past gilscope's 64-bit ints");
+        GsObject *i;
+        if (z->big_count) {   /* past int64: count on with big ints */
+            i = z->big_count;
+            z->big_count = gs_int_binop(ts, GS_INTOP_ADD, i, gs_int_new(ts, 1));
+            if (!z->big_count) {
+                z->big_count = i;
+                i = NULL;
+            }
+        } else {
+            i = gs_int_new(ts, z->count);
+            if (z->count == INT64_MAX)   /* the next count does not fit int64 */
+                z->big_count = i ? gs_int_binop(ts, GS_INTOP_ADD, i, gs_int_new(ts, 1)) : NULL;
+            else
+                z->count++;
         }
-        GsObject *i = gs_int_new(ts, z->count);
-        if (z->count == INT64_MAX)
-            z->count_spent = true;   /* the next count would not fit */
-        else
-            z->count++;
         GsObject *t = i ? gs_tuple_pack(ts, 2, i, v) : NULL;
         gs_xdecref(ts, i);
         gs_decref(ts, v);
@@ -720,6 +726,8 @@ BUILTIN(enumerate)
     }
     z->its = it;
     z->count = start ? gs_int_value(start) : 0;
+    if (start && gs_int_is_big(start))
+        z->big_count = gs_newref(ts, start);
     return (GsObject *)z;
 }
 
