@@ -175,7 +175,9 @@ static bool fold_int_binop(Compiler *c, GsExpr *e)
         int_binop_value(op, x, y, r) && (wide || !mpz_fits_slong_p(r))) {
         gs_ast_set_int(c->arena, e, r);
         dealt = true;
-    } else if (wide && op == OP_DIV && mpz_sgn(y)) {
+    } else if ((wide || nbits(x) > 53 || nbits(y) > 53) && op == OP_DIV && mpz_sgn(y)) {
+        /* beyond 2**53 an int is not always a double: (double)a / (double)b
+         * would round twice */
         fold_int_true_divide(c, e, x, y);
         dealt = true;
     } else if (wide) {
@@ -270,7 +272,9 @@ static void fold_binop(GsExpr *e)
             return;
         case OP_LSHIFT:
             /* the same fit test as ops.c: -1 << 63 folds, 1 << 63 does not */
-            if (b >= 0 && b <= 63 && a <= (INT64_MAX >> b) && a >= (INT64_MIN >> b))
+            if (a == 0 && b >= 0)   /* any count: ast_opt.c folds 0 << n */
+                make_int(e, 0);
+            else if (b >= 0 && b <= 63 && a <= (INT64_MAX >> b) && a >= (INT64_MIN >> b))
                 make_int(e, (int64_t)((uint64_t)a << b));
             return;
         case OP_RSHIFT:
