@@ -184,6 +184,8 @@ BUILTIN(divmod)
 {
     if (gs_check_no_kw(ts, "divmod", kwnames) < 0 || gs_check_nargs(ts, "divmod", nargs, 2, 2) < 0)
         return NULL;
+    if (GS_IS_INT(args[0]) && GS_IS_INT(args[1]))
+        return gs_int_divmod(ts, args[0], args[1]);   /* one division, any size */
     GsObject *q = gs_binary_op(ts, OP_BINARY_FLOOR_DIVIDE, args[0], args[1]);
     GsObject *r = q ? gs_binary_op(ts, OP_BINARY_MODULO, args[0], args[1]) : NULL;
     GsObject *t = r ? gs_tuple_pack(ts, 2, q, r) : NULL;
