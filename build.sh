@@ -26,7 +26,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # install recommended packages would go without).  help2man writes the man
 # page from `gilscope --help`; python3-venv, python3-pip and python3-mesonpy
 # are for `pip install .` and its test (tests/install_test.py).
-PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev python3
+PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libuv1-dev libcjson-dev libgmp-dev python3
           libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core
           clang libclang-rt-14-dev help2man python3-venv python3-pip python3-mesonpy)
 
@@ -71,7 +71,7 @@ usage: ./build.sh COMMAND [ARGS...]
   --help        this message
 
 The packages (Debian 12): meson ninja-build pkg-config gcc libc6-dev
-libuv1-dev libcjson-dev python3 libsdl2-dev libsdl2-ttf-dev
+libuv1-dev libcjson-dev libgmp-dev python3 libsdl2-dev libsdl2-ttf-dev
 libsdl2-image-dev libfontconfig-dev fonts-dejavu-core clang
 libclang-rt-14-dev help2man python3-venv python3-pip python3-mesonpy.
 Installing them needs root or sudo.  `test` also installs chromium (and

@@ -1,4 +1,4 @@
-# gilscope-only: the OverflowError lines are gilscope's 64-bit ints
+# gilscope-only: gilscope's ranges hold 64-bit bounds: a range slice past them raises OverflowError
 # Slices and ranges at the ends of the 64-bit range: a step of -2**63 was
 # negated, range slicing and iteration overflowed (undefined behaviour).
 M = 9223372036854775807
@@ -18,7 +18,7 @@ print(list(range(M - 1, M)), list(range(m + 1, m, -1)))
 try:
     print(list(enumerate([1, 2], M)))
 except OverflowError:
-    print("enumerate past 2**63-1: OverflowError")
+    print("enumerate past 2**63-1: OverflowError")  # CPython counts on: so does gilscope now
 try:
     print(range(m, M, M)[m:M:m])
 except OverflowError:

@@ -1,7 +1,6 @@
-# gilscope-only: gilscope's ints are 64-bit; CPython's are unbounded
-# Where CPython would answer with an int beyond 64 bits, gilscope raises its
-# OverflowError -- never a wrapped or clamped value (issue 18: round(1e19)
-# once printed -9223372036854775808, 1 << 63 and abs(-2**63) must not wrap).
+# gilscope-only: gilscope refuses switch intervals its nanoseconds cannot hold
+# Ints at the edges of 64 bits give CPython's answers (issue 18: round(1e19)
+# once printed -9223372036854775808; later gilscope raised OverflowError).
 import math
 
 MIN = -9223372036854775807 - 1

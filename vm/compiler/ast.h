@@ -15,10 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gmp.h>
+
 typedef struct GsArena GsArena;
 GsArena *gs_arena_new(void);
 void *gs_arena_alloc(GsArena *a, size_t n);   /* zeroed; aborts on OOM */
 char *gs_arena_strndup(GsArena *a, const char *s, size_t n);
+/* Makes e (an expression node) the int constant z: C_INT with i, or with
+ * s, z's digits in hex, when z does not fit int64. */
+struct GsExpr;
+void gs_ast_set_int(GsArena *a, struct GsExpr *e, mpz_srcptr z);
 void gs_arena_free(GsArena *a);
 
 typedef struct GsExpr GsExpr;
@@ -81,6 +87,8 @@ struct GsExpr {
     GsExprKind kind;
     int lineno, col, end_lineno, end_col;
     union {
+        /* C_INT: i; an int beyond int64 has s: its digits in base 16, after
+         * a '-' if negative (and i: INT64_MAX or INT64_MIN, by its sign). */
         struct { GsConstKind kind; int64_t i; double f; const char *s; size_t n; } constant;
         struct { const char *id; GsCtx ctx; } name;
         struct { GsExpr *value; const char *attr; GsCtx ctx; } attr;

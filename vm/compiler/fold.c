@@ -12,11 +12,13 @@
  *
  * The pass rewrites the tree in place, before the symbol table sees it.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "compile_internal.h"
+#include "objects/bigint.h"
 
 static void fold_expr(Compiler *c, GsExpr *e);
 
@@ -51,12 +53,169 @@ static void make_float(GsExpr *e, double v)
     e->v.constant.f = v;
 }
 
+/* num_value's answer for an int beyond int64 (ast.h: C_INT with hex
+ * digits): not a number it can fold in int64; fold_int_binop and
+ * fold_int_unary have already folded what CPython folds. */
+static bool fold_big(GsExpr *e) { (void)e; return false; }
+
+/* ---- ints of any size, with GMP ------------------------------------------
+ * ast_opt.c folds int operations with Python's unbounded ints, except
+ * that *, ** and << are left for run time when the result could pass
+ * MAX_INT_SIZE (128) bits: the .pyc must not hold giant numbers. */
+#define MAX_INT_SIZE 128
+
+/* The value of an int or bool constant into z (initialised); false if e
+ * is not one. */
+static bool int_const(GsExpr *e, mpz_t z, bool *is_bool)
+{
+    if (!gs_cc_is_const(e))
+        return false;
+    switch (e->v.constant.kind) {
+    case C_TRUE: mpz_init_set_si(z, 1); *is_bool = true; return true;
+    case C_FALSE: mpz_init_set_si(z, 0); *is_bool = true; return true;
+    case C_INT:
+        *is_bool = false;
+        if (e->v.constant.s)
+            mpz_init_set_str(z, e->v.constant.s, 16);
+        else
+            mpz_init_set_si(z, (long)e->v.constant.i);
+        return true;
+    default: return false;
+    }
+}
+
+static size_t nbits(mpz_srcptr z) { return mpz_sgn(z) ? mpz_sizeinbase(z, 2) : 0; }
+
+/* x <op> y into r as ast_opt.c would fold it; false: leave it for run
+ * time (it raises, gives a float, or would be too big). */
+static bool int_binop_value(GsBinOp op, mpz_srcptr x, mpz_srcptr y, mpz_t r)
+{
+    switch (op) {
+    case OP_ADD: mpz_add(r, x, y); return true;
+    case OP_SUB: mpz_sub(r, x, y); return true;
+    case OP_BITAND: mpz_and(r, x, y); return true;
+    case OP_BITOR: mpz_ior(r, x, y); return true;
+    case OP_BITXOR: mpz_xor(r, x, y); return true;
+    case OP_MULT:
+        if (mpz_sgn(x) && mpz_sgn(y) && nbits(x) + nbits(y) > MAX_INT_SIZE)
+            return false;
+        mpz_mul(r, x, y);
+        return true;
+    case OP_POW:
+        if (mpz_sgn(y) < 0 || !mpz_fits_ulong_p(y))
+            return false;   /* a float (fold_binop's business), or huge */
+        if (mpz_sgn(x) && mpz_sgn(y) && nbits(x) > MAX_INT_SIZE / mpz_get_ui(y))
+            return false;
+        mpz_pow_ui(r, x, mpz_get_ui(y));
+        return true;
+    case OP_LSHIFT:
+        if (mpz_sgn(y) < 0 || !mpz_fits_ulong_p(y))
+            return false;
+        if (mpz_sgn(x) && mpz_sgn(y) &&
+            (mpz_get_ui(y) > MAX_INT_SIZE || nbits(x) > MAX_INT_SIZE - mpz_get_ui(y)))
+            return false;
+        mpz_mul_2exp(r, x, mpz_get_ui(y));
+        return true;
+    case OP_RSHIFT:
+        if (mpz_sgn(y) < 0)
+            return false;
+        if (!mpz_fits_ulong_p(y) || mpz_get_ui(y) > nbits(x))
+            mpz_set_si(r, mpz_sgn(x) < 0 ? -1 : 0);
+        else
+            mpz_fdiv_q_2exp(r, x, mpz_get_ui(y));
+        return true;
+    case OP_FLOORDIV:
+        if (!mpz_sgn(y))
+            return false;
+        mpz_fdiv_q(r, x, y);
+        return true;
+    case OP_MOD:
+        if (!mpz_sgn(y))
+            return false;
+        mpz_fdiv_r(r, x, y);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* x / y with a big operand: bigint.c's correctly rounded quotient (the
+ * run-time code, so that the constant is what running would give); not
+ * folded when it would raise (a quotient beyond the largest double). */
+static void fold_int_true_divide(Compiler *c, GsExpr *e, mpz_srcptr x, mpz_srcptr y)
+{
+    GsObject *a = gs_int_from_mpz(c->ts, x), *b = a ? gs_int_from_mpz(c->ts, y) : NULL;
+    GsObject *q = b ? gs_int_binop(c->ts, GS_INTOP_TRUEDIV, a, b) : NULL;
+    if (q)
+        make_float(e, gs_float_value(q));
+    else
+        gs_err_clear(c->ts);
+    gs_xdecref(c->ts, q);
+    gs_xdecref(c->ts, b);
+    gs_xdecref(c->ts, a);
+}
+
+/* An operation on two int constants when one of them, or the result, is
+ * beyond int64.  True if it dealt with e (folded or not); false leaves
+ * e to fold_binop (int64 operands: its own rules, bools, floats). */
+static bool fold_int_binop(Compiler *c, GsExpr *e)
+{
+    mpz_t x, y, r;
+    bool xb, yb, dealt = false;
+    if (!int_const(e->v.binop.left, x, &xb))
+        return false;
+    if (!int_const(e->v.binop.right, y, &yb)) {
+        mpz_clear(x);
+        return false;
+    }
+    GsBinOp op = e->v.binop.op;
+    bool wide = !mpz_fits_slong_p(x) || !mpz_fits_slong_p(y);
+    mpz_init(r);
+    if (!(xb && yb) && op != OP_DIV && !(op == OP_POW && mpz_sgn(y) < 0) &&
+        int_binop_value(op, x, y, r) && (wide || !mpz_fits_slong_p(r))) {
+        gs_ast_set_int(c->arena, e, r);
+        dealt = true;
+    } else if ((wide || nbits(x) > 53 || nbits(y) > 53) && op == OP_DIV && mpz_sgn(y)) {
+        /* beyond 2**53 an int is not always a double: (double)a / (double)b
+         * would round twice */
+        fold_int_true_divide(c, e, x, y);
+        dealt = true;
+    } else if (wide) {
+        dealt = true;   /* negative powers of big ints stay */
+    }
+    mpz_clears(x, y, r, NULL);
+    return dealt;
+}
+
+/* -x, +x, ~x of an int constant beyond int64 (or -(-2**63)). */
+static bool fold_int_unary(Compiler *c, GsExpr *e)
+{
+    mpz_t x;
+    bool xb;
+    GsUnaryOp op = e->v.unaryop.op;
+    if (op == UOP_NOT || !int_const(e->v.unaryop.operand, x, &xb))
+        return false;
+    bool dealt = !xb && (!mpz_fits_slong_p(x) || (op == UOP_NEG && mpz_cmp_si(x, LONG_MIN) == 0));
+    if (dealt) {
+        if (op == UOP_NEG)
+            mpz_neg(x, x);
+        else if (op == UOP_INVERT)
+            mpz_com(x, x);
+        gs_ast_set_int(c->arena, e, x);
+    }
+    mpz_clear(x);
+    return dealt;
+}
+
 static bool num_value(GsExpr *e, bool *isint, int64_t *i, double *f)
 {
     if (!gs_cc_is_const(e))
         return false;
     switch (e->v.constant.kind) {
-    case C_INT: *isint = true; *i = e->v.constant.i; *f = (double)*i; return true;
+    case C_INT:
+        if (e->v.constant.s)
+            return fold_big(e);   /* beyond int64: see fold_big */
+        *isint = true; *i = e->v.constant.i; *f = (double)*i; return true;
     case C_TRUE: *isint = true; *i = 1; *f = 1; return true;
     case C_FALSE: *isint = true; *i = 0; *f = 0; return true;
     case C_FLOAT: *isint = false; *f = e->v.constant.f; return true;
@@ -113,7 +272,9 @@ static void fold_binop(GsExpr *e)
             return;
         case OP_LSHIFT:
             /* the same fit test as ops.c: -1 << 63 folds, 1 << 63 does not */
-            if (b >= 0 && b <= 63 && a <= (INT64_MAX >> b) && a >= (INT64_MIN >> b))
+            if (a == 0 && b >= 0)   /* any count: ast_opt.c folds 0 << n */
+                make_int(e, 0);
+            else if (b >= 0 && b <= 63 && a <= (INT64_MAX >> b) && a >= (INT64_MIN >> b))
                 make_int(e, (int64_t)((uint64_t)a << b));
             return;
         case OP_RSHIFT:
@@ -356,7 +517,8 @@ static void fold_expr(Compiler *c, GsExpr *e)
     case E_BINOP:
         fold_expr(c, e->v.binop.left);
         fold_expr(c, e->v.binop.right);
-        fold_binop(e);
+        if (!fold_int_binop(c, e))
+            fold_binop(e);
         if (e->kind == E_BINOP)
             fold_str_binop(c, e);
         if (e->kind == E_BINOP)
@@ -364,7 +526,8 @@ static void fold_expr(Compiler *c, GsExpr *e)
         break;
     case E_UNARYOP:
         fold_expr(c, e->v.unaryop.operand);
-        fold_unary(e);
+        if (!fold_int_unary(c, e))
+            fold_unary(e);
         break;
     case E_TUPLE:
         fold_exprs(c, &e->v.seq.elts);

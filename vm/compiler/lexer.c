@@ -498,7 +498,8 @@ static const char *scan_decimal_digits(GsLexer *lx, const char *p)
 }
 
 /* The value of [s, e) in `base`, skipping underscores; false if it does not
- * fit in int64 (gilscope's ints are 64-bit, unlike Python's). */
+ * fit in int64 (then the parser reads the digits again with GMP: a big
+ * int constant, objects/bigint.h). */
 static bool digits_value(const char *s, const char *e, int base, int64_t *out)
 {
     uint64_t v = 0;
@@ -518,9 +519,12 @@ static bool digits_value(const char *s, const char *e, int base, int64_t *out)
 static GsTokKind int_token(GsLexer *lx, GsToken *t, const char *digits, const char *e, int base)
 {
     lx->cur = e;
-    if (!digits_value(digits, e, base, &t->ival))   /* caret: the literal's start */
-        return lex_fail(lx, GS_LEXERR_HARD, lx->lineno, t->col + 1, false,
-                        "integer literal too large for gilscope (64-bit ints)");
+    t->big_base = 0;
+    if (!digits_value(digits, e, base, &t->ival)) {
+        t->ival = INT64_MAX;
+        t->big_base = base;
+        t->big_digits = digits;
+    }
     return finish(lx, t, GS_TOK_NUMBER);
 }
 

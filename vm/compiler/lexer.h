@@ -105,6 +105,8 @@ typedef struct {
     /* NUMBER */
     bool is_float;
     int64_t ival;
+    int big_base;                /* an int beyond int64: its base (else 0), */
+    const char *big_digits;      /* and its digits, up to `end` (with '_') */
     double fval;
     /* STRING: the text between the quotes, undecoded (see gs_lex_decode) */
     unsigned str_flags;

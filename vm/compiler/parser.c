@@ -137,6 +137,23 @@ char *gs_arena_strndup(GsArena *a, const char *s, size_t n)
     return copy;
 }
 
+void gs_ast_set_int(GsArena *a, GsExpr *e, mpz_srcptr z)
+{
+    e->kind = E_CONST;
+    e->v.constant.kind = C_INT;
+    e->v.constant.s = NULL;
+    if (mpz_fits_slong_p(z)) {
+        e->v.constant.i = mpz_get_si(z);
+        return;
+    }
+    size_t n = mpz_sizeinbase(z, 16) + 2;   /* sign and NUL */
+    char *text = gs_arena_alloc(a, n);
+    mpz_get_str(text, 16, z);
+    e->v.constant.s = text;
+    e->v.constant.n = strlen(text);
+    e->v.constant.i = mpz_sgn(z) < 0 ? INT64_MIN : INT64_MAX;
+}
+
 void gs_arena_free(GsArena *a)
 {
     GsArenaChunk *c, *next;
@@ -965,6 +982,17 @@ static GsExpr *make_number(Parser *p)
     GsExpr *e = make_const(p, pos_of(&t), t.is_float ? C_FLOAT : C_INT);
     e->v.constant.i = t.ival;
     e->v.constant.f = t.fval;
+    if (t.big_base) {   /* beyond int64: GMP reads the digits (without '_') */
+        size_t n = (size_t)(t.end - t.big_digits), k = 0;
+        char *digits = gs_arena_alloc(p->arena, n + 1);
+        for (size_t i = 0; i < n; i++)
+            if (t.big_digits[i] != '_')
+                digits[k++] = t.big_digits[i];
+        mpz_t z;
+        mpz_init_set_str(z, digits, t.big_base);
+        gs_ast_set_int(p->arena, e, z);
+        mpz_clear(z);
+    }
     return e;
 }
 

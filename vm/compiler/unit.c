@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "compile_internal.h"
+#include "objects/bigint.h"
 
 /* ---- instructions and labels ------------------------------------------------------- */
 
@@ -104,7 +105,7 @@ static bool const_same(GsObject *a, GsObject *b)
     if (a->type != b->type)
         return false;
     if (GS_IS_INT(a))
-        return gs_int_value(a) == gs_int_value(b);
+        return gs_int_compare(a, b) == 0;
     if (GS_IS_FLOAT(a))
         return memcmp(&((GsFloat *)a)->value, &((GsFloat *)b)->value, sizeof(double)) == 0;
     if (GS_IS_STR(a))
@@ -127,8 +128,10 @@ static bool const_same(GsObject *a, GsObject *b)
 static unsigned const_hash(GsObject *o)
 {
     unsigned h = (unsigned)(uintptr_t)o->type * 2654435761u;
-    if (GS_IS_INT(o))
-        return h ^ (unsigned)gs_int_value(o) ^ (unsigned)((uint64_t)gs_int_value(o) >> 32);
+    if (GS_IS_INT(o)) {
+        uint64_t v = (uint64_t)gs_int_hash(o);
+        return h ^ (unsigned)v ^ (unsigned)(v >> 32);
+    }
     if (GS_IS_FLOAT(o)) {
         uint64_t bits;
         memcpy(&bits, &((GsFloat *)o)->value, sizeof bits);
@@ -284,7 +287,13 @@ GsObject *gs_cc_const_object(Compiler *c, GsExpr *e)
     case C_TRUE: return GS_TRUE;
     case C_FALSE: return GS_FALSE;
     case C_ELLIPSIS: return &gs_ellipsis_obj;
-    case C_INT: return gs_cc_check(c, gs_int_new(ts, e->v.constant.i));
+    case C_INT:
+        if (e->v.constant.s) {   /* beyond int64: hex digits (ast.h) */
+            mpz_t z;
+            mpz_init_set_str(z, e->v.constant.s, 16);
+            return gs_cc_check(c, gs_int_take_mpz(ts, z));
+        }
+        return gs_cc_check(c, gs_int_new(ts, e->v.constant.i));
     case C_FLOAT: return gs_cc_check(c, gs_float_new(ts, e->v.constant.f));
     case C_STR: {
         GsObject *s = gs_cc_check(c, gs_str_new(ts, e->v.constant.s, e->v.constant.n));

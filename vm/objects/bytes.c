@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigint.h"
 #include "runtime/interp.h"
 #include "object.h"
 
@@ -142,6 +143,8 @@ static GsObject *bytes_getitem(GsThread *ts, GsObject *o, GsObject *key)
 {
     GsBytes *b = as_bytes(o);
     if (GS_IS_INT(key)) {
+        if (gs_int_is_big(key))
+            return gs_err_set(ts, &gs_exc_IndexError, "cannot fit 'int' into an index-sized integer");
         int64_t i = gs_int_value(key);
         if (i < 0)
             i += (int64_t)b->len;
@@ -248,6 +251,9 @@ static GsObject *bytes_new_slot(GsThread *ts, GsType *type, GsObject *const *arg
     if (gs_is(x, &gs_bytes_type))
         return gs_newref(ts, x);
     if (GS_IS_INT(x)) {
+        if (gs_int_is_big(x))
+            return gs_err_set(ts, &gs_exc_OverflowError,
+                              "cannot fit 'int' into an index-sized integer");
         if (gs_int_value(x) < 0)
             return gs_err_set(ts, &gs_exc_ValueError, "negative count");
         return gs_bytes_new(ts, NULL, (size_t)gs_int_value(x));

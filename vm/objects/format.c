@@ -867,6 +867,40 @@ static int format_int_checked(GsBuf *out, int64_t v, const GsFormatSpec *spec,
     return 0;
 }
 
+int gs_format_int_base(char type) { return base_of(type); }
+
+int gs_format_int_digits(GsBuf *out, bool negative, const char *digits, size_t n,
+                         const GsFormatSpec *spec, char *err, size_t errlen)
+{
+    if (check_grouping(spec->grouping, spec->type ? spec->type : 'd', err, errlen) < 0)
+        return -1;
+    if (spec->precision != -1) {
+        set_err(err, errlen, "Precision not allowed in integer format specifier");
+        return -1;
+    }
+    if (check_size(spec->width, err, errlen) < 0)
+        return -1;
+    char *upper = NULL;
+    if (spec->type == 'X') {
+        upper = malloc(n + 1);
+        if (!upper) {
+            set_err(err, errlen, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            upper[i] = (char)(digits[i] >= 'a' ? digits[i] - 'a' + 'A' : digits[i]);
+        digits = upper;
+    }
+    NumText t = {sign_to_print(spec->sign, negative), "", digits, n, "", 0, 0};
+    if (spec->alternate)
+        t.prefix = prefix_of(spec->type);
+    Layout l;
+    layout_init(&l, spec, base_of(spec->type) == 10 ? 3 : 4);
+    put_number(out, &t, &l);
+    free(upper);
+    return 0;
+}
+
 int gs_format_int(GsBuf *out, int64_t v, const GsFormatSpec *spec, char *err,
                   size_t errlen)
 {

@@ -47,6 +47,12 @@ int gs_format_spec_parse(const char *spec, size_t n, GsFormatSpec *out, char *er
  * combination, e.g. "Unknown format code 'd' for object of type 'float'". */
 int gs_format_int(GsBuf *out, int64_t v, const GsFormatSpec *spec, char *err,
                   size_t errlen);
+/* An int given as the digits of its magnitude, in the base the spec's
+ * type asks for (gs_format_int_base: 2, 8, 10 or 16; lower case): how big
+ * ints (objects/bigint.h) are formatted with b d n o x X or no type. */
+int gs_format_int_base(char type);
+int gs_format_int_digits(GsBuf *out, bool negative, const char *digits, size_t n,
+                         const GsFormatSpec *spec, char *err, size_t errlen);
 int gs_format_float(GsBuf *out, double v, const GsFormatSpec *spec, char *err,
                     size_t errlen);
 int gs_format_str(GsBuf *out, const char *utf8, size_t nbytes, const GsFormatSpec *spec,

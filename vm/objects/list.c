@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigint.h"
 #include "object.h"
 
 #define LIST(o) ((GsList *)(o))
@@ -863,6 +864,8 @@ static GsObject *list_getitem(GsThread *ts, GsObject *o, GsObject *key)
     GsList *l = LIST(o);
     if (GS_IS_INT(key)) {
         size_t i;
+        if (gs_int_is_big(key))
+            return gs_err_set(ts, &gs_exc_IndexError, "cannot fit 'int' into an index-sized integer");
         if (!seq_pos(gs_int_value(key), l->len, &i))
             return gs_err_set(ts, &gs_exc_IndexError, "list index out of range");
         return gs_newref(ts, l->items[i]);
@@ -1006,8 +1009,13 @@ static int list_set_index(GsThread *ts, GsList *l, int64_t index, GsObject *v)
 
 static int list_setitem(GsThread *ts, GsObject *o, GsObject *key, GsObject *v)
 {
-    if (GS_IS_INT(key))
+    if (GS_IS_INT(key)) {
+        if (gs_int_is_big(key)) {
+            gs_err_set(ts, &gs_exc_IndexError, "cannot fit 'int' into an index-sized integer");
+            return -1;
+        }
         return list_set_index(ts, LIST(o), gs_int_value(key), v);
+    }
     if (gs_is(key, &gs_slice_type))
         return v ? list_assign_slice(ts, LIST(o), key, v) : list_delete_slice(ts, LIST(o), key);
     index_type_error(ts, key);
@@ -1094,8 +1102,7 @@ static int arg_ssize(GsThread *ts, GsObject *o, int64_t *out)
                    gs_type_name(o));
         return -1;
     }
-    *out = gs_int_value(o);
-    return 0;
+    return gs_int_to_int64(ts, o, out, "Python int too large to convert to C ssize_t");
 }
 
 /* A C int argument (sort's reverse=), CPython 3.9's _PyLong_AsInt. */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigint.h"
 #include "format.h"
 #include "runtime/interp.h"
 
@@ -78,8 +79,9 @@ void gs_free_memory(GsThread *ts, GsObject *o)
         free(o);
 }
 
-/* GsInt and GsFloat are the same size: one free list serves both. */
-_Static_assert(sizeof(GsInt) == sizeof(GsFloat), "number free list needs equal sizes");
+/* One free list serves small ints and floats: its blocks are GsInt-sized,
+ * which holds a GsFloat too.  (Big ints are bigger and never go on it.) */
+_Static_assert(sizeof(GsInt) >= sizeof(GsFloat), "number free list needs room for both");
 #define GS_MAX_FREE_NUMBERS 4096
 
 static GsObject *number_alloc(GsThread *ts, GsType *type)
@@ -141,7 +143,7 @@ static inline bool wants_finalizer(GsType *type)
 static void dealloc_now(GsThread *ts, GsObject *o)
 {
     GsType *type = o->type;
-    if ((type == &gs_int_type || type == &gs_float_type) &&
+    if (((type == &gs_int_type && !gs_int_is_big(o)) || type == &gs_float_type) &&
         ts->interp->nfree_numbers < GS_MAX_FREE_NUMBERS) {
         if (ts->interp->on_ref)
             ts->interp->on_ref(ts, o, 0);
@@ -813,6 +815,8 @@ static GsObject *bool_repr(GsThread *ts, GsObject *o)
  * more than the rest of str(i) together. */
 static GsObject *int_repr(GsThread *ts, GsObject *o)
 {
+    if (gs_int_is_big(o))
+        return gs_int_to_decimal(ts, o);
     int64_t v = gs_int_value(o);
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     char buf[24], *p = buf + sizeof buf;
@@ -825,13 +829,13 @@ static GsObject *int_repr(GsThread *ts, GsObject *o)
     return gs_str_new(ts, p, (size_t)(buf + sizeof buf - p));
 }
 
-static int64_t int_hash(GsThread *ts, GsObject *o)
-{
-    int64_t v = gs_int_value(o);
-    return v == -1 ? -2 : v;   /* as CPython: -1 is reserved for errors */
-}
+/* CPython's: the value modulo 2**61 - 1 with its sign, so that equal
+ * numbers hash equal across int and float (bigint.c). */
+static int64_t int_hash(GsThread *ts, GsObject *o) { return gs_int_hash(o); }
 
-static int int_truth(GsThread *ts, GsObject *o) { return gs_int_value(o) != 0; }
+static int int_truth(GsThread *ts, GsObject *o) { return gs_int_sign(o) != 0; }
+
+static void int_dealloc(GsThread *ts, GsObject *o) { gs_int_clear_big(o); }
 
 /* int(x), int(str, base) */
 static GsObject *invalid_literal(GsThread *ts, GsObject *s, int base)
@@ -887,29 +891,39 @@ static GsObject *int_parse(GsThread *ts, GsObject *s, int base)
             if (q + 1 < end && q[1] != '0' && q[1] != '_')
                 return invalid_literal(ts, s, given);
     }
-    uint64_t v = 0;
-    bool any = false, prev_us = true;
+    /* Check the digits and gather them without the underscores; up to 18
+     * decimal digits (any base: at most 64 bits) are summed here, longer
+     * strings go to GMP (bigint.c), which also applies the digit limit. */
+    GsBuf digits;
+    gs_buf_init(&digits);
+    bool prev_us = true;
     for (; p < end; p++) {
         if (*p == '_') {
             if (prev_us)
-                return invalid_literal(ts, s, given);
+                break;
             prev_us = true;
             continue;
         }
-        int d = digit_value(*p);
-        if (d >= base)
-            return invalid_literal(ts, s, given);
-        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-            return gs_err_set(ts, &gs_exc_OverflowError, "int too large for gilscope's 64-bit ints");
-        v = v * (uint64_t)base + (uint64_t)d;
-        any = true;
+        if (digit_value(*p) >= base)
+            break;
+        gs_buf_putc(&digits, *p);
         prev_us = false;
     }
-    if (!any || prev_us)
+    if (p < end || digits.len == 0 || prev_us) {
+        gs_buf_free(&digits);
         return invalid_literal(ts, s, given);
-    if (v > (uint64_t)INT64_MAX + neg)
-        return gs_err_set(ts, &gs_exc_OverflowError, "int too large for gilscope's 64-bit ints");
-    return gs_int_new(ts, neg ? (int64_t)(0 - v) : (int64_t)v);
+    }
+    GsObject *r;
+    if (digits.len <= 12) {
+        int64_t v = 0;
+        for (size_t i = 0; i < digits.len; i++)
+            v = v * base + digit_value(digits.data[i]);
+        r = gs_int_new(ts, neg ? -v : v);
+    } else {
+        r = gs_int_from_digits(ts, digits.data, digits.len, base, neg);
+    }
+    gs_buf_free(&digits);
+    return r;
 }
 
 static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
@@ -925,7 +939,7 @@ static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size
             return gs_err_set(ts, &gs_exc_TypeError,
                               "'%s' object cannot be interpreted as an integer",
                               args[1]->type->name);
-        int64_t base = gs_int_value(args[1]);
+        int64_t base = gs_int_clamped(args[1]);
         if (base != 0 && (base < 2 || base > 36))
             return gs_err_set(ts, &gs_exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
         if (!GS_IS_STR(x))
@@ -936,7 +950,7 @@ static GsObject *int_new(GsThread *ts, GsType *type, GsObject *const *args, size
     if (x->type == &gs_int_type)
         return gs_newref(ts, x);
     if (x->type == &gs_bool_type)
-        return gs_int_new(ts, gs_int_value(x));
+        return gs_int_new(ts, gs_int_value(x));   /* True and False are small */
     if (GS_IS_FLOAT(x))
         return gs_int_from_double(ts, gs_float_value(x));
     if (GS_IS_STR(x))
@@ -957,13 +971,20 @@ static GsObject *bool_new(GsThread *ts, GsType *type, GsObject *const *args, siz
     return t < 0 ? NULL : gs_newref(ts, gs_bool(t));
 }
 
+/* The same value as an exact int (True -> 1): new reference. */
+static GsObject *int_exact(GsThread *ts, GsObject *o)
+{
+    if (o->type == &gs_int_type)
+        return gs_newref(ts, o);
+    return gs_int_new(ts, gs_int_value(o));   /* a bool: always small */
+}
+
 /* int's data attributes (CPython has them as getset descriptors). */
 static GsObject *int_getattr(GsThread *ts, GsObject *o, GsObject *name)
 {
     const char *n = gs_str_cstr(name);
-    int64_t v = gs_int_value(o);
     if (!strcmp(n, "real") || !strcmp(n, "numerator"))
-        return gs_int_new(ts, v);
+        return int_exact(ts, o);
     if (!strcmp(n, "imag"))
         return gs_int_new(ts, 0);
     if (!strcmp(n, "denominator"))
@@ -974,24 +995,117 @@ static GsObject *int_getattr(GsThread *ts, GsObject *o, GsObject *name)
 static GsObject *int_bit_length(GsThread *ts, GsObject *self, GsObject *const *args,
                                 size_t nargs, GsObject *kwnames)
 {
-    int64_t v = gs_int_value(self);
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    return gs_int_new(ts, u ? 64 - __builtin_clzll(u) : 0);
+    if (gs_check_no_kw(ts, "bit_length", kwnames) < 0 ||
+        gs_check_nargs(ts, "bit_length", nargs, 0, 0) < 0)
+        return NULL;
+    return gs_int_new(ts, gs_int_bit_length(self));
 }
 
 static GsObject *int_conjugate(GsThread *ts, GsObject *self, GsObject *const *args,
                                size_t nargs, GsObject *kwnames)
 {
-    return gs_int_new(ts, gs_int_value(self));
+    return int_exact(ts, self);
+}
+
+/* The byteorder and signed arguments of to_bytes and from_bytes:
+ * (..., byteorder, *, signed=False), byteorder positional or keyword. */
+static int bytes_args(GsThread *ts, const char *fname, GsObject *const *args, size_t nargs,
+                      GsObject *kwnames, size_t npos, GsObject **first, bool *little,
+                      bool *is_signed)
+{
+    GsObject *given[2] = { NULL, NULL };   /* the first argument, byteorder */
+    GsObject *sig = NULL;
+    size_t nkw = kwnames ? ((GsTuple *)kwnames)->len : 0;
+    if (nargs - nkw > npos)
+        return gs_err_set(ts, &gs_exc_TypeError, "%s() takes at most %zu positional arguments"
+                          " (%zu given)", fname, npos, nargs - nkw) ? -1 : -1;
+    for (size_t i = 0; i < nargs - nkw; i++)
+        given[i] = args[i];
+    for (size_t i = 0; i < nkw; i++) {
+        const char *k = gs_str_cstr(((GsTuple *)kwnames)->items[i]);
+        GsObject *v = args[nargs - nkw + i];
+        if (!strcmp(k, "signed"))
+            sig = v;
+        else if (!strcmp(k, "byteorder") && !given[1])
+            given[1] = v;
+        else if (!strcmp(k, npos == 2 ? "length" : "bytes") && !given[0])
+            given[0] = v;
+        else
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "%s() got an unexpected keyword argument '%s'", fname, k)
+                       ? -1 : -1;
+    }
+    if (!given[0] || !given[1])
+        return gs_err_set(ts, &gs_exc_TypeError, "%s() missing required argument '%s' (pos %d)",
+                          fname, !given[0] ? (npos == 2 ? "length" : "bytes") : "byteorder",
+                          !given[0] ? 1 : 2) ? -1 : -1;
+    if (!GS_IS_STR(given[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "%s() argument 'byteorder' must be str, not %s",
+                          fname, given[1]->type->name) ? -1 : -1;
+    const char *order = gs_str_cstr(given[1]);
+    if (strcmp(order, "little") && strcmp(order, "big"))
+        return gs_err_set(ts, &gs_exc_ValueError,
+                          "byteorder must be either 'little' or 'big'") ? -1 : -1;
+    *little = !strcmp(order, "little");
+    int t = sig ? gs_truth(ts, sig) : 0;
+    if (t < 0)
+        return -1;
+    *is_signed = t;
+    *first = given[0];
+    return 0;
+}
+
+static GsObject *int_to_bytes(GsThread *ts, GsObject *self, GsObject *const *args,
+                              size_t nargs, GsObject *kwnames)
+{
+    GsObject *length;
+    bool little, is_signed;
+    if (bytes_args(ts, "to_bytes", args, nargs, kwnames, 2, &length, &little, &is_signed) < 0)
+        return NULL;
+    if (!GS_IS_INT(length))
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "'%s' object cannot be interpreted as an integer",
+                          length->type->name);
+    int64_t n;
+    if (gs_int_to_int64(ts, length, &n, "Python int too large to convert to C ssize_t") < 0)
+        return NULL;
+    if (n > ((int64_t)1 << 31))
+        return gs_err_set(ts, &gs_exc_MemoryError, "to_bytes: length too large for gilscope");
+    return gs_int_to_bytes(ts, self, n, little, is_signed);
+}
+
+/* int.from_bytes(bytes, byteorder, *, signed=False): a class method,
+ * stored in int's dict bound to the type (interp.c, as dict.fromkeys). */
+GsObject *gs_int_from_bytes_cfunc(GsThread *ts, GsObject *self, GsObject *const *args,
+                                size_t nargs, GsObject *kwnames)
+{
+    GsObject *data;
+    bool little, is_signed;
+    if (bytes_args(ts, "from_bytes", args, nargs, kwnames, 2, &data, &little, &is_signed) < 0)
+        return NULL;
+    if (data->type == &gs_bytes_type) {
+        GsBytes *b = (GsBytes *)data;
+        return gs_int_from_bytes(ts, b->data, b->len, little, is_signed);
+    }
+    /* Any iterable of small ints, as bytes(iterable) takes. */
+    GsObject *b = gs_call(ts, (GsObject *)&gs_bytes_type, &data, 1, NULL);
+    if (!b)
+        return NULL;
+    GsObject *r = gs_int_from_bytes(ts, ((GsBytes *)b)->data, ((GsBytes *)b)->len, little,
+                                    is_signed);
+    gs_decref(ts, b);
+    return r;
 }
 
 static const GsMethodDef int_methods[] = {
-    { "bit_length", int_bit_length }, { "conjugate", int_conjugate }, { NULL, NULL },
+    { "bit_length", int_bit_length }, { "conjugate", int_conjugate },
+    { "to_bytes", int_to_bytes }, { NULL, NULL },
 };
 
 GsType gs_int_type = { .ob = GS_STATIC_HEAD, .name = "int", .base = &gs_object_type,
     .size = sizeof(GsInt), .repr = int_repr, .hash = int_hash, .truth = int_truth,
-    .new_ = int_new, .getattr = int_getattr, .methods = int_methods };
+    .new_ = int_new, .getattr = int_getattr, .methods = int_methods,
+    .dealloc = int_dealloc };
 GsType gs_bool_type = { .ob = GS_STATIC_HEAD, .name = "bool", .base = &gs_int_type,
     .size = sizeof(GsInt), .repr = bool_repr, .hash = int_hash, .truth = int_truth,
     .new_ = bool_new, .getattr = int_getattr };
@@ -1017,12 +1131,6 @@ GsObject *gs_int_alloc(GsThread *ts, int64_t v)
     return (GsObject *)o;
 }
 
-GsObject *gs_err_int_overflow(GsThread *ts)
-{
-    return gs_err_set(ts, &gs_exc_OverflowError,
-                      "integer overflow: gilscope's ints are 64-bit (CPython's are unbounded)");
-}
-
 /* int64_t holds exactly the doubles in [-2**63, 2**63).  Note the upper
  * bound: (double)INT64_MAX rounds up to 2**63, which does not fit, so the
  * test must be `< 0x1p63`, never `<= INT64_MAX`.  NaN fails both tests. */
@@ -1042,7 +1150,7 @@ int gs_double_to_int64(GsThread *ts, double d, int64_t *out)
         return -1;
     }
     if (!double_fits_int64(d)) {
-        gs_err_int_overflow(ts);
+        gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C long");
         return -1;
     }
     *out = (int64_t)d;   /* in range: the cast truncates toward zero, exactly */
@@ -1051,6 +1159,11 @@ int gs_double_to_int64(GsThread *ts, double d, int64_t *out)
 
 GsObject *gs_int_from_double(GsThread *ts, double d)
 {
+    if (isfinite(d) && !double_fits_int64(d)) {
+        mpz_t z;   /* a huge float is an integer already: GMP converts it exactly */
+        mpz_init_set_d(z, d);
+        return gs_int_take_mpz(ts, z);
+    }
     int64_t v;
     return gs_double_to_int64(ts, d, &v) < 0 ? NULL : gs_int_new(ts, v);
 }
@@ -1079,19 +1192,42 @@ static GsObject *float_repr(GsThread *ts, GsObject *o)
     return gs_buf_finish(ts, &b);
 }
 
-/* Equal numbers must hash equal across int and float (hash(1.0) == hash(1)). */
+/* Equal numbers must hash equal across int and float (hash(1.0) == hash(1)),
+ * so a float hashes as CPython's _Py_HashDouble does: its exact rational
+ * value m * 2**e reduced modulo the prime P = 2**61 - 1, as int hashes are.
+ * The mantissa is taken 28 bits at a time; multiplying by 2**k modulo P
+ * is a rotation of 61-bit words, because 2**61 == 1 (mod P). */
+#define FLOAT_HASH_BITS 61
+#define FLOAT_HASH_MODULUS (((uint64_t)1 << FLOAT_HASH_BITS) - 1)
 static int64_t float_hash(GsThread *ts, GsObject *o)
 {
     double d = gs_float_value(o);
-    if (d == floor(d) && double_fits_int64(d)) {
-        int64_t v = (int64_t)d;
-        return v == -1 ? -2 : v;
-    }
     if (isnan(d))
         return identity_hash(ts, o);
-    uint64_t bits;
-    memcpy(&bits, &d, sizeof bits);
-    int64_t h = (int64_t)((bits ^ (bits >> 29)) & 0x7fffffffffffffff);
+    if (isinf(d))
+        return d > 0 ? 314159 : -314159;
+    int e;
+    double m = frexp(d, &e);
+    int sign = 1;
+    if (m < 0) {
+        sign = -1;
+        m = -m;
+    }
+    uint64_t x = 0;
+    while (m) {
+        x = ((x << 28) & FLOAT_HASH_MODULUS) | x >> (FLOAT_HASH_BITS - 28);
+        m *= 268435456.0;   /* 2**28 */
+        e -= 28;
+        uint64_t y = (uint64_t)m;   /* the next 28 bits */
+        m -= (double)y;
+        x += y;
+        if (x >= FLOAT_HASH_MODULUS)
+            x -= FLOAT_HASH_MODULUS;
+    }
+    /* times 2**e: e reduced modulo 61 (into 0..60) is a rotation */
+    e = e >= 0 ? e % FLOAT_HASH_BITS : FLOAT_HASH_BITS - 1 - ((-1 - e) % FLOAT_HASH_BITS);
+    x = ((x << e) & FLOAT_HASH_MODULUS) | x >> (FLOAT_HASH_BITS - e);
+    int64_t h = (int64_t)x * sign;
     return h == -1 ? -2 : h;
 }
 
@@ -1135,8 +1271,10 @@ static GsObject *float_new(GsThread *ts, GsType *type, GsObject *const *args, si
     GsObject *x = args[0];
     if (GS_IS_FLOAT(x))
         return gs_newref(ts, x);
-    if (GS_IS_INT(x))
-        return gs_float_new(ts, (double)gs_int_value(x));
+    if (GS_IS_INT(x)) {
+        double d;   /* correctly rounded; OverflowError past the largest double */
+        return gs_int_to_double(ts, x, &d) < 0 ? NULL : gs_float_new(ts, d);
+    }
     if (GS_IS_STR(x))
         return float_parse(ts, x);
     return gs_err_set(ts, &gs_exc_TypeError,
@@ -1208,8 +1346,10 @@ static int need_int(GsThread *ts, GsObject *o, int64_t *out)
                    "'%s' object cannot be interpreted as an integer", o->type->name);
         return -1;
     }
-    *out = gs_int_value(o);
-    return 0;
+    /* CPython's ranges take ints of any size; gilscope's hold int64 bounds
+     * and say so rather than clamp. */
+    return gs_int_to_int64(ts, o, out, "range() bounds beyond 64 bits are not supported "
+                           "by gilscope (CPython allows them)");
 }
 
 static GsObject *range_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
@@ -1246,8 +1386,7 @@ static GsObject *range_repr(GsThread *ts, GsObject *o)
 
 static GsObject *range_too_big(GsThread *ts)
 {
-    return gs_err_set(ts, &gs_exc_OverflowError,
-                      "range too large for gilscope's 64-bit ints");
+    return gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C ssize_t");
 }
 
 static int64_t range_len(GsThread *ts, GsObject *o)
@@ -1280,7 +1419,7 @@ static GsObject *range_getitem(GsThread *ts, GsObject *o, GsObject *key)
     wide i = gs_int_value(key);
     if (i < 0)
         i += len;
-    if (i < 0 || i >= len)
+    if (gs_int_is_big(key) || i < 0 || i >= len)
         return gs_err_set(ts, &gs_exc_IndexError, "range object index out of range");
     return gs_int_new(ts, (int64_t)((wide)r->start + i * r->step));
 }
@@ -1302,6 +1441,8 @@ static int range_contains(GsThread *ts, GsObject *o, GsObject *v)
         return 0;
     }
     int64_t x = gs_int_value(v);
+    if (gs_int_is_big(v))
+        return 0;   /* a range's numbers all fit int64 */
     if (r->step > 0 ? (x < r->start || x >= r->stop) : (x > r->start || x <= r->stop))
         return 0;
     return ((wide)x - r->start) % r->step == 0;

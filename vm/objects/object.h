@@ -172,10 +172,15 @@ extern GsObject gs_none_obj, gs_notimpl_obj, gs_ellipsis_obj;
 #define GS_NONE (&gs_none_obj)
 #define GS_NOTIMPL (&gs_notimpl_obj)
 
+/* int, and bool (True/False are GsInts of type bool).  An int has two
+ * forms (objects/bigint.h): small, the value in `value`, and big, beyond
+ * int64, its digits in a GMP integer that `big` points at.  Each value has
+ * one form only: a result that fits int64 is always small. */
 typedef struct {
     GsObject ob;
-    int64_t value;
-} GsInt;               /* int, and bool (True/False are GsInts of type bool) */
+    int64_t value;       /* the value (small form); big: INT64_MIN or INT64_MAX by sign */
+    void *big;           /* NULL (small form), or the value's mpz_t (big form) */
+} GsInt;
 
 extern GsInt gs_true_obj, gs_false_obj;
 #define GS_TRUE ((GsObject *)&gs_true_obj)
@@ -368,22 +373,27 @@ GsObject *gs_cfunction_new(GsThread *ts, const char *name, GsCFunc fn, GsObject 
 GsObject *gs_slice_new(GsThread *ts, GsObject *start, GsObject *stop, GsObject *step);
 GsObject *gs_range_new(GsThread *ts, int64_t start, int64_t stop, int64_t step);
 
-/* ---- gilscope's 64-bit ints at their edges (object.c) ----------------------
- * CPython's ints are unbounded; gilscope's are int64_t.  Where CPython would
- * give a bigger int, gilscope raises OverflowError (gs_err_int_overflow's
- * message) -- never a wrapped or clamped value.  Every double -> integer
- * conversion goes through gs_double_to_int64: a C cast of an out-of-range
- * double is undefined behaviour (and on x86 gives INT64_MIN). */
-GsObject *gs_err_int_overflow(GsThread *ts);     /* raises; returns NULL */
-/* d truncated toward zero, exactly.  NaN: ValueError, +-inf: OverflowError
- * (CPython's messages), finite beyond int64: gs_err_int_overflow.  0 / -1. */
+/* ---- ints and doubles (object.c) -------------------------------------------
+ * Every double -> integer conversion goes through these: a C cast of an
+ * out-of-range double is undefined behaviour (and on x86 gives INT64_MIN).
+ * Ints of any size: objects/bigint.h. */
+/* d truncated toward zero, exactly, as an int64.  NaN: ValueError, +-inf:
+ * OverflowError (CPython's messages), finite beyond int64: OverflowError
+ * "Python int too large to convert to C long".  0 / -1. */
 int gs_double_to_int64(GsThread *ts, double d, int64_t *out);
-GsObject *gs_int_from_double(GsThread *ts, double d);   /* int(d), same errors */
+GsObject *gs_int_from_double(GsThread *ts, double d);   /* int(d): any size */
 /* Compares int64 i with double d exactly (no rounding of i to a double):
  * -1, 0, 1; d must not be NaN. */
 int gs_int_double_cmp(int64_t i, double d);
 
+/* The value of a small int (see gs_int_is_big; for a big one, its clamp). */
 static inline int64_t gs_int_value(GsObject *o) { return ((GsInt *)o)->value; }
+static inline bool gs_int_is_big(GsObject *o) { return ((GsInt *)o)->big != NULL; }
+/* Both small: what the eval loop's inline arithmetic checks. */
+static inline bool gs_ints_small(GsObject *a, GsObject *b)
+{
+    return !((uintptr_t)((GsInt *)a)->big | (uintptr_t)((GsInt *)b)->big);
+}
 static inline double gs_float_value(GsObject *o) { return ((GsFloat *)o)->value; }
 static inline const char *gs_str_cstr(GsObject *o) { return ((GsStr *)o)->data; }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigint.h"
 #include "runtime/interp.h"
 
 /* Heap types inherit every slot from their nearest built-in base. */
@@ -118,7 +119,8 @@ static int64_t hash_unguarded(GsThread *ts, GsObject *o)
             gs_err_set(ts, &gs_exc_TypeError, "__hash__ method should return an integer");
             return -1;
         }
-        int64_t h = gs_int_value(r);
+        /* a big result is reduced as hash(int) would (CPython does too) */
+        int64_t h = gs_int_is_big(r) ? gs_int_hash(r) : gs_int_value(r);
         gs_decref(ts, r);
         return h == -1 ? -2 : h;
     }
@@ -159,16 +161,14 @@ static GsObject *number_compare(GsObject *a, GsObject *b, int op)
 {
     int c;
     if (GS_IS_INT(a) && GS_IS_INT(b)) {
-        int64_t x = gs_int_value(a), y = gs_int_value(b);
-        c = (x > y) - (x < y);
+        c = gs_int_compare(a, b);
     } else if (GS_IS_INT(a) || GS_IS_INT(b)) {
         /* int against float: (double)i would round an i beyond 2**53
          * (2**63-1 == 2.0**63 would be True), so compare exactly. */
         double d = gs_float_value(GS_IS_INT(a) ? b : a);
         if (isnan(d))
             return gs_bool(op == GS_CMP_NE);
-        c = GS_IS_INT(a) ? gs_int_double_cmp(gs_int_value(a), d)
-                         : -gs_int_double_cmp(gs_int_value(b), d);
+        c = GS_IS_INT(a) ? gs_int_cmp_double(a, d) : -gs_int_cmp_double(b, d);
     } else {
         double x = gs_float_value(a), y = gs_float_value(b);
         if (isnan(x) || isnan(y))
@@ -310,8 +310,11 @@ int64_t gs_len(GsThread *ts, GsObject *o)
             gs_decref(ts, r);
             return -1;
         }
-        int64_t n = gs_int_value(r);
+        int64_t n;
+        int rc = gs_int_as_index(ts, r, &n, NULL);
         gs_decref(ts, r);
+        if (rc < 0)
+            return -1;
         if (n < 0) {
             gs_err_set(ts, &gs_exc_ValueError, "__len__() should return >= 0");
             return -1;
@@ -531,6 +534,8 @@ int gs_contains(GsThread *ts, GsObject *container, GsObject *v)
 /* The operators, indexed by kind; the BINARY_ and INPLACE_ opcodes map here. */
 enum { K_ADD, K_SUB, K_MUL, K_TRUEDIV, K_FLOORDIV, K_MOD, K_POW, K_LSHIFT, K_RSHIFT, K_AND,
        K_OR, K_XOR, K_MATMUL, K_NKINDS };
+/* ints' slow paths (bigint.c) take the same kinds, up to K_XOR */
+_Static_assert(K_ADD == (int)GS_INTOP_ADD && K_XOR == (int)GS_INTOP_XOR, "GsIntOp order");
 
 static const char *const op_symbols[K_NKINDS] = { "+", "-", "*", "/", "//", "%", "** or pow()",
                                                   "<<", ">>", "&", "|", "^", "@" };
@@ -580,8 +585,6 @@ static int opcode_kind(int opcode, bool *inplace)
     }
 }
 
-static GsObject *overflow(GsThread *ts) { return gs_err_int_overflow(ts); }
-
 /* Python's floor division and modulo: the remainder takes the divisor's sign. */
 static void floor_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r)
 {
@@ -594,63 +597,54 @@ static void floor_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r)
     *r = rr;
 }
 
-static GsObject *int_pow(GsThread *ts, int64_t base, int64_t exp)
-{
-    if (exp < 0) {
-        if (base == 0)
-            return gs_err_set(ts, &gs_exc_ZeroDivisionError,
-                              "0.0 cannot be raised to a negative power");
-        return gs_float_new(ts, pow((double)base, (double)exp));
-    }
-    int64_t result = 1;
-    while (exp > 0) {
-        if ((exp & 1) && __builtin_mul_overflow(result, base, &result))
-            return overflow(ts);
-        exp >>= 1;
-        if (exp > 0 && __builtin_mul_overflow(base, base, &base))
-            return overflow(ts);
-    }
-    return gs_int_new(ts, result);
-}
+/* Ints beyond 2**53 are not all doubles: a / b must round the exact
+ * quotient once (bigint.c), not each operand first. */
+#define EXACT_DOUBLE_LIMIT ((int64_t)1 << 53)
 
-static GsObject *int_binop(GsThread *ts, int kind, int64_t a, int64_t b)
+/* Small ints in, and a result if it is small too and needs no GMP;
+ * NULL without an exception means: take the slow path (bigint.c). */
+static GsObject *small_int_binop(GsThread *ts, int kind, int64_t a, int64_t b)
 {
     int64_t r, q;
     switch (kind) {
     case K_ADD:
-        return __builtin_add_overflow(a, b, &r) ? overflow(ts) : gs_int_new(ts, r);
+        return __builtin_add_overflow(a, b, &r) ? NULL : gs_int_new(ts, r);
     case K_SUB:
-        return __builtin_sub_overflow(a, b, &r) ? overflow(ts) : gs_int_new(ts, r);
+        return __builtin_sub_overflow(a, b, &r) ? NULL : gs_int_new(ts, r);
     case K_MUL:
-        return __builtin_mul_overflow(a, b, &r) ? overflow(ts) : gs_int_new(ts, r);
+        return __builtin_mul_overflow(a, b, &r) ? NULL : gs_int_new(ts, r);
     case K_TRUEDIV:
-        if (b == 0)
-            return gs_err_set(ts, &gs_exc_ZeroDivisionError, "division by zero");
+        if (b == 0 || a > EXACT_DOUBLE_LIMIT || a < -EXACT_DOUBLE_LIMIT ||
+            b > EXACT_DOUBLE_LIMIT || b < -EXACT_DOUBLE_LIMIT)
+            return NULL;   /* the error, or the correctly rounded quotient */
         return gs_float_new(ts, (double)a / (double)b);
     case K_FLOORDIV:
     case K_MOD:
-        if (b == 0)
-            return gs_err_set(ts, &gs_exc_ZeroDivisionError,
-                              "integer division or modulo by zero");
-        if (a == INT64_MIN && b == -1)
-            return kind == K_MOD ? gs_int_new(ts, 0) : overflow(ts);
+        if (b == 0 || (a == INT64_MIN && b == -1))
+            return NULL;   /* the error, or -(2**63) // -1 == 2**63 */
         floor_divmod(a, b, &q, &r);
         return gs_int_new(ts, kind == K_MOD ? r : q);
     case K_POW:
-        return int_pow(ts, a, b);
-    case K_LSHIFT:
         if (b < 0)
-            return gs_err_set(ts, &gs_exc_ValueError, "negative shift count");
-        if (a == 0)
-            return gs_int_new(ts, 0);
+            return NULL;   /* a float */
+        r = 1;
+        while (b > 0) {
+            if ((b & 1) && __builtin_mul_overflow(r, a, &r))
+                return NULL;
+            b >>= 1;
+            if (b > 0 && __builtin_mul_overflow(a, a, &a))
+                return NULL;
+        }
+        return gs_int_new(ts, r);
+    case K_LSHIFT:
         /* a << b fits iff INT64_MIN >> b <= a <= INT64_MAX >> b; at b == 63
          * that leaves only -1 (and 0): -1 << 63 is INT64_MIN. */
-        if (b > 63 || a > (INT64_MAX >> b) || a < (INT64_MIN >> b))
-            return overflow(ts);
+        if (b < 0 || b > 63 || a > (INT64_MAX >> b) || a < (INT64_MIN >> b))
+            return a == 0 && b >= 0 ? gs_int_new(ts, 0) : NULL;
         return gs_int_new(ts, (int64_t)((uint64_t)a << b));   /* unsigned: no UB */
     case K_RSHIFT:
         if (b < 0)
-            return gs_err_set(ts, &gs_exc_ValueError, "negative shift count");
+            return NULL;
         /* C's >> needs b < 64; past 62 only the sign is left. */
         return gs_int_new(ts, b >= 63 ? (a < 0 ? -1 : 0) : a >> b);
     case K_AND: return gs_int_new(ts, a & b);
@@ -658,6 +652,26 @@ static GsObject *int_binop(GsThread *ts, int kind, int64_t a, int64_t b)
     case K_XOR: return gs_int_new(ts, a ^ b);
     }
     return NULL;
+}
+
+/* a <op> b for two ints: int64 arithmetic while it fits, GMP beyond. */
+static GsObject *int_binop(GsThread *ts, int kind, GsObject *a, GsObject *b)
+{
+    if (gs_ints_small(a, b)) {
+        GsObject *r = small_int_binop(ts, kind, gs_int_value(a), gs_int_value(b));
+        if (r)
+            return r;
+    }
+    return gs_int_binop(ts, (GsIntOp)kind, a, b);
+}
+
+/* An int operand of a float operation: float(i), which may overflow. */
+static int number_as_double(GsThread *ts, GsObject *o, double *out)
+{
+    if (GS_IS_INT(o))
+        return gs_int_to_double(ts, o, out);
+    *out = gs_float_value(o);
+    return 0;
 }
 
 static GsObject *float_binop(GsThread *ts, int kind, double a, double b)
@@ -727,10 +741,13 @@ static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a
         return gs_newref(ts, gs_bool(r));   /* bool's own &, |, ^ */
     }
     if (GS_IS_INT(a) && GS_IS_INT(b))
-        return int_binop(ts, kind, gs_int_value(a), gs_int_value(b));
+        return int_binop(ts, kind, a, b);
     if (is_number(a) && is_number(b)) {
-        double x = GS_IS_INT(a) ? (double)gs_int_value(a) : gs_float_value(a);
-        double y = GS_IS_INT(b) ? (double)gs_int_value(b) : gs_float_value(b);
+        double x, y;
+        if (kind >= K_LSHIFT)   /* float has no << >> & | ^ */
+            return gs_newref(ts, GS_NOTIMPL);
+        if (number_as_double(ts, a, &x) < 0 || number_as_double(ts, b, &y) < 0)
+            return NULL;
         return float_binop(ts, kind, x, y);
     }
     GsType *ta = builtin_base(a->type), *tb = builtin_base(b->type);
@@ -764,10 +781,14 @@ static GsObject *builtin_binop(GsThread *ts, int kind, bool inplace, GsObject *a
         GsObject *n = seq == a ? b : a;
         if (seq) {
             GsType *ts_ = builtin_base(seq->type);
+            int64_t count;
+            if ((ts_ == &gs_str_type || ts_ == &gs_list_type || ts_ == &gs_tuple_type) &&
+                gs_int_as_index(ts, n, &count, NULL) < 0)
+                return NULL;
             if (ts_ == &gs_str_type)
-                return gs_str_repeat(ts, seq, gs_int_value(n));
+                return gs_str_repeat(ts, seq, count);
             if (ts_ == &gs_list_type || ts_ == &gs_tuple_type)
-                return gs_seq_repeat(ts, seq, gs_int_value(n));
+                return gs_seq_repeat(ts, seq, count);
         }
     }
     if (kind == K_MOD && ta == &gs_str_type)
@@ -840,11 +861,12 @@ GsObject *gs_unary_op(GsThread *ts, int opcode, GsObject *a)
         return call_dunder(ts, f, a, 0, NULL, NULL);
     if (GS_IS_INT(a)) {
         int64_t v = gs_int_value(a);
+        bool big = gs_int_is_big(a);
         if (opcode == OP_UNARY_NEGATIVE)
-            return v == INT64_MIN ? overflow(ts) : gs_int_new(ts, -v);
+            return big || v == INT64_MIN ? gs_int_negate(ts, a) : gs_int_new(ts, -v);
         if (opcode == OP_UNARY_POSITIVE)
-            return gs_int_new(ts, v);
-        return gs_int_new(ts, ~v);
+            return a->type == &gs_int_type ? gs_newref(ts, a) : gs_int_new(ts, v);
+        return big ? gs_int_invert(ts, a) : gs_int_new(ts, ~v);
     }
     if (GS_IS_FLOAT(a) && opcode != OP_UNARY_INVERT)
         return gs_float_new(ts, opcode == OP_UNARY_NEGATIVE ? -gs_float_value(a)

@@ -56,6 +56,7 @@
 #include <wctype.h>
 
 #include "format.h"
+#include "bigint.h"
 #include "runtime/interp.h"
 #include "object.h"
 
@@ -869,8 +870,7 @@ static int arg_int(GsThread *ts, GsObject *o, int64_t *out)
                    gs_type_name(o));
         return -1;
     }
-    *out = gs_int_value(o);
-    return 0;
+    return gs_int_to_int64(ts, o, out, "Python int too large to convert to C ssize_t");
 }
 
 /* TypeError "<prefix>must be str, not int" unless o is a str. */
@@ -1832,6 +1832,37 @@ static GsObject *format_by_method(GsThread *ts, GsObject *v, GsObject *spec, boo
 }
 
 /* Types for which an int is formatted as a float, as int.__format__ does. */
+/* format(big, spec) for the integer types: the digits in the spec's base
+ * from GMP, laid out by format.c; decimal ones within the digit limit. */
+static int big_int_format(GsThread *ts, GsBuf *b, GsObject *v, const GsFormatSpec *fs,
+                          char *err, size_t errlen)
+{
+    int base = gs_format_int_base(fs->type);
+    bool neg = gs_int_sign(v) < 0;
+    GsObject *dec = NULL;
+    char *digits = NULL;
+    const char *text;
+    size_t n;
+    if (base == 10) {
+        if (!(dec = gs_int_to_decimal(ts, v))) {
+            gs_buf_free(b);
+            return -1;
+        }
+        text = gs_str_cstr(dec) + neg;
+        n = as_str(dec)->nbytes - neg;
+    } else {
+        text = digits = gs_int_digits(v, base, &n);
+    }
+    int rc = gs_format_int_digits(b, neg, text, n, fs, err, errlen);
+    gs_xdecref(ts, dec);
+    free(digits);
+    if (rc < 0) {
+        gs_buf_free(b);
+        gs_err_set(ts, &gs_exc_ValueError, "%s", err);
+    }
+    return rc;
+}
+
 static bool spec_is_float_type(char type)
 {
     return type != 0 && strchr("eEfFgG%", type) != NULL;
@@ -1859,10 +1890,21 @@ GsObject *gs_str_format_spec(GsThread *ts, GsObject *v, GsObject *spec)
     GsBuf b;
     gs_buf_init(&b);
     int rc;
-    if (GS_IS_INT(v) && spec_is_float_type(fs.type))
-        rc = gs_format_float(&b, (double)gs_int_value(v), &fs, err, sizeof err);
-    else if (GS_IS_INT(v))
+    double d;
+    if (GS_IS_INT(v) && spec_is_float_type(fs.type)) {
+        if (gs_int_to_double(ts, v, &d) < 0) {
+            gs_buf_free(&b);
+            return NULL;
+        }
+        rc = gs_format_float(&b, d, &fs, err, sizeof err);
+    } else if (GS_IS_INT(v) && gs_int_is_big(v) && fs.type != 'c' &&
+               (fs.type == 0 || strchr("bdnoxX", fs.type))) {
+        if (big_int_format(ts, &b, v, &fs, err, sizeof err) < 0)
+            return NULL;
+        rc = 0;
+    } else if (GS_IS_INT(v)) {
         rc = gs_format_int(&b, gs_int_value(v), &fs, err, sizeof err);
+    }
     else if (GS_IS_FLOAT(v))
         rc = gs_format_float(&b, gs_float_value(v), &fs, err, sizeof err);
     else
@@ -2313,28 +2355,59 @@ static int mod_text(GsThread *ts, GsBuf *b, const ModSpec *sp, GsObject *v)
     return 0;
 }
 
-/* The integer a %d / %x / %o argument stands for. */
-static int mod_int_value(GsThread *ts, const ModSpec *sp, GsObject *v, int64_t *out)
+/* The integer a %d / %x / %o argument stands for: a new reference. */
+static GsObject *mod_int_value(GsThread *ts, const ModSpec *sp, GsObject *v)
 {
     bool decimal = sp->conv == 'd' || sp->conv == 'i' || sp->conv == 'u';
-    if (GS_IS_INT(v)) {
-        *out = gs_int_value(v);
+    if (GS_IS_INT(v))
+        return gs_newref(ts, v);
+    if (!GS_IS_FLOAT(v) || !decimal)
+        return gs_err_set(ts, &gs_exc_TypeError, "%%%c format: %s is required, not %s",
+                          (char)sp->conv, decimal ? "a number" : "an integer", gs_type_name(v));
+    return gs_int_from_double(ts, gs_float_value(v));   /* like int(d) */
+}
+
+/* %d etc. of a big int: GMP's digits, the decimal ones within the limit
+ * of sys.set_int_max_str_digits(). */
+static int mod_big_int(GsThread *ts, GsBuf *b, const ModSpec *sp, GsObject *v)
+{
+    int base = sp->conv == 'x' || sp->conv == 'X' ? 16 : sp->conv == 'o' ? 8 : 10;
+    if (base == 10) {
+        GsObject *s = gs_int_to_decimal(ts, v);
+        if (!s)
+            return -1;
+        bool neg = gs_int_sign(v) < 0;
+        int64_t nd = (int64_t)as_str(s)->nbytes - neg;
+        mod_put_number(b, sp, neg, "", sp->prec > nd ? sp->prec - nd : 0,
+                       gs_str_cstr(s) + neg);
+        gs_decref(ts, s);
         return 0;
     }
-    if (!GS_IS_FLOAT(v) || !decimal) {
-        gs_err_set(ts, &gs_exc_TypeError, "%%%c format: %s is required, not %s", (char)sp->conv,
-                   decimal ? "a number" : "an integer", gs_type_name(v));
-        return -1;
-    }
-    return gs_double_to_int64(ts, gs_float_value(v), out);   /* like int(d) */
+    size_t n;
+    char *digits = gs_int_digits(v, base, &n);
+    if (sp->conv == 'X')
+        for (size_t i = 0; i < n; i++)
+            digits[i] = (char)(digits[i] >= 'a' ? digits[i] - 'a' + 'A' : digits[i]);
+    const char *prefix = !sp->alt ? "" : sp->conv == 'x' ? "0x" : sp->conv == 'X' ? "0X" : "0o";
+    mod_put_number(b, sp, gs_int_sign(v) < 0, prefix,
+                   sp->prec > (int64_t)n ? sp->prec - (int64_t)n : 0, digits);
+    free(digits);
+    return 0;
 }
 
 /* %d %i %u %x %X %o */
 static int mod_int(GsThread *ts, GsBuf *b, const ModSpec *sp, GsObject *v)
 {
-    int64_t x;
-    if (mod_int_value(ts, sp, v, &x) < 0)
+    GsObject *iv = mod_int_value(ts, sp, v);
+    if (!iv)
         return -1;
+    if (gs_int_is_big(iv)) {
+        int rc = mod_big_int(ts, b, sp, iv);
+        gs_decref(ts, iv);
+        return rc;
+    }
+    int64_t x = gs_int_value(iv);
+    gs_decref(ts, iv);
     uint64_t mag = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
     char digits[32];
     const char *prefix = "";
@@ -2367,9 +2440,10 @@ static int mod_float(GsThread *ts, GsBuf *b, const ModSpec *sp, GsObject *v)
     double d;
     if (GS_IS_FLOAT(v))
         d = gs_float_value(v);
-    else if (GS_IS_INT(v))
-        d = (double)gs_int_value(v);
-    else {
+    else if (GS_IS_INT(v)) {
+        if (gs_int_to_double(ts, v, &d) < 0)
+            return -1;
+    } else {
         gs_err_set(ts, &gs_exc_TypeError, "must be real number, not %s", gs_type_name(v));
         return -1;
     }

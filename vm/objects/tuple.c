@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "bigint.h"
 #include "runtime/interp.h"
 #include "object.h"
 
@@ -229,6 +230,8 @@ static GsObject *tuple_getitem(GsThread *ts, GsObject *o, GsObject *key)
     GsTuple *t = TUPLE(o);
     if (GS_IS_INT(key)) {
         size_t i;
+        if (gs_int_is_big(key))
+            return gs_err_set(ts, &gs_exc_IndexError, "cannot fit 'int' into an index-sized integer");
         if (!seq_pos(gs_int_value(key), t->len, &i))
             return gs_err_set(ts, &gs_exc_IndexError, "tuple index out of range");
         return gs_newref(ts, t->items[i]);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "objects/bigint.h"
 
 GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns);   /* eval.c */
 
@@ -170,8 +171,8 @@ BUILTIN(abs)
     GsObject *x = args[0];
     if (GS_IS_INT(x)) {
         int64_t v = gs_int_value(x);
-        if (v == INT64_MIN)
-            return gs_err_int_overflow(ts);   /* 2**63 */
+        if (gs_int_is_big(x) || v == INT64_MIN)
+            return gs_int_abs(ts, x);   /* abs(-2**63) is 2**63: big */
         return gs_int_new(ts, v < 0 ? -v : v);
     }
     if (GS_IS_FLOAT(x))
@@ -183,6 +184,8 @@ BUILTIN(divmod)
 {
     if (gs_check_no_kw(ts, "divmod", kwnames) < 0 || gs_check_nargs(ts, "divmod", nargs, 2, 2) < 0)
         return NULL;
+    if (GS_IS_INT(args[0]) && GS_IS_INT(args[1]))
+        return gs_int_divmod(ts, args[0], args[1]);   /* one division, any size */
     GsObject *q = gs_binary_op(ts, OP_BINARY_FLOOR_DIVIDE, args[0], args[1]);
     GsObject *r = q ? gs_binary_op(ts, OP_BINARY_MODULO, args[0], args[1]) : NULL;
     GsObject *t = r ? gs_tuple_pack(ts, 2, q, r) : NULL;
@@ -191,32 +194,13 @@ BUILTIN(divmod)
     return t;
 }
 
-/* pow(b, e, m): modular exponentiation by squaring, on 128-bit products. */
+/* pow(b, e, m), on GMP (bigint.c); a negative e takes b's modular inverse. */
 static GsObject *pow_mod(GsThread *ts, GsObject *b, GsObject *e, GsObject *m)
 {
     if (!GS_IS_INT(b) || !GS_IS_INT(e) || !GS_IS_INT(m))
         return gs_err_set(ts, &gs_exc_TypeError,
                           "pow() 3rd argument not allowed unless all arguments are integers");
-    int64_t base = gs_int_value(b), exp = gs_int_value(e), mod = gs_int_value(m);
-    if (mod == 0)
-        return gs_err_set(ts, &gs_exc_ValueError, "pow() 3rd argument cannot be 0");
-    if (exp < 0)
-        return gs_err_set(ts, &gs_exc_ValueError,
-                          "gilscope's pow() does not compute modular inverses (negative exponent)");
-    /* Everything is 0 modulo +-1; and INT64_MIN % -1 traps in C. */
-    if (mod == 1 || mod == -1)
-        return gs_int_new(ts, 0);
-    __int128 r = 1, x = base % mod;
-    while (exp > 0) {
-        if (exp & 1)
-            r = (r * x) % mod;
-        x = (x * x) % mod;
-        exp >>= 1;
-    }
-    int64_t out = (int64_t)(r % mod);
-    if (out != 0 && ((out < 0) != (mod < 0)))
-        out += mod;   /* the result takes the modulus's sign, as in Python */
-    return gs_int_new(ts, out);
+    return gs_int_powmod(ts, b, e, m);
 }
 
 BUILTIN(pow)
@@ -226,6 +210,31 @@ BUILTIN(pow)
     if (nargs == 3 && args[2] != GS_NONE)
         return pow_mod(ts, args[0], args[1], args[2]);
     return gs_binary_op(ts, OP_BINARY_POWER, args[0], args[1]);
+}
+
+/* round(i, n) for n < 0: the nearest multiple of 10**-n, halves to even
+ * (CPython's _PyLong_DivmodNear).  A multiple of 10**-n with more digits
+ * than i has rounds i to 0, so 10**-n is only built when it is no longer
+ * than i. */
+static GsObject *round_int(GsThread *ts, GsObject *x, GsObject *ndigits)
+{
+    if (!ndigits || gs_int_sign(ndigits) >= 0)
+        return x->type == &gs_int_type ? gs_newref(ts, x) : gs_int_new(ts, gs_int_value(x));
+    int64_t len = gs_int_bit_length(x) / 3 + 2;   /* more than its decimal digits */
+    if (gs_int_is_big(ndigits) || -gs_int_value(ndigits) > len + 1)
+        return gs_int_new(ts, 0);
+    mpz_t v, p, q, r;
+    mpz_inits(v, p, q, r, NULL);
+    gs_int_get_mpz(x, v);
+    mpz_ui_pow_ui(p, 10, (unsigned long)-gs_int_value(ndigits));
+    mpz_fdiv_qr(q, r, v, p);
+    mpz_mul_2exp(r, r, 1);
+    int c = mpz_cmp(r, p);
+    if (c > 0 || (c == 0 && mpz_odd_p(q)))
+        mpz_add_ui(q, q, 1);
+    mpz_mul(q, q, p);
+    mpz_clears(v, p, r, NULL);
+    return gs_int_take_mpz(ts, q);
 }
 
 /* round(x[, n]) with Python 3's round-half-to-even. */
@@ -241,33 +250,8 @@ BUILTIN(round)
     if (has_n && !GS_IS_INT(args[1]))
         return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
                           args[1]->type->name);
-    if (GS_IS_INT(x)) {
-        int64_t v = gs_int_value(x), n = has_n ? gs_int_value(args[1]) : 0;
-        if (n >= 0)
-            return gs_int_new(ts, v);
-        if (n < -18) {
-            /* 10**19 and up do not fit, but |v| < 10**19: the nearest
-             * multiple is 0, except past 5 * 10**18 at n == -19. */
-            if (n == -19 && (v > 5000000000000000000 || v < -5000000000000000000))
-                return gs_err_int_overflow(ts);   /* +-10**19 */
-            return gs_int_new(ts, 0);
-        }
-        /* round to a multiple of 10**-n, halves to even, as int.__round__ */
-        int64_t p = 1;
-        for (int64_t i = 0; i < -n; i++)
-            p *= 10;
-        int64_t q = v / p, r = v % p;
-        if (r < 0) {
-            r += p;
-            q -= 1;
-        }
-        if (2 * r > p || (2 * r == p && (q & 1)))
-            q += 1;
-        int64_t out;
-        if (__builtin_mul_overflow(q, p, &out))
-            return gs_err_int_overflow(ts);   /* round(2**63-1, -1) is 2**63+2 */
-        return gs_int_new(ts, out);
-    }
+    if (GS_IS_INT(x))
+        return round_int(ts, x, has_n ? args[1] : NULL);
     double d = gs_float_value(x);
     if (!has_n)   /* nearbyint in the default rounding mode: half to even */
         return gs_int_from_double(ts, nearbyint(d));
@@ -292,22 +276,15 @@ static GsObject *int_to_base(GsThread *ts, GsObject *x, int base, const char *pr
     if (!GS_IS_INT(x))
         return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
                           x->type->name);
-    int64_t v = gs_int_value(x);
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    char digits[80];
-    int n = 0;
-    do {
-        int d = (int)(u % (uint64_t)base);
-        digits[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-        u /= (uint64_t)base;
-    } while (u);
+    size_t n;
+    char *digits = gs_int_digits(x, base, &n);   /* any size: no digit limit in these bases */
     GsBuf b;
     gs_buf_init(&b);
-    if (v < 0)
+    if (gs_int_sign(x) < 0)
         gs_buf_putc(&b, '-');
     gs_buf_puts(&b, prefix);
-    while (n > 0)
-        gs_buf_putc(&b, digits[--n]);
+    gs_buf_put(&b, digits, n);
+    free(digits);
     return gs_buf_finish(ts, &b);
 }
 
@@ -323,7 +300,7 @@ BUILTIN(chr)
         return gs_err_set(ts, &gs_exc_TypeError, "an integer is required (got type %s)",
                           args[0]->type->name);
     int64_t c = gs_int_value(args[0]);
-    if (c < INT_MIN || c > INT_MAX)   /* CPython reads the argument as a C int */
+    if (gs_int_is_big(args[0]) || c < INT_MIN || c > INT_MAX)   /* CPython reads a C int */
         return gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C int");
     if (c < 0 || c > 0x10ffff)
         return gs_err_set(ts, &gs_exc_ValueError, "chr() arg not in range(0x110000)");
@@ -563,7 +540,7 @@ typedef struct {
     GsObject *func;      /* map / filter */
     GsObject *its;       /* tuple of iterators (zip, map), or one iterator */
     int64_t count;       /* enumerate; reversed: next index */
-    bool count_spent;    /* enumerate: INT64_MAX was handed out, no more counts */
+    GsObject *big_count; /* enumerate: the next count once it is beyond int64, else NULL */
     GsObject *seq;       /* reversed */
 } GsLazy;
 
@@ -573,8 +550,9 @@ static const char *const lazy_names[] = { "enumerate", "zip", "map", "filter", "
 static void lazy_clear(GsThread *ts, GsObject *o)
 {
     GsLazy *z = (GsLazy *)o;
-    GsObject *f = z->func, *i = z->its, *s = z->seq;
-    z->func = z->its = z->seq = NULL;
+    GsObject *f = z->func, *i = z->its, *s = z->seq, *c = z->big_count;
+    z->func = z->its = z->seq = z->big_count = NULL;
+    gs_xdecref(ts, c);
     gs_xdecref(ts, f);
     gs_xdecref(ts, i);
     gs_xdecref(ts, s);
@@ -617,16 +595,21 @@ static GsObject *lazy_next_inner(GsThread *ts, GsObject *o)
         GsObject *v = gs_iternext(ts, z->its);
         if (!v)
             return NULL;
-        if (z->count_spent) {
-            gs_decref(ts, v);
-            return gs_err_set(ts, &gs_exc_OverflowError,
-                              "enumerate count past gilscope's 64-bit ints");
+        GsObject *i;
+        if (z->big_count) {   /* past int64: count on with big ints */
+            i = z->big_count;
+            z->big_count = gs_int_binop(ts, GS_INTOP_ADD, i, gs_int_new(ts, 1));
+            if (!z->big_count) {
+                z->big_count = i;
+                i = NULL;
+            }
+        } else {
+            i = gs_int_new(ts, z->count);
+            if (z->count == INT64_MAX)   /* the next count does not fit int64 */
+                z->big_count = i ? gs_int_binop(ts, GS_INTOP_ADD, i, gs_int_new(ts, 1)) : NULL;
+            else
+                z->count++;
         }
-        GsObject *i = gs_int_new(ts, z->count);
-        if (z->count == INT64_MAX)
-            z->count_spent = true;   /* the next count would not fit */
-        else
-            z->count++;
         GsObject *t = i ? gs_tuple_pack(ts, 2, i, v) : NULL;
         gs_xdecref(ts, i);
         gs_decref(ts, v);
@@ -745,6 +728,8 @@ BUILTIN(enumerate)
     }
     z->its = it;
     z->count = start ? gs_int_value(start) : 0;
+    if (start && gs_int_is_big(start))
+        z->big_count = gs_newref(ts, start);
     return (GsObject *)z;
 }
 

@@ -1254,12 +1254,13 @@ max_instructions_reached:
     }
 
     /* Small-int arithmetic is the countdown loop's hot path: do it inline,
-     * with overflow checks, and fall back to gs_binary_op otherwise. */
+     * with overflow checks, and fall back to gs_binary_op otherwise (big
+     * ints, objects/bigint.h, and results that overflow int64). */
     TARGET(INPLACE_SUBTRACT)
     TARGET(BINARY_SUBTRACT) {
         GsObject *b = TOP(), *a = SECOND(), *r;
         int64_t x;
-        if (a->type == &gs_int_type && b->type == &gs_int_type &&
+        if (a->type == &gs_int_type && b->type == &gs_int_type && gs_ints_small(a, b) &&
             !__builtin_sub_overflow(gs_int_value(a), gs_int_value(b), &x))
             r = gs_int_new(ts, x);
         else
@@ -1276,7 +1277,7 @@ max_instructions_reached:
     TARGET(BINARY_ADD) {
         GsObject *b = TOP(), *a = SECOND(), *r;
         int64_t x;
-        if (a->type == &gs_int_type && b->type == &gs_int_type &&
+        if (a->type == &gs_int_type && b->type == &gs_int_type && gs_ints_small(a, b) &&
             !__builtin_add_overflow(gs_int_value(a), gs_int_value(b), &x))
             r = gs_int_new(ts, x);
         else
@@ -1325,7 +1326,7 @@ max_instructions_reached:
         GsObject *key = TOP(), *container = SECOND(), *r;
         if (container->type == &gs_list_type && key->type == &gs_int_type) {
             GsList *l = (GsList *)container;
-            int64_t i = gs_int_value(key);
+            int64_t i = gs_int_value(key);   /* a big key's clamp: out of range */
             if (i < 0)
                 i += (int64_t)l->len;
             if (i >= 0 && (size_t)i < l->len)
@@ -1364,7 +1365,7 @@ max_instructions_reached:
 
     TARGET(COMPARE_OP) {
         GsObject *b = TOP(), *a = SECOND(), *r;
-        if (a->type == &gs_int_type && b->type == &gs_int_type) {
+        if (a->type == &gs_int_type && b->type == &gs_int_type && gs_ints_small(a, b)) {
             int64_t x = gs_int_value(a), y = gs_int_value(b);
             bool t;
             switch (oparg) {

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "eval.h"
+#include "objects/bigint.h"
 
 /* ---- options ---------------------------------------------------------------- */
 
@@ -174,6 +175,12 @@ static int init_static_types(GsThread *ts)
         return -1;
     immortalize(ts, fk);
     gs_decref(ts, fk);
+    GsObject *fb = gs_cfunction_new(ts, "from_bytes", gs_int_from_bytes_cfunc,
+                                    (GsObject *)&gs_int_type);
+    if (!fb || gs_dict_set_c(ts, gs_int_type.dict, "from_bytes", fb) < 0)
+        return -1;
+    immortalize(ts, fb);
+    gs_decref(ts, fb);
 #define GS_X_FILL(name, base) \
     if (!gs_exc_##name.dict && fill_type_dict(ts, &gs_exc_##name) < 0) \
         return -1;
@@ -192,6 +199,7 @@ GsInterp *gs_interp_new(const GsOptions *opt)
         return NULL;
     interp->opt = *opt;
     interp->out = stdout;
+    interp->int_max_str_digits = GS_INT_MAX_STR_DIGITS;
     interp->platform = opt->sim_clock ? gs_platform_sim(&opt->sim) : gs_platform_real();
     if (!interp->platform) {
         free(interp);

@@ -215,6 +215,10 @@ struct GsInterp {
      * through the object's `type` field; protected by the GIL. */
     GsObject *free_numbers;
     int nfree_numbers;
+    /* sys.set_int_max_str_digits(): the most decimal digits str(int) and
+     * int(str) handle (0: no limit), CPython 3.9.14's guard against
+     * quadratic-time conversions of huge numbers. */
+    int64_t int_max_str_digits;
     GsPlatform *platform;     /* the clock and the OS primitives (real or simulated) */
     GsGil *gil;               /* the global interpreter lock */
     int next_tid;             /* the last guest thread id handed out */

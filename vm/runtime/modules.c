@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "eval.h"
+#include "objects/bigint.h"
 
 /* gc.c's guest-facing functions. */
 
@@ -211,6 +212,32 @@ MODFUNC(sys_setrecursionlimit)
     return gs_newref(ts, GS_NONE);
 }
 
+/* sys.set_int_max_str_digits(n): the most decimal digits str(int) and
+ * int(str) handle (0: no limit); CPython 3.9.14+. */
+MODFUNC(sys_set_int_max_str_digits)
+{
+    if (gs_check_nargs(ts, "set_int_max_str_digits", nargs, 1, 1) < 0)
+        return NULL;
+    if (!GS_IS_INT(args[0]))
+        return gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          args[0]->type->name);
+    int64_t n;
+    if (gs_int_to_int64(ts, args[0], &n, "Python int too large to convert to C int") < 0)
+        return NULL;
+    if (n > INT32_MAX || n < INT32_MIN)
+        return gs_err_set(ts, &gs_exc_OverflowError, "Python int too large to convert to C int");
+    if (n != 0 && n < GS_INT_STR_DIGITS_THRESHOLD)
+        return gs_err_set(ts, &gs_exc_ValueError, "maxdigits must be 0 or larger than %d",
+                          GS_INT_STR_DIGITS_THRESHOLD);
+    ts->interp->int_max_str_digits = n;
+    return gs_newref(ts, GS_NONE);
+}
+
+MODFUNC(sys_get_int_max_str_digits)
+{
+    return gs_int_new(ts, ts->interp->int_max_str_digits);
+}
+
 MODFUNC(sys_intern)
 {
     if (gs_check_nargs(ts, "intern", nargs, 1, 1) < 0)
@@ -292,6 +319,8 @@ static const GsMethodDef sys_functions[] = {
     { "getrefcount", sys_getrefcount }, { "exit", sys_exit },
     { "getrecursionlimit", sys_getrecursionlimit },
     { "setrecursionlimit", sys_setrecursionlimit }, { "intern", sys_intern },
+    { "set_int_max_str_digits", sys_set_int_max_str_digits },
+    { "get_int_max_str_digits", sys_get_int_max_str_digits },
     { NULL, NULL },
 };
 
@@ -445,7 +474,7 @@ static const GsMethodDef dis_functions[] = { { "dis", dis_dis }, { NULL, NULL } 
 static int to_double(GsThread *ts, GsObject *x, double *out)
 {
     if (GS_IS_INT(x))
-        *out = (double)gs_int_value(x);
+        return gs_int_to_double(ts, x, out);   /* OverflowError past the largest double */
     else if (GS_IS_FLOAT(x))
         *out = gs_float_value(x);
     else {
@@ -471,8 +500,10 @@ static GsObject *round_to_int(GsThread *ts, GsObject *const *args, size_t nargs,
     double d;
     if (gs_check_nargs(ts, name, nargs, 1, 1) < 0)
         return NULL;
+    if (args[0]->type == &gs_int_type)
+        return gs_newref(ts, args[0]);
     if (GS_IS_INT(args[0]))
-        return gs_int_new(ts, gs_int_value(args[0]));
+        return gs_int_new(ts, gs_int_value(args[0]));   /* a bool */
     if (to_double(ts, args[0], &d) < 0)
         return NULL;
     return gs_int_from_double(ts, fn(d));   /* inf, NaN, past int64: raises */

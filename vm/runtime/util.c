@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "objects/bigint.h"
 
 GsObject *gs_buf_finish(GsThread *ts, GsBuf *b)
 {
@@ -68,6 +69,10 @@ int gs_seq_index(GsThread *ts, GsObject *idx, int64_t len, const char *what, int
                    what, idx->type->name);
         return -1;
     }
+    if (gs_int_is_big(idx)) {
+        gs_err_set(ts, &gs_exc_IndexError, "cannot fit 'int' into an index-sized integer");
+        return -1;
+    }
     int64_t i = gs_int_value(idx);
     if (i < 0)
         i += len;
@@ -88,7 +93,7 @@ static int slice_part(GsThread *ts, GsObject *v, gs_wide *out)
                    "slice indices must be integers or None or have an __index__ method");
         return -1;
     }
-    *out = gs_int_value(v);
+    *out = gs_int_value(v);   /* a big int's clamp, as CPython clamps slice bounds */
     return 1;
 }
 
