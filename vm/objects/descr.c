@@ -126,8 +126,42 @@ static GsObject *member_getattr(GsThread *ts, GsObject *o, GsObject *name)
     return gs_generic_getattr(ts, o, name);
 }
 
+/* The protocol's methods, called by name: M.__get__(obj, type) etc. */
+static GsObject *member_m_get(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                              GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "__get__", kwnames) < 0 || gs_check_nargs(ts, "__get__", nargs, 1, 2) < 0)
+        return NULL;
+    return member_get(ts, self, args[0] == GS_NONE ? NULL : args[0]);
+}
+
+static GsObject *member_m_set(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                              GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "__set__", kwnames) < 0 || gs_check_nargs(ts, "__set__", nargs, 2, 2) < 0)
+        return NULL;
+    return member_set(ts, self, args[0], args[1]) < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
+static GsObject *member_m_delete(GsThread *ts, GsObject *self, GsObject *const *args,
+                                 size_t nargs, GsObject *kwnames)
+{
+    if (gs_check_no_kw(ts, "__delete__", kwnames) < 0 ||
+        gs_check_nargs(ts, "__delete__", nargs, 1, 1) < 0)
+        return NULL;
+    return member_set(ts, self, args[0], NULL) < 0 ? NULL : gs_newref(ts, GS_NONE);
+}
+
+static const GsMethodDef member_methods[] = {
+    { "__get__", member_m_get },
+    { "__set__", member_m_set },
+    { "__delete__", member_m_delete },
+    { NULL, NULL },
+};
+
 GsType gs_member_type = { .ob = GS_STATIC_HEAD, .name = "member_descriptor",
     .base = &gs_object_type, .size = sizeof(GsMember), .flags = GS_TPFLAG_GC,
+    .methods = member_methods,
     .dealloc = member_clear, .traverse = member_traverse, .clear = member_clear,
     .repr = member_repr, .getattr = member_getattr };
 
