@@ -146,8 +146,8 @@ struct GsType {
      * has none of these: its MRO is the chain of `base`. */
     GsObject *bases;             /* tuple of the direct bases */
     GsObject *mro;               /* tuple: the C3 linearization, the class first */
-    GsType **basev;              /* the direct bases again, strong references that
-                                    the collector never clears (see typeobject.c) */
+    GsType **basev;              /* borrowed: the direct bases, to leave their
+                                    registries of subclasses (NULL once freed) */
     size_t nbases;
     GsType **subclasses;         /* borrowed: the classes that have this one as a
                                     direct base (unregistered as they are freed) */
@@ -484,6 +484,10 @@ int64_t gs_sizeof(GsThread *ts, GsObject *o);        /* __sizeof__: no GC header
 int64_t gs_getsizeof(GsThread *ts, GsObject *o);     /* what sys.getsizeof returns */
 extern GsType gs_member_type;    /* slot descriptors: <member 'a' of 'C' objects> */
 GsObject *gs_member_new(GsThread *ts, GsType *owner, GsObject *name, size_t offset);
+/* A class's __dict__ / __weakref__ descriptors: <attribute '__dict__' of 'C' objects>. */
+extern GsType gs_getset_type;
+enum { GS_GETSET_DICT, GS_GETSET_WEAKREF };
+GsObject *gs_getset_new(GsThread *ts, GsType *owner, int kind);
 
 /* ---- exceptions ---------------------------------------------------------- */
 /* Exception types, static like the other built-in types. */

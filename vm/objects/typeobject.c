@@ -465,10 +465,13 @@ static GsObject *compute_mro(GsThread *ts, GsType *t)
 
 /* ---- the registry of subclasses ---------------------------------------------------
  * A class keeps borrowed pointers to its direct subclasses, so that a
- * change to it (a new __bases__, a new __setattr__) reaches them.  A
- * subclass holds strong references to its bases in basev, which the
- * collector never clears, so a base outlives every subclass registered
- * with it and can always be told when one goes. */
+ * change to it (a new __bases__, a new __setattr__) reaches them, and a
+ * subclass borrowed pointers to its direct bases (basev) to find those
+ * registries again.  Neither side counts as a reference (CPython's
+ * tp_subclasses holds weak references), so sys.getrefcount is CPython's.
+ * Since the collector may free a class and its bases in any order, both
+ * sides tidy up when freed: a subclass leaves its bases' registries, a
+ * base clears itself out of its subclasses' basev. */
 
 static int register_subclass(GsThread *ts, GsType *base, GsType *sub)
 {
@@ -488,7 +491,7 @@ static int register_subclass(GsThread *ts, GsType *base, GsType *sub)
 
 static void unregister_subclass(GsType *base, GsType *sub)
 {
-    for (size_t i = 0; HEAP(base) && i < base->nsubclasses; i++) {
+    for (size_t i = 0; base && HEAP(base) && i < base->nsubclasses; i++) {
         if (base->subclasses[i] == sub) {
             memmove(base->subclasses + i, base->subclasses + i + 1,
                     (base->nsubclasses - i - 1) * sizeof *base->subclasses);
@@ -498,8 +501,8 @@ static void unregister_subclass(GsType *base, GsType *sub)
     }
 }
 
-/* Make basev hold bases' items (strong references), registering t with
- * each; the old ones are dropped and unregistered. */
+/* Make basev point at bases' items, registering t with each; the old ones
+ * are unregistered. */
 static int set_basev(GsThread *ts, GsType *t, GsObject *bases)
 {
     size_t n = TUPLE(bases)->len;
@@ -507,26 +510,39 @@ static int set_basev(GsThread *ts, GsType *t, GsObject *bases)
     if (!v)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        v[i] = (GsType *)gs_newref(ts, TUPLE(bases)->items[i]);
+        v[i] = (GsType *)TUPLE(bases)->items[i];
         if (register_subclass(ts, v[i], t) < 0) {
-            for (size_t j = 0; j <= i; j++) {
+            for (size_t j = 0; j < i; j++)
                 unregister_subclass(v[j], t);
-                gs_decref(ts, (GsObject *)v[j]);
-            }
             free(v);
             return -1;
         }
     }
-    GsType **old = t->basev;
-    size_t nold = t->nbases;
+    for (size_t i = 0; i < t->nbases; i++)
+        unregister_subclass(t->basev[i], t);
+    free(t->basev);
     t->basev = v;
     t->nbases = n;
-    for (size_t i = 0; i < nold; i++) {
-        unregister_subclass(old[i], t);
-        gs_decref(ts, (GsObject *)old[i]);
-    }
-    free(old);
     return 0;
+}
+
+/* t is being freed: out of its bases' registries, and out of its
+ * subclasses' basev. */
+static void leave_registries(GsType *t)
+{
+    for (size_t i = 0; i < t->nbases; i++)
+        unregister_subclass(t->basev[i], t);
+    for (size_t i = 0; i < t->nsubclasses; i++) {
+        GsType *sub = t->subclasses[i];
+        for (size_t j = 0; j < sub->nbases; j++)
+            if (sub->basev[j] == t)
+                sub->basev[j] = NULL;
+    }
+    free(t->basev);
+    free(t->subclasses);
+    t->basev = NULL;
+    t->subclasses = NULL;
+    t->nbases = t->nsubclasses = 0;
 }
 
 /* ---- type's slots: repr, call, attributes ------------------------------------------- */
@@ -830,12 +846,7 @@ static void type_dealloc(GsThread *ts, GsObject *o)
     gs_xdecref(ts, t->bases);
     gs_xdecref(ts, t->mro);
     gs_xdecref(ts, t->slotnames);
-    for (size_t i = 0; i < t->nbases; i++) {
-        unregister_subclass(t->basev[i], t);
-        gs_decref(ts, (GsObject *)t->basev[i]);
-    }
-    free(t->basev);
-    free(t->subclasses);
+    leave_registries(t);
     if (t->base)
         gs_decref(ts, (GsObject *)t->base);
 }
@@ -850,11 +861,6 @@ static int type_traverse(GsObject *o, GsVisit visit, void *arg)
     GsObject *refs[] = { t->dict, t->bases, t->mro, t->slotnames, (GsObject *)t->base };
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         int r = refs[i] ? visit(refs[i], arg) : 0;
-        if (r)
-            return r;
-    }
-    for (size_t i = 0; i < t->nbases; i++) {
-        int r = visit((GsObject *)t->basev[i], arg);
         if (r)
             return r;
     }
@@ -1231,6 +1237,23 @@ static int lay_out(GsThread *ts, GsType *t, GsType *base, GsSlotPlan *plan)
         if (r < 0)
             return -1;
     }
+    /* Then (PyType_Ready adds them after the members) the class that adds
+     * a __dict__ or __weakref__ gets a descriptor for it, unless the class
+     * body defined the name itself; and __doc__ is None if not given. */
+    static const struct { const char *name; int kind; } getsets[] = {
+        { "__dict__", GS_GETSET_DICT }, { "__weakref__", GS_GETSET_WEAKREF } };
+    for (int i = 0; i < 2; i++) {
+        if (!(i == 0 ? plan->add_dict : plan->add_weak) ||
+            gs_dict_get_c(ts, t->dict, getsets[i].name))
+            continue;
+        GsObject *g = gs_getset_new(ts, t, getsets[i].kind);
+        int r = g ? gs_dict_set_c(ts, t->dict, getsets[i].name, g) : -1;
+        gs_xdecref(ts, g);
+        if (r < 0)
+            return -1;
+    }
+    if (!gs_dict_get(ts, t->dict, GS_NAME(ts, __doc__)))
+        return gs_dict_set(ts, t->dict, GS_NAME(ts, __doc__), GS_NONE);
     return 0;
 }
 

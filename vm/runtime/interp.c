@@ -92,7 +92,7 @@ static GsType *const static_types[] = {
     &gs_dict_type, &gs_range_type, &gs_slice_type, &gs_function_type, &gs_code_type,
     &gs_method_type, &gs_cfunction_type, &gs_module_type, &gs_cell_type, &gs_iter_type,
     &gs_dictview_type, &gs_gen_type, &gs_property_type, &gs_staticmethod_type,
-    &gs_classmethod_type, &gs_member_type, &gs_exc_BaseException,
+    &gs_classmethod_type, &gs_member_type, &gs_getset_type, &gs_exc_BaseException,
 };
 
 static void immortalize(GsThread *ts, GsObject *o)
