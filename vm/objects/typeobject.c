@@ -308,6 +308,12 @@ static void heap_instance_dealloc(GsThread *ts, GsObject *o)
 
 static int heap_instance_traverse(GsObject *o, GsVisit visit, void *arg)
 {
+    /* An instance holds its class (gs_alloc): say so, as CPython's
+     * subtype_traverse does, or a class that holds one of its instances
+     * (a singleton in a class attribute) could never be collected. */
+    int r0 = visit((GsObject *)o->type, arg);
+    if (r0)
+        return r0;
     for (GsType *b = o->type; HEAP(b); b = b->base) {
         size_t n;
         GsObject **slot = own_slots(b, o, &n);
@@ -1191,7 +1197,8 @@ static int plan_slots(GsThread *ts, GsObject *name, GsObject *bases, GsType *bas
     if (!names)
         return -1;
     GsList *nl = (GsList *)names;
-    qsort(nl->items, nl->len, sizeof *nl->items, cmp_str);
+    if (nl->len > 1)   /* an empty list has no array to sort */
+        qsort(nl->items, nl->len, sizeof *nl->items, cmp_str);
     /* A dict or weakref that a secondary base has comes along. */
     for (size_t i = 0; i < TUPLE(bases)->len; i++) {
         GsType *b = (GsType *)TUPLE(bases)->items[i];
