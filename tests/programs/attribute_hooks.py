@@ -71,3 +71,35 @@ print(r.size, r._size, Rec.size.name)
 class WithType(metaclass=type):
     pass
 print(type(WithType).__name__)
+
+
+# A hook assigned to a class after its subclasses were made reaches their
+# instances too, through every base; deleting it restores the default.
+class Watched:
+    pass
+
+
+class Below(Watched):
+    pass
+
+
+class Other2:
+    pass
+
+
+class Both(Other2, Below):
+    pass
+
+
+def loud_setattr(self, name, value):
+    print("setattr", type(self).__name__, name, value)
+    object.__setattr__(self, name, value)
+
+
+Watched.__setattr__ = loud_setattr
+b = Both()
+b.x = 1
+Below().y = 2
+del Watched.__setattr__
+b.z = 3
+print(sorted(b.__dict__))

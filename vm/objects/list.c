@@ -25,6 +25,7 @@
 
 #include "bigint.h"
 #include "object.h"
+#include "../runtime/interp.h"
 
 #define LIST(o) ((GsList *)(o))
 #define TUPLE(o) ((GsTuple *)(o))
@@ -104,6 +105,22 @@ static int list_resize(GsThread *ts, GsList *l, size_t newlen)
     l->items = items;
     l->cap = cap;
     set_len(l, newlen);
+    return 0;
+}
+
+/* An empty list gets exactly n slots (CPython's list_preallocate_exact). */
+static int exact_reserve(GsThread *ts, GsList *l, size_t n)
+{
+    if (n > MAX_ITEMS) {
+        no_memory(ts);
+        return -1;
+    }
+    GsObject **items = gs_malloc(ts, n * sizeof *items);
+    if (!items)
+        return -1;
+    free(l->items);
+    l->items = items;
+    l->cap = n;
     return 0;
 }
 
@@ -315,13 +332,115 @@ static int extend_from_seq(GsThread *ts, GsList *l, GsObject *seq)
     return 0;
 }
 
-static int extend_from_iter(GsThread *ts, GsList *l, GsObject *it)
+/* How many items o will give, for sizing a list before iterating it
+ * (CPython's PyObject_LengthHint): len(o) if it has a length, what is left
+ * of a built-in iterator, a class's __length_hint__, else dflt.  -1 on
+ * error.  The guess decides the list's capacity, which sys.getsizeof
+ * shows, so it follows CPython's. */
+static int64_t iter_length_hint(GsIter *it)
 {
-    GsObject *v;
-    while ((v = gs_iternext(ts, it)) != NULL)
-        if (append_steal(ts, l, v) < 0)
+    if (!it->seq)
+        return 0;
+    switch (it->kind) {
+    case GS_ITER_RANGE: {
+        if (!it->index || (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop))
+            return 0;
+        __int128 span = it->step > 0 ? (__int128)it->stop - it->cur : (__int128)it->cur - it->stop;
+        __int128 step = it->step > 0 ? it->step : -(__int128)it->step;
+        return (int64_t)((span + step - 1) / step);
+    }
+    case GS_ITER_STR:
+        return (int64_t)((GsStr *)it->seq)->nchars - it->index;
+    case GS_ITER_BYTES:
+        return (int64_t)((GsBytes *)it->seq)->len - it->index;
+    case GS_ITER_SEQ:
+        if (GS_IS_LIST(it->seq) || GS_IS_TUPLE(it->seq)) {
+            int64_t n = GS_IS_LIST(it->seq) ? (int64_t)LIST(it->seq)->len
+                                            : (int64_t)TUPLE(it->seq)->len;
+            return n > it->index ? n - it->index : 0;
+        }
+        return -1;
+    default:   /* dict iterators: what is left of the size they started with */
+        return ((GsDict *)it->seq)->used == (size_t)it->stop ? it->stop - it->cur : 0;
+    }
+}
+
+static bool has_len(GsThread *ts, GsObject *o)
+{
+    GsType *t = o->type;
+    if ((t->flags & GS_TPFLAG_HEAPTYPE) && gs_type_lookup(t, GS_NAME(ts, __len__)))
+        return true;
+    return gs_type_builtin_base(t)->len != NULL;
+}
+
+static int64_t length_hint(GsThread *ts, GsObject *o, int64_t dflt)
+{
+    if (has_len(ts, o)) {
+        int64_t n = gs_len(ts, o);
+        if (n >= 0 || !gs_err_matches(ts, &gs_exc_TypeError))
+            return n;
+        gs_err_clear(ts);
+    }
+    if (o->type == &gs_iter_type) {
+        int64_t n = iter_length_hint((GsIter *)o);
+        return n >= 0 ? n : dflt;
+    }
+    GsObject *f = NULL;
+    if (o->type->flags & GS_TPFLAG_HEAPTYPE) {
+        GsObject *name = gs_str_intern_c(ts, "__length_hint__");
+        f = name ? gs_type_lookup(o->type, name) : NULL;
+        gs_xdecref(ts, name);
+    }
+    if (!f)
+        return dflt;
+    GsObject *r = gs_call(ts, f, &o, 1, NULL);
+    if (!r)
+        return gs_err_matches(ts, &gs_exc_TypeError) ? (gs_err_clear(ts), dflt) : -1;
+    if (r == GS_NOTIMPL) {
+        gs_decref(ts, r);
+        return dflt;
+    }
+    if (!GS_IS_INT(r)) {
+        gs_err_set(ts, &gs_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                   r->type->name);
+        gs_decref(ts, r);
+        return -1;
+    }
+    int64_t n = gs_int_value(r);
+    gs_decref(ts, r);
+    if (n < 0) {
+        gs_err_set(ts, &gs_exc_ValueError, "__length_hint__() should return >= 0");
+        return -1;
+    }
+    return n;
+}
+
+/* Extend by any iterable, as CPython 3.9's list_extend: make room for the
+ * length hint (8 if there is none), fill it, append past it, and give
+ * back what the guess over-reserved. */
+static int extend_from_iter(GsThread *ts, GsList *l, GsObject *iterable, GsObject *it)
+{
+    int64_t n = length_hint(ts, iterable, 8);
+    if (n < 0)
+        return -1;
+    size_t m = l->len;
+    if ((size_t)n <= MAX_ITEMS - m) {
+        if (list_resize(ts, l, m + (size_t)n) < 0)
             return -1;
-    return gs_err_occurred(ts) ? -1 : 0;
+        l->len = m;   /* the slots past len are NULL: the collector may look */
+    }
+    GsObject *v;
+    while ((v = gs_iternext(ts, it)) != NULL) {
+        if (l->len < l->cap && l->cap != SORTING_CAP)
+            l->items[l->len++] = v;
+        else if (append_steal(ts, l, v) < 0)
+            return -1;
+    }
+    if (gs_err_occurred(ts))
+        return -1;
+    if (l->len < l->cap && l->cap != SORTING_CAP)
+        list_resize(ts, l, l->len);
+    return 0;
 }
 
 int gs_list_extend(GsThread *ts, GsObject *list, GsObject *iterable)
@@ -335,7 +454,7 @@ int gs_list_extend(GsThread *ts, GsObject *list, GsObject *iterable)
     GsObject *it = gs_getiter(ts, iterable);
     if (!it)
         return -1;
-    int rc = extend_from_iter(ts, LIST(list), it);
+    int rc = extend_from_iter(ts, LIST(list), iterable, it);
     gs_decref(ts, it);
     return rc;
 }
@@ -893,7 +1012,7 @@ static GsObject *seq_fast(GsThread *ts, GsList *self, GsObject *v, const char *m
         return NULL;
     }
     GsObject *list = gs_list_new(ts, 0);
-    if (list && extend_from_iter(ts, LIST(list), it) < 0)
+    if (list && extend_from_iter(ts, LIST(list), v, it) < 0)
         gs_setref(ts, &list, NULL);
     gs_decref(ts, it);
     return list;
@@ -1337,7 +1456,23 @@ static GsObject *list_new_slot(GsThread *ts, GsType *type, GsObject *const *args
     if (nargs > 1)
         return gs_err_set(ts, &gs_exc_TypeError, "list expected at most 1 argument, got %zu",
                           nargs);
-    return nargs == 0 ? gs_list_new(ts, 0) : gs_sequence_to_list(ts, args[0]);
+    if (nargs == 0)
+        return gs_list_new(ts, 0);
+    /* list(x) of a sized x starts with exactly len(x) slots (CPython 3.9's
+     * list___init__), so list(range(10)) has no spare room. */
+    GsObject *list = gs_list_new(ts, 0);
+    if (list && has_len(ts, args[0])) {
+        int64_t n = gs_len(ts, args[0]);
+        if (n < 0 && gs_err_matches(ts, &gs_exc_TypeError))
+            gs_err_clear(ts);   /* as CPython: then no exact size */
+        else if (n < 0)
+            gs_setref(ts, &list, NULL);
+        else if (n > 0 && exact_reserve(ts, LIST(list), (size_t)n) < 0)
+            gs_setref(ts, &list, NULL);
+    }
+    if (list && gs_list_extend(ts, list, args[0]) < 0)
+        gs_setref(ts, &list, NULL);
+    return list;
 }
 
 /* In CPython's order, which dir() shows. */

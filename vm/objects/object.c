@@ -212,27 +212,32 @@ static GsObject *object_repr(GsThread *ts, GsObject *o)
 static GsObject *object_new(GsThread *ts, GsType *type, GsObject *const *args, size_t nargs,
                             GsObject *kwnames)
 {
+    if (gs_object_check_new_args(ts, type, nargs) < 0)
+        return NULL;
     return gs_alloc(ts, type, type->size);
 }
 
-static void instance_dealloc(GsThread *ts, GsObject *o)
+/* object.__new__(cls, *args): what a class's own __new__ calls on. */
+static GsObject *object_m_new(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                              GsObject *kwnames)
 {
-    GsInstance *in = (GsInstance *)o;
-    gs_xdecref(ts, in->dict);
+    if (!GS_IS_TYPE(self))
+        return gs_err_set(ts, &gs_exc_TypeError, "object.__new__(X): X is not a type object (%s)",
+                          self->type->name);
+    GsType *t = (GsType *)self, *b = gs_type_builtin_base(t);
+    if (b != &gs_object_type)
+        return gs_err_set(ts, &gs_exc_TypeError, "object.__new__(%s) is not safe, use %s.__new__()",
+                          t->name, b->name);
+    return object_new(ts, t, args, nargs, kwnames);
 }
 
-static int instance_traverse(GsObject *o, GsVisit visit, void *arg)
+static GsObject *object_sizeof(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
+                               GsObject *kwnames)
 {
-    GsInstance *in = (GsInstance *)o;
-    return in->dict ? visit(in->dict, arg) : 0;
-}
-
-static void instance_clear(GsThread *ts, GsObject *o)
-{
-    GsInstance *in = (GsInstance *)o;
-    GsObject *d = in->dict;
-    in->dict = NULL;
-    gs_xdecref(ts, d);
+    if (gs_check_nargs(ts, "__sizeof__", nargs, 0, 0) < 0)
+        return NULL;
+    int64_t n = gs_sizeof(ts, self);
+    return n < 0 ? NULL : gs_int_new(ts, n);
 }
 
 /* Attribute lookup on an instance: data in the instance's __dict__ wins over
@@ -247,14 +252,16 @@ static GsObject *generic_getattr(GsThread *ts, GsObject *o, GsObject *name, bool
      * anything else in the class, after it (descr.c). */
     if (attr && attr->type != &gs_function_type && gs_descr_is_data(ts, attr))
         return gs_descr_get(ts, attr, o, o->type);
-    if (o->type->flags & GS_TPFLAG_HAS_DICT) {
-        GsObject *d = ((GsInstance *)o)->dict;
+    GsObject **dp = gs_dictptr(o);
+    if (dp) {
+        GsObject *d = *dp;
         GsObject *v = d ? gs_dict_get(ts, d, name) : NULL;
         if (v)
             return gs_newref(ts, v);
         if (name == GS_NAME(ts, __dict__)) {
-            if (!d && !(d = ((GsInstance *)o)->dict = gs_dict_new(ts)))
+            if (!d && !(d = *dp = gs_dict_new(ts)))
                 return NULL;
+            ((GsDict *)d)->instance_dict = true;
             return gs_newref(ts, d);
         }
     }
@@ -291,13 +298,11 @@ static GsObject *guest_method(GsObject *o, GsObject *name)
     return f && f->type == &gs_function_type ? f : NULL;
 }
 
-static GsType *solid_base(GsType *t);
-
 static GsObject *hook_getattr(GsThread *ts, GsObject *o, GsObject *name)
 {
     GsObject *f = guest_method(o, GS_NAME(ts, __getattribute__));
     if (!f) {
-        GsType *b = solid_base(o->type);
+        GsType *b = gs_type_builtin_base(o->type);
         return b->getattr && b->getattr != hook_getattr ? b->getattr(ts, o, name)
                                                         : gs_generic_getattr(ts, o, name);
     }
@@ -323,9 +328,14 @@ static int hook_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
     return r ? 0 : -1;
 }
 
-/* Give t the hook slots if it (or a base) defines the methods. */
-static void set_attribute_hooks(GsThread *ts, GsType *t)
+/* Give t the hook slots if it (or a class in its MRO) defines the methods,
+ * the built-in base's slots if not; then the same for its subclasses,
+ * which inherit the change (C.__setattr__ = f after class D(C) was made). */
+void gs_type_set_attribute_hooks(GsThread *ts, GsType *t)
 {
+    GsType *b = gs_type_builtin_base(t);
+    t->getattr = b->getattr ? b->getattr : gs_generic_getattr;
+    t->setattr = b->setattr ? b->setattr : gs_generic_setattr;
     GsObject *ga = gs_type_lookup(t, GS_NAME(ts, __getattribute__));
     if (ga && ga->type == &gs_function_type)
         t->getattr = hook_getattr;
@@ -333,6 +343,8 @@ static void set_attribute_hooks(GsThread *ts, GsType *t)
     GsObject *da = gs_type_lookup(t, GS_NAME(ts, __delattr__));
     if ((sa && sa->type == &gs_function_type) || (da && da->type == &gs_function_type))
         t->setattr = hook_setattr;
+    for (size_t i = 0; i < t->nsubclasses; i++)
+        gs_type_set_attribute_hooks(ts, t->subclasses[i]);
 }
 
 /* object.__init_subclass__: what super().__init_subclass__() reaches at
@@ -357,7 +369,7 @@ static GsObject *object_getattribute(GsThread *ts, GsObject *self, GsObject *con
     if (!GS_IS_STR(args[0]))
         return gs_err_set(ts, &gs_exc_TypeError, "attribute name must be string, not '%s'",
                           args[0]->type->name);
-    GsType *b = solid_base(self->type);
+    GsType *b = gs_type_builtin_base(self->type);
     if (b->getattr && b->getattr != gs_generic_getattr && b->getattr != hook_getattr)
         return b->getattr(ts, self, args[0]);
     return generic_getattr(ts, self, args[0], false);
@@ -373,7 +385,7 @@ static GsObject *object_setattr_m(GsThread *ts, GsObject *self, GsObject *const 
     if (!GS_IS_STR(args[0]))
         return gs_err_set(ts, &gs_exc_TypeError, "attribute name must be string, not '%s'",
                           args[0]->type->name);
-    GsType *b = solid_base(self->type);
+    GsType *b = gs_type_builtin_base(self->type);
     int r = b->setattr && b->setattr != gs_generic_setattr && b->setattr != hook_setattr
                 ? b->setattr(ts, self, args[0], set ? args[1] : NULL)
                 : gs_generic_setattr(ts, self, args[0], set ? args[1] : NULL);
@@ -396,28 +408,6 @@ static GsObject *object_delattr(GsThread *ts, GsObject *self, GsObject *const *a
     return object_setattr_m(ts, self, args, nargs, kwnames);
 }
 
-/* The built-in type whose layout a class's instances have: instances of
- * two classes with the same one are interchangeable in memory. */
-static GsType *solid_base(GsType *t)
-{
-    while (t->flags & GS_TPFLAG_HEAPTYPE)
-        t = t->base;
-    return t;
-}
-
-/* Can a class based on a take b as its base instead: the same built-in
- * layout, or two built-in types that differ only in name (the exception
- * types: KeyError is laid out as Exception)?  (An instance's __class__ is
- * stricter: CPython's classes add a slot to each exception type, so two
- * classes must share the built-in base itself.) */
-static bool same_layout(GsType *a, GsType *b)
-{
-    GsType *sa = solid_base(a), *sb = solid_base(b);
-    return sa == sb || (sa->size == sb->size && sa->flags == sb->flags &&
-                        sa->dealloc == sb->dealloc && sa->traverse == sb->traverse &&
-                        sa->getattr == sb->getattr && sa->setattr == sb->setattr);
-}
-
 /* obj.__class__ = cls: allowed between classes (not built-in types) whose
  * instances are laid out alike, as in CPython. */
 static int set_class(GsThread *ts, GsObject *o, GsObject *v)
@@ -426,7 +416,7 @@ static int set_class(GsThread *ts, GsObject *o, GsObject *v)
         gs_err_set(ts, &gs_exc_TypeError, "can't delete __class__ attribute");
         return -1;
     }
-    if (!gs_is(v, &gs_type_type)) {
+    if (!GS_IS_TYPE(v)) {
         gs_err_set(ts, &gs_exc_TypeError, "__class__ must be set to a class, not '%s' object",
                    v->type->name);
         return -1;
@@ -437,11 +427,8 @@ static int set_class(GsThread *ts, GsObject *o, GsObject *v)
                    "__class__ assignment only supported for heap types or ModuleType subclasses");
         return -1;
     }
-    if (solid_base(old) != solid_base(new)) {
-        gs_err_set(ts, &gs_exc_TypeError, "__class__ assignment: '%s' object layout differs from '%s'",
-                   new->name, old->name);
+    if (gs_type_check_layout(ts, old, new, "__class__") < 0)
         return -1;
-    }
     /* Instances keep their class alive (gs_alloc). */
     gs_incref(ts, v);
     o->type = new;
@@ -456,7 +443,8 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
     GsObject *attr = gs_type_lookup(o->type, name);
     if (attr && attr->type != &gs_function_type && gs_descr_is_data(ts, attr))
         return gs_descr_set(ts, attr, o, v);
-    if (!(o->type->flags & GS_TPFLAG_HAS_DICT)) {
+    GsObject **dp = gs_dictptr(o);
+    if (!dp) {
         if (gs_type_lookup(o->type, name))
             gs_err_set(ts, &gs_exc_AttributeError, "'%s' object attribute '%s' is read-only",
                        o->type->name, gs_str_cstr(name));
@@ -465,12 +453,14 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
                        o->type->name, gs_str_cstr(name));
         return -1;
     }
-    GsInstance *in = (GsInstance *)o;
-    if (!in->dict && !(in->dict = gs_dict_new(ts)))
-        return -1;
+    if (!*dp) {
+        if (!(*dp = gs_dict_new(ts)))
+            return -1;
+        ((GsDict *)*dp)->instance_dict = true;
+    }
     if (v)
-        return gs_dict_set(ts, in->dict, name, v);
-    int r = gs_dict_del(ts, in->dict, name);
+        return gs_dict_set(ts, *dp, name, v);
+    int r = gs_dict_del(ts, *dp, name);
     if (r == 0) {
         gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
         return -1;
@@ -481,11 +471,15 @@ int gs_generic_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
 static GsObject *object_init(GsThread *ts, GsObject *self, GsObject *const *args, size_t nargs,
                              GsObject *kwnames)
 {
+    if (gs_object_check_init_args(ts, self, nargs) < 0)
+        return NULL;
     return gs_newref(ts, GS_NONE);
 }
 
 static const GsMethodDef object_methods[] = {
     { "__init__", object_init },
+    { "__new__", object_m_new },        /* made a staticmethod by fill_type_dict */
+    { "__sizeof__", object_sizeof },
     { "__getattribute__", object_getattribute },
     { "__init_subclass__", object_init_subclass },
     { "__setattr__", object_setattr },
@@ -497,311 +491,6 @@ GsType gs_object_type = { .ob = GS_STATIC_HEAD, .name = "object", .base = NULL,
     .size = sizeof(GsObject), .flags = GS_TPFLAG_BASETYPE, .methods = object_methods,
     .repr = object_repr, .hash = identity_hash, .new_ = object_new,
     .getattr = gs_generic_getattr, .setattr = gs_generic_setattr };
-
-/* ---- type ------------------------------------------------------------------ */
-
-bool gs_type_is_subtype(GsType *a, GsType *b)
-{
-    for (; a; a = a->base)
-        if (a == b)
-            return true;
-    return false;
-}
-
-/* Borrowed.  Single inheritance: the MRO is the chain of bases. */
-GsObject *gs_type_lookup(GsType *t, GsObject *name)
-{
-    for (; t; t = t->base) {
-        if (t->dict) {
-            GsObject *v = gs_dict_get(NULL, t->dict, name);
-            if (v)
-                return v;
-        }
-    }
-    return NULL;
-}
-
-static GsObject *type_repr(GsThread *ts, GsObject *o)
-{
-    GsType *t = (GsType *)o;
-    GsObject *mod = t->dict ? gs_dict_get(ts, t->dict, GS_NAME(ts, __module__)) : NULL;
-    const char *qual = t->qualname ? gs_str_cstr(t->qualname) : t->name;
-    if (mod && GS_IS_STR(mod) && strcmp(gs_str_cstr(mod), "builtins") != 0)
-        return gs_str_printf(ts, "<class '%s.%s'>", gs_str_cstr(mod), qual);
-    return gs_str_printf(ts, "<class '%s'>", qual);
-}
-
-/* Calling a class makes an instance: allocate with the nearest built-in
- * base's constructor, then run __init__ (CPython's type_call). */
-static GsObject *type_call(GsThread *ts, GsObject *callee, GsObject *const *args, size_t nargs,
-                           GsObject *kwnames)
-{
-    GsType *t = (GsType *)callee;
-    if (t == &gs_type_type) {
-        if (nargs == 1 && !kwnames)
-            return gs_newref(ts, (GsObject *)args[0]->type);
-        return gs_err_set(ts, &gs_exc_TypeError, "type() takes 1 argument");
-    }
-    GsType *builtin = t;
-    while (builtin->flags & GS_TPFLAG_HEAPTYPE)
-        builtin = builtin->base;
-    if (!builtin->new_)
-        return gs_err_set(ts, &gs_exc_TypeError, "cannot create '%s' instances", t->name);
-    if (!(t->flags & GS_TPFLAG_HEAPTYPE))
-        return builtin->new_(ts, t, args, nargs, kwnames);
-    GsObject *obj = builtin->new_(ts, t, args, nargs, kwnames);
-    if (!obj)
-        return NULL;
-    GsObject *init = gs_type_lookup(t, GS_NAME(ts, __init__));
-    bool object_init_only = init && init->type == &gs_cfunction_type &&
-                            ((GsCFunction *)init)->fn == object_init;
-    if (object_init_only) {
-        if (nargs > 0) {
-            gs_decref(ts, obj);
-            return gs_err_set(ts, &gs_exc_TypeError, "%s() takes no arguments", t->name);
-        }
-        return obj;
-    }
-    GsObject *r;
-    if (init->type == &gs_function_type) {
-        GsObject *stackargs[16];
-        GsObject **argv = nargs + 1 <= 16 ? stackargs : gs_malloc(ts, (nargs + 1) * sizeof(GsObject *));
-        if (!argv) {
-            gs_decref(ts, obj);
-            return NULL;
-        }
-        argv[0] = obj;
-        if (nargs)
-            memcpy(argv + 1, args, nargs * sizeof(GsObject *));
-        r = gs_function_call(ts, init, argv, nargs + 1, kwnames);
-        if (argv != stackargs)
-            free(argv);
-    } else {
-        r = ((GsCFunction *)init)->fn(ts, obj, args, nargs, kwnames);
-    }
-    if (!r) {
-        gs_decref(ts, obj);
-        return NULL;
-    }
-    if (r != GS_NONE) {
-        gs_err_set(ts, &gs_exc_TypeError, "__init__() should return None, not '%s'",
-                   r->type->name);
-        gs_decref(ts, r);
-        gs_decref(ts, obj);
-        return NULL;
-    }
-    gs_decref(ts, r);
-    return obj;
-}
-
-static GsObject *type_getattr(GsThread *ts, GsObject *o, GsObject *name)
-{
-    GsType *t = (GsType *)o;
-    if (name == GS_NAME(ts, __qualname__) && t->qualname)
-        return gs_newref(ts, t->qualname);
-    if (name == GS_NAME(ts, __name__) || name == GS_NAME(ts, __qualname__))
-        return t->name_obj ? gs_newref(ts, t->name_obj) : gs_str_from(ts, t->name);
-    if (name == GS_NAME(ts, __base__) || name == GS_NAME(ts, __bases__)) {
-        GsObject *b = t->base ? (GsObject *)t->base : GS_NONE;
-        if (name == GS_NAME(ts, __base__))
-            return gs_newref(ts, b);
-        return t->base ? gs_tuple_pack(ts, 1, b) : gs_tuple_new(ts, 0);
-    }
-    if (name == GS_NAME(ts, __dict__) && t->dict)
-        return gs_newref(ts, t->dict);
-    if (name == GS_NAME(ts, __mro__)) {
-        size_t n = 0;
-        for (GsType *b = t; b; b = b->base)
-            n++;
-        GsObject *mro = gs_tuple_new(ts, n);
-        if (!mro)
-            return NULL;
-        n = 0;
-        for (GsType *b = t; b; b = b->base)
-            ((GsTuple *)mro)->items[n++] = gs_newref(ts, (GsObject *)b);
-        return mro;
-    }
-    if (name == GS_NAME(ts, __doc__)) {
-        /* Only the class's own docstring: __doc__ is not inherited. */
-        GsObject *d = t->dict ? gs_dict_get(ts, t->dict, name) : NULL;
-        return gs_newref(ts, d ? d : GS_NONE);
-    }
-    GsObject *v = gs_type_lookup(t, name);
-    if (v)
-        return gs_descr_get(ts, v, NULL, t);   /* C.f: a classmethod binds to C */
-    return gs_err_set(ts, &gs_exc_AttributeError, "type object '%s' has no attribute '%s'",
-                      t->name, gs_str_cstr(name));
-}
-
-/* C.__bases__ = (B,): a class may change its base to another class whose
- * instances are laid out as its own (CPython's checks and messages);
- * gilscope's classes have one base (docs/differences.md). */
-static int set_bases(GsThread *ts, GsType *t, GsObject *v)
-{
-    if (!v) {
-        gs_err_set(ts, &gs_exc_TypeError, "can't delete %s.__bases__", t->name);
-        return -1;
-    }
-    if (!gs_is(v, &gs_tuple_type)) {
-        gs_err_set(ts, &gs_exc_TypeError, "can only assign tuple to %s.__bases__, not %s",
-                   t->name, v->type->name);
-        return -1;
-    }
-    GsTuple *bases = (GsTuple *)v;
-    if (bases->len == 0) {
-        gs_err_set(ts, &gs_exc_TypeError, "can only assign non-empty tuple to %s.__bases__, not ()",
-                   t->name);
-        return -1;
-    }
-    for (size_t i = 0; i < bases->len; i++) {
-        GsObject *b = bases->items[i];
-        if (!gs_is(b, &gs_type_type)) {
-            gs_err_set(ts, &gs_exc_TypeError, "%s.__bases__ must be tuple of classes, not '%s'",
-                       t->name, b->type->name);
-            return -1;
-        }
-        if (gs_type_is_subtype((GsType *)b, t)) {
-            gs_err_set(ts, &gs_exc_TypeError, "a __bases__ item causes an inheritance cycle");
-            return -1;
-        }
-    }
-    if (bases->len > 1) {
-        gs_err_set(ts, &gs_exc_TypeError,
-                   "gilscope supports single inheritance only (%s.__bases__ set to %zu bases)",
-                   t->name, bases->len);
-        return -1;
-    }
-    GsType *new = (GsType *)bases->items[0];
-    if (!(new->flags & GS_TPFLAG_BASETYPE)) {
-        gs_err_set(ts, &gs_exc_TypeError, "type '%s' is not an acceptable base type", new->name);
-        return -1;
-    }
-    if (!same_layout(new, t->base)) {
-        /* CPython compares how the two free their instances first (GC or
-         * not), then their layouts. */
-        bool same_free = (new->flags & GS_TPFLAG_GC) == (t->base->flags & GS_TPFLAG_GC);
-        gs_err_set(ts, &gs_exc_TypeError, "__bases__ assignment: '%s' %s differs from '%s'",
-                   new->name, same_free ? "object layout" : "deallocator", t->base->name);
-        return -1;
-    }
-    GsType *old = t->base;
-    gs_incref(ts, (GsObject *)new);
-    t->base = new;
-    gs_decref(ts, (GsObject *)old);
-    return 0;
-}
-
-static int type_setattr(GsThread *ts, GsObject *o, GsObject *name, GsObject *v)
-{
-    GsType *t = (GsType *)o;
-    if ((t->flags & GS_TPFLAG_HEAPTYPE) && gs_str_eq(name, GS_NAME(ts, __bases__)))
-        return set_bases(ts, t, v);
-    if (!(t->flags & GS_TPFLAG_HEAPTYPE)) {
-        gs_err_set(ts, &gs_exc_TypeError, "can't set attributes of built-in/extension type '%s'",
-                   t->name);
-        return -1;
-    }
-    if (v) {
-        int r = gs_dict_set(ts, t->dict, name, v);
-        if (r == 0)
-            set_attribute_hooks(ts, t);   /* C.__setattr__ = f (C's own instances) */
-        return r;
-    }
-    int r = gs_dict_del(ts, t->dict, name);
-    if (r == 0)
-        gs_err_set(ts, &gs_exc_AttributeError, "%s", gs_str_cstr(name));
-    return r <= 0 ? -1 : 0;
-}
-
-static void type_dealloc(GsThread *ts, GsObject *o)
-{
-    GsType *t = (GsType *)o;
-    gs_xdecref(ts, t->dict);
-    gs_xdecref(ts, t->name_obj);
-    gs_xdecref(ts, t->qualname);
-    if (t->base)
-        gs_decref(ts, (GsObject *)t->base);
-}
-
-/* Only guest classes are collectable: a class, its methods and their
- * __class__ cells form a cycle.  Static types have no GC header. */
-static int type_traverse(GsObject *o, GsVisit visit, void *arg)
-{
-    GsType *t = (GsType *)o;
-    if (!(t->flags & GS_TPFLAG_HEAPTYPE))
-        return 0;
-    int r = t->dict ? visit(t->dict, arg) : 0;
-    return r ? r : visit((GsObject *)t->base, arg);
-}
-
-static void type_clear(GsThread *ts, GsObject *o)
-{
-    GsType *t = (GsType *)o;
-    if (!(t->flags & GS_TPFLAG_HEAPTYPE) || !t->dict)
-        return;
-    GsObject *d = t->dict;
-    GsObject *empty = gs_dict_new(ts);
-    if (!empty) {
-        gs_err_clear(ts);
-        return;
-    }
-    t->dict = empty;   /* keep the invariant "a class has a dict" */
-    gs_decref(ts, d);
-}
-
-GsType gs_type_type = { .ob = GS_STATIC_HEAD, .name = "type", .base = &gs_object_type,
-    .size = sizeof(GsType), .flags = GS_TPFLAG_GC, .repr = type_repr, .call = type_call,
-    .hash = identity_hash, .getattr = type_getattr, .setattr = type_setattr,
-    .dealloc = type_dealloc, .traverse = type_traverse, .clear = type_clear };
-
-/* A `class` statement: a new heap type.  Steals nothing. */
-GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dict)
-{
-    if (!(base->flags & GS_TPFLAG_BASETYPE))
-        return gs_err_set(ts, &gs_exc_TypeError, "type '%s' is not an acceptable base type",
-                          base->name);
-    /* __init_subclass__ is a classmethod without saying so (PEP 487). */
-    GsObject *isc_name = GS_NAME(ts, __init_subclass__);
-    GsObject *isc = gs_dict_get(ts, dict, isc_name);
-    if (isc && isc->type == &gs_function_type) {
-        GsObject *cm = gs_call(ts, (GsObject *)&gs_classmethod_type, &isc, 1, NULL);
-        int r = cm ? gs_dict_set(ts, dict, isc_name, cm) : -1;
-        gs_xdecref(ts, cm);
-        if (r < 0)
-            return NULL;
-    }
-    GsType *t = (GsType *)gs_alloc(ts, &gs_type_type, sizeof(GsType));
-    if (!t)
-        return NULL;
-    t->name_obj = gs_newref(ts, name);
-    t->name = gs_str_cstr(name);
-    t->base = base;
-    gs_incref(ts, (GsObject *)base);
-    t->dict = gs_newref(ts, dict);
-    /* The class body stored its __qualname__ ("Outer.Inner"); like CPython,
-     * the class keeps it apart from its dict. */
-    GsObject *qual = gs_dict_get(ts, dict, GS_NAME(ts, __qualname__));
-    if (qual && GS_IS_STR(qual)) {
-        t->qualname = gs_newref(ts, qual);
-        gs_dict_del(ts, dict, GS_NAME(ts, __qualname__));
-    }
-    t->flags = GS_TPFLAG_HEAPTYPE | GS_TPFLAG_BASETYPE | GS_TPFLAG_GC | GS_TPFLAG_HAS_DICT;
-    /* Instances use the layout of the nearest built-in base, plus a dict. */
-    GsType *b = base;
-    while (b->flags & GS_TPFLAG_HEAPTYPE)
-        b = b->base;
-    t->size = b->size < sizeof(GsInstance) ? sizeof(GsInstance) : b->size;
-    t->dealloc = b->dealloc ? b->dealloc : instance_dealloc;
-    t->traverse = b->traverse ? b->traverse : instance_traverse;
-    t->clear = b->clear ? b->clear : instance_clear;
-    /* Exceptions keep their own attribute access (args, __context__). */
-    t->getattr = b->getattr ? b->getattr : gs_generic_getattr;
-    t->setattr = b->setattr ? b->setattr : gs_generic_setattr;
-    set_attribute_hooks(ts, t);
-    /* Other slots are found through the base chain by ops.c, which looks
-     * for dunder methods on heap types first. */
-    return (GsObject *)t;
-}
 
 /* ---- bool, int and float ---------------------------------------------------- */
 

@@ -102,7 +102,10 @@ enum {
     GS_TPFLAG_GC = 1 << 0,        /* a container: tracked by the cycle collector */
     GS_TPFLAG_BASETYPE = 1 << 1,  /* guest classes may inherit from it */
     GS_TPFLAG_HEAPTYPE = 1 << 2,  /* made by a `class` statement */
-    GS_TPFLAG_HAS_DICT = 1 << 3,  /* instances have a __dict__ (GsInstance layout) */
+    GS_TPFLAG_HAS_DICT = 1 << 3,  /* instances have a __dict__ (gs_dictptr finds it) */
+    GS_TPFLAG_TYPE_SUBCLASS = 1 << 4, /* type itself and metaclasses: instances are classes */
+    GS_TPFLAG_WEAKREF = 1 << 5,   /* CPython's instances would have a __weakref__ slot
+                                     (gilscope has no weak references: sizes only) */
 };
 
 struct GsType {
@@ -142,6 +145,21 @@ struct GsType {
      * once (generators: close()).  Guest classes use `__del__` instead,
      * found when needed (finalize.c); NULL for most built-in types. */
     void (*finalize)(GsThread *ts, GsObject *o);
+
+    /* Classes made at run time (heap types, typeobject.c).  A static type
+     * has none of these: its MRO is the chain of `base`. */
+    GsObject *bases;             /* tuple of the direct bases */
+    GsObject *mro;               /* tuple: the C3 linearization, the class first */
+    GsType **basev;              /* borrowed: the direct bases, to leave their
+                                    registries of subclasses (NULL once freed) */
+    size_t nbases;
+    GsType **subclasses;         /* borrowed: the classes that have this one as a
+                                    direct base (unregistered as they are freed) */
+    size_t nsubclasses, subclasses_cap;
+    GsObject *slotnames;         /* this class's own __slots__, mangled and sorted */
+    size_t slotoffset;           /* where those slots start in an instance */
+    size_t dictoffset;           /* where the __dict__ pointer is; 0: GsInstance's place */
+    size_t cpy_basicsize;        /* CPython 3.9's tp_basicsize (sys.getsizeof) */
 };
 
 enum { GS_CMP_LT, GS_CMP_LE, GS_CMP_EQ, GS_CMP_NE, GS_CMP_GT, GS_CMP_GE };
@@ -239,6 +257,10 @@ typedef struct {
      * other dict ever had (0: nothing was ever stored), like CPython's
      * ma_version_tag: LOAD_GLOBAL's cache checks it (eval.c). */
     uint64_t version;
+    /* An instance's __dict__: CPython 3.9 shares its keys with the other
+     * instances of the class (PEP 412), a layout gilscope does not have,
+     * so sys.getsizeof refuses it rather than give the wrong size. */
+    bool instance_dict;
 } GsDict;
 
 /* set and frozenset (set.c): one open-addressing table of (key, hash),
@@ -281,6 +303,16 @@ typedef struct {
     GsObject ob;
     GsObject *dict;      /* NULL until first attribute set */
 } GsInstance;
+
+/* Where o's __dict__ pointer lives, NULL if its class gives it none: right
+ * after the header (GsInstance) unless slots come first (typeobject.c). */
+static inline GsObject **gs_dictptr(GsObject *o)
+{
+    GsType *t = o->type;
+    if (!(t->flags & GS_TPFLAG_HAS_DICT))
+        return NULL;
+    return (GsObject **)((char *)o + (t->dictoffset ? t->dictoffset : offsetof(GsInstance, dict)));
+}
 
 typedef struct {
     GsInstance base;     /* so exceptions have a __dict__ like any instance */
@@ -407,7 +439,8 @@ static inline bool gs_is(GsObject *o, GsType *t) { return o->type == t; }
 #define GS_IS_LIST(o) ((o)->type == &gs_list_type)
 #define GS_IS_DICT(o) ((o)->type == &gs_dict_type)
 #define GS_IS_ANYSET(o) ((o)->type == &gs_set_type || (o)->type == &gs_frozenset_type)
-#define GS_IS_TYPE(o) ((o)->type == &gs_type_type)
+/* A class: an instance of type or of a metaclass derived from it. */
+#define GS_IS_TYPE(o) (((o)->type->flags & GS_TPFLAG_TYPE_SUBCLASS) != 0)
 bool gs_is_exception(GsObject *o);
 
 /* ---- generic operations (ops.c) ------------------------------------------- */
@@ -461,8 +494,46 @@ bool gs_set_next(GsObject *set, int64_t *pos, GsObject **key);       /* borrowed
  * and dict key/item views; NotImplemented (new ref) for anything else. */
 GsObject *gs_set_binop(GsThread *ts, char op, bool inplace, GsObject *a, GsObject *b);
 
-/* ---- classes and exceptions --------------------------------------------- */
-GsObject *gs_class_new(GsThread *ts, GsObject *name, GsType *base, GsObject *dict);
+/* ---- classes (typeobject.c) ------------------------------------------------ */
+/* type.__new__(metatype, name, bases, dict, **kw): a new class, its MRO,
+ * __slots__, __set_name__ and __init_subclass__, as CPython 3.9's type_new.
+ * kw: the class statement's keywords (metaclass= taken out). */
+GsObject *gs_type_new(GsThread *ts, GsType *metatype, GsObject *name, GsObject *bases,
+                      GsObject *dict, GsObject *const *kwvals, GsObject *kwnames);
+/* The metaclass a class with these bases gets (CPython's
+ * _PyType_CalculateMetaclass); NULL + TypeError on a conflict.  Borrowed. */
+GsType *gs_type_calculate_meta(GsThread *ts, GsType *meta, GsObject *bases);
+/* isinstance(o, cls) and issubclass(c, cls), __instancecheck__ and
+ * __subclasscheck__ included: 1, 0, -1. */
+int gs_isinstance(GsThread *ts, GsObject *o, GsObject *cls);
+int gs_issubclass(GsThread *ts, GsObject *c, GsObject *cls);
+/* obj.__class__ = new: may instances of old become instances of new? -1 +
+ * TypeError if not (attr: "__class__" or "__bases__" for the message). */
+int gs_type_check_layout(GsThread *ts, GsType *old, GsType *new, const char *attr);
+/* object.__init__ / object.__new__ given arguments: an error unless the
+ * class overrides the other one (CPython's excess_args rule). 0 / -1. */
+int gs_object_check_init_args(GsThread *ts, GsObject *self, size_t nargs);
+int gs_object_check_new_args(GsThread *ts, GsType *t, size_t nargs);
+/* CPython 3.9's tp_basicsize for t (the static types' measured, a
+ * class's computed from its slots): sys.getsizeof's base. */
+size_t gs_type_cpy_basicsize(GsType *t);
+/* The built-in type whose memory layout a class's instances have. */
+GsType *gs_type_builtin_base(GsType *t);
+/* A class's __getattribute__/__setattr__/__delattr__ changed: re-derive
+ * the attribute slots of it and of every class below it (object.c). */
+void gs_type_set_attribute_hooks(GsThread *ts, GsType *t);
+/* sys.getsizeof(o) and o.__sizeof__() as CPython 3.9 on 64-bit Linux
+ * (sizeof.c); -1 + an exception naming what gilscope cannot size. */
+int64_t gs_sizeof(GsThread *ts, GsObject *o);        /* __sizeof__: no GC header */
+int64_t gs_getsizeof(GsThread *ts, GsObject *o);     /* what sys.getsizeof returns */
+extern GsType gs_member_type;    /* slot descriptors: <member 'a' of 'C' objects> */
+GsObject *gs_member_new(GsThread *ts, GsType *owner, GsObject *name, size_t offset);
+/* A class's __dict__ / __weakref__ descriptors: <attribute '__dict__' of 'C' objects>. */
+extern GsType gs_getset_type;
+enum { GS_GETSET_DICT, GS_GETSET_WEAKREF };
+GsObject *gs_getset_new(GsThread *ts, GsType *owner, int kind);
+
+/* ---- exceptions ---------------------------------------------------------- */
 /* Exception types, static like the other built-in types. */
 #define GS_EXC_TYPES(X) \
     X(BaseException, gs_object_type) \

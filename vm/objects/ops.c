@@ -2,7 +2,7 @@
  * ops.c -- the generic operations: repr, str, hash, comparison, truth,
  * attributes, calls, iteration, subscripts and the arithmetic operators.
  *
- * Dispatch follows CPython's order in simplified form (single inheritance,
+ * Dispatch follows CPython's order in simplified form (along the MRO,
  * no descriptors beyond functions):
  *   1. a guest class (heap type) that defines the dunder method wins
  *      (`__eq__`, `__add__`, `__len__`, ...);
@@ -375,7 +375,7 @@ int gs_getmethod(GsThread *ts, GsObject *o, GsObject *name, GsObject **meth)
                                 (attr->type == &gs_cfunction_type &&
                                  !((GsCFunction *)attr)->self));
         if (unbound) {
-            GsObject *d = (t->flags & GS_TPFLAG_HAS_DICT) ? ((GsInstance *)o)->dict : NULL;
+            GsObject **dp = gs_dictptr(o), *d = dp ? *dp : NULL;
             if (!d || !gs_dict_get(ts, d, name)) {
                 *meth = gs_newref(ts, attr);
                 return 1;
@@ -458,6 +458,26 @@ GsObject *gs_iternext(GsThread *ts, GsObject *it)
 
 /* ---- subscripts ------------------------------------------------------------------------ */
 
+/* C[key] on a class: C.__class_getitem__(key) (PEP 560), an implicit
+ * classmethod.  The built-in generic aliases of 3.9 (list[int]) are
+ * types.GenericAlias objects gilscope does not have: it says so. */
+static GsObject *class_getitem(GsThread *ts, GsType *t, GsObject *key)
+{
+    static GsType *const generic[] = { &gs_type_type, &gs_list_type, &gs_dict_type,
+                                       &gs_tuple_type };
+    for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++)
+        if (t == generic[i])
+            return gs_err_set(ts, &gs_exc_TypeError, "gilscope has no generic aliases "
+                              "(types.GenericAlias): %s[...] is not supported", t->name);
+    GsObject *cg = gs_type_lookup(t, GS_NAME(ts, __class_getitem__));
+    if (!cg)
+        return gs_err_set(ts, &gs_exc_TypeError, "'type' object is not subscriptable");
+    GsObject *f = gs_descr_get(ts, cg, NULL, t);
+    GsObject *r = f ? gs_call(ts, f, &key, 1, NULL) : NULL;
+    gs_xdecref(ts, f);
+    return r;
+}
+
 GsObject *gs_getitem(GsThread *ts, GsObject *o, GsObject *key)
 {
     GsObject *f = dunder(ts, o, GS_NAME(ts, __getitem__));
@@ -467,7 +487,7 @@ GsObject *gs_getitem(GsThread *ts, GsObject *o, GsObject *key)
     if (t->getitem)
         return t->getitem(ts, o, key);
     if (GS_IS_TYPE(o))
-        return gs_err_set(ts, &gs_exc_TypeError, "'type' object is not subscriptable");
+        return class_getitem(ts, (GsType *)o, key);
     return gs_err_set(ts, &gs_exc_TypeError, "'%s' object is not subscriptable", o->type->name);
 }
 

@@ -805,29 +805,13 @@ BUILTIN(reversed)
 
 /* ---- objects and types ---------------------------------------------------------------- */
 
-static int isinstance_of(GsThread *ts, GsObject *o, GsObject *cls, const char *fname)
-{
-    if (GS_IS_TUPLE(cls)) {
-        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++) {
-            int r = isinstance_of(ts, o, ((GsTuple *)cls)->items[i], fname);
-            if (r)
-                return r;
-        }
-        return 0;
-    }
-    if (!GS_IS_TYPE(cls)) {
-        gs_err_set(ts, &gs_exc_TypeError,
-                   "%s() arg 2 must be a type or tuple of types", fname);
-        return -1;
-    }
-    return gs_type_is_subtype(o->type, (GsType *)cls);
-}
-
+/* Both follow CPython's PyObject_IsInstance / IsSubclass (typeobject.c):
+ * tuples, and a metaclass's __instancecheck__ / __subclasscheck__. */
 BUILTIN(isinstance)
 {
     if (gs_check_no_kw(ts, "isinstance", kwnames) < 0 || gs_check_nargs(ts, "isinstance", nargs, 2, 2) < 0)
         return NULL;
-    int r = isinstance_of(ts, args[0], args[1], "isinstance");
+    int r = gs_isinstance(ts, args[0], args[1]);
     return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
 }
 
@@ -835,19 +819,8 @@ BUILTIN(issubclass)
 {
     if (gs_check_no_kw(ts, "issubclass", kwnames) < 0 || gs_check_nargs(ts, "issubclass", nargs, 2, 2) < 0)
         return NULL;
-    if (!GS_IS_TYPE(args[0]))
-        return gs_err_set(ts, &gs_exc_TypeError, "issubclass() arg 1 must be a class");
-    GsObject *cls = args[1];
-    if (GS_IS_TUPLE(cls)) {
-        for (size_t i = 0; i < ((GsTuple *)cls)->len; i++)
-            if (GS_IS_TYPE(((GsTuple *)cls)->items[i]) &&
-                gs_type_is_subtype((GsType *)args[0], (GsType *)((GsTuple *)cls)->items[i]))
-                return gs_newref(ts, GS_TRUE);
-        return gs_newref(ts, GS_FALSE);
-    }
-    if (!GS_IS_TYPE(cls))
-        return gs_err_set(ts, &gs_exc_TypeError, "issubclass() arg 2 must be a class or tuple of classes");
-    return gs_newref(ts, gs_bool(gs_type_is_subtype((GsType *)args[0], (GsType *)cls)));
+    int r = gs_issubclass(ts, args[0], args[1]);
+    return r < 0 ? NULL : gs_newref(ts, gs_bool(r));
 }
 
 /* id(): the allocation serial, not an address -- stable from run to run. */
@@ -936,150 +909,143 @@ BUILTIN(delattr)
 
 /* ---- classes ---------------------------------------------------------------------------- */
 
-/* After a class is made, each attribute whose class defines __set_name__
- * is told its owner and name (PEP 487, CPython's set_names). */
-static int set_names(GsThread *ts, GsObject *cls)
+/* metaclass= taken out of the class statement's keywords: *meta is set
+ * (borrowed) if it was there, and the other keywords are copied to vals /
+ * *names (a new tuple, or NULL when none are left). */
+static int split_metaclass(GsThread *ts, GsObject *const *kwvals, GsObject *kwnames,
+                           GsObject **meta, GsObject **vals, GsObject **names)
 {
-    GsObject *dict = ((GsType *)cls)->dict, *key, *value;
-    GsObject *hook_name = GS_NAME(ts, __set_name__);
-    size_t pos = 0;
-    int r = 0;
-    while (r == 0 && gs_dict_next(dict, &pos, &key, &value)) {
-        if (!(value->type->flags & GS_TPFLAG_HEAPTYPE))
-            continue;
-        GsObject *f = gs_type_lookup(value->type, hook_name);
-        if (!f)
-            continue;
-        GsObject *argv[3] = { value, cls, key };
-        GsObject *res = gs_call(ts, f, argv, 3, NULL);
-        if (!res) {
-            GsObject *e = gs_err_fetch(ts);
-            gs_err_set(ts, &gs_exc_RuntimeError, "Error calling __set_name__ on '%s' instance "
-                       "'%s' in '%s'", value->type->name, gs_str_cstr(key),
-                       ((GsType *)cls)->name);
-            GsObject *now = gs_err_occurred(ts);
-            if (now && e)
-                ((GsException *)now)->cause = e;
-            else
-                gs_xdecref(ts, e);
-            r = -1;
-        }
-        gs_xdecref(ts, res);
-    }
-    return r;
-}
-
-/* Then the nearest base's __init_subclass__ (a classmethod) is called with
- * the class statement's keywords (PEP 487); object's takes none.
- * metaclass= is not one of them: gilscope has no metaclasses, and says so
- * rather than ignore it. */
-static int init_subclass(GsThread *ts, GsObject *cls, GsType *base, GsObject *const *kwvals,
-                         size_t nkw, GsObject *kwnames)
-{
-    GsObject *names = kwnames;
-    GsObject *vals[nkw ? nkw : 1];
-    for (size_t k = 0; k < nkw; k++) {
-        vals[k] = kwvals[k];
-        if (strcmp(gs_str_cstr(((GsTuple *)kwnames)->items[k]), "metaclass") != 0)
-            continue;
-        if (kwvals[k] != (GsObject *)&gs_type_type) {
-            gs_err_set(ts, &gs_exc_TypeError, "gilscope does not support metaclasses "
-                       "(class %s(metaclass=...))", ((GsType *)cls)->name);
-            return -1;
-        }
-        /* metaclass=type is what every class has: drop it from the keywords. */
-        names = gs_tuple_new(ts, nkw - 1);
-        if (!names)
-            return -1;
-        for (size_t i = 0, j = 0; i < nkw; i++)
-            if (i != k) {
-                vals[j] = kwvals[i];
-                ((GsTuple *)names)->items[j++] = gs_newref(ts, ((GsTuple *)kwnames)->items[i]);
-            }
-        int r = init_subclass(ts, cls, base, vals, nkw - 1, names);
-        gs_decref(ts, names);
-        return r;
-    }
-    GsObject *f = gs_type_lookup(base, GS_NAME(ts, __init_subclass__));
-    if (f && f->type == &gs_classmethod_type)
-        f = gs_descr_get(ts, f, NULL, (GsType *)cls);   /* bound to the new class */
-    else if (f && f->type == &gs_function_type)
-        f = gs_method_new(ts, f, cls);
-    else
-        f = NULL;
-    if (!f) {
-        if (gs_err_occurred(ts))
-            return -1;
-        if (nkw) {
-            gs_err_set(ts, &gs_exc_TypeError, "%s.__init_subclass__() takes no keyword arguments",
-                       ((GsType *)cls)->name);
-            return -1;
-        }
+    size_t nkw = gs_kw_count(kwnames), j = 0;
+    *meta = NULL;
+    *names = NULL;
+    for (size_t k = 0; k < nkw; k++)
+        if (strcmp(gs_str_cstr(((GsTuple *)kwnames)->items[k]), "metaclass") == 0)
+            *meta = kwvals[k];
+    if (nkw - (*meta != NULL) == 0)
         return 0;
+    if (!(*names = gs_tuple_new(ts, nkw - (*meta != NULL))))
+        return -1;
+    for (size_t k = 0; k < nkw; k++) {
+        GsObject *kn = ((GsTuple *)kwnames)->items[k];
+        if (strcmp(gs_str_cstr(kn), "metaclass") == 0)
+            continue;
+        vals[j] = kwvals[k];
+        ((GsTuple *)*names)->items[j++] = gs_newref(ts, kn);
     }
-    GsObject *r = gs_call(ts, f, kwvals, nkw, nkw ? kwnames : NULL);
-    gs_decref(ts, f);
-    gs_xdecref(ts, r);
-    return r ? 0 : -1;
+    return 0;
 }
 
-/* __build_class__(func, name, *bases): run the class body in a fresh
- * namespace, make the class, and fill the __class__ cell that zero-argument
- * super() reads. */
+/* meta.__prepare__(name, bases, **kw): the namespace the body fills.  The
+ * class body runs with a dict as its locals in gilscope. */
+static GsObject *prepare_namespace(GsThread *ts, GsObject *meta, bool isclass, GsObject *name,
+                                   GsObject *bases, GsObject *const *kwvals, GsObject *kwnames)
+{
+    GsObject *prep = gs_getattr(ts, meta, GS_NAME(ts, __prepare__));
+    if (!prep) {
+        if (!gs_err_matches(ts, &gs_exc_AttributeError))
+            return NULL;
+        gs_err_clear(ts);
+        return gs_dict_new(ts);
+    }
+    size_t nkw = gs_kw_count(kwnames);
+    GsObject *argv[2 + nkw];
+    argv[0] = name, argv[1] = bases;
+    memcpy(argv + 2, kwvals, nkw * sizeof *argv);
+    GsObject *ns = gs_call(ts, prep, argv, 2 + nkw, kwnames);
+    gs_decref(ts, prep);
+    if (!ns || GS_IS_DICT(ns))
+        return ns;
+    const char *who = isclass ? ((GsType *)meta)->name : "<metaclass>";
+    if (gs_type_lookup(ns->type, GS_NAME(ts, __getitem__)))
+        gs_err_set(ts, &gs_exc_TypeError, "gilscope runs a class body in a dict only: "
+                   "%s.__prepare__() returned a '%s'", who, ns->type->name);
+    else
+        gs_err_set(ts, &gs_exc_TypeError, "%s.__prepare__() must return a mapping, not %s", who,
+                   ns->type->name);
+    gs_decref(ts, ns);
+    return NULL;
+}
+
+/* The class body's __class__ cell must hold the class the metaclass made
+ * (CPython checks that __classcell__ reached type.__new__). */
+static int check_class_cell(GsThread *ts, GsObject *cell, GsObject *name, GsObject *cls)
+{
+    if (cell->type != &gs_cell_type || !GS_IS_TYPE(cls) || ((GsCell *)cell)->ref == cls)
+        return 0;
+    GsObject *nr = gs_repr(ts, name), *cr = nr ? gs_repr(ts, cls) : NULL;
+    GsObject *got = ((GsCell *)cell)->ref, *gr = got && cr ? gs_repr(ts, got) : NULL;
+    if (cr && !got)
+        gs_err_set(ts, &gs_exc_RuntimeError, "__class__ not set defining %s as %s. Was "
+                   "__classcell__ propagated to type.__new__?", gs_str_cstr(nr), gs_str_cstr(cr));
+    else if (gr)
+        gs_err_set(ts, &gs_exc_TypeError, "__class__ set to %s defining %s as %s",
+                   gs_str_cstr(gr), gs_str_cstr(nr), gs_str_cstr(cr));
+    gs_xdecref(ts, nr);
+    gs_xdecref(ts, cr);
+    gs_xdecref(ts, gr);
+    return -1;
+}
+
+/* __build_class__(func, name, *bases, metaclass=..., **kw): pick the
+ * metaclass, let it prepare the namespace, run the class body in it, and
+ * call meta(name, bases, ns, **kw) -- type.__new__ (typeobject.c) does the
+ * rest.  CPython's builtin___build_class__. */
 BUILTIN(__build_class__)
 {
-    size_t n = npos(nargs, kwnames);
-    if (n < 2 || args[0]->type != &gs_function_type || !GS_IS_STR(args[1]))
+    size_t n = npos(nargs, kwnames), nkw = nargs - n;
+    if (n < 2)
         return gs_err_set(ts, &gs_exc_TypeError, "__build_class__: not enough arguments");
-    if (n > 3)
-        return gs_err_set(ts, &gs_exc_TypeError,
-                          "gilscope supports single inheritance only (class %s has %zu bases)",
-                          gs_str_cstr(args[1]), n - 2);
-    GsType *base = &gs_object_type;
-    if (n == 3) {
-        if (!GS_IS_TYPE(args[2]))
-            return gs_err_set(ts, &gs_exc_TypeError, "bases must be types");
-        base = (GsType *)args[2];
-        if (base == &gs_type_type)
-            return gs_err_set(ts, &gs_exc_TypeError, "gilscope does not support metaclasses "
-                              "(class %s(type))", gs_str_cstr(args[1]));
-    }
-    GsObject *ns = gs_dict_new(ts);
-    if (!ns)
+    if (args[0]->type != &gs_function_type)
+        return gs_err_set(ts, &gs_exc_TypeError, "__build_class__: func must be a function");
+    if (!GS_IS_STR(args[1]))
+        return gs_err_set(ts, &gs_exc_TypeError, "__build_class__: name is not a string");
+    GsObject *meta, *kwn, *vals[nkw ? nkw : 1];
+    if (split_metaclass(ts, args + n, kwnames, &meta, vals, &kwn) < 0)
         return NULL;
-    GsObject *cell = gs_eval_class_body(ts, args[0], ns);
-    if (!cell) {
-        gs_decref(ts, ns);
-        return NULL;
+    GsObject *bases = gs_tuple_new(ts, n - 2), *ns = NULL, *cls = NULL;
+    for (size_t i = 2; bases && i < n; i++)
+        ((GsTuple *)bases)->items[i - 2] = gs_newref(ts, args[i]);
+    if (!meta)
+        meta = n > 2 ? (GsObject *)args[2]->type : (GsObject *)&gs_type_type;
+    bool isclass = GS_IS_TYPE(meta);
+    if (bases && isclass)
+        meta = (GsObject *)gs_type_calculate_meta(ts, (GsType *)meta, bases);
+    if (bases && meta)
+        ns = prepare_namespace(ts, meta, isclass, args[1], bases, vals, kwn);
+    GsObject *cell = ns ? gs_eval_class_body(ts, args[0], ns) : NULL;
+    if (cell) {
+        size_t nk = gs_kw_count(kwn);
+        GsObject *argv[3 + nk];
+        argv[0] = args[1], argv[1] = bases, argv[2] = ns;
+        memcpy(argv + 3, vals, nk * sizeof *argv);
+        cls = gs_call(ts, meta, argv, 3 + nk, kwn);
+        if (cls && check_class_cell(ts, cell, args[1], cls) < 0)
+            gs_setref(ts, &cls, NULL);
+        gs_decref(ts, cell);
     }
-    gs_dict_del(ts, ns, GS_NAME(ts, __classcell__));
-    GsObject *cls = gs_class_new(ts, args[1], base, ns);
-    gs_decref(ts, ns);
-    if (cls && cell->type == &gs_cell_type)
-        gs_setref(ts, &((GsCell *)cell)->ref, gs_newref(ts, cls));
-    gs_decref(ts, cell);
-    if (cls && (set_names(ts, cls) < 0 ||
-                init_subclass(ts, cls, base, args + n, nargs - n, kwnames) < 0)) {
-        gs_decref(ts, cls);
-        return NULL;
-    }
+    gs_xdecref(ts, ns);
+    gs_xdecref(ts, bases);
+    gs_xdecref(ts, kwn);
     return cls;
 }
 
 typedef struct {
     GsObject ob;
-    GsType *type;        /* look after this class in the MRO */
+    GsType *type;        /* look after this class in the MRO ... */
     GsObject *obj;
+    GsType *obj_type;    /* ... of this one: obj's class, or obj if it is a class */
 } GsSuper;
 
 static void super_clear(GsThread *ts, GsObject *o)
 {
     GsSuper *s = (GsSuper *)o;
-    GsObject *t = (GsObject *)s->type, *ob = s->obj;
+    GsObject *t = (GsObject *)s->type, *ob = s->obj, *ot = (GsObject *)s->obj_type;
     s->type = NULL;
     s->obj = NULL;
+    s->obj_type = NULL;
     gs_xdecref(ts, t);
     gs_xdecref(ts, ob);
+    gs_xdecref(ts, ot);
 }
 
 static int super_traverse(GsObject *o, GsVisit visit, void *arg)
@@ -1088,19 +1054,40 @@ static int super_traverse(GsObject *o, GsVisit visit, void *arg)
     return s->obj ? visit(s->obj, arg) : 0;
 }
 
+/* super().name: the first class after `type` in the MRO of obj's class
+ * that has name, bound to obj (CPython's super_getattro).  So in a
+ * diamond D(B, C), B's super() call reaches C, not A. */
 static GsObject *super_getattr(GsThread *ts, GsObject *o, GsObject *name)
 {
     GsSuper *s = (GsSuper *)o;
-    GsObject *attr = s->type->base ? gs_type_lookup(s->type->base, name) : NULL;
-    if (!attr)
-        return gs_err_set(ts, &gs_exc_AttributeError, "'super' object has no attribute '%s'",
-                          gs_str_cstr(name));
-    if (attr->type == &gs_function_type)
-        return gs_method_new(ts, attr, s->obj);
-    if (attr->type == &gs_cfunction_type && !((GsCFunction *)attr)->self)
-        return gs_cfunction_new(ts, ((GsCFunction *)attr)->name, ((GsCFunction *)attr)->fn,
-                                s->obj);
-    return gs_newref(ts, attr);
+    if (s->obj_type && name != GS_NAME(ts, __class__)) {
+        GsObject *mro = gs_getattr(ts, (GsObject *)s->obj_type, GS_NAME(ts, __mro__));
+        if (!mro)
+            return NULL;
+        GsTuple *m = (GsTuple *)mro;
+        size_t i = 0;
+        while (i + 1 < m->len && m->items[i] != (GsObject *)s->type)
+            i++;
+        GsObject *attr = NULL;
+        for (i++; !attr && i < m->len; i++) {
+            GsType *b = (GsType *)m->items[i];
+            attr = b->dict ? gs_dict_get(ts, b->dict, name) : NULL;
+        }
+        gs_decref(ts, mro);
+        if (attr) {
+            GsObject *obj = s->obj == (GsObject *)s->obj_type ? NULL : s->obj;
+            if (attr->type == &gs_cfunction_type && !((GsCFunction *)attr)->self && obj)
+                return gs_cfunction_new(ts, ((GsCFunction *)attr)->name,
+                                        ((GsCFunction *)attr)->fn, obj);
+            return gs_descr_get(ts, attr, obj, s->obj_type);
+        }
+    }
+    if (name == GS_NAME(ts, __class__))
+        return gs_newref(ts, (GsObject *)o->type);
+    if (name == GS_NAME(ts, __self__))
+        return gs_newref(ts, s->obj);
+    return gs_err_set(ts, &gs_exc_AttributeError, "'super' object has no attribute '%s'",
+                      gs_str_cstr(name));
 }
 
 static GsType super_type = { .ob = { GS_IMMORTAL_REFCNT, &gs_type_type, 0, 0 },
@@ -1150,13 +1137,18 @@ BUILTIN(super)
     if (nargs == 0) {
         if (super_implicit(ts, &type, &obj) < 0)
             return NULL;
-    } else if (nargs == 2 && GS_IS_TYPE(args[0])) {
+    } else if (nargs == 2) {
+        if (!GS_IS_TYPE(args[0]))
+            return gs_err_set(ts, &gs_exc_TypeError, "super() argument 1 must be type, not %s",
+                              args[0]->type->name);
         type = (GsType *)args[0];
         obj = args[1];
     } else {
         return gs_err_set(ts, &gs_exc_TypeError, "super() takes 0 or 2 arguments in gilscope");
     }
-    GsType *ot = GS_IS_TYPE(obj) ? (GsType *)obj : obj->type;
+    /* super(C, D) in a classmethod looks along D's MRO; super(C, d), d's class's. */
+    GsType *ot = GS_IS_TYPE(obj) && gs_type_is_subtype((GsType *)obj, type) ? (GsType *)obj
+                                                                            : obj->type;
     if (!gs_type_is_subtype(ot, type))
         return gs_err_set(ts, &gs_exc_TypeError,
                           "super(type, obj): obj must be an instance or subtype of type");
@@ -1165,6 +1157,7 @@ BUILTIN(super)
         return NULL;
     s->type = (GsType *)gs_newref(ts, (GsObject *)type);
     s->obj = gs_newref(ts, obj);
+    s->obj_type = (GsType *)gs_newref(ts, (GsObject *)ot);
     return (GsObject *)s;
 }
 

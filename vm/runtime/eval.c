@@ -441,6 +441,11 @@ GsObject *gs_eval_class_body(GsThread *ts, GsObject *func, GsObject *ns)
     return run_frame(ts, f);
 }
 
+GsObject *gs_current_globals(GsThread *ts)
+{
+    return ts->frame ? ts->frame->globals : NULL;
+}
+
 /* ---- helpers the loop calls out to ------------------------------------------------ */
 
 static GsObject *name_error(GsThread *ts, GsObject *name)

@@ -276,18 +276,16 @@ void gs_gc_untrack(GsThread *ts, GsObject *o)
         ts->interp->gc.gens[0].count--;
 }
 
-/* What o refers to, as the collector sees it: its type's traverse slot,
- * and, for an instance of a class, the class itself -- an instance holds
+/* What o refers to, as the collector sees it: its type's traverse slot.
+ * For an instance of a class that includes the class itself (typeobject.c's
+ * heap_instance_traverse, as CPython's subtype_traverse): an instance holds
  * a reference to its class (gs_alloc), so a class and its instances can
  * form a cycle (C.instances = [C()]; or a class whose methods' globals
- * hold its instances).  CPython's subtype_traverse visits the type too. */
+ * hold its instances).  It must be visited once only, or the class would
+ * look less referenced from outside than it is. */
 static int traverse(GsObject *o, GsVisit visit, void *arg)
 {
-    if (o->type->traverse && o->type->traverse(o, visit, arg))
-        return 1;
-    if (o->type->flags & GS_TPFLAG_HEAPTYPE)
-        return visit((GsObject *)o->type, arg);
-    return 0;
+    return o->type->traverse ? o->type->traverse(o, visit, arg) : 0;
 }
 
 /* An object made untracked while alive (a new dict): unlinked from its

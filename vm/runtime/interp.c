@@ -91,8 +91,9 @@ static GsType *const static_types[] = {
     &gs_float_type, &gs_str_type, &gs_bytes_type, &gs_tuple_type, &gs_list_type,
     &gs_dict_type, &gs_range_type, &gs_slice_type, &gs_function_type, &gs_code_type,
     &gs_method_type, &gs_cfunction_type, &gs_module_type, &gs_cell_type, &gs_iter_type,
-    &gs_dictview_type, &gs_set_type, &gs_frozenset_type, &gs_setiter_type, &gs_gen_type, &gs_property_type, &gs_staticmethod_type,
-    &gs_classmethod_type, &gs_exc_BaseException,
+    &gs_dictview_type, &gs_set_type, &gs_frozenset_type, &gs_setiter_type, &gs_gen_type,
+    &gs_property_type, &gs_staticmethod_type, &gs_classmethod_type, &gs_member_type,
+    &gs_getset_type, &gs_exc_BaseException,
     &gs_coro_type, &gs_coro_wrapper_type, &gs_asyncgen_type, &gs_asend_type, &gs_athrow_type,
     &gs_asyncgen_wrapped_type,
 };
@@ -112,11 +113,28 @@ static int fill_type_dict(GsThread *ts, GsType *t)
     for (const GsMethodDef *m = t->methods; m && m->name; m++) {
         GsObject *name = gs_str_intern_c(ts, m->name);
         GsObject *fn = name ? gs_cfunction_new(ts, m->name, m->fn, NULL) : NULL;
-        if (!fn || gs_dict_set(ts, d, name, fn) < 0)
+        if (!fn)
             return -1;
         ((GsCFunction *)fn)->owner = t;
-        immortalize(ts, name);
         immortalize(ts, fn);
+        /* As in CPython, __new__ is a static method (it is given the class
+         * to make an instance of, and checks it itself) and __prepare__ a
+         * class method, and so is __init_subclass__. */
+        GsType *wrapper = strcmp(m->name, "__new__") == 0 ? &gs_staticmethod_type
+                        : strcmp(m->name, "__prepare__") == 0 || strcmp(m->name, "__init_subclass__") == 0
+                            ? &gs_classmethod_type : NULL;
+        if (wrapper) {
+            ((GsCFunction *)fn)->owner = NULL;
+            GsObject *w = gs_call(ts, (GsObject *)wrapper, &fn, 1, NULL);
+            gs_decref(ts, fn);
+            if (!w)
+                return -1;
+            fn = w;
+            immortalize(ts, fn);
+        }
+        if (gs_dict_set(ts, d, name, fn) < 0)
+            return -1;
+        immortalize(ts, name);
         gs_decref(ts, fn);
     }
     GsObject *mod = gs_str_intern_c(ts, "builtins");

@@ -153,7 +153,8 @@ typedef struct {
     X(__len__) X(__getitem__) X(__setitem__) X(__delitem__) X(__contains__) \
     X(__iter__) X(__next__) X(__call__) X(__enter__) X(__exit__) X(__getattr__) \
     X(__getattribute__) X(__setattr__) X(__delattr__) X(__get__) X(__set__) X(__delete__) \
-    X(__set_name__) X(__init_subclass__) \
+    X(__set_name__) X(__init_subclass__) X(__new__) X(__slots__) X(mro) X(__prepare__) \
+    X(__instancecheck__) X(__subclasscheck__) X(__class_getitem__) X(__sizeof__) \
     X(__eq__) X(__ne__) X(__lt__) X(__le__) X(__gt__) X(__ge__) \
     X(__add__) X(__sub__) X(__mul__) X(__truediv__) X(__floordiv__) X(__mod__) \
     X(__pow__) X(__lshift__) X(__rshift__) X(__and__) X(__or__) X(__xor__) \
@@ -365,6 +366,10 @@ GsObject *gs_function_call(GsThread *ts, GsObject *func, GsObject *const *args, 
                            GsObject *kwnames);
 GsObject *gs_function_new(GsThread *ts, GsObject *code, GsObject *globals,
                           GsObject *qualname);
+
+/* The globals of the innermost running frame, borrowed; NULL when no
+ * frame runs (eval.c).  type() reads __module__ from them. */
+GsObject *gs_current_globals(GsThread *ts);
 
 /* Keep a file's lines for tracebacks. */
 int gs_remember_source(GsThread *ts, const char *path, const char *source);

@@ -172,6 +172,37 @@ MODFUNC(sys_getrefcount)
     return gs_int_new(ts, (int64_t)args[0]->refcnt);
 }
 
+/* sys.getsizeof(object, default): CPython 3.9's size in bytes on 64-bit
+ * Linux (sizeof.c); default is returned where CPython's would be, when
+ * the size cannot be had for a TypeError. */
+MODFUNC(sys_getsizeof)
+{
+    size_t nkw = gs_kw_count(kwnames), npos = nargs - nkw;
+    GsObject *obj = npos > 0 ? args[0] : NULL, *dflt = npos > 1 ? args[1] : NULL;
+    if (nargs > 2)
+        return gs_err_set(ts, &gs_exc_TypeError, "getsizeof() takes at most 2 arguments (%zu given)",
+                          nargs);
+    for (size_t k = 0; k < nkw; k++) {
+        const char *kn = gs_str_cstr(((GsTuple *)kwnames)->items[k]);
+        GsObject **slot = strcmp(kn, "object") == 0 ? &obj : strcmp(kn, "default") == 0 ? &dflt : NULL;
+        if (!slot)
+            return gs_err_set(ts, &gs_exc_TypeError,
+                              "getsizeof() got an unexpected keyword argument '%s'", kn);
+        *slot = args[npos + k];
+    }
+    if (!obj)
+        return gs_err_set(ts, &gs_exc_TypeError,
+                          "getsizeof() missing required argument 'object' (pos 1)");
+    int64_t n = gs_getsizeof(ts, obj);
+    if (n >= 0)
+        return gs_int_new(ts, n);
+    if (dflt && gs_err_matches(ts, &gs_exc_TypeError)) {
+        gs_err_clear(ts);
+        return gs_newref(ts, dflt);
+    }
+    return NULL;
+}
+
 MODFUNC(sys_exit)
 {
     if (gs_check_nargs(ts, "exit", nargs, 0, 1) < 0)
@@ -316,7 +347,7 @@ static const GsMethodDef sys_functions[] = {
     { "getswitchinterval", sys_getswitchinterval },
     { "setcheckinterval", sys_setcheckinterval },
     { "getcheckinterval", sys_getcheckinterval },
-    { "getrefcount", sys_getrefcount }, { "exit", sys_exit },
+    { "getrefcount", sys_getrefcount }, { "getsizeof", sys_getsizeof }, { "exit", sys_exit },
     { "getrecursionlimit", sys_getrecursionlimit },
     { "setrecursionlimit", sys_setrecursionlimit }, { "intern", sys_intern },
     { "set_int_max_str_digits", sys_set_int_max_str_digits },
