@@ -110,3 +110,19 @@ except ValueError as e:
     print("caught", e)
 
 print("end")
+
+# A class that gains __del__ (or a base that loses it) after instances exist.
+class Late:
+    pass
+late = Late()
+Late.__del__ = lambda self: print("Late.__del__ added afterwards")
+del late
+class Base:
+    def __del__(self):
+        print("Base.__del__")
+class Derived(Base):
+    pass
+d = Derived()
+del Base.__del__
+del d
+print("no __del__ left to call")

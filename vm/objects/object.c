@@ -137,7 +137,7 @@ void gs_dealloc(GsThread *ts, GsObject *o)
 /* May o's type have a finalizer?  The cheap test before the real one. */
 static inline bool wants_finalizer(GsType *type)
 {
-    return type->finalize != NULL || (type->flags & GS_TPFLAG_HEAPTYPE);
+    return type->finalize != NULL || (type->flags & GS_TPFLAG_HAS_DEL);
 }
 
 static void dealloc_now(GsThread *ts, GsObject *o)
@@ -343,6 +343,19 @@ void gs_type_set_attribute_hooks(GsThread *ts, GsType *t)
     GsObject *da = gs_type_lookup(t, GS_NAME(ts, __delattr__));
     if ((sa && sa->type == &gs_function_type) || (da && da->type == &gs_function_type))
         t->setattr = hook_setattr;
+    t->flags &= ~(unsigned)(GS_TPFLAG_HAS_DEL | GS_TPFLAG_GUEST_NEW);
+    if (gs_type_lookup(t, GS_NAME(ts, __del__)))
+        t->flags |= GS_TPFLAG_HAS_DEL;
+    /* __new__ is a staticmethod; a built-in one (object.__new__) is the
+     * built-in base's constructor, not a guest's (typeobject.c, guest_new) */
+    GsObject *nw = gs_type_lookup(t, GS_NAME(ts, __new__));
+    if (nw && nw->type == &gs_staticmethod_type)
+        nw = gs_descr_get(ts, nw, NULL, t);
+    else if (nw)
+        gs_incref(ts, nw);
+    if (nw && nw->type != &gs_cfunction_type)
+        t->flags |= GS_TPFLAG_GUEST_NEW;
+    gs_xdecref(ts, nw);
     for (size_t i = 0; i < t->nsubclasses; i++)
         gs_type_set_attribute_hooks(ts, t->subclasses[i]);
 }

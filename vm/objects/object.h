@@ -106,6 +106,12 @@ enum {
     GS_TPFLAG_TYPE_SUBCLASS = 1 << 4, /* type itself and metaclasses: instances are classes */
     GS_TPFLAG_WEAKREF = 1 << 5,   /* CPython's instances would have a __weakref__ slot
                                      (gilscope has no weak references: sizes only) */
+    /* What a class's MRO defines, kept up to date by gs_type_set_attribute_hooks
+     * (at creation, on C.x = v and on __bases__ changes, for C and its
+     * subclasses) so that creating and freeing an instance need not search
+     * the MRO each time: CPython keeps tp_new and tp_finalize slots so. */
+    GS_TPFLAG_HAS_DEL = 1 << 6,   /* some class in the MRO defines __del__ */
+    GS_TPFLAG_GUEST_NEW = 1 << 7, /* some class in the MRO defines __new__ */
 };
 
 struct GsType {

@@ -598,7 +598,7 @@ static GsObject *call_with_first(GsThread *ts, GsObject *f, GsObject *first,
 static GsObject *make_instance(GsThread *ts, GsType *t, GsObject *const *args, size_t nargs,
                                GsObject *kwnames)
 {
-    GsObject *f = HEAP(t) ? guest_new(ts, t) : NULL;
+    GsObject *f = HEAP(t) && (t->flags & GS_TPFLAG_GUEST_NEW) ? guest_new(ts, t) : NULL;
     if (f)
         return call_with_first(ts, f, (GsObject *)t, args, nargs, kwnames);
     GsType *builtin = gs_type_builtin_base(t);
@@ -1034,7 +1034,7 @@ int gs_object_check_init_args(GsThread *ts, GsObject *self, size_t nargs)
     if (!init_is_object_init(ts, t))
         gs_err_set(ts, &gs_exc_TypeError,
                    "object.__init__() takes exactly one argument (the instance to initialize)");
-    else if (!HEAP(t) || !guest_new(ts, t))
+    else if (!HEAP(t) || !(t->flags & GS_TPFLAG_GUEST_NEW) || !guest_new(ts, t))
         gs_err_set(ts, &gs_exc_TypeError, "%s() takes no arguments", t->name);
     else
         return 0;
@@ -1045,7 +1045,7 @@ int gs_object_check_new_args(GsThread *ts, GsType *t, size_t nargs)
 {
     if (nargs == 0)
         return 0;
-    if (HEAP(t) && guest_new(ts, t))
+    if (HEAP(t) && (t->flags & GS_TPFLAG_GUEST_NEW) && guest_new(ts, t))
         gs_err_set(ts, &gs_exc_TypeError,
                    "object.__new__() takes exactly one argument (the type to instantiate)");
     else if (init_is_object_init(ts, t))

@@ -42,11 +42,12 @@
 #include "interp.h"
 
 /* The `__del__` a guest class defines or inherits, borrowed; NULL if none.
- * Looked up each time, as CPython's slot is updated when a class gains or
- * loses `__del__` (C.__del__ = f works after instances exist). */
+ * Looked up when the class's flag says there is one: the flag follows the
+ * class's attributes as CPython's slot does (C.__del__ = f works after
+ * instances exist; gs_type_set_attribute_hooks, object.c). */
 static GsObject *del_method(GsThread *ts, GsType *t)
 {
-    if (!(t->flags & GS_TPFLAG_HEAPTYPE))
+    if (!(t->flags & GS_TPFLAG_HAS_DEL))   /* kept up to date: object.c */
         return NULL;
     return gs_type_lookup(t, GS_NAME(ts, __del__));
 }
