@@ -29,10 +29,10 @@ printf '#pragma once\n#define GS_VERSION "fuzz"\n#define GS_VIEWER_DIR "/nonexis
   > "$dir/gen/gs_config.h"
 python3 vm/runtime/embed.py vm/runtime/lib/threading.py "$dir/gen/lib_threading.c" gs_lib_threading
 clang -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ivm -I"$dir/gen" $(pkg-config --cflags libuv) \
+  -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ivm -I"$dir/gen" $(pkg-config --cflags libuv gmp) \
   tests/unit/fuzz_compile.c vm/threads/*.c vm/objects/*.c vm/compiler/*.c vm/runtime/*.c \
   "$dir/gen/lib_threading.c" \
-  $(pkg-config --libs libuv) -lm -lpthread -o "$dir/fuzz_compile"
+  $(pkg-config --libs libuv gmp) -lm -lpthread -o "$dir/fuzz_compile"
 
 before=$(ls "$crashes" | wc -l)
 echo "fuzzing the compiler for ${seconds} s (corpus: $dir/corpus)"
