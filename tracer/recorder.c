@@ -400,7 +400,6 @@ static void on_park(void *ctx, GsThread *ts)
         park(ts->trace_buf);
 }
 
-/* Too far ahead of the writer: wait for it (it is nudged, and polled). */
 /* Too far ahead of the writer: wait for it (it is nudged, and polled).
  * Waiting must never hang the run, so the bound gives way when the run is
  * being stopped, and when the writer makes no progress for 100 ms -- on
