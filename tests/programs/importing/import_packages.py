@@ -27,7 +27,7 @@ from shapes.solid.cube import volume
 print(volume(3))
 print(sorted(k for k in sys.modules if k.startswith("shapes")))
 print(hasattr(shapes, "solid"), hasattr(shapes.solid, "cube"))
-import notes.todo
-print(notes.todo.ITEMS)
+import notes.agenda
+print(notes.agenda.ITEMS)
 print(type(notes).__name__, [short(p) for p in notes.__path__], notes.__file__)
-print(notes.__package__, notes.todo.__package__)
+print(notes.__package__, notes.agenda.__package__)
